@@ -1,6 +1,26 @@
+using GenAuth.Core;
+using GenAuth.GraphQL;
+using GenAuth.Server.Compat;
+using GenAuth.Server.GraphQL;
+using GenAuth.Server.Hosting;
+using GenAuth.Server.Oidc;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddGenAuthCore();
+builder.Services.AddGenAuthGraphQL();
+builder.Services.AddGenAuthGraphQLTransports();
+builder.Services.AddHostedService<BootstrapService>();
+
 var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
+
+app.UseWebSockets();
+app.MapGet("/healthz", () => Results.Text("ok"));
+app.MapGenAuthGraphQL("/graphql/v2");
+app.MapGenAuthCompatApi();
+app.MapGenAuthOidc();
+
 app.Run();
 
+/// <summary>Entry point, visible to the in-process test host.</summary>
 public partial class Program;

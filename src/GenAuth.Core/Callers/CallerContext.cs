@@ -1,0 +1,51 @@
+using GenAuth.Core.Common;
+using GenAuth.Core.Pools;
+
+namespace GenAuth.Core.Callers;
+
+public enum PrincipalKind
+{
+    Anonymous,
+    User,
+    Admin,
+}
+
+/// <summary>Who is calling: built once per request (or per WebSocket connection) by the transport.</summary>
+public sealed class CallerContext
+{
+    public UserPool? Pool { get; set; }
+    public Application? App { get; set; }
+    public PrincipalKind Kind { get; set; }
+    public string? UserId { get; set; }
+    public string? SessionId { get; set; }
+
+    /// <summary>The raw bearer token when one was sent and verified.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>Why the pool or the token could not be used, raised only by fields that need them.</summary>
+    public GenAuthException? PoolError { get; set; }
+    public bool TokenRejected { get; set; }
+
+    public string? Lang { get; set; }
+    public string? Ip { get; set; }
+    public string? UserAgent { get; set; }
+
+    public UserPool RequirePool() =>
+        Pool ?? throw PoolError ?? new GenAuthException(ErrorCodes.UserPoolRequired);
+
+    public string RequireUserId()
+    {
+        RequirePool();
+        if (Kind == PrincipalKind.User && UserId is not null)
+            return UserId;
+        throw new GenAuthException(TokenRejected ? ErrorCodes.TokenInvalid : ErrorCodes.NotLoggedIn);
+    }
+
+    public UserPool RequireAdmin()
+    {
+        var pool = RequirePool();
+        if (Kind == PrincipalKind.Admin)
+            return pool;
+        throw new GenAuthException(Kind == PrincipalKind.Anonymous ? ErrorCodes.NotLoggedIn : ErrorCodes.Forbidden);
+    }
+}

@@ -1,0 +1,88 @@
+using GenAuth.Core.Common;
+using GenAuth.Core.Data;
+using GenAuth.Core.Pools;
+using GenAuth.Core.Sessions;
+using GenAuth.Core.Tokens;
+
+namespace GenAuth.Core.Callers;
+
+/// <summary>What a transport read off a request, before anything is checked.</summary>
+public sealed record CallerHeaders(string? UserPoolId, string? AppId, string? BearerToken, string? Lang, string? Ip, string? UserAgent);
+
+/// <summary>Turns request headers into a <see cref="CallerContext"/>: pool, app, and a verified principal.</summary>
+public sealed class CallerResolver(PoolDirectory pools, TokenService tokens, SessionService sessions)
+{
+    public async Task ResolveAsync(GenAuthDbContext db, CallerContext caller, CallerHeaders h, CancellationToken ct)
+    {
+        caller.Lang = h.Lang;
+        caller.Ip = h.Ip;
+        caller.UserAgent = h.UserAgent;
+        await ResolvePoolAsync(db, caller, h, ct);
+        if (!string.IsNullOrEmpty(h.BearerToken) && caller.PoolError is null)
+            await ResolveTokenAsync(db, caller, h.BearerToken, ct);
+        if (caller.Pool is not null)
+            db.PoolId = caller.Pool.Id;
+    }
+
+    /// <summary>Verifies a token for this caller; used for headers and for tokens passed as arguments.</summary>
+    public async Task ResolveTokenAsync(GenAuthDbContext db, CallerContext caller, string token, CancellationToken ct)
+    {
+        var verified = await tokens.VerifyAsync(db, token, ct);
+        if (verified is not { } v || (caller.Pool is not null && caller.Pool.Id != v.Key.UserPoolId))
+        {
+            caller.TokenRejected = true;
+            return;
+        }
+        if (caller.Pool is null)
+        {
+            caller.Pool = await pools.FindPoolAsync(db, v.Key.UserPoolId, ct);
+            caller.PoolError = null;
+            if (caller.Pool is null)
+            {
+                caller.TokenRejected = true;
+                return;
+            }
+        }
+        switch (v.Payload.TokenType)
+        {
+            case TokenTypes.Management when v.Payload.Scope == "admin":
+                caller.Kind = PrincipalKind.Admin;
+                caller.Token = token;
+                break;
+            case TokenTypes.Id when v.Payload.Sid is not null && v.Payload.Sub is not null
+                                    && await sessions.IsActiveAsync(db, caller.Pool.Id, v.Payload.Sid, v.Payload.Sub, ct):
+                caller.Kind = PrincipalKind.User;
+                caller.UserId = v.Payload.Sub;
+                caller.SessionId = v.Payload.Sid;
+                caller.Token = token;
+                break;
+            default:
+                caller.TokenRejected = true;
+                break;
+        }
+    }
+
+    private async Task ResolvePoolAsync(GenAuthDbContext db, CallerContext caller, CallerHeaders h, CancellationToken ct)
+    {
+        if (!string.IsNullOrEmpty(h.AppId))
+        {
+            caller.App = await pools.FindAppAsync(db, h.AppId, ct);
+            if (caller.App is null)
+            {
+                caller.PoolError = new GenAuthException(ErrorCodes.AppNotFound);
+                return;
+            }
+            if (!string.IsNullOrEmpty(h.UserPoolId) && h.UserPoolId != caller.App.UserPoolId)
+            {
+                caller.PoolError = new GenAuthException(ErrorCodes.PoolMismatch);
+                return;
+            }
+        }
+        var poolId = caller.App?.UserPoolId ?? h.UserPoolId;
+        if (string.IsNullOrEmpty(poolId))
+            return;
+        caller.Pool = await pools.FindPoolAsync(db, poolId, ct);
+        if (caller.Pool is null)
+            caller.PoolError = new GenAuthException(ErrorCodes.UserPoolNotFound);
+    }
+}

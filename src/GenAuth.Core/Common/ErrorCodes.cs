@@ -1,0 +1,45 @@
+namespace GenAuth.Core.Common;
+
+/// <summary>One GenAuth error: its numeric code and the message in each supported language.</summary>
+public sealed record ErrorCode(int Code, string ZhCn, string EnUs)
+{
+    public string Message(string? lang) =>
+        lang is not null && lang.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? EnUs : ZhCn;
+}
+
+/// <summary>The table of GenAuth codes this server answers with. Codes follow the seeds and the SDK.</summary>
+public static class ErrorCodes
+{
+    public static readonly ErrorCode BadRequest = new(400, "请求参数不合法", "Invalid request");
+    public static readonly ErrorCode Forbidden = new(403, "没有权限执行此操作", "You are not allowed to do this");
+    public static readonly ErrorCode InvalidPhone = new(500, "手机号格式不正确", "Invalid phone number format");
+    public static readonly ErrorCode WrongCode = new(2001, "验证码错误", "Wrong verification code");
+    public static readonly ErrorCode InvalidEmail = new(2003, "非法邮箱地址", "Invalid email address");
+    public static readonly ErrorCode UserNotFound = new(2004, "用户不存在", "User does not exist");
+    public static readonly ErrorCode NotLoggedIn = new(2020, "尚未登录，无访问权限", "Not logged in");
+    public static readonly ErrorCode AlreadyExists = new(2026, "用户已存在", "User already exists");
+    public static readonly ErrorCode EmailRegistered = new(2026, "邮箱已注册", "This email is already registered");
+    public static readonly ErrorCode UsernameExists = new(2026, "用户名已存在", "This username already exists");
+    public static readonly ErrorCode PhoneRegistered = new(2026, "手机号已注册", "This phone number is already registered");
+    public static readonly ErrorCode WrongAccountOrPassword = new(2333, "帐号或密码错误", "Wrong account or password");
+    public static readonly ErrorCode AccountBlocked = new(2057, "用户已被锁定", "This account has been blocked");
+    public static readonly ErrorCode TooManyAttempts = new(2058, "登录失败次数过多，请稍后再试", "Too many failed attempts, try again later");
+    public static readonly ErrorCode WeakPassword = new(2040, "密码不符合密码强度要求", "The password does not meet the password policy");
+    public static readonly ErrorCode PasswordRequired = new(2041, "请输入密码", "A password is required");
+    public static readonly ErrorCode UserPoolNotFound = new(2042, "用户池不存在", "User pool does not exist");
+    public static readonly ErrorCode AppNotFound = new(2043, "应用不存在", "Application does not exist");
+    public static readonly ErrorCode UserPoolRequired = new(2044, "请在请求头 x-authing-userpool-id 或 x-authing-app-id 中指定用户池", "Name the user pool in the x-authing-userpool-id or x-authing-app-id header");
+    public static readonly ErrorCode WrongSecret = new(2045, "用户池 ID 或密钥错误", "Wrong user pool id or secret");
+    public static readonly ErrorCode InvalidUsername = new(2046, "用户名不合法", "Invalid username");
+    public static readonly ErrorCode RegistrationDisabled = new(2047, "用户池已关闭注册", "Registration is disabled in this user pool");
+    public static readonly ErrorCode PoolMismatch = new(2048, "应用不属于该用户池", "The application does not belong to this user pool");
+    public static readonly ErrorCode OldPasswordWrong = new(1320011, "旧密码不正确", "The old password is wrong");
+    public static readonly ErrorCode NoOtherLoginMethod = new(1320005, "当前用户未绑定其他登录方式", "No other login method is bound to this user");
+    public static readonly ErrorCode TokenInvalid = new(1010001, "id token 非法或已过期", "The id token is invalid or has expired");
+    public static readonly ErrorCode InvalidEmailAddress = new(1020017, "邮箱地址非法", "Invalid email address");
+    public static readonly ErrorCode MfaRequired = new(1635, "请先完成多因素认证", "Multi-factor authentication is required");
+    public static readonly ErrorCode MaxDepthExceeded = new(4001, "查询嵌套层级过深", "The query is nested too deeply");
+    public static readonly ErrorCode MaxComplexityExceeded = new(4002, "查询过于复杂", "The query is too complex");
+    public static readonly ErrorCode InvalidQuery = new(4000, "GraphQL 请求不合法", "Invalid GraphQL request");
+    public static readonly ErrorCode Internal = new(5000, "服务器内部错误", "Internal server error");
+}

@@ -1,0 +1,28 @@
+using GenAuth.Core.Sessions;
+using GenAuth.Core.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace GenAuth.Core.Data.Configurations;
+
+internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
+{
+    public void Configure(EntityTypeBuilder<Session> b)
+    {
+        b.ToTable("sessions");
+        b.HasKey(e => e.Id);
+        b.Property(e => e.Id).HasMaxLength(32);
+        b.HasIndex(e => new { e.UserPoolId, e.UserId });
+        b.HasOne<User>().WithMany().HasForeignKey(e => e.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class LoginLogConfiguration : IEntityTypeConfiguration<LoginLog>
+{
+    public void Configure(EntityTypeBuilder<LoginLog> b)
+    {
+        b.ToTable("login_logs");
+        b.HasKey(e => e.Id);
+        b.HasIndex(e => new { e.UserPoolId, e.UserId, e.CreatedAt });
+    }
+}

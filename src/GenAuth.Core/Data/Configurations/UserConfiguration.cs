@@ -1,0 +1,28 @@
+using GenAuth.Core.Pools;
+using GenAuth.Core.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace GenAuth.Core.Data.Configurations;
+
+internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
+{
+    public void Configure(EntityTypeBuilder<User> b)
+    {
+        b.ToTable("users");
+        b.HasKey(e => e.Id);
+        b.Property(e => e.Id).HasMaxLength(24);
+        b.Ignore(e => e.Arn);
+        b.Property(e => e.Username).HasMaxLength(128);
+        b.Property(e => e.Email).HasMaxLength(254);
+        b.Property(e => e.EmailNormalized).HasMaxLength(254);
+        b.Property(e => e.Phone).HasMaxLength(32);
+        b.Property(e => e.Gender).HasMaxLength(1);
+        // Uniqueness lives in the database too, so concurrent registrations can't both win.
+        b.HasIndex(e => new { e.UserPoolId, e.Username }).IsUnique();
+        b.HasIndex(e => new { e.UserPoolId, e.EmailNormalized }).IsUnique();
+        b.HasIndex(e => new { e.UserPoolId, e.Phone }).IsUnique();
+        b.HasIndex(e => new { e.UserPoolId, e.CreatedAt });
+        b.HasOne<UserPool>().WithMany().HasForeignKey(e => e.UserPoolId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,39 @@
+using GenAuth.Core.Pools;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace GenAuth.Core.Data.Configurations;
+
+internal sealed class UserPoolConfiguration : IEntityTypeConfiguration<UserPool>
+{
+    public void Configure(EntityTypeBuilder<UserPool> b)
+    {
+        b.ToTable("user_pools");
+        b.HasKey(e => e.Id);
+        b.Property(e => e.Id).HasMaxLength(24);
+        b.Property(e => e.Name).HasMaxLength(200);
+    }
+}
+
+internal sealed class ApplicationConfiguration : IEntityTypeConfiguration<Application>
+{
+    public void Configure(EntityTypeBuilder<Application> b)
+    {
+        b.ToTable("applications");
+        b.HasKey(e => e.Id);
+        b.Property(e => e.Id).HasMaxLength(24);
+        b.HasIndex(e => e.UserPoolId);
+        b.HasOne<UserPool>().WithMany().HasForeignKey(e => e.UserPoolId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class PoolKeyConfiguration : IEntityTypeConfiguration<PoolKey>
+{
+    public void Configure(EntityTypeBuilder<PoolKey> b)
+    {
+        b.ToTable("pool_keys");
+        b.HasKey(e => e.Id);
+        b.HasIndex(e => new { e.UserPoolId, e.Use, e.Active });
+        b.HasOne<UserPool>().WithMany().HasForeignKey(e => e.UserPoolId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace GenAuth.Core.Data;
+
+public static class DatabaseSetup
+{
+    public static string SqliteConnectionString(GenAuthOptions options) =>
+        options.ConnectionString ?? $"Data Source={Path.Combine(options.DataDirectory, "genauth.db")};Default Timeout=30";
+
+    public static async Task MigrateAsync(GenAuthDbContext db, CancellationToken ct)
+    {
+        if (db.Database.IsSqlite())
+        {
+            // Note: WAL lets readers run beside the one writer; it is a property of the file, set once.
+            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            await db.Database.CloseConnectionAsync();
+        }
+        await db.Database.MigrateAsync(ct);
+    }
+}

@@ -1,0 +1,43 @@
+namespace GenAuth.Core;
+
+public sealed class GenAuthOptions
+{
+    public const string Section = "GenAuth";
+
+    /// <summary>Where the SQLite database, the master key and bootstrap.json live.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Overrides the SQLite file under DataDirectory (e.g. "Data Source=/tmp/x.db").</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Base64 of 32 bytes sealing private keys and secrets at rest; generated into DataDirectory when unset.</summary>
+    public string? MasterKey { get; set; }
+
+    /// <summary>Public base URL used in printed links and issuer claims; defaults to the first listening address.</summary>
+    public string? PublicUrl { get; set; }
+
+    public BootstrapOptions Bootstrap { get; set; } = new();
+    public PasswordOptions Passwords { get; set; } = new();
+}
+
+public sealed class BootstrapOptions
+{
+    public string? UserPoolId { get; set; }
+    public string? AppId { get; set; }
+    public string? Secret { get; set; }
+    public string PoolName { get; set; } = "Default";
+    public string AppName { get; set; } = "Default app";
+}
+
+public sealed class PasswordOptions
+{
+    /// <summary>Argon2id memory in KiB (OWASP minimum 19 MiB).</summary>
+    public int MemoryKiB { get; set; } = 19 * 1024;
+    public int Iterations { get; set; } = 2;
+
+    /// <summary>Hashes run at once; defaults to the core count.</summary>
+    public int? Concurrency { get; set; }
+
+    /// <summary>Hash requests allowed to wait; beyond that callers are refused instead of piling up.</summary>
+    public int QueueLimit { get; set; } = 1000;
+}

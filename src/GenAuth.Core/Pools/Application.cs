@@ -1,0 +1,11 @@
+namespace GenAuth.Core.Pools;
+
+public sealed class Application
+{
+    public required string Id { get; set; }
+    public required string UserPoolId { get; set; }
+    public required string Name { get; set; }
+    public required byte[] SecretSealed { get; set; }
+    public string? RedirectUris { get; set; }
+    public DateTime CreatedAt { get; set; }
+}

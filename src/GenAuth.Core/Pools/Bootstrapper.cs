@@ -1,0 +1,53 @@
+using System.Text.Json;
+using GenAuth.Core.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GenAuth.Core.Pools;
+
+/// <summary>What a first start created (or found): printed once and written to bootstrap.json.</summary>
+public sealed record BootstrapInfo(string UserPoolId, string AppId, string Secret, bool Created);
+
+/// <summary>Migrates the database and makes sure the default pool and app exist (preset ids honoured).</summary>
+public sealed class Bootstrapper(IServiceProvider services, IOptions<GenAuthOptions> options, ILogger<Bootstrapper> logger)
+{
+    public async Task<BootstrapInfo> RunAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GenAuthDbContext>();
+        await DatabaseSetup.MigrateAsync(db, ct);
+
+        var path = Path.Combine(o.DataDirectory, "bootstrap.json");
+        var saved = File.Exists(path) ? JsonSerializer.Deserialize<BootstrapInfo>(await File.ReadAllTextAsync(path, ct)) : null;
+        var poolId = o.Bootstrap.UserPoolId ?? saved?.UserPoolId;
+        var pools = scope.ServiceProvider.GetRequiredService<PoolService>();
+        if (poolId is not null && await pools.ExistsAsync(poolId, ct))
+        {
+            var pool = await db.UserPools.AsNoTracking().FirstAsync(p => p.Id == poolId, ct);
+            var appId = o.Bootstrap.AppId ?? saved?.AppId
+                        ?? await db.Applications.IgnoreQueryFilters().Where(a => a.UserPoolId == poolId).Select(a => a.Id).FirstAsync(ct);
+            var existing = new BootstrapInfo(poolId, appId, pools.RevealSecret(pool), false);
+            if (o.Bootstrap.Secret is not null && o.Bootstrap.Secret != existing.Secret)
+                logger.LogWarning("GenAuth:Bootstrap:Secret differs from the secret stored for pool {PoolId}; the stored one is kept", poolId);
+            await WriteAsync(path, existing, ct);
+            return existing;
+        }
+
+        var created = await pools.CreatePoolAsync(o.Bootstrap.PoolName, poolId, o.Bootstrap.AppId, o.Bootstrap.Secret,
+            o.Bootstrap.AppName, ct);
+        var info = new BootstrapInfo(created.Pool.Id, created.App.Id, created.Secret, true);
+        await WriteAsync(path, info, ct);
+        return info;
+    }
+
+    private static async Task WriteAsync(string path, BootstrapInfo info, CancellationToken ct)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(info, new JsonSerializerOptions { WriteIndented = true }), ct);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+}

@@ -1,0 +1,26 @@
+namespace GenAuth.Core.Pools;
+
+public sealed class UserPool
+{
+    public required string Id { get; set; }
+    public required string Name { get; set; }
+    public string? Description { get; set; }
+    public string Domain { get; set; } = "";
+    public string Logo { get; set; } = "";
+
+    /// <summary>SHA-256 of the secret, compared in constant time.</summary>
+    public required byte[] SecretHash { get; set; }
+
+    /// <summary>The secret sealed with the master key, so admins can read it back (GenAuth's userpool.secret).</summary>
+    public required byte[] SecretSealed { get; set; }
+
+    public bool RegisterDisabled { get; set; }
+    public bool EmailVerifiedDefault { get; set; }
+    public bool SendWelcomeEmail { get; set; }
+    public bool LoginRequireEmailVerified { get; set; }
+    public int TokenExpiresAfter { get; set; } = 1_296_000;
+    public int PasswordMinLength { get; set; } = 8;
+    public string? AllowedOrigins { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}

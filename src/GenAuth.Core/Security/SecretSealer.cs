@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+
+namespace GenAuth.Core.Security;
+
+/// <summary>Seals small secrets (private keys, pool secrets) with the master key: AES-256-GCM, nonce and tag stored beside.</summary>
+public sealed class SecretSealer
+{
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+    private readonly byte[] _key;
+
+    public SecretSealer(IOptions<GenAuthOptions> options)
+    {
+        _key = LoadOrCreateKey(options.Value);
+    }
+
+    public byte[] Seal(ReadOnlySpan<byte> plain)
+    {
+        var output = new byte[NonceSize + TagSize + plain.Length];
+        var nonce = output.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(_key, TagSize);
+        aes.Encrypt(nonce, plain, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize));
+        return output;
+    }
+
+    public byte[] Unseal(ReadOnlySpan<byte> sealedData)
+    {
+        var plain = new byte[sealedData.Length - NonceSize - TagSize];
+        using var aes = new AesGcm(_key, TagSize);
+        aes.Decrypt(sealedData[..NonceSize], sealedData[(NonceSize + TagSize)..], sealedData.Slice(NonceSize, TagSize), plain);
+        return plain;
+    }
+
+    private static byte[] LoadOrCreateKey(GenAuthOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.MasterKey))
+        {
+            var configured = Convert.FromBase64String(options.MasterKey);
+            if (configured.Length != 32)
+                throw new InvalidOperationException("GenAuth:MasterKey must be the base64 of 32 bytes.");
+            return configured;
+        }
+
+        Directory.CreateDirectory(options.DataDirectory);
+        var path = Path.Combine(options.DataDirectory, "master.key");
+        if (File.Exists(path))
+            return Convert.FromBase64String(File.ReadAllText(path).Trim());
+
+        var key = RandomNumberGenerator.GetBytes(32);
+        try
+        {
+            using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            using var writer = new StreamWriter(stream);
+            writer.Write(Convert.ToBase64String(key));
+            return key;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another instance created it first: use theirs.
+            return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using GenAuth.Core.Callers;
+using GenAuth.Core.Data;
+using GenAuth.Core.Pools;
+using GenAuth.Core.Security;
+using GenAuth.Core.Sessions;
+using GenAuth.Core.Tokens;
+using GenAuth.Core.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace GenAuth.Core;
+
+public static class ServiceCollectionExtensions
+{
+    public static IServiceCollection AddGenAuthCore(this IServiceCollection services)
+    {
+        services.AddOptions<GenAuthOptions>().BindConfiguration(GenAuthOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory), "GenAuth:DataDirectory must be set")
+            .Validate(o => o.Passwords.MemoryKiB >= 19 * 1024 && o.Passwords.Iterations >= 2,
+                "Argon2id needs at least 19 MiB and 2 iterations")
+            .ValidateOnStart();
+        services.AddMemoryCache();
+        services.AddSingleton(TimeProvider.System);
+        services.AddDbContext<GenAuthDbContext>((sp, b) =>
+        {
+            var options = sp.GetRequiredService<IOptions<GenAuthOptions>>().Value;
+            Directory.CreateDirectory(options.DataDirectory);
+            b.UseSqlite(DatabaseSetup.SqliteConnectionString(options));
+        });
+
+        services.AddSingleton<SecretSealer>();
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<PasswordPolicy>();
+        services.AddSingleton<KeyRing>();
+        services.AddSingleton<PasswordTransport>();
+        services.AddSingleton<IssuerProvider>();
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<SessionService>();
+        services.AddSingleton<PoolDirectory>();
+        services.AddSingleton<CallerResolver>();
+        services.AddSingleton<Bootstrapper>();
+
+        services.AddScoped<CallerContext>();
+        services.AddScoped<AccountService>();
+        services.AddScoped<PoolService>();
+        services.AddScoped<LoginStatusService>();
+        return services;
+    }
+}

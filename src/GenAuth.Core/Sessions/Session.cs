@@ -1,0 +1,14 @@
+namespace GenAuth.Core.Sessions;
+
+public sealed class Session
+{
+    public required string Id { get; set; }
+    public required string UserPoolId { get; set; }
+    public required string UserId { get; set; }
+    public string? AppId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime ExpiresAt { get; set; }
+    public string? Ip { get; set; }
+    public string? UserAgent { get; set; }
+    public DateTime? RevokedAt { get; set; }
+}

@@ -1,0 +1,85 @@
+using GenAuth.Core.Common;
+using GenAuth.Core.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace GenAuth.Core.Sessions;
+
+/// <summary>Sessions behind tokens: every token names one, and a revoked session's tokens stop working at once.</summary>
+public sealed class SessionService(IMemoryCache cache, TimeProvider clock)
+{
+    // Note: only "active" answers are cached, and revocation on this instance evicts them; other instances
+    // see a revocation within this window (the event bus shortens it when Redis is configured).
+    private static readonly TimeSpan ActiveCacheTtl = TimeSpan.FromSeconds(5);
+
+    public Session Create(GenAuthDbContext db, string poolId, string userId, string? appId, DateTime expiresAt, string? ip, string? userAgent)
+    {
+        var session = new Session
+        {
+            Id = Ids.NewSecret(16),
+            UserPoolId = poolId,
+            UserId = userId,
+            AppId = appId,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            ExpiresAt = expiresAt,
+            Ip = ip,
+            UserAgent = Truncate(userAgent, 512),
+        };
+        db.Sessions.Add(session);
+        return session;
+    }
+
+    public async Task<bool> IsActiveAsync(GenAuthDbContext db, string poolId, string sessionId, string userId, CancellationToken ct)
+    {
+        if (cache.TryGetValue(("session", sessionId), out string? cachedUser))
+            return cachedUser == userId;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var active = await db.Sessions.IgnoreQueryFilters().AsNoTracking()
+            .AnyAsync(s => s.Id == sessionId && s.UserPoolId == poolId && s.UserId == userId
+                           && s.RevokedAt == null && s.ExpiresAt > now, ct);
+        if (active)
+            cache.Set(("session", sessionId), userId, ActiveCacheTtl);
+        return active;
+    }
+
+    public async Task RevokeAsync(GenAuthDbContext db, string sessionId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.Sessions.Where(s => s.Id == sessionId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now), ct);
+        cache.Remove(("session", sessionId));
+    }
+
+    /// <summary>Revokes every session of a user, except the one named (the caller's own, on password change).</summary>
+    public async Task RevokeAllAsync(GenAuthDbContext db, string userId, string? exceptSessionId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var ids = await db.Sessions.Where(s => s.UserId == userId && s.RevokedAt == null && s.Id != exceptSessionId)
+            .Select(s => s.Id).ToListAsync(ct);
+        if (ids.Count == 0)
+            return;
+        await db.Sessions.Where(s => ids.Contains(s.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now), ct);
+        foreach (var id in ids)
+            cache.Remove(("session", id));
+    }
+
+    public void LogLogin(GenAuthDbContext db, string poolId, string? userId, string? appId, string method, int? errorCode,
+        string? ip, string? userAgent)
+    {
+        db.LoginLogs.Add(new LoginLog
+        {
+            UserPoolId = poolId,
+            UserId = userId,
+            AppId = appId,
+            Method = method,
+            Success = errorCode is null,
+            ErrorCode = errorCode,
+            Ip = ip,
+            UserAgent = Truncate(userAgent, 512),
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        });
+    }
+
+    private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
+}

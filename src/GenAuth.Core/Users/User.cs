@@ -1,0 +1,60 @@
+namespace GenAuth.Core.Users;
+
+/// <summary>A user of a pool, with every field of GenAuth's user field list.</summary>
+public sealed class User
+{
+    public required string Id { get; set; }
+    public required string UserPoolId { get; set; }
+    public string? Status { get; set; } = "Activated";
+    public string? Username { get; set; }
+    public string? Email { get; set; }
+
+    /// <summary>Lower-invariant, trimmed email: the unique key, so Bob@x.com and bob@x.com are one account.</summary>
+    public string? EmailNormalized { get; set; }
+
+    public bool EmailVerified { get; set; }
+    public string? Phone { get; set; }
+    public string? PhoneCountryCode { get; set; }
+    public bool PhoneVerified { get; set; }
+    public string? Unionid { get; set; }
+    public string? Openid { get; set; }
+    public string? ExternalId { get; set; }
+    public string? Nickname { get; set; }
+    public string? RegisterSource { get; set; }
+    public string? Photo { get; set; }
+    public string? PasswordHash { get; set; }
+    public string? Oauth { get; set; }
+    public int LoginsCount { get; set; }
+    public DateTime? LastLogin { get; set; }
+    public string? LastIp { get; set; }
+    public DateTime SignedUp { get; set; }
+    public bool Blocked { get; set; }
+    public bool IsDeleted { get; set; }
+    public string? Device { get; set; }
+    public string? Browser { get; set; }
+    public string? Company { get; set; }
+    public string? Name { get; set; }
+    public string? GivenName { get; set; }
+    public string? FamilyName { get; set; }
+    public string? MiddleName { get; set; }
+    public string? Profile { get; set; }
+    public string? PreferredUsername { get; set; }
+    public string? Website { get; set; }
+    public string Gender { get; set; } = "U";
+    public string? Birthdate { get; set; }
+    public string? Zoneinfo { get; set; }
+    public string? Locale { get; set; }
+    public string? Address { get; set; }
+    public string? Formatted { get; set; }
+    public string? StreetAddress { get; set; }
+    public string? Locality { get; set; }
+    public string? Region { get; set; }
+    public string? PostalCode { get; set; }
+    public string? City { get; set; }
+    public string? Province { get; set; }
+    public string? Country { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+
+    public string Arn => $"arn:cn:authing:{UserPoolId}:user:{Id}";
+}

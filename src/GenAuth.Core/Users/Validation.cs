@@ -1,0 +1,36 @@
+using System.Text.RegularExpressions;
+using GenAuth.Core.Common;
+
+namespace GenAuth.Core.Users;
+
+public static partial class Validation
+{
+    [GeneratedRegex(@"^[^@\s\p{C}]{1,64}@[^@\s\p{C}]+\.[^@\s\p{C}.]{2,}$")]
+    private static partial Regex EmailPattern();
+
+    public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+
+    /// <summary>Returns the trimmed email or throws the given code (2003 on registration, 1020017 on sending).</summary>
+    public static string RequireEmail(string? email, ErrorCode error)
+    {
+        var trimmed = email?.Trim();
+        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > 254 || !EmailPattern().IsMatch(trimmed))
+            throw new GenAuthException(error);
+        return trimmed;
+    }
+
+    public static string RequireUsername(string? username)
+    {
+        if (string.IsNullOrEmpty(username) || username.Length > 128 || username.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            throw new GenAuthException(ErrorCodes.InvalidUsername);
+        return username;
+    }
+
+    public static string RequirePhone(string? phone)
+    {
+        var trimmed = phone?.Trim();
+        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > 32 || !trimmed.All(c => char.IsAsciiDigit(c) || c is '+' or '-' or ' '))
+            throw new GenAuthException(ErrorCodes.InvalidPhone);
+        return trimmed.Replace(" ", "").Replace("-", "");
+    }
+}

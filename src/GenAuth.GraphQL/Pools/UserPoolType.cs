@@ -1,0 +1,49 @@
+using GenAuth.Core.Pools;
+using GenAuth.GraphQL.Common;
+using GraphQL.Types;
+
+namespace GenAuth.GraphQL.Pools;
+
+/// <summary>GenAuth's UserPool, every field the SDK selects; settings this server doesn't have yet answer their defaults.</summary>
+public sealed class UserPoolType : ObjectGraphType<UserPool>
+{
+    public UserPoolType()
+    {
+        Name = "UserPool";
+        Field<NonNullGraphType<StringGraphType>>("id").Resolve(c => c.Source.Id);
+        Field<NonNullGraphType<StringGraphType>>("name").Resolve(c => c.Source.Name);
+        Field<NonNullGraphType<StringGraphType>>("domain").Resolve(c => c.Source.Domain);
+        Field<StringGraphType>("description").Resolve(c => c.Source.Description);
+        Field<NonNullGraphType<StringGraphType>>("secret").Resolve(c => c.Service<PoolService>().RevealSecret(c.Source));
+        // Note: GenAuth's HS256 secret; this server signs with per-pool RSA keys only, so there is none to reveal.
+        Field<NonNullGraphType<StringGraphType>>("jwtSecret").Resolve(_ => "");
+        Field<StringGraphType>("ownerId").Resolve(_ => null);
+        Field<ListGraphType<NonNullGraphType<UserPoolTypeType>>>("userpoolTypes").Resolve(_ => Array.Empty<object>());
+        Field<NonNullGraphType<StringGraphType>>("logo").Resolve(c => c.Source.Logo);
+        Field<StringGraphType>("createdAt").Resolve(c => c.Source.CreatedAt.Iso());
+        Field<StringGraphType>("updatedAt").Resolve(c => c.Source.UpdatedAt.Iso());
+        Field<NonNullGraphType<BooleanGraphType>>("emailVerifiedDefault").Resolve(c => c.Source.EmailVerifiedDefault);
+        Field<NonNullGraphType<BooleanGraphType>>("sendWelcomeEmail").Resolve(c => c.Source.SendWelcomeEmail);
+        Field<NonNullGraphType<BooleanGraphType>>("registerDisabled").Resolve(c => c.Source.RegisterDisabled);
+        Field<NonNullGraphType<BooleanGraphType>>("appSsoEnabled").Resolve(_ => false);
+        Field<BooleanGraphType>("showWxQRCodeWhenRegisterDisabled").Resolve(_ => false);
+        Field<StringGraphType>("allowedOrigins").Resolve(c => c.Source.AllowedOrigins);
+        Field<IntGraphType>("tokenExpiresAfter").Resolve(c => c.Source.TokenExpiresAfter);
+        Field<BooleanGraphType>("isDeleted").Resolve(_ => false);
+        Field<FrequencyCheckType>("frequentRegisterCheck").Resolve(_ => new FrequencyCheck(0, 0, false));
+        Field<FrequencyCheckType>("loginFailCheck").Resolve(_ => new FrequencyCheck(0, 0, false));
+        Field<FrequencyCheckType>("loginPasswordFailCheck").Resolve(_ => new FrequencyCheck(0, 0, false));
+        Field<StringGraphType>("loginFailStrategy").Resolve(_ => null);
+        Field<ChangePhoneStrategyType>("changePhoneStrategy").Resolve(_ => new object());
+        Field<ChangeEmailStrategyType>("changeEmailStrategy").Resolve(_ => new object());
+        Field<QrcodeLoginStrategyType>("qrcodeLoginStrategy").Resolve(_ => new object());
+        Field<App2WxappLoginStrategyType>("app2WxappLoginStrategy").Resolve(_ => new object());
+        Field<RegisterWhiteListConfigType>("whitelist").Resolve(_ => new object());
+        Field<CustomSmsProviderType>("customSMSProvider").Resolve(_ => null);
+        Field<StringGraphType>("packageType").Resolve(_ => "self-hosted");
+        Field<BooleanGraphType>("useCustomUserStore").Resolve(_ => false);
+        Field<BooleanGraphType>("loginRequireEmailVerified").Resolve(c => c.Source.LoginRequireEmailVerified);
+        Field<IntGraphType>("verifyCodeLength").Resolve(_ => 6);
+        Field<IntGraphType>("verifyCodeMaxAttempts").Resolve(_ => 5);
+    }
+}

@@ -1,0 +1,109 @@
+using GenAuth.Core.Users;
+using GenAuth.GraphQL.Common;
+using GraphQL;
+using GraphQL.Types;
+
+namespace GenAuth.GraphQL.Users;
+
+/// <summary>Registration, password login, and the signed-in user's own account (SDK operation names).</summary>
+public sealed class AccountMutations : IMutationFields
+{
+    public void Register(ObjectGraphType m)
+    {
+        m.Field<UserType>("registerByEmail")
+            .Description("Registers with email and password. Email is case-insensitive and unique in the pool.")
+            .Argument<NonNullGraphType<RegisterByEmailInputType>>("input")
+            .ResolveAsync(async c =>
+            {
+                var input = Input(c);
+                return await c.Service<AccountService>().RegisterByEmailAsync(Str(input, "email"), Str(input, "password"),
+                    Profile(input), IssueToken(input), c.CancellationToken);
+            });
+        m.Field<UserType>("registerByUsername")
+            .Description("Registers with username and password. Username is case-sensitive and unique in the pool.")
+            .Argument<NonNullGraphType<RegisterByUsernameInputType>>("input")
+            .ResolveAsync(async c =>
+            {
+                var input = Input(c);
+                return await c.Service<AccountService>().RegisterByUsernameAsync(Str(input, "username"), Str(input, "password"),
+                    Profile(input), IssueToken(input), c.CancellationToken);
+            });
+        AddLogin<LoginByEmailInputType>(m, "loginByEmail", "email", LoginMethod.Email);
+        AddLogin<LoginByUsernameInputType>(m, "loginByUsername", "username", LoginMethod.Username);
+        AddLogin<LoginByPhonePasswordInputType>(m, "loginByPhonePassword", "phone", LoginMethod.Phone);
+        m.Field<UserType>("loginByAccount")
+            .Description("Logs in with a phone number, email or username and a password.")
+            .Argument<NonNullGraphType<StringGraphType>>("account")
+            .Argument<NonNullGraphType<StringGraphType>>("password")
+            .ResolveAsync(async c => await c.Service<AccountService>().LoginAsync(LoginMethod.Account,
+                c.GetArgument<string>("account"), c.GetArgument<string>("password"), c.CancellationToken));
+
+        m.Field<UserType>("updateUser")
+            .Description("A user updates their own profile (not email, phone or password); an admin updates any field of any user.")
+            .Argument<StringGraphType>("id")
+            .Argument<NonNullGraphType<UpdateUserInputType>>("input")
+            .Argument<StringGraphType>("emailToken")
+            .Argument<StringGraphType>("phoneToken")
+            .ResolveAsync(async c =>
+            {
+                var profile = new ProfileInput();
+                foreach (var (key, value) in Input(c))
+                    profile[key] = value;
+                return await c.Service<AccountService>().UpdateUserAsync(c.GetArgument<string?>("id"), profile, c.CancellationToken);
+            });
+        m.Field<UserType>("updatePassword")
+            .Description("Changes the caller's password (old one required); other sessions are revoked.")
+            .Argument<NonNullGraphType<StringGraphType>>("newPassword")
+            .Argument<StringGraphType>("oldPassword")
+            .ResolveAsync(async c => await c.Service<AccountService>().UpdatePasswordAsync(
+                c.GetArgument<string>("newPassword"), c.GetArgument<string?>("oldPassword"), c.CancellationToken));
+        m.Field<RefreshTokenType>("refreshToken")
+            .Description("A fresh id token for the caller's session.")
+            .Argument<StringGraphType>("id")
+            .ResolveAsync(async c => await c.Service<AccountService>().RefreshTokenAsync(c.GetArgument<string?>("id"), c.CancellationToken));
+        m.Field<CommonMessageType>("logout")
+            .Description("Ends the caller's session: its token is refused from the next request on.")
+            .ResolveAsync(async c =>
+            {
+                await c.Service<AccountService>().LogoutAsync(c.CancellationToken);
+                return new CommonMessage(200, "ok");
+            });
+        m.Field<CommonMessageType>("deleteAccount")
+            .Description("Deletes the caller's own account and ends all its sessions.")
+            .ResolveAsync(async c =>
+            {
+                await c.Service<AccountService>().DeleteAccountAsync(c.CancellationToken);
+                return new CommonMessage(200, "ok");
+            });
+    }
+
+    private static void AddLogin<TInput>(ObjectGraphType m, string name, string accountField, LoginMethod method)
+        where TInput : InputObjectGraphType =>
+        m.Field<UserType>(name)
+            .Argument<NonNullGraphType<TInput>>("input")
+            .ResolveAsync(async c =>
+            {
+                var input = Input(c);
+                return await c.Service<AccountService>().LoginAsync(method, Str(input, accountField), Str(input, "password"),
+                    c.CancellationToken);
+            });
+
+    private static Dictionary<string, object?> Input(IResolveFieldContext c) =>
+        c.GetArgument<Dictionary<string, object?>>("input") ?? [];
+
+    private static string? Str(Dictionary<string, object?> input, string key) =>
+        input.TryGetValue(key, out var v) ? v as string : null;
+
+    private static bool IssueToken(Dictionary<string, object?> input) =>
+        input.TryGetValue("forceLogin", out var f) && f is true || input.TryGetValue("generateToken", out var g) && g is true;
+
+    private static ProfileInput? Profile(Dictionary<string, object?> input)
+    {
+        if (!input.TryGetValue("profile", out var p) || p is not Dictionary<string, object?> dict)
+            return null;
+        var profile = new ProfileInput();
+        foreach (var (key, value) in dict)
+            profile[key] = value;
+        return profile;
+    }
+}
