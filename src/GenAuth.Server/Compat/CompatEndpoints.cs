@@ -1,7 +1,9 @@
 using GenAuth.Core.Callers;
 using GenAuth.Core.Data;
 using GenAuth.Core.Security;
+using GenAuth.Core.Common;
 using GenAuth.Core.Users;
+using GenAuth.Server.Hosting;
 
 namespace GenAuth.Server.Compat;
 
@@ -12,9 +14,10 @@ public static class CompatEndpoints
     {
         app.MapGet("/api/v2/.well-known", (Delegate)((HttpContext http) => Rest.RunAsync(http, async caller =>
         {
-            var pool = caller.RequirePool();
+            // A request naming no pool gets the default pool's key (GenAuth serves one key to anonymous callers).
+            var poolId = caller.Pool?.Id ?? (caller.PoolError is null ? DefaultPoolId(http) : caller.RequirePool().Id);
             var db = http.RequestServices.GetRequiredService<GenAuthDbContext>();
-            var pem = await http.RequestServices.GetRequiredService<PasswordTransport>().PublicKeyPemAsync(db, pool.Id, http.RequestAborted);
+            var pem = await http.RequestServices.GetRequiredService<PasswordTransport>().PublicKeyPemAsync(db, poolId, http.RequestAborted);
             return new { publicKey = pem };
         })));
 
@@ -22,6 +25,10 @@ public static class CompatEndpoints
         app.MapGet("/logout", (Delegate)LogoutAsync);
         return app;
     }
+
+    private static string DefaultPoolId(HttpContext http) =>
+        http.RequestServices.GetServices<IHostedService>().OfType<BootstrapService>().FirstOrDefault()?.Info?.UserPoolId
+        ?? throw new GenAuthException(ErrorCodes.UserPoolRequired);
 
     /// <summary>Ends the caller's session. Logging out without a live session still succeeds: the goal state holds.</summary>
     private static Task<IResult> LogoutAsync(HttpContext http) => Rest.RunAsync(http, async caller =>
