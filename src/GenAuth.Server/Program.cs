@@ -3,6 +3,7 @@ using GenAuth.GraphQL;
 using GenAuth.Server.Compat;
 using GenAuth.Server.GraphQL;
 using GenAuth.Server.Hosting;
+using GenAuth.Server.Ide;
 using GenAuth.Server.Oidc;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ builder.Services.AddHostedService<BootstrapService>();
 var app = builder.Build();
 
 app.UseWebSockets();
+app.UseBananaCakePop("/graphql/v2");
 app.MapGet("/healthz", () => Results.Text("ok"));
 app.MapGenAuthGraphQL("/graphql/v2");
 app.MapGenAuthCompatApi();
