@@ -39,7 +39,21 @@ public static class ServiceCollectionExtensions
                 var limits = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GraphQLLimits>>().Value;
                 c.MaxDepth = limits.MaxDepth;
                 c.MaxComplexity = limits.MaxComplexity;
+                c.ValidateComplexityDelegate = IntrospectionIsExempt;
             }));
         return services;
+    }
+
+    /// <summary>
+    /// Introspection documents (every root field is __schema, __type or __typename) are fixed in shape and
+    /// deep by nature (ofType chains); IDEs send them, so the limits apply to data operations only.
+    /// </summary>
+    private static Task IntrospectionIsExempt(global::GraphQL.Validation.Complexity.ComplexityValidationContext context)
+    {
+        var operation = context.ValidationContext.Operation;
+        if (operation.Operation == GraphQLParser.AST.OperationType.Query
+            && operation.SelectionSet.Selections.All(s => s is GraphQLParser.AST.GraphQLField f && f.Name.StringValue.StartsWith("__", StringComparison.Ordinal)))
+            context.Error = null;
+        return Task.CompletedTask;
     }
 }

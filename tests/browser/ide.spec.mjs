@@ -5,7 +5,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
-const ideUrl = new URL(process.env.GENAUTH_URL ?? 'http://127.0.0.1:5000/graphql/v2');
+import { startServer } from '../sdk-compat/server.mjs';
+
+// GENAUTH_URL points at a running server; without it the test starts its own (the dotnet test wrapper's way).
+const server = process.env.GENAUTH_URL ? null : await startServer();
+const ideUrl = new URL(process.env.GENAUTH_URL ?? `${server.baseUrl}/graphql/v2`);
 const endpoint = ideUrl.origin + ideUrl.pathname.replace(/\/$/, '');
 const artifacts = new URL('./artifacts/', import.meta.url);
 const isGraphQLPost = (request, text) =>
@@ -17,7 +21,10 @@ test('Banana Cake Pop IDE loads from our origin, introspects and runs a query', 
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
-  t.after(() => browser.close());
+  t.after(async () => {
+    await browser.close();
+    await server?.stop();
+  });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
 

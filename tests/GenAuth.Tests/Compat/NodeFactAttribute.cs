@@ -5,7 +5,7 @@ namespace GenAuth.Tests.Compat;
 /// with the reason, at discovery: xunit 2 has no dynamic skip from a test body.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class NodeFactAttribute : FactAttribute
+public class NodeFactAttribute : FactAttribute
 {
     public NodeFactAttribute()
     {
