@@ -31,6 +31,11 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<SecretSealer>();
         services.AddSingleton<PasswordHasher>();
+        services.AddOptions<BruteForceOptions>().BindConfiguration("GenAuth:BruteForce")
+            .Validate(o => o.AccountFailures > 0 && o.IpFailures > 0 && o.WaitIncrementSeconds > 0 && o.MaxWaitSeconds > 0,
+                "GenAuth:BruteForce values must be positive")
+            .ValidateOnStart();
+        services.AddSingleton<LoginThrottle>();
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<KeyRing>();
         services.AddSingleton<PasswordTransport>();

@@ -24,6 +24,7 @@ public static class ErrorCodes
     public static readonly ErrorCode WrongAccountOrPassword = new(2333, "帐号或密码错误", "Wrong account or password");
     public static readonly ErrorCode AccountBlocked = new(2057, "用户已被锁定", "This account has been blocked");
     public static readonly ErrorCode TooManyAttempts = new(2058, "登录失败次数过多，请稍后再试", "Too many failed attempts, try again later");
+    public static readonly ErrorCode Busy = new(2059, "服务繁忙，请稍后再试", "The server is busy, try again shortly");
     public static readonly ErrorCode WeakPassword = new(2040, "密码不符合密码强度要求", "The password does not meet the password policy");
     public static readonly ErrorCode PasswordRequired = new(2041, "请输入密码", "A password is required");
     public static readonly ErrorCode UserPoolNotFound = new(2042, "用户池不存在", "User pool does not exist");

@@ -50,7 +50,7 @@ public sealed class PasswordHasher : IDisposable
         if (Interlocked.Increment(ref _waiting) > _options.QueueLimit)
         {
             Interlocked.Decrement(ref _waiting);
-            throw new GenAuthException(ErrorCodes.TooManyAttempts);
+            throw new GenAuthException(ErrorCodes.Busy);
         }
         try
         {

@@ -26,6 +26,7 @@ public sealed partial class AccountService(
     PasswordTransport transport,
     SessionService sessions,
     TokenService tokens,
+    LoginThrottle throttle,
     TimeProvider clock)
 {
     public async Task<UserView> RegisterByEmailAsync(string? email, string? password, ProfileInput? profile,
@@ -52,15 +53,19 @@ public sealed partial class AccountService(
     public async Task<UserView> LoginAsync(LoginMethod method, string? account, string? password, CancellationToken ct)
     {
         var pool = caller.RequirePool();
+        var key = account?.Trim() ?? "";
+        throttle.EnsureAllowed(pool.Id, key, caller.Ip);
         var plain = await transport.DecryptAsync(db, pool.Id, password, ct);
-        var user = string.IsNullOrWhiteSpace(account) ? null : await FindForLoginAsync(method, account.Trim(), ct);
+        var user = key.Length == 0 ? null : await FindForLoginAsync(method, key, ct);
         var ok = await hasher.VerifyAsync(user?.PasswordHash, plain, ct);
         var methodName = "password:" + method.ToString().ToLowerInvariant();
         if (user is null || !ok)
         {
+            throttle.RecordFailure(pool.Id, key, caller.Ip);
             await FailLoginAsync(pool, user?.Id, methodName, ErrorCodes.WrongAccountOrPassword, ct);
             throw new GenAuthException(ErrorCodes.WrongAccountOrPassword);
         }
+        throttle.RecordSuccess(pool.Id, key);
         if (user.Blocked)
         {
             await FailLoginAsync(pool, user.Id, methodName, ErrorCodes.AccountBlocked, ct);
