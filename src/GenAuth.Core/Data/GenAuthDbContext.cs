@@ -1,6 +1,7 @@
 using GenAuth.Core.Pools;
 using GenAuth.Core.Sessions;
 using GenAuth.Core.Users;
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 
 namespace GenAuth.Core.Data;
@@ -23,10 +24,15 @@ public sealed class GenAuthDbContext(DbContextOptions<GenAuthDbContext> options)
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(GenAuthDbContext).Assembly);
-        modelBuilder.Entity<Application>().HasQueryFilter(e => e.UserPoolId == PoolId);
-        modelBuilder.Entity<PoolKey>().HasQueryFilter(e => e.UserPoolId == PoolId);
-        modelBuilder.Entity<User>().HasQueryFilter(e => e.UserPoolId == PoolId);
-        modelBuilder.Entity<Session>().HasQueryFilter(e => e.UserPoolId == PoolId);
-        modelBuilder.Entity<LoginLog>().HasQueryFilter(e => e.UserPoolId == PoolId);
+        foreach (var entity in modelBuilder.Model.GetEntityTypes().Where(t => typeof(IPoolOwned).IsAssignableFrom(t.ClrType)))
+            entity.SetQueryFilter(PoolFilter(entity.ClrType));
+    }
+
+    /// <summary>e => e.UserPoolId == this.PoolId, built for any pool-owned entity type.</summary>
+    private LambdaExpression PoolFilter(Type clrType)
+    {
+        var e = Expression.Parameter(clrType, "e");
+        var poolId = Expression.Property(Expression.Constant(this), nameof(PoolId));
+        return Expression.Lambda(Expression.Equal(Expression.Property(e, nameof(IPoolOwned.UserPoolId)), poolId), e);
     }
 }

@@ -1,6 +1,8 @@
+using GenAuth.Core.Data;
+
 namespace GenAuth.Core.Pools;
 
-public sealed class Application
+public sealed class Application : IPoolOwned
 {
     public required string Id { get; set; }
     public required string UserPoolId { get; set; }

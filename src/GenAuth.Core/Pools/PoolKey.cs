@@ -1,3 +1,5 @@
+using GenAuth.Core.Data;
+
 namespace GenAuth.Core.Pools;
 
 public enum KeyUse
@@ -10,7 +12,7 @@ public enum KeyUse
     Transport = 1,
 }
 
-public sealed class PoolKey
+public sealed class PoolKey : IPoolOwned
 {
     public required string Id { get; set; }
     public required string UserPoolId { get; set; }

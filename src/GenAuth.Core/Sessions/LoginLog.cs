@@ -1,7 +1,9 @@
+using GenAuth.Core.Data;
+
 namespace GenAuth.Core.Sessions;
 
 /// <summary>One login attempt, successful or not. Holds no password and no account string typed by the caller.</summary>
-public sealed class LoginLog
+public sealed class LoginLog : IPoolOwned
 {
     public long Id { get; set; }
     public required string UserPoolId { get; set; }

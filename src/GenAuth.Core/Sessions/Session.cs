@@ -1,6 +1,8 @@
+using GenAuth.Core.Data;
+
 namespace GenAuth.Core.Sessions;
 
-public sealed class Session
+public sealed class Session : IPoolOwned
 {
     public required string Id { get; set; }
     public required string UserPoolId { get; set; }

@@ -1,7 +1,9 @@
+using GenAuth.Core.Data;
+
 namespace GenAuth.Core.Users;
 
 /// <summary>A user of a pool, with every field of GenAuth's user field list.</summary>
-public sealed class User
+public sealed class User : IPoolOwned
 {
     public required string Id { get; set; }
     public required string UserPoolId { get; set; }
