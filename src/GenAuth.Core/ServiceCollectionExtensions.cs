@@ -1,12 +1,16 @@
 using GenAuth.Core.Callers;
 using GenAuth.Core.Data;
+using GenAuth.Core.Events;
+using GenAuth.Core.QrLogin;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Security;
 using GenAuth.Core.Sessions;
 using GenAuth.Core.Tokens;
 using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GenAuth.Core;
@@ -45,11 +49,26 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PoolDirectory>();
         services.AddSingleton<CallerResolver>();
         services.AddSingleton<Bootstrapper>();
+        services.AddSingleton<IEventBus>(CreateEventBus);
+        services.AddSingleton<QrExpiryScheduler>();
+        services.AddSingleton<QrLoginHub>();
 
         services.AddScoped<CallerContext>();
         services.AddScoped<AccountService>();
         services.AddScoped<PoolService>();
         services.AddScoped<LoginStatusService>();
+        services.AddScoped<QrLoginService>();
         return services;
+    }
+
+    /// <summary>Redis pub/sub when ConnectionStrings:Redis or GenAuth:Redis is set (several instances), else in memory.</summary>
+    private static IEventBus CreateEventBus(IServiceProvider sp)
+    {
+        var config = sp.GetRequiredService<IConfiguration>();
+        var redis = config.GetConnectionString("Redis") ?? config["GenAuth:Redis"];
+        var logs = sp.GetRequiredService<ILoggerFactory>();
+        return string.IsNullOrWhiteSpace(redis)
+            ? new InMemoryEventBus(logs.CreateLogger<InMemoryEventBus>())
+            : new RedisEventBus(redis, logs.CreateLogger<RedisEventBus>());
     }
 }

@@ -35,6 +35,13 @@ public static class ErrorCodes
     public static readonly ErrorCode InvalidUsername = new(2046, "用户名不合法", "Invalid username");
     public static readonly ErrorCode RegistrationDisabled = new(2047, "用户池已关闭注册", "Registration is disabled in this user pool");
     public static readonly ErrorCode PoolMismatch = new(2048, "应用不属于该用户池", "The application does not belong to this user pool");
+    public static readonly ErrorCode QrCodeNotFound = new(2241, "二维码不存在", "The QR code does not exist");
+    public static readonly ErrorCode QrCodeExpired = new(2242, "二维码已过期", "The QR code has expired");
+    public static readonly ErrorCode QrCodeNotScanned = new(2243, "请先扫码", "Scan the QR code first");
+    public static readonly ErrorCode QrCodeScannedByOther = new(2244, "二维码已被其他用户扫描", "Another user scanned this QR code");
+    public static readonly ErrorCode QrCodeFinished = new(2245, "二维码已确认或已取消", "The QR code was already confirmed or cancelled");
+    public static readonly ErrorCode QrTicketInvalid = new(2246, "ticket 不存在、已使用或已过期", "The ticket does not exist, was used or has expired");
+    public static readonly ErrorCode QrSceneInvalid = new(2247, "不支持的扫码场景", "Unsupported QR code scene");
     public static readonly ErrorCode OldPasswordWrong = new(1320011, "旧密码不正确", "The old password is wrong");
     public static readonly ErrorCode NoOtherLoginMethod = new(1320005, "当前用户未绑定其他登录方式", "No other login method is bound to this user");
     public static readonly ErrorCode TokenInvalid = new(1010001, "id token 非法或已过期", "The id token is invalid or has expired");

@@ -1,4 +1,5 @@
 using GenAuth.Core.Pools;
+using GenAuth.Core.QrLogin;
 using GenAuth.Core.Sessions;
 using GenAuth.Core.Users;
 using System.Linq.Expressions;
@@ -20,6 +21,7 @@ public sealed class GenAuthDbContext(DbContextOptions<GenAuthDbContext> options)
     public DbSet<User> Users => Set<User>();
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<LoginLog> LoginLogs => Set<LoginLog>();
+    public DbSet<QrCode> QrCodes => Set<QrCode>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

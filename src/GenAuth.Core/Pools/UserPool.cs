@@ -21,6 +21,12 @@ public sealed class UserPool
     public int TokenExpiresAfter { get; set; } = 1_296_000;
     public int PasswordMinLength { get; set; } = 8;
     public string? AllowedOrigins { get; set; }
+
+    // App scan-login settings (GenAuth's qrcodeLoginStrategy).
+    public int QrCodeExpiresAfter { get; set; } = 120;
+    public int QrTicketExpiresAfter { get; set; } = 300;
+    public bool QrReturnFullUserInfo { get; set; }
+    public bool QrAllowExchangeFromBrowser { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

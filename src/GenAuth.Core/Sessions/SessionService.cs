@@ -1,16 +1,29 @@
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
+using GenAuth.Core.Events;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace GenAuth.Core.Sessions;
 
 /// <summary>Sessions behind tokens: every token names one, and a revoked session's tokens stop working at once.</summary>
-public sealed class SessionService(IMemoryCache cache, TimeProvider clock)
+public sealed class SessionService
 {
-    // Note: only "active" answers are cached, and revocation on this instance evicts them; other instances
-    // see a revocation within this window (the event bus shortens it when Redis is configured).
+    // Note: only "active" answers are cached; a revocation evicts them on every instance through the event bus,
+    // and this window bounds staleness when the bus loses a message.
     private static readonly TimeSpan ActiveCacheTtl = TimeSpan.FromSeconds(5);
+
+    private readonly IMemoryCache cache;
+    private readonly TimeProvider clock;
+    private readonly IEventBus bus;
+
+    public SessionService(IMemoryCache cache, TimeProvider clock, IEventBus bus)
+    {
+        this.cache = cache;
+        this.clock = clock;
+        this.bus = bus;
+        _ = bus.SubscribeAsync(EventChannels.SessionRevoked, Evict);
+    }
 
     public Session Create(GenAuthDbContext db, string poolId, string userId, string? appId, DateTime expiresAt, string? ip, string? userAgent)
     {
@@ -48,6 +61,7 @@ public sealed class SessionService(IMemoryCache cache, TimeProvider clock)
         await db.Sessions.Where(s => s.Id == sessionId && s.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now), ct);
         cache.Remove(("session", sessionId));
+        await BroadcastAsync(sessionId);
     }
 
     /// <summary>Revokes every session of a user, except the one named (the caller's own, on password change).</summary>
@@ -62,6 +76,25 @@ public sealed class SessionService(IMemoryCache cache, TimeProvider clock)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now), ct);
         foreach (var id in ids)
             cache.Remove(("session", id));
+        await BroadcastAsync(string.Join(' ', ids));
+    }
+
+    private void Evict(string sessionIds)
+    {
+        foreach (var id in sessionIds.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            cache.Remove(("session", id));
+    }
+
+    private async Task BroadcastAsync(string sessionIds)
+    {
+        try
+        {
+            await bus.PublishAsync(EventChannels.SessionRevoked, sessionIds);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The revocation is committed; other instances' caches expire within ActiveCacheTtl anyway.
+        }
     }
 
     public void LogLogin(GenAuthDbContext db, string poolId, string? userId, string? appId, string method, int? errorCode,

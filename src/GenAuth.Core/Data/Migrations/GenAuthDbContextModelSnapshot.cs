@@ -118,6 +118,18 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<int>("PasswordMinLength")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("QrAllowExchangeFromBrowser")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("QrCodeExpiresAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("QrReturnFullUserInfo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("QrTicketExpiresAfter")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("RegisterDisabled")
                         .HasColumnType("INTEGER");
 
@@ -141,6 +153,65 @@ namespace GenAuth.Core.Data.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("user_pools", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.QrLogin.QrCode", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AppId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CustomData")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScannedUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scene")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("TicketExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("TicketHash")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("TicketSealed")
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime?>("TicketUsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TicketHash")
+                        .IsUnique();
+
+                    b.HasIndex("UserPoolId", "ExpiresAt");
+
+                    b.ToTable("qr_codes", (string)null);
                 });
 
             modelBuilder.Entity("GenAuth.Core.Sessions.LoginLog", b =>

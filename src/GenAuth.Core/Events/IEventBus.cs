@@ -1,0 +1,25 @@
+namespace GenAuth.Core.Events;
+
+/// <summary>
+/// Publish/subscribe between the instances of this server: in memory for one instance, Redis pub/sub for several.
+/// Delivery is at most once and unordered across channels; subscribers re-read state they must not miss.
+/// </summary>
+public interface IEventBus
+{
+    Task PublishAsync(string channel, string payload, CancellationToken ct = default);
+
+    /// <summary>
+    /// Calls <paramref name="handler"/> for every payload published on the channel from the moment the returned
+    /// task completes (so a subscriber can subscribe first, then read the current state, and miss nothing).
+    /// Handlers run on a thread of the bus and must be quick; disposing the result unsubscribes.
+    /// </summary>
+    Task<IDisposable> SubscribeAsync(string channel, Action<string> handler, CancellationToken ct = default);
+}
+
+/// <summary>Channel names used on the bus (one place, so instances agree).</summary>
+public static class EventChannels
+{
+    public static string QrCode(string random) => "qr:" + random;
+
+    public const string SessionRevoked = "sessions:revoked";
+}

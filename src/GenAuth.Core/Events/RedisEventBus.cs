@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace GenAuth.Core.Events;
+
+/// <summary>
+/// The bus across instances: Redis pub/sub. Each instance holds one Redis subscription per channel that has local
+/// handlers and fans out to them; publishing goes through Redis only, so every instance (this one included) hears
+/// an event the same way.
+/// </summary>
+public sealed class RedisEventBus : IEventBus, IAsyncDisposable
+{
+    private const string Prefix = "genauth:";
+
+    private readonly ILogger<RedisEventBus> _logger;
+    private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
+    private readonly LocalSubscriptions _local = new();
+    private readonly object _gate = new();
+    private readonly Dictionary<string, (Task Ready, Action<RedisChannel, RedisValue> Handler)> _remote = new(StringComparer.Ordinal);
+
+    public RedisEventBus(string configuration, ILogger<RedisEventBus> logger)
+    {
+        _logger = logger;
+        var options = ConfigurationOptions.Parse(configuration);
+        // Note: start even when Redis is down; publishes fail (logged) and subscriptions retry on reconnect.
+        options.AbortOnConnectFail = false;
+        _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(options));
+    }
+
+    public async Task PublishAsync(string channel, string payload, CancellationToken ct = default)
+    {
+        var redis = await _connection.Value.WaitAsync(ct);
+        await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(Prefix + channel), payload);
+    }
+
+    public async Task<IDisposable> SubscribeAsync(string channel, Action<string> handler, CancellationToken ct = default)
+    {
+        Task ready;
+        lock (_gate)
+        {
+            _local.Add(channel, handler);
+            if (_remote.TryGetValue(channel, out var existing))
+            {
+                ready = existing.Ready;
+            }
+            else
+            {
+                void OnMessage(RedisChannel _, RedisValue value) =>
+                    _local.Dispatch(channel, value.ToString(), e => _logger.LogError(e, "An event handler failed on {Channel}", channel));
+                ready = SubscribeRemoteAsync(channel, OnMessage);
+                _remote[channel] = (ready, OnMessage);
+            }
+        }
+        var unsubscribe = new Unsubscriber(() => Remove(channel, handler));
+        try
+        {
+            await ready.WaitAsync(ct);
+        }
+        catch
+        {
+            unsubscribe.Dispose();
+            throw;
+        }
+        return unsubscribe;
+    }
+
+    /// <summary>Channels with a live Redis subscription on this instance (diagnostics, tests).</summary>
+    public int ChannelCount => _local.ChannelCount;
+
+    private async Task SubscribeRemoteAsync(string channel, Action<RedisChannel, RedisValue> handler)
+    {
+        var redis = await _connection.Value;
+        await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(Prefix + channel), handler);
+    }
+
+    private void Remove(string channel, Action<string> handler)
+    {
+        Action<RedisChannel, RedisValue> remoteHandler;
+        lock (_gate)
+        {
+            if (!_local.Remove(channel, handler) || !_remote.Remove(channel, out var remote))
+                return;
+            remoteHandler = remote.Handler;
+        }
+        _ = UnsubscribeRemoteAsync(channel, remoteHandler);
+    }
+
+    private async Task UnsubscribeRemoteAsync(string channel, Action<RedisChannel, RedisValue> handler)
+    {
+        try
+        {
+            var redis = await _connection.Value;
+            // Only this handler: a newer subscription to the same channel keeps its own.
+            await redis.GetSubscriber().UnsubscribeAsync(RedisChannel.Literal(Prefix + channel), handler);
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Unsubscribing from {Channel} failed", channel);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection.IsValueCreated)
+            await (await _connection.Value).DisposeAsync();
+    }
+}

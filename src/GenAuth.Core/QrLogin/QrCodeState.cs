@@ -1,0 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace GenAuth.Core.QrLogin;
+
+/// <summary>What the scanner's app shows the browser before the login is confirmed: nickname and photo only.</summary>
+public sealed record QrScannedUser(string? Nickname, string? Photo);
+
+/// <summary>
+/// A QR code as check, the GraphQL query and the subscription show it; fully built by the state machine so event
+/// resolvers (on other threads, without a request scope) only read it.
+/// </summary>
+public sealed record QrCodeState(
+    string Random,
+    QrCodeStatus Status,
+    QrScannedUser? UserInfo,
+    string? ScannedUserId,
+    string? Ticket,
+    DateTime ExpiresAt)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static QrCodeState? FromJson(string payload)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<QrCodeState>(payload, Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>A freshly generated code: what gene answers, and what the QR image encodes.</summary>
+public sealed record QrCodeCreated(string Random, string UserPoolId, string Scene, DateTime CreatedAt, DateTime ExpiresAt,
+    int ExpiresIn, string? CustomData);
