@@ -1,6 +1,7 @@
 using GenAuth.GraphQL.Common;
 using GenAuth.GraphQL.Diagnostics;
 using GenAuth.GraphQL.Pools;
+using GenAuth.GraphQL.QrLogin;
 using GenAuth.GraphQL.Users;
 using GraphQL;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IMutationFields, AccountMutations>();
         services.AddSingleton<IMutationFields, PoolMutations>();
         services.AddSingleton<ISubscriptionFields, ServerTimeSubscription>();
+        services.AddSingleton<QrLoginFields>();
+        services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<QrLoginFields>());
+        services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<QrLoginFields>());
+        services.AddSingleton<ISubscriptionFields>(sp => sp.GetRequiredService<QrLoginFields>());
 
         services.AddGraphQL(b => b
             .AddSchema<GenAuthSchema>()

@@ -5,6 +5,7 @@ using GenAuth.Server.GraphQL;
 using GenAuth.Server.Hosting;
 using GenAuth.Server.Ide;
 using GenAuth.Server.Oidc;
+using GenAuth.Server.QrLogin;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,6 +13,7 @@ builder.Services.AddGenAuthCore();
 builder.Services.AddGenAuthGraphQL();
 builder.Services.AddGenAuthGraphQLTransports();
 builder.Services.AddHostedService<BootstrapService>();
+builder.Services.AddHttpContextAccessor();
 
 var app = builder.Build();
 
@@ -20,6 +22,8 @@ app.UseBananaCakePop("/graphql/v2");
 app.MapGet("/healthz", () => Results.Text("ok"));
 app.MapGenAuthGraphQL("/graphql/v2");
 app.MapGenAuthCompatApi();
+app.MapGenAuthQrCodeApi();
+app.MapQrLoginPage();
 app.MapGenAuthOidc();
 
 app.Run();

@@ -21,6 +21,9 @@ public sealed class QrLoginService(GenAuthDbContext db, CallerContext caller, Qr
     IServiceProvider services)
 {
     public const string AppAuthScene = "APP_AUTH";
+
+    /// <summary>Where the server serves a code's PNG (relative to its base URL).</summary>
+    public static string ImagePath(string random) => $"/api/v2/qrcode/image/{random}.png";
     private const int MaxCustomDataChars = 4096;
 
     public async Task<QrCodeCreated> GenerateAsync(string? scene, string? customDataJson, CancellationToken ct)

@@ -44,15 +44,15 @@ public sealed class ChangeEmailStrategyType : ObjectGraphType<object>
     }
 }
 
-public sealed class QrcodeLoginStrategyType : ObjectGraphType<object>
+public sealed class QrcodeLoginStrategyType : ObjectGraphType<GenAuth.Core.Pools.UserPool>
 {
     public QrcodeLoginStrategyType()
     {
         Name = "QrcodeLoginStrategy";
-        Field<IntGraphType>("qrcodeExpiresAfter").Resolve(_ => 120);
-        Field<BooleanGraphType>("returnFullUserInfo").Resolve(_ => false);
-        Field<BooleanGraphType>("allowExchangeUserInfoFromBrowser").Resolve(_ => false);
-        Field<IntGraphType>("ticketExpiresAfter").Resolve(_ => 300);
+        Field<IntGraphType>("qrcodeExpiresAfter").Resolve(c => c.Source.QrCodeExpiresAfter);
+        Field<BooleanGraphType>("returnFullUserInfo").Resolve(c => c.Source.QrReturnFullUserInfo);
+        Field<BooleanGraphType>("allowExchangeUserInfoFromBrowser").Resolve(c => c.Source.QrAllowExchangeFromBrowser);
+        Field<IntGraphType>("ticketExpiresAfter").Resolve(c => c.Source.QrTicketExpiresAfter);
     }
 }
 

@@ -36,7 +36,7 @@ public sealed class UserPoolType : ObjectGraphType<UserPool>
         Field<StringGraphType>("loginFailStrategy").Resolve(_ => null);
         Field<ChangePhoneStrategyType>("changePhoneStrategy").Resolve(_ => new object());
         Field<ChangeEmailStrategyType>("changeEmailStrategy").Resolve(_ => new object());
-        Field<QrcodeLoginStrategyType>("qrcodeLoginStrategy").Resolve(_ => new object());
+        Field<QrcodeLoginStrategyType>("qrcodeLoginStrategy").Resolve(c => c.Source);
         Field<App2WxappLoginStrategyType>("app2WxappLoginStrategy").Resolve(_ => new object());
         Field<RegisterWhiteListConfigType>("whitelist").Resolve(_ => new object());
         Field<CustomSmsProviderType>("customSMSProvider").Resolve(_ => null);

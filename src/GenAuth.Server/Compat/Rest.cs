@@ -13,13 +13,13 @@ public static class Rest
     public static IResult Ok(object? data = null, string message = "ok") =>
         Results.Json(new { code = 200, message, data });
 
-    public static async Task<IResult> RunAsync(HttpContext http, Func<CallerContext, Task<object?>> action)
+    public static async Task<IResult> RunAsync(HttpContext http, Func<CallerContext, Task<object?>> action, string message = "ok")
     {
         CallerContext? caller = null;
         try
         {
             caller = await http.ResolveCallerAsync();
-            return Ok(await action(caller));
+            return Ok(await action(caller), message);
         }
         catch (GenAuthException e)
         {

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using GenAuth.Core.Common;
+using GenAuth.Core.QrLogin;
+using GenAuth.Core.Users;
+using QRCoder;
+
+namespace GenAuth.Server.Compat;
+
+/// <summary>GenAuth's app scan-login REST API (/api/qrcode/* and the SDK's /api/v2/qrcode/* twins) over QrLoginService.</summary>
+public static class QrCodeEndpoints
+{
+    public static IEndpointRouteBuilder MapGenAuthQrCodeApi(this IEndpointRouteBuilder app)
+    {
+        foreach (var prefix in new[] { "/api/qrcode", "/api/v2/qrcode" })
+        {
+            app.MapPost(prefix + "/gene", (Delegate)GeneAsync);
+            app.MapGet(prefix + "/check", (Delegate)CheckAsync);
+            app.MapPost(prefix + "/scanned", (Delegate)((HttpContext http) =>
+                TransitionAsync(http, (s, r) => s.ScannedAsync(r, http.RequestAborted), "QR code scanning confirmed successfully")));
+            app.MapPost(prefix + "/confirm", (Delegate)((HttpContext http) =>
+                TransitionAsync(http, (s, r) => s.ConfirmAsync(r, http.RequestAborted), "Authorization login successful")));
+            app.MapPost(prefix + "/cancel", (Delegate)((HttpContext http) =>
+                TransitionAsync(http, (s, r) => s.CancelAsync(r, http.RequestAborted), "Cancel authorization successfully")));
+            app.MapPost(prefix + "/userinfo", (Delegate)UserInfoAsync);
+            app.MapGet(prefix + "/image/{file}", (Delegate)ImageAsync);
+        }
+        return app;
+    }
+
+    private static Task<IResult> GeneAsync(HttpContext http) => Rest.RunAsync(http, async _ =>
+    {
+        var body = await ReadBodyAsync(http);
+        // The seed spells it customeData; the SDK sends params.
+        var custom = Prop(body, "customData") ?? Prop(body, "customeData") ?? Prop(body, "params");
+        var customJson = custom is { ValueKind: JsonValueKind.String } s ? s.GetString()
+            : custom is { ValueKind: JsonValueKind.Object } o ? o.GetRawText() : null;
+        var code = await Qr(http).GenerateAsync(Str(body, "scene"), customJson, http.RequestAborted);
+        return new { random = code.Random, expiresIn = code.ExpiresIn, url = BaseUrl(http) + QrLoginService.ImagePath(code.Random) };
+    });
+
+    private static Task<IResult> CheckAsync(HttpContext http) => Rest.RunAsync(http, async _ =>
+        Status(await Qr(http).CheckAsync(http.Request.Query["random"].ToString(), http.RequestAborted)));
+
+    private static Task<IResult> TransitionAsync(HttpContext http, Func<QrLoginService, string?, Task<QrCodeState>> transition,
+        string message) => Rest.RunAsync(http, async _ =>
+    {
+        var body = await ReadBodyAsync(http);
+        var state = await transition(Qr(http), Str(body, "random"));
+        return new { random = state.Random, status = (int)state.Status, description = state.Status.ToString() };
+    }, message);
+
+    /// <summary>Ticket exchange: a management token in Authorization, or the pool secret in the body or x-authing-userpool-secret.</summary>
+    private static Task<IResult> UserInfoAsync(HttpContext http) => Rest.RunAsync(http, async _ =>
+    {
+        var body = await ReadBodyAsync(http);
+        var secret = Str(body, "secret") ?? (http.Request.Headers["x-authing-userpool-secret"].ToString() is { Length: > 0 } h ? h : null);
+        var view = await Qr(http).ExchangeTicketAsync(Str(body, "ticket"), secret, http.RequestAborted);
+        return UserJson(view);
+    }, "Exchange for user information successfully");
+
+    private static async Task<IResult> ImageAsync(HttpContext http, string file)
+    {
+        var random = file.EndsWith(".png", StringComparison.OrdinalIgnoreCase) ? file[..^4] : file;
+        if (random.Length is 0 or > 64)
+            return Results.NotFound();
+        var payload = await Qr(http).ImagePayloadAsync(random, http.RequestAborted);
+        if (payload is null)
+            return Results.NotFound();
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(payload, QRCodeGenerator.ECCLevel.M);
+        var png = new PngByteQRCode(data).GetGraphic(6);
+        http.Response.Headers.CacheControl = "private, max-age=600";
+        return Results.Bytes(png, "image/png");
+    }
+
+    private static object Status(QrCodeState s) => new
+    {
+        random = s.Random,
+        status = (int)s.Status,
+        userInfo = s.UserInfo is { } u ? new { nickname = u.Nickname, photo = u.Photo } : (object)new { },
+        ticket = s.Ticket,
+        scannedUserId = s.ScannedUserId,
+        expireAt = s.ExpiresAt,
+    };
+
+    private static object UserJson(UserView v) => new
+    {
+        id = v.User.Id,
+        userPoolId = v.User.UserPoolId,
+        email = v.User.Email,
+        emailVerified = v.User.EmailVerified,
+        phone = v.User.Phone,
+        phoneVerified = v.User.PhoneVerified,
+        username = v.User.Username,
+        nickname = v.User.Nickname,
+        company = v.User.Company,
+        photo = v.User.Photo,
+        oauth = v.User.Oauth,
+        token = v.Token,
+        tokenExpiredAt = v.TokenExpiresAt?.UtcDateTime,
+        loginsCount = v.User.LoginsCount,
+        lastLogin = v.User.LastLogin,
+        lastIp = v.User.LastIp,
+        signedUp = v.User.SignedUp,
+        blocked = v.User.Blocked,
+        isDeleted = v.User.IsDeleted,
+    };
+
+    private static QrLoginService Qr(HttpContext http) => http.RequestServices.GetRequiredService<QrLoginService>();
+
+    private static string BaseUrl(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+
+    private static async Task<JsonElement> ReadBodyAsync(HttpContext http)
+    {
+        if (http.Request.ContentLength is 0 || !http.Request.HasJsonContentType())
+            return default;
+        try
+        {
+            using var doc = await JsonDocument.ParseAsync(http.Request.Body, default, http.RequestAborted);
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: "the body is not valid JSON");
+        }
+    }
+
+    private static JsonElement? Prop(JsonElement body, string name) =>
+        body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
+
+    private static string? Str(JsonElement body, string name) =>
+        Prop(body, name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
+}
