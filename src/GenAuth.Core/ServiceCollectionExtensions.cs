@@ -1,5 +1,7 @@
 using GenAuth.Core.Callers;
+using GenAuth.Core.Codes;
 using GenAuth.Core.Data;
+using GenAuth.Core.Messaging;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Security;
 using GenAuth.Core.Sessions;
@@ -46,7 +48,24 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CallerResolver>();
         services.AddSingleton<Bootstrapper>();
 
+        services.AddOptions<SmtpOptions>().BindConfiguration("GenAuth:Smtp");
+        services.AddOptions<HttpSmsOptions>().BindConfiguration("GenAuth:Sms:Http");
+        services.AddHttpClient(HttpSmsProvider.ClientName);
+        services.AddSingleton<ISmsProvider, HttpSmsProvider>();
+        services.AddSingleton<SmtpMailer>();
+        services.AddSingleton<Outbox>();
+        services.AddSingleton<Messenger>();
+        services.AddSingleton<CodeService>();
+        services.AddSingleton<RegistrationGate>();
+
         services.AddScoped<CallerContext>();
+        services.AddScoped<AccountMailer>();
+        services.AddScoped<CodeSender>();
+        services.AddScoped<CodeLoginService>();
+        services.AddScoped<PasswordResetService>();
+        services.AddScoped<ContactService>();
+        services.AddScoped<SecurityLevelService>();
+        services.AddScoped<AvatarService>();
         services.AddScoped<AccountService>();
         services.AddScoped<PoolService>();
         services.AddScoped<LoginStatusService>();

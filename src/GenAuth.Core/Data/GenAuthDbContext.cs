@@ -1,3 +1,4 @@
+using GenAuth.Core.Codes;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Sessions;
 using GenAuth.Core.Users;
@@ -20,6 +21,8 @@ public sealed class GenAuthDbContext(DbContextOptions<GenAuthDbContext> options)
     public DbSet<User> Users => Set<User>();
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<LoginLog> LoginLogs => Set<LoginLog>();
+    public DbSet<VerificationCode> VerificationCodes => Set<VerificationCode>();
+    public DbSet<WhitelistEntry> WhitelistEntries => Set<WhitelistEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
