@@ -47,10 +47,13 @@ public sealed class HttpSmsProvider(IHttpClientFactory http, IOptions<HttpSmsOpt
         .Replace("{{text}}", Escape(r.Text))
         .Replace("{{scene}}", Escape(r.Scene));
 
+    // Note: escapes what JSON requires (quotes, backslashes, controls) but keeps "+" and non-ASCII text readable for gateways.
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>JSON string content without the quotes, so values can't break out of the template.</summary>
     private static string Escape(string value)
     {
-        var json = JsonSerializer.Serialize(value);
+        var json = JsonSerializer.Serialize(value, Relaxed);
         return json[1..^1];
     }
 }

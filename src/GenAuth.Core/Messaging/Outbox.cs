@@ -10,6 +10,9 @@ namespace GenAuth.Core.Messaging;
 /// </summary>
 public sealed partial class Outbox(IOptions<GenAuthOptions> options, TimeProvider clock, ILogger<Outbox> logger)
 {
+    private static readonly JsonSerializerOptions Readable =
+        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public string FilePath => Path.Combine(options.Value.DataDirectory, "outbox.jsonl");
@@ -24,7 +27,7 @@ public sealed partial class Outbox(IOptions<GenAuthOptions> options, TimeProvide
             scene = message.Scene,
             subject = message.Subject,
             text = message.Text,
-        });
+        }, Readable);
         await _gate.WaitAsync(ct);
         try
         {
