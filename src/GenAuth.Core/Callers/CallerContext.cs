@@ -22,6 +22,9 @@ public sealed class CallerContext
     /// <summary>The raw bearer token when one was sent and verified.</summary>
     public string? Token { get; set; }
 
+    /// <summary>When the verified token stops being valid; long-lived connections check it per operation.</summary>
+    public DateTimeOffset? TokenExpiresAt { get; set; }
+
     /// <summary>Why the pool or the token could not be used, raised only by fields that need them.</summary>
     public GenAuthException? PoolError { get; set; }
     public bool TokenRejected { get; set; }
@@ -29,6 +32,23 @@ public sealed class CallerContext
     public string? Lang { get; set; }
     public string? Ip { get; set; }
     public string? UserAgent { get; set; }
+
+    /// <summary>Takes over another caller's resolution, e.g. a WebSocket connection's caller into one operation's scope.</summary>
+    public void CopyFrom(CallerContext other)
+    {
+        Pool = other.Pool;
+        App = other.App;
+        Kind = other.Kind;
+        UserId = other.UserId;
+        SessionId = other.SessionId;
+        Token = other.Token;
+        TokenExpiresAt = other.TokenExpiresAt;
+        PoolError = other.PoolError;
+        TokenRejected = other.TokenRejected;
+        Lang = other.Lang;
+        Ip = other.Ip;
+        UserAgent = other.UserAgent;
+    }
 
     public UserPool RequirePool() =>
         Pool ?? throw PoolError ?? new GenAuthException(ErrorCodes.UserPoolRequired);

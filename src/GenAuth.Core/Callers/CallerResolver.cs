@@ -43,6 +43,7 @@ public sealed class CallerResolver(PoolDirectory pools, TokenService tokens, Ses
                 return;
             }
         }
+        caller.TokenExpiresAt = DateTimeOffset.FromUnixTimeSeconds(v.Payload.Exp);
         switch (v.Payload.TokenType)
         {
             case TokenTypes.Management when v.Payload.Scope == "admin":

@@ -12,6 +12,7 @@ public static class ErrorCodes
 {
     public static readonly ErrorCode BadRequest = new(400, "请求参数不合法", "Invalid request");
     public static readonly ErrorCode Forbidden = new(403, "没有权限执行此操作", "You are not allowed to do this");
+    public static readonly ErrorCode TooManyOperations = new(429, "当前连接上进行中的操作过多", "Too many operations are running on this connection");
     public static readonly ErrorCode InvalidPhone = new(500, "手机号格式不正确", "Invalid phone number format");
     public static readonly ErrorCode WrongCode = new(2001, "验证码错误", "Wrong verification code");
     public static readonly ErrorCode InvalidEmail = new(2003, "非法邮箱地址", "Invalid email address");

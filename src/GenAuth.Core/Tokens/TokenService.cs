@@ -57,8 +57,9 @@ public sealed class TokenService(KeyRing keys, TimeProvider clock, IssuerProvide
     {
         try
         {
+            // Note: jose-jwt returns null headers for an empty or "null" header segment; that is a malformed token, not a crash.
             var headers = JWT.Headers(token);
-            if (!headers.TryGetValue("kid", out var kidObj) || kidObj?.ToString() is not { Length: > 0 } kid)
+            if (headers is null || !headers.TryGetValue("kid", out var kidObj) || kidObj?.ToString() is not { Length: > 0 } kid)
                 return null;
             var key = await keys.FindAsync(db, kid, ct);
             if (key is null || key.Use != KeyUse.Signing)

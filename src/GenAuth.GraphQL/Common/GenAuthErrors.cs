@@ -29,6 +29,12 @@ public static class GenAuthErrors
             context.Exception = new GenAuthExecutionError(ge.LocalizedMessage(lang), ge.Code, ge.Payload);
             return;
         }
+        // Note: a document nested beyond the parser's limit is the caller's error (4001), not a server fault.
+        if (context.OriginalException is GraphQLParser.Exceptions.GraphQLMaxDepthExceededException)
+        {
+            context.Exception = new GenAuthExecutionError(ErrorCodes.MaxDepthExceeded.Message(lang), ErrorCodes.MaxDepthExceeded.Code, null);
+            return;
+        }
         context.ExecutionOptions.RequestServices?.GetService<ILoggerFactory>()?.CreateLogger("GenAuth.GraphQL")
             .LogError(context.OriginalException, "Unhandled error in {Field}", context.FieldContext?.FieldDefinition.Name);
         context.Exception = new GenAuthExecutionError(ErrorCodes.Internal.Message(lang), ErrorCodes.Internal.Code, null);

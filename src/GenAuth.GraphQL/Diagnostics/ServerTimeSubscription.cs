@@ -16,7 +16,7 @@ public sealed class ServerTimeSubscription : ISubscriptionFields
             .ResolveStream(c =>
             {
                 var interval = Math.Clamp(c.GetArgument("intervalMs", 1000), 100, 60_000);
-                var count = c.GetArgument<int?>("count");
+                var count = c.GetArgument<int?>("count") is { } n ? Math.Max(1, n) : (int?)null;
                 var clock = c.Service<TimeProvider>();
                 return new TickObservable(clock, TimeSpan.FromMilliseconds(interval), count);
             })

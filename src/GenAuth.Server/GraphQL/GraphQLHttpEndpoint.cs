@@ -27,7 +27,7 @@ public static class GraphQLHttpEndpoint
             await SseTransport.HandleAsync(http);
             return;
         }
-        var parsed = HttpMethods.IsGet(method) ? ReadGet(http) : await ReadPostAsync(http);
+        var parsed = await ReadRequestsAsync(http);
         if (parsed.Error is { } error)
         {
             await WriteRequestErrorAsync(http, error.Status, error.Message);
@@ -66,9 +66,13 @@ public static class GraphQLHttpEndpoint
     private static bool AcceptsGraphQLResponse(HttpRequest request) =>
         request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(GraphQLResponseJson, StringComparison.OrdinalIgnoreCase));
 
-    private sealed record RequestError(int Status, string Message);
+    /// <summary>Reads the operation(s) of a GET or POST request, with the transport's limits applied.</summary>
+    public static async Task<ParsedRequests> ReadRequestsAsync(HttpContext http) =>
+        HttpMethods.IsGet(http.Request.Method) ? ReadGet(http) : await ReadPostAsync(http);
 
-    private sealed record ParsedRequests(List<GraphQLRequest> Requests, bool IsBatch, RequestError? Error)
+    public sealed record RequestError(int Status, string Message);
+
+    public sealed record ParsedRequests(List<GraphQLRequest> Requests, bool IsBatch, RequestError? Error)
     {
         public static ParsedRequests Fail(int status, string message) => new([], false, new RequestError(status, message));
     }

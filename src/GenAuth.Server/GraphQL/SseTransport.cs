@@ -1,5 +1,4 @@
 using GenAuth.Server.Callers;
-using GraphQL.Transport;
 using Microsoft.Net.Http.Headers;
 
 namespace GenAuth.Server.GraphQL;
@@ -15,23 +14,14 @@ public static class SseTransport
 
     public static async Task HandleAsync(HttpContext http)
     {
-        GraphQLRequest? request;
-        try
+        var parsed = await GraphQLHttpEndpoint.ReadRequestsAsync(http);
+        if (parsed.Error is { } error || parsed.IsBatch)
         {
-            request = HttpMethods.IsGet(http.Request.Method)
-                ? new GraphQLRequest { Query = http.Request.Query["query"], OperationName = http.Request.Query["operationName"] }
-                : await http.RequestServices.GetRequiredService<global::GraphQL.IGraphQLSerializer>()
-                    .ReadAsync<GraphQLRequest>(http.Request.Body, http.RequestAborted);
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
-        {
-            request = null;
-        }
-        if (request is null || string.IsNullOrWhiteSpace(request.Query))
-        {
-            await GraphQLHttpEndpoint.WriteRequestErrorAsync(http, 400, "The body is not a GraphQL request");
+            await GraphQLHttpEndpoint.WriteRequestErrorAsync(http, parsed.Error?.Status ?? 400,
+                parsed.Error?.Message ?? "Event streams carry one operation, not a batch");
             return;
         }
+        var request = parsed.Requests[0];
 
         await http.ResolveCallerAsync();
         var executor = http.RequestServices.GetRequiredService<GraphQLExecutor>();

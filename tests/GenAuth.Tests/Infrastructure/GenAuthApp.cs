@@ -1,0 +1,99 @@
+using GenAuth.Core.Data;
+using GenAuth.Core.Pools;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GenAuth.Tests.Infrastructure;
+
+/// <summary>
+/// The real server, in process, listening on a loopback port (Kestrel, so requests are real HTTP), with its own
+/// data directory (SQLite file, keys, bootstrap.json) and preset bootstrap credentials.
+/// </summary>
+public sealed class GenAuthApp : WebApplicationFactory<Program>
+{
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
+
+    /// <param name="dataDirectory">Reuse a data directory (restart tests); a fresh temp directory when null.</param>
+    /// <param name="settings">Extra configuration, e.g. ["GenAuth:Http:MaxBodyBytes"] = "2048".</param>
+    /// <param name="services">Test service overrides (runs after the app's own registrations).</param>
+    public GenAuthApp(string? dataDirectory = null, IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
+    {
+        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "genauth-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(DataDirectory);
+        _settings = settings ?? new Dictionary<string, string?>();
+        _services = services;
+        UseKestrel(0);
+    }
+
+    public string DataDirectory { get; }
+
+    /// <summary>Leave the data directory on disk at dispose, to start another server on it.</summary>
+    public bool KeepDataDirectory { get; set; }
+
+    // Preset so a restarted server on the same directory finds the same pool (bootstrap honours them).
+    public string UserPoolId { get; } = "5f0000000000000000000a01";
+    public string AppId { get; } = "5f0000000000000000000b01";
+    public string Secret { get; } = "test-pool-secret-0123456789abcdef";
+
+    public const string GraphQLPath = "/graphql/v2";
+
+    /// <summary>A client for the default pool (x-authing-userpool-id set on every request).</summary>
+    public GraphQLClient CreateGraphQLClient(string? userPoolId = null) =>
+        new(CreateClient(), userPoolId ?? UserPoolId);
+
+    /// <summary>A second pool with its own keys and app, for tenancy tests.</summary>
+    public async Task<PoolService.CreatedPool> CreatePoolAsync(string name = "Other")
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var pools = scope.ServiceProvider.GetRequiredService<PoolService>();
+        return await pools.CreatePoolAsync(name, null, null, null, name + " app", CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Reads the database as the given pool sees it (the pool filter applies), for state no API exposes.
+    /// The default pool when poolId is null; "" means no pool at all.
+    /// </summary>
+    public async Task<T> QueryDbAsync<T>(Func<GenAuthDbContext, Task<T>> query, string? poolId = null)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GenAuthDbContext>();
+        db.PoolId = poolId is "" ? null : poolId ?? UserPoolId;
+        return await query(db);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("GenAuth:DataDirectory", DataDirectory);
+        builder.UseSetting("GenAuth:Bootstrap:UserPoolId", UserPoolId);
+        builder.UseSetting("GenAuth:Bootstrap:AppId", AppId);
+        builder.UseSetting("GenAuth:Bootstrap:Secret", Secret);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in _settings)
+            builder.UseSetting(key, value);
+        if (_services is not null)
+            builder.ConfigureTestServices(_services);
+    }
+
+    // Note: DisposeAsync ends here too, after the host stopped.
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (!disposing || KeepDataDirectory || !Directory.Exists(DataDirectory))
+            return;
+        // Note: pooled SQLite connections keep the file open; close them before deleting the directory.
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A straggling handle; the OS temp cleaner gets it.
+        }
+    }
+}

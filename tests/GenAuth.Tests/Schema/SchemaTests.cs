@@ -1,0 +1,129 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using GenAuth.GraphQL.Common;
+using GenAuth.Tests.Infrastructure;
+using GraphQL;
+using Microsoft.Extensions.DependencyInjection;
+using Snapshooter.Xunit;
+
+namespace GenAuth.Tests.Schema;
+
+/// <summary>
+/// schema/schema.graphql is the printed SDL of the live schema (a schema change is a reviewed diff), and the SDK's
+/// own documents for the foundation validate against it.
+/// </summary>
+public sealed partial class SchemaTests : IDisposable
+{
+    private readonly GenAuthApp _app = new();
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public void SchemaFileMatchesTheLiveSchema()
+    {
+        var sdl = PrintSchema();
+        var path = Path.Combine(RepositoryRoot(), "schema", "schema.graphql");
+
+        if (Environment.GetEnvironmentVariable("UPDATE_SCHEMA") == "1")
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, sdl);
+        }
+
+        var committed = File.Exists(path) ? File.ReadAllText(path).ReplaceLineEndings("\n") : null;
+        Assert.True(committed == sdl,
+            $"{path} {(committed is null ? "is missing" : "differs from the live schema")}. If the schema change is intended, " +
+            "regenerate it with `UPDATE_SCHEMA=1 dotnet test --filter FullyQualifiedName~SchemaTests` and commit the diff " +
+            "(and the updated snapshot under tests/GenAuth.Tests/Schema/__snapshots__, delete the old one to re-record).");
+    }
+
+    [Fact]
+    public void SchemaChanged()
+    {
+        Snapshot.Match(PrintSchema());
+    }
+
+    public static TheoryData<string> SdkOperations() => new(SdkDocuments().Keys);
+
+    /// <summary>Each SDK document, with real data behind it, parses, validates and runs without any error.</summary>
+    [Theory]
+    [MemberData(nameof(SdkOperations))]
+    public async Task SdkDocumentValidatesAndExecutes(string operation)
+    {
+        var client = _app.CreateGraphQLClient();
+        var (id, token) = await client.RegisterAndLoginAsync("sdk-doc@example.com");
+        var admin = await client.ManagementTokenAsync(_app.Secret);
+        if (operation == "loginByUsername")
+            await client.PostAsync(Ops.RegisterByUsername, new { input = new { username = "sdk-user", password = GraphQLClient.Password } });
+        if (operation == "loginByPhonePassword")
+            await client.PostAsync(Ops.UpdateUser, new { id, input = new { phone = "13000000000" } }, admin);
+        var asAdmin = operation is "userpool" or "accessToken";
+
+        var request = client.NewRequest(HttpMethod.Post, GenAuthApp.GraphQLPath, asAdmin ? admin : token);
+        var body = new JsonObject { ["query"] = SdkDocuments()[operation], ["variables"] = VariablesFor(operation) };
+        request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        request.Headers.Accept.ParseAdd("application/graphql-response+json");
+        using var response = await client.Http.SendAsync(request);
+        var result = await GraphQLClient.ReadJsonAsync(response);
+
+        // Note: with application/graphql-response+json a document that fails to parse or validate is a 400.
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{operation}: {(int)response.StatusCode} {result.ToJsonString()}");
+        var errors = result["errors"]?.AsArray() ?? [];
+        Assert.True(errors.Count == 0, $"{operation} failed: {result.ToJsonString()}");
+        Assert.NotNull(result["data"]?[operation]);
+    }
+
+    private JsonObject VariablesFor(string operation)
+    {
+        const string password = GraphQLClient.Password;
+        return operation switch
+        {
+            "registerByEmail" => new() { ["input"] = new JsonObject { ["email"] = "sdk-new@example.com", ["password"] = password } },
+            "registerByUsername" => new() { ["input"] = new JsonObject { ["username"] = "sdknew", ["password"] = password } },
+            "loginByEmail" => new() { ["input"] = new JsonObject { ["email"] = "sdk-doc@example.com", ["password"] = password } },
+            "loginByUsername" => new() { ["input"] = new JsonObject { ["username"] = "sdk-user", ["password"] = password } },
+            "loginByPhonePassword" => new() { ["input"] = new JsonObject { ["phone"] = "13000000000", ["password"] = password } },
+            "updateUser" => new() { ["input"] = new JsonObject { ["nickname"] = "sdk" } },
+            "updatePassword" => new() { ["newPassword"] = "Battery-Staple-37", ["oldPassword"] = password },
+            "checkLoginStatus" => new() { ["token"] = null },
+            "checkPasswordStrength" => new() { ["password"] = password },
+            "isUserExists" => new() { ["email"] = "sdk-doc@example.com" },
+            "accessToken" => new() { ["userPoolId"] = _app.UserPoolId, ["secret"] = _app.Secret },
+            _ => [],
+        };
+    }
+
+    private string PrintSchema()
+    {
+        var schema = _app.Services.GetRequiredService<GenAuthSchema>();
+        return schema.Print().ReplaceLineEndings("\n").TrimEnd() + "\n";
+    }
+
+    /// <summary>The documents of SdkDocuments.graphql by operation name.</summary>
+    private static Dictionary<string, string> SdkDocuments()
+    {
+        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "tests", "GenAuth.Tests", "Schema", "SdkDocuments.graphql"));
+        return OperationStart().Split(text)
+            .Where(block => block.StartsWith("query ", StringComparison.Ordinal) || block.StartsWith("mutation ", StringComparison.Ordinal))
+            .Select(block => block.Trim())
+            .ToDictionary(block => OperationName().Match(block).Groups[1].Value);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "GenAuth.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException($"GenAuth.sln not found above {AppContext.BaseDirectory}");
+    }
+
+    [GeneratedRegex(@"(?m)^(?=query |mutation )")]
+    private static partial Regex OperationStart();
+
+    [GeneratedRegex(@"^(?:query|mutation) (\w+)")]
+    private static partial Regex OperationName();
+}
