@@ -57,6 +57,14 @@ public class CodesServer : WebApplicationFactory<Program>
     public string PoolId =>
         Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<BootstrapService>().First().Info!.UserPoolId;
 
+    public async Task<string> AdminTokenAsync()
+    {
+        var secret = Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<BootstrapService>().First().Info!.Secret;
+        var result = await GqlAsync("query($u: String!, $s: String!) { accessToken(userPoolId: $u, secret: $s) { accessToken } }",
+            new { u = PoolId, s = secret });
+        return result.Data("accessToken").GetProperty("accessToken").GetString()!;
+    }
+
     /// <summary>Changes pool settings directly (updateUserpool belongs to another capability) and drops the pool cache.</summary>
     public async Task UpdatePoolAsync(Action<UserPool> change)
     {

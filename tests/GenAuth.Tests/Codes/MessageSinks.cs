@@ -45,8 +45,12 @@ public sealed partial class SmtpSink : IDisposable
     [GeneratedRegex(@"\b\d{4,8}\b")]
     public static partial Regex CodePattern();
 
+    private int _disposed;
+
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         try
         {
             _process.StandardInput.Close();
@@ -122,5 +126,9 @@ public sealed class SmsGateway : IDisposable
         }
     }
 
-    public void Dispose() => _listener.Close();
+    public void Dispose()
+    {
+        if (_listener.IsListening)
+            _listener.Close();
+    }
 }
