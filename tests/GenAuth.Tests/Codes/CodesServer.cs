@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GenAuth.Tests.Codes;
@@ -21,6 +22,7 @@ public class CodesServer : WebApplicationFactory<Program>
     public string DataDir { get; } = Directory.CreateTempSubdirectory("genauth-codes-").FullName;
     public SmtpSink? Smtp { get; }
     public SmsGateway? Sms { get; }
+    public LogCollector Logs { get; } = new();
 
     protected virtual bool Delivery => true;
 
@@ -47,6 +49,7 @@ public class CodesServer : WebApplicationFactory<Program>
             builder.UseSetting("GenAuth:Sms:Http:Headers:Authorization", "Bearer sms-secret");
             builder.UseSetting("GenAuth:Sms:Http:BodyTemplate", """{"to":"{{phone}}","code":"{{code}}","text":"{{text}}"}""");
         }
+        builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         builder.ConfigureServices(s =>
         {
             s.RemoveAll<TimeProvider>();
@@ -143,4 +146,23 @@ public static class GqlResult
 
     public static string Phone() => "138" + Random.Shared.Next(10_000_000, 99_999_999);
     public static string Email(string tag) => $"{tag}-{Guid.NewGuid():N}"[..20] + "@example.com";
+}
+
+/// <summary>Every log line the server writes, to prove codes and targets never reach them.</summary>
+public sealed class LogCollector : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+    public IEnumerable<string> Lines => _lines;
+    public ILogger CreateLogger(string categoryName) => new Logger(this);
+    public void Dispose() { }
+
+    private sealed class Logger(LogCollector owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter) =>
+            owner._lines.Enqueue(formatter(state, exception) + " " + exception);
+    }
 }
