@@ -12,7 +12,7 @@ public sealed partial class AccountService
     {
         if (caller.Kind == PrincipalKind.Admin && !string.IsNullOrEmpty(id))
         {
-            var other = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct)
+            var other = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id && !u.IsDeleted, ct)
                         ?? throw new GenAuthException(ErrorCodes.UserNotFound);
             return new UserView(other);
         }
@@ -99,7 +99,7 @@ public sealed partial class AccountService
         var normalized = email is null ? null : Validation.NormalizeEmail(email);
         var users = db.Users.Where(u => !u.IsDeleted);
         return (normalized is not null && await users.AnyAsync(u => u.EmailNormalized == normalized, ct))
-               || (!string.IsNullOrEmpty(phone) && await users.AnyAsync(u => u.Phone == phone.Trim(), ct))
+               || (!string.IsNullOrEmpty(phone) && await users.AnyAsync(u => u.Phone == Validation.PhoneKey(phone), ct))
                || (!string.IsNullOrEmpty(username) && await users.AnyAsync(u => u.Username == username, ct))
                || (!string.IsNullOrEmpty(externalId) && await users.AnyAsync(u => u.ExternalId == externalId, ct));
     }

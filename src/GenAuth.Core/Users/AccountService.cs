@@ -129,14 +129,15 @@ public sealed partial class AccountService(
     private Task<User?> FindForLoginAsync(LoginMethod method, string account, CancellationToken ct)
     {
         var normalized = Validation.NormalizeEmail(account);
+        var phone = Validation.PhoneKey(account);
         var users = db.Users.Where(u => !u.IsDeleted);
         return method switch
         {
             LoginMethod.Email => users.FirstOrDefaultAsync(u => u.EmailNormalized == normalized, ct),
             LoginMethod.Username => users.FirstOrDefaultAsync(u => u.Username == account, ct),
-            LoginMethod.Phone => users.FirstOrDefaultAsync(u => u.Phone == account, ct),
+            LoginMethod.Phone => users.FirstOrDefaultAsync(u => u.Phone == phone, ct),
             // An account string may match a username, an email and a phone of different users: prefer in that order.
-            _ => users.Where(u => u.Username == account || u.EmailNormalized == normalized || u.Phone == account)
+            _ => users.Where(u => u.Username == account || u.EmailNormalized == normalized || u.Phone == phone)
                 .OrderBy(u => u.Username == account ? 0 : u.EmailNormalized == normalized ? 1 : 2)
                 .FirstOrDefaultAsync(ct),
         };
