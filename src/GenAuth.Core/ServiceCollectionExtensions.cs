@@ -55,6 +55,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SmtpMailer>();
         services.AddSingleton<Outbox>();
         services.AddSingleton<Messenger>();
+        services.AddOptions<CodeOptions>().BindConfiguration("GenAuth:Codes");
         services.AddSingleton<CodeService>();
         services.AddSingleton<RegistrationGate>();
 

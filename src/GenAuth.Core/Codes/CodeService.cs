@@ -5,6 +5,7 @@ using GenAuth.Core.Data;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Security;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace GenAuth.Core.Codes;
 
@@ -12,14 +13,14 @@ namespace GenAuth.Core.Codes;
 /// Issues and checks verification codes and one-time tokens. Codes are CSPRNG digits, stored as HMAC-SHA256 under a
 /// key derived from the master key (a stolen database doesn't reveal them), bound to pool + channel + target + scene.
 /// </summary>
-public sealed class CodeService(SecretSealer sealer, TimeProvider clock)
+public sealed class CodeService(SecretSealer sealer, TimeProvider clock, IOptions<CodeOptions> options)
 {
     public const string Sms = "sms";
     public const string Email = "email";
     public const string Token = "token";
 
     /// <summary>At most one code per target in this window, whatever the scene.</summary>
-    public static readonly TimeSpan ResendInterval = TimeSpan.FromSeconds(60);
+    private TimeSpan ResendInterval => TimeSpan.FromSeconds(Math.Max(1, options.Value.ResendIntervalSeconds));
     public const int MaxExpirySeconds = 600;
 
     private readonly byte[] _key = sealer.DeriveKey("verification-codes");
@@ -159,4 +160,11 @@ public sealed class CodeService(SecretSealer sealer, TimeProvider clock)
 
     private byte[] Hash(string poolId, string channel, string target, string scene, string code) =>
         HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"{poolId}\n{channel}\n{target}\n{scene}\n{code}"));
+}
+
+/// <summary>GenAuth:Codes: server-wide code settings (per-pool ones live on the pool).</summary>
+public sealed class CodeOptions
+{
+    /// <summary>Minimum seconds between two codes to one target (60, as GenAuth).</summary>
+    public int ResendIntervalSeconds { get; set; } = 60;
 }
