@@ -1,7 +1,9 @@
 using GenAuth.Core.Callers;
+using GenAuth.Core.Codes;
 using GenAuth.Core.Data;
 using GenAuth.Core.Events;
 using GenAuth.Core.QrLogin;
+using GenAuth.Core.Messaging;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Security;
 using GenAuth.Core.Sessions;
@@ -53,7 +55,25 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<QrExpiryScheduler>();
         services.AddSingleton<QrLoginHub>();
 
+        services.AddOptions<SmtpOptions>().BindConfiguration("GenAuth:Smtp");
+        services.AddOptions<HttpSmsOptions>().BindConfiguration("GenAuth:Sms:Http");
+        services.AddHttpClient(HttpSmsProvider.ClientName);
+        services.AddSingleton<ISmsProvider, HttpSmsProvider>();
+        services.AddSingleton<SmtpMailer>();
+        services.AddSingleton<Outbox>();
+        services.AddSingleton<Messenger>();
+        services.AddOptions<CodeOptions>().BindConfiguration("GenAuth:Codes");
+        services.AddSingleton<CodeService>();
+        services.AddSingleton<RegistrationGate>();
+
         services.AddScoped<CallerContext>();
+        services.AddScoped<AccountMailer>();
+        services.AddScoped<CodeSender>();
+        services.AddScoped<CodeLoginService>();
+        services.AddScoped<PasswordResetService>();
+        services.AddScoped<ContactService>();
+        services.AddScoped<SecurityLevelService>();
+        services.AddScoped<AvatarService>();
         services.AddScoped<AccountService>();
         services.AddScoped<PoolService>();
         services.AddScoped<LoginStatusService>();

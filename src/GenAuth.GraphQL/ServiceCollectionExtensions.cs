@@ -1,3 +1,4 @@
+using GenAuth.GraphQL.Codes;
 using GenAuth.GraphQL.Common;
 using GenAuth.GraphQL.Diagnostics;
 using GenAuth.GraphQL.Pools;
@@ -27,6 +28,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IQueryFields, PoolQueries>();
         services.AddSingleton<IMutationFields, AccountMutations>();
         services.AddSingleton<IMutationFields, PoolMutations>();
+        services.AddSingleton<IMutationFields, CodeMutations>();
+        services.AddSingleton<IMutationFields, ContactMutations>();
+        services.AddSingleton<IQueryFields, ContactQueries>();
         services.AddSingleton<ISubscriptionFields, ServerTimeSubscription>();
         services.AddSingleton<QrLoginFields>();
         services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<QrLoginFields>());

@@ -24,6 +24,7 @@ app.MapGenAuthGraphQL("/graphql/v2");
 app.MapGenAuthCompatApi();
 app.MapGenAuthQrCodeApi();
 app.MapQrLoginPage();
+app.MapGenAuthCodeApi();
 app.MapGenAuthOidc();
 
 app.Run();

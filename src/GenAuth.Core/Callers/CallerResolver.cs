@@ -28,7 +28,9 @@ public sealed class CallerResolver(PoolDirectory pools, TokenService tokens, Ses
     public async Task ResolveTokenAsync(GenAuthDbContext db, CallerContext caller, string token, CancellationToken ct)
     {
         var verified = await tokens.VerifyAsync(db, token, ct);
-        if (verified is not { } v || (caller.Pool is not null && caller.Pool.Id != v.Key.UserPoolId))
+        // Note: a token names its audience (an app, or the whole pool); one presented for another app is refused.
+        if (verified is not { } v || (caller.Pool is not null && caller.Pool.Id != v.Key.UserPoolId)
+            || (caller.App is not null && v.Payload.Aud != caller.App.Id && v.Payload.Aud != v.Key.UserPoolId))
         {
             caller.TokenRejected = true;
             return;

@@ -1,3 +1,4 @@
+using GenAuth.Core.Codes;
 using GenAuth.Core.Pools;
 using GenAuth.Core.QrLogin;
 using GenAuth.Core.Sessions;
@@ -22,6 +23,8 @@ public sealed class GenAuthDbContext(DbContextOptions<GenAuthDbContext> options)
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<LoginLog> LoginLogs => Set<LoginLog>();
     public DbSet<QrCode> QrCodes => Set<QrCode>();
+    public DbSet<VerificationCode> VerificationCodes => Set<VerificationCode>();
+    public DbSet<WhitelistEntry> WhitelistEntries => Set<WhitelistEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

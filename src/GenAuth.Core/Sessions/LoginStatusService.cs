@@ -14,7 +14,7 @@ public sealed class LoginStatusService(GenAuthDbContext db, CallerContext caller
     {
         token ??= caller.Token;
         if (string.IsNullOrEmpty(token))
-            return Invalid(ErrorCodes.NotLoggedIn);
+            return Invalid(caller.TokenRejected ? ErrorCodes.TokenInvalid : ErrorCodes.NotLoggedIn);
         var verified = await tokens.VerifyAsync(db, token, ct);
         if (verified is not { } v || v.Payload.TokenType != TokenTypes.Id || v.Payload.Sid is null || v.Payload.Sub is null
             || (caller.Pool is not null && caller.Pool.Id != v.Key.UserPoolId)

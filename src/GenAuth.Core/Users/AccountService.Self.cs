@@ -12,7 +12,7 @@ public sealed partial class AccountService
     {
         if (caller.Kind == PrincipalKind.Admin && !string.IsNullOrEmpty(id))
         {
-            var other = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct)
+            var other = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id && !u.IsDeleted, ct)
                         ?? throw new GenAuthException(ErrorCodes.UserNotFound);
             return new UserView(other);
         }
@@ -54,7 +54,7 @@ public sealed partial class AccountService
         if (user.PasswordHash is not null && (string.IsNullOrEmpty(plainOld) || !await hasher.VerifyAsync(user.PasswordHash, plainOld, ct)))
             throw new GenAuthException(ErrorCodes.OldPasswordWrong);
         policy.Require(pool, plainNew, caller.Lang);
-        user.PasswordHash = await hasher.HashAsync(plainNew, ct);
+        await SetPasswordAsync(user, plainNew!, ct);
         user.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
         await sessions.RevokeAllAsync(db, user.Id, caller.SessionId, ct);
@@ -99,15 +99,15 @@ public sealed partial class AccountService
         var normalized = email is null ? null : Validation.NormalizeEmail(email);
         var users = db.Users.Where(u => !u.IsDeleted);
         return (normalized is not null && await users.AnyAsync(u => u.EmailNormalized == normalized, ct))
-               || (!string.IsNullOrEmpty(phone) && await users.AnyAsync(u => u.Phone == phone.Trim(), ct))
+               || (!string.IsNullOrEmpty(phone) && await users.AnyAsync(u => u.Phone == Validation.PhoneKey(phone), ct))
                || (!string.IsNullOrEmpty(username) && await users.AnyAsync(u => u.Username == username, ct))
                || (!string.IsNullOrEmpty(externalId) && await users.AnyAsync(u => u.ExternalId == externalId, ct));
     }
 
-    private UserView SelfView(User user) =>
+    internal UserView SelfView(User user) =>
         new(user, caller.Token, null);
 
-    private async Task<User> RequireSelfAsync(string? id, bool tracked, CancellationToken ct)
+    internal async Task<User> RequireSelfAsync(string? id, bool tracked, CancellationToken ct)
     {
         var userId = caller.RequireUserId();
         if (!string.IsNullOrEmpty(id) && id != userId)
@@ -163,11 +163,11 @@ public sealed partial class AccountService
         {
             var plain = await transport.DecryptAsync(db, pool.Id, password, ct);
             policy.Require(pool, plain, caller.Lang);
-            user.PasswordHash = await hasher.HashAsync(plain, ct);
+            await SetPasswordAsync(user, plain!, ct);
         }
     }
 
-    private async Task EnsureUniqueAsync(User user, CancellationToken ct)
+    internal async Task EnsureUniqueAsync(User user, CancellationToken ct)
     {
         var others = db.Users.Where(u => u.Id != user.Id);
         if (user.EmailNormalized is not null && await others.AnyAsync(u => u.EmailNormalized == user.EmailNormalized, ct))
@@ -179,7 +179,7 @@ public sealed partial class AccountService
     }
 
     /// <summary>Saves; a unique-index violation (a concurrent registration won the race) becomes 2026.</summary>
-    private async Task SaveUniqueAsync(CancellationToken ct)
+    internal async Task SaveUniqueAsync(CancellationToken ct)
     {
         try
         {

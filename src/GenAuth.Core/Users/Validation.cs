@@ -26,6 +26,13 @@ public static partial class Validation
         return username;
     }
 
+    /// <summary>The stored form of a phone number (digits and a leading +), or the input when it isn't one.</summary>
+    public static string PhoneKey(string input)
+    {
+        var compact = input.Trim().Replace(" ", "").Replace("-", "");
+        return compact.Length > 0 && compact.All(c => char.IsAsciiDigit(c) || c == '+') ? compact : input.Trim();
+    }
+
     public static string RequirePhone(string? phone)
     {
         var trimmed = phone?.Trim();

@@ -29,13 +29,28 @@ public sealed class WellKnownTests : IDisposable
     }
 
     [Fact]
-    public async Task WellKnownWithoutAPoolIsAnError()
+    public async Task WellKnownWithoutAPoolServesTheDefaultPoolsKey()
     {
         using var http = _app.CreateClient();
-        using var response = await http.GetAsync("/api/v2/.well-known");
+        using var anonymous = await http.GetAsync("/api/v2/.well-known");
+        using var named = await http.SendAsync(_app.CreateGraphQLClient().NewRequest(HttpMethod.Get, "/api/v2/.well-known"));
+
+        var body = await GraphQLClient.ReadJsonAsync(anonymous);
+        Assert.Equal(200, body["code"]!.GetValue<int>());
+        Assert.Equal((await GraphQLClient.ReadJsonAsync(named))["data"]!["publicKey"]!.GetValue<string>(),
+            body["data"]!["publicKey"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task WellKnownForAnUnknownPoolIsAnError()
+    {
+        using var http = _app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v2/.well-known");
+        request.Headers.Add("x-authing-userpool-id", "5f00000000000000000000ff");
+        using var response = await http.SendAsync(request);
 
         var body = await GraphQLClient.ReadJsonAsync(response);
-        Assert.Equal(2044, body["code"]!.GetValue<int>());
+        Assert.Equal(2042, body["code"]!.GetValue<int>());
         Assert.Null(body["data"]);
     }
 

@@ -154,12 +154,23 @@ public sealed class GraphQLHttpTests : IDisposable
     [Fact]
     public async Task QueryDeeperThanTheConfiguredMaxDepthIsAGraphQLError()
     {
-        var within = await _client.PostAsync("{ checkLoginStatus { data { id } } }");
-        var deeper = await _client.PostAsync("{ __schema { types { fields { type { name } } } } }");
+        using var shallow = new GenAuthApp(settings: new Dictionary<string, string?> { ["GenAuth:GraphQL:MaxDepth"] = "2" });
+        var client = shallow.CreateGraphQLClient();
+        var within = await client.PostAsync("{ checkLoginStatus { code } }");
+        var deeper = await client.PostAsync("{ checkLoginStatus { data { id } } }");
 
         Assert.Null(within["errors"]);
         Assert.Equal(4001, GraphQLClient.ErrorCode(deeper));
         Assert.Null(deeper["data"]);
+    }
+
+    [Fact]
+    public async Task IntrospectionIsExemptFromTheDepthLimitSoIdesWork()
+    {
+        var introspection = await _client.PostAsync("{ __schema { types { fields { type { ofType { name } } } } } }");
+
+        Assert.Null(introspection["errors"]);
+        Assert.NotNull(introspection["data"]!["__schema"]);
     }
 
     [Fact]

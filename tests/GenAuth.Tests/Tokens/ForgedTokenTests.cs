@@ -109,6 +109,32 @@ public sealed class ForgedTokenTests : IDisposable
     }
 
     [Fact]
+    public async Task TokenIssuedForOneAppIsRefusedByAnotherAppOfThePool()
+    {
+        const string otherAppId = "5f0000000000000000000b02";
+        await _app.QueryDbAsync(async db =>
+        {
+            db.Applications.Add(new Application
+            {
+                Id = otherAppId, UserPoolId = _app.UserPoolId, Name = "Second", SecretSealed = [0], CreatedAt = DateTime.UtcNow,
+            });
+            return await db.SaveChangesAsync();
+        });
+        Assert.Null((await _client.RegisterByEmailAsync("aud@example.com"))["errors"]);
+        var viaApp = new Dictionary<string, string> { ["x-authing-app-id"] = _app.AppId };
+        var token = GraphQLClient.Success(await _client.LoginByEmailAsync("aud@example.com", headers: viaApp), "loginByEmail")["token"]!
+            .GetValue<string>();
+        Assert.Equal(_app.AppId, Jwt.Payload(token)["aud"]!.GetValue<string>());
+
+        var sameApp = await _client.PostAsync(Ops.User, token: token, headers: viaApp);
+        var otherApp = await _client.PostAsync(Ops.User, token: token,
+            headers: new Dictionary<string, string> { ["x-authing-app-id"] = otherAppId });
+
+        Assert.NotNull(GraphQLClient.Success(sameApp, "user"));
+        Assert.Equal(1010001, GraphQLClient.ErrorCode(otherApp));
+    }
+
+    [Fact]
     public async Task TokenSignedWithAnotherPoolsKeyIsRefused()
     {
         var (_, token) = await _client.RegisterAndLoginAsync("crosskey@example.com");
