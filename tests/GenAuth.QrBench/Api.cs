@@ -9,9 +9,9 @@ using System.Threading.Channels;
 namespace GenAuth.QrBench;
 
 /// <summary>REST and GraphQL calls the benchmark makes, as the browser and the app would.</summary>
-public sealed class Api(ServerProcess server)
+public sealed class Api(ServerProcess server, int maxConnections = 64)
 {
-    public HttpClient Http { get; } = new(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+    public HttpClient Http { get; } = new(new SocketsHttpHandler { MaxConnectionsPerServer = maxConnections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
     {
         BaseAddress = server.BaseUri,
         Timeout = TimeSpan.FromSeconds(60),

@@ -3,16 +3,23 @@
 // does (requests/s the server absorbs, check latency, time to notice a confirm).
 // Usage: dotnet build -c Release src/GenAuth.Server && dotnet run -c Release --project tests/GenAuth.QrBench -- \
 //          [--subscribers 1000,10000] [--samples 300] [--pollers 10000] [--poll-seconds 30] [--server <GenAuth.Server.dll>]
+//          [--server-env NAME=VALUE]...
 using System.Diagnostics;
 using GenAuth.QrBench;
 
 var options = Args.Parse(args);
 var rows = new List<string>();
 
-foreach (var n in options.Subscribers)
-    rows.Add(await PushAsync(n));
+foreach (var n in options.Subscribers.Where(n => n > 0))
+    rows.Add(Report(await PushAsync(n)));
 if (options.Pollers > 0)
-    rows.Add(await PollAsync(options.Pollers));
+    rows.Add(Report(await PollAsync(options.Pollers)));
+
+static string Report(string row)
+{
+    Console.Error.WriteLine(row);
+    return row;
+}
 
 Console.WriteLine();
 Console.WriteLine("| scenario | clients | confirm → browser sees it p50 / p99 | server memory per waiting client | load on the server while waiting |");
@@ -23,7 +30,7 @@ return 0;
 
 async Task<string> PushAsync(int n)
 {
-    await using var server = new ServerProcess(options.ServerDll);
+    await using var server = new ServerProcess(options.ServerDll, options.ServerEnv);
     await server.WaitHealthyAsync();
     var api = new Api(server);
     var token = await api.AppUserTokenAsync();
@@ -70,9 +77,10 @@ async Task<string> PushAsync(int n)
 
 async Task<string> PollAsync(int n)
 {
-    await using var server = new ServerProcess(options.ServerDll);
+    await using var server = new ServerProcess(options.ServerDll, options.ServerEnv);
     await server.WaitHealthyAsync();
-    var api = new Api(server);
+    var api = new Api(server); // the app's calls: not queued behind the pollers' connections
+    var browsers = new Api(server, maxConnections: 2000);
     var token = await api.AppUserTokenAsync();
     var randoms = await api.GeneAsync(n);
     var confirmedAt = new long[n]; // Stopwatch timestamp of the confirm call, 0 = not confirmed
@@ -90,7 +98,7 @@ async Task<string> PollAsync(int n)
             var t0 = Stopwatch.GetTimestamp();
             try
             {
-                var r = await api.SendAsync(HttpMethod.Get, $"/api/v2/qrcode/check?random={randoms[i]}");
+                var r = await browsers.SendAsync(HttpMethod.Get, $"/api/v2/qrcode/check?random={Volatile.Read(ref randoms[i])}");
                 var done = Stopwatch.GetTimestamp();
                 if (t0 >= measureFrom)
                 {
@@ -115,11 +123,13 @@ async Task<string> PollAsync(int n)
     var pollers = Enumerable.Range(0, n).Select(i => Task.Run(() => PollerAsync(i))).ToArray();
     await Task.Delay(5000);
     var window = Stopwatch.StartNew();
-    var samples = Math.Min(options.Samples, 100);
+    var samples = Math.Min(options.Samples, options.PollSeconds);
     var spacing = TimeSpan.FromSeconds(options.PollSeconds / (double)samples);
     for (var k = 0; k < samples; k++)
     {
         var i = (int)((long)k * n / samples);
+        // A fresh code for the poller that will see the confirm: the bulk may have expired by now (and is still polled).
+        Volatile.Write(ref randoms[i], (await api.GeneAsync(1))[0]);
         await api.TransitionAsync("scanned", randoms[i], token);
         var t0 = Stopwatch.GetTimestamp();
         await api.TransitionAsync("confirm", randoms[i], token);
@@ -137,7 +147,8 @@ async Task<string> PollAsync(int n)
            $"| – | {served / seconds:N0} requests/s served of {n / 0.8:N0} asked; check p50 {Stats.P(checks, 50):F0} ms, p99 {Stats.P(checks, 99):F0} ms |";
 }
 
-internal sealed record Args(int[] Subscribers, int Samples, int Pollers, int PollSeconds, string ServerDll)
+internal sealed record Args(int[] Subscribers, int Samples, int Pollers, int PollSeconds, string ServerDll,
+    Dictionary<string, string> ServerEnv)
 {
     public static Args Parse(string[] args)
     {
@@ -153,7 +164,10 @@ internal sealed record Args(int[] Subscribers, int Samples, int Pollers, int Pol
             int.Parse(Get("--samples") ?? "300"),
             int.Parse(Get("--pollers") ?? "10000"),
             int.Parse(Get("--poll-seconds") ?? "30"),
-            dll);
+            dll,
+            // --server-env DOTNET_gcServer=0 (repeatable): environment for the server process, e.g. to compare GC modes.
+            args.Select((a, i) => (a, i)).Where(x => x.a == "--server-env" && x.i + 1 < args.Length)
+                .Select(x => args[x.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : ""));
     }
 }
 

@@ -16,7 +16,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public string Secret { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
     public Uri BaseUri { get; }
 
-    public ServerProcess(string dll)
+    public ServerProcess(string dll, IReadOnlyDictionary<string, string>? environment = null)
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -34,11 +34,26 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment.Remove("ASPNETCORE_URLS");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine("[server] " + e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+        // Ctrl-C or kill of the benchmark must not leave the server behind.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Kill();
+        Console.CancelKeyPress += (_, _) => Kill();
+    }
+
+    private void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited)
+                _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException) { }
     }
 
     public async Task WaitHealthyAsync()
