@@ -1,5 +1,6 @@
 using GenAuth.Core.Callers;
 using GenAuth.Core.Data;
+using GenAuth.Core.Mfa;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Security;
 using GenAuth.Core.Sessions;
@@ -7,6 +8,7 @@ using GenAuth.Core.Tokens;
 using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace GenAuth.Core;
@@ -50,6 +52,13 @@ public static class ServiceCollectionExtensions
         services.AddScoped<AccountService>();
         services.AddScoped<PoolService>();
         services.AddScoped<LoginStatusService>();
+
+        services.AddSingleton<TotpCodes>();
+        services.AddScoped<MfaGate>();
+        services.AddScoped<MfaEnrollmentService>();
+        services.AddScoped<MfaLoginService>();
+        // Bound to the verification-code service when it is registered; until then SMS/email factors say so.
+        services.TryAddScoped<IMfaCodeSender, UnavailableMfaCodeSender>();
         return services;
     }
 }

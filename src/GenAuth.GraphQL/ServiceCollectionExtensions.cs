@@ -1,5 +1,6 @@
 using GenAuth.GraphQL.Common;
 using GenAuth.GraphQL.Diagnostics;
+using GenAuth.GraphQL.Mfa;
 using GenAuth.GraphQL.Pools;
 using GenAuth.GraphQL.Users;
 using GraphQL;
@@ -26,6 +27,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IQueryFields, PoolQueries>();
         services.AddSingleton<IMutationFields, AccountMutations>();
         services.AddSingleton<IMutationFields, PoolMutations>();
+        services.AddSingleton<IQueryFields, MfaQueries>();
+        services.AddSingleton<IMutationFields, MfaMutations>();
         services.AddSingleton<ISubscriptionFields, ServerTimeSubscription>();
 
         services.AddGraphQL(b => b

@@ -1,3 +1,4 @@
+using GenAuth.Core.Mfa;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Sessions;
 using GenAuth.Core.Users;
@@ -20,6 +21,9 @@ public sealed class GenAuthDbContext(DbContextOptions<GenAuthDbContext> options)
     public DbSet<User> Users => Set<User>();
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<LoginLog> LoginLogs => Set<LoginLog>();
+    public DbSet<MfaFactor> MfaFactors => Set<MfaFactor>();
+    public DbSet<MfaEnrollment> MfaEnrollments => Set<MfaEnrollment>();
+    public DbSet<MfaChallenge> MfaChallenges => Set<MfaChallenge>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

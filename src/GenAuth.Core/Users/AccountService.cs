@@ -1,6 +1,7 @@
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
+using GenAuth.Core.Mfa;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Security;
 using GenAuth.Core.Sessions;
@@ -27,6 +28,7 @@ public sealed partial class AccountService(
     SessionService sessions,
     TokenService tokens,
     LoginThrottle throttle,
+    MfaGate mfa,
     TimeProvider clock)
 {
     public async Task<UserView> RegisterByEmailAsync(string? email, string? password, ProfileInput? profile,
@@ -74,8 +76,21 @@ public sealed partial class AccountService(
         return await CompleteLoginAsync(pool, user, methodName, ct);
     }
 
-    /// <summary>Opens a session for an authenticated user: counters, login log and token, in one save.</summary>
+    /// <summary>
+    /// Opens a session for an authenticated user: counters, login log and token, in one save. Every login path ends
+    /// here, so this is where a user with an enrolled MFA factor is stopped with 1635 and an mfaToken instead.
+    /// </summary>
     public async Task<UserView> CompleteLoginAsync(UserPool pool, User user, string method, CancellationToken ct)
+    {
+        await mfa.RequireSecondFactorAsync(db, pool, user, method, ct);
+        return await OpenSessionAsync(pool, user, method, ct);
+    }
+
+    /// <summary>The end of a login whose second factor was just verified (MfaLoginService consumed its mfaToken).</summary>
+    internal Task<UserView> CompleteSecondFactorLoginAsync(UserPool pool, User user, string method, CancellationToken ct) =>
+        OpenSessionAsync(pool, user, method, ct);
+
+    private async Task<UserView> OpenSessionAsync(UserPool pool, User user, string method, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var (browser, device) = UserAgentInfo.Parse(caller.UserAgent);
