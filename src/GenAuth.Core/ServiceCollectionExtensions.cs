@@ -1,6 +1,8 @@
 using GenAuth.Core.Callers;
+using GenAuth.Core.Codes;
 using GenAuth.Core.Data;
 using GenAuth.Core.Mfa;
+using GenAuth.Core.Messaging;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Security;
 using GenAuth.Core.Sessions;
@@ -8,7 +10,6 @@ using GenAuth.Core.Tokens;
 using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace GenAuth.Core;
@@ -48,7 +49,25 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CallerResolver>();
         services.AddSingleton<Bootstrapper>();
 
+        services.AddOptions<SmtpOptions>().BindConfiguration("GenAuth:Smtp");
+        services.AddOptions<HttpSmsOptions>().BindConfiguration("GenAuth:Sms:Http");
+        services.AddHttpClient(HttpSmsProvider.ClientName);
+        services.AddSingleton<ISmsProvider, HttpSmsProvider>();
+        services.AddSingleton<SmtpMailer>();
+        services.AddSingleton<Outbox>();
+        services.AddSingleton<Messenger>();
+        services.AddOptions<CodeOptions>().BindConfiguration("GenAuth:Codes");
+        services.AddSingleton<CodeService>();
+        services.AddSingleton<RegistrationGate>();
+
         services.AddScoped<CallerContext>();
+        services.AddScoped<AccountMailer>();
+        services.AddScoped<CodeSender>();
+        services.AddScoped<CodeLoginService>();
+        services.AddScoped<PasswordResetService>();
+        services.AddScoped<ContactService>();
+        services.AddScoped<SecurityLevelService>();
+        services.AddScoped<AvatarService>();
         services.AddScoped<AccountService>();
         services.AddScoped<PoolService>();
         services.AddScoped<LoginStatusService>();
@@ -57,8 +76,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<MfaGate>();
         services.AddScoped<MfaEnrollmentService>();
         services.AddScoped<MfaLoginService>();
-        // Bound to the verification-code service when it is registered; until then SMS/email factors say so.
-        services.TryAddScoped<IMfaCodeSender, UnavailableMfaCodeSender>();
+        services.AddScoped<IMfaCodeSender, CodesMfaCodeSender>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using GenAuth.GraphQL.Codes;
 using GenAuth.GraphQL.Common;
 using GenAuth.GraphQL.Diagnostics;
 using GenAuth.GraphQL.Mfa;
@@ -29,6 +30,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IMutationFields, PoolMutations>();
         services.AddSingleton<IQueryFields, MfaQueries>();
         services.AddSingleton<IMutationFields, MfaMutations>();
+        services.AddSingleton<IMutationFields, CodeMutations>();
+        services.AddSingleton<IMutationFields, ContactMutations>();
+        services.AddSingleton<IQueryFields, ContactQueries>();
         services.AddSingleton<ISubscriptionFields, ServerTimeSubscription>();
 
         services.AddGraphQL(b => b

@@ -21,6 +21,7 @@ app.MapGet("/healthz", () => Results.Text("ok"));
 app.MapGenAuthGraphQL("/graphql/v2");
 app.MapGenAuthCompatApi();
 app.MapGenAuthMfaApi();
+app.MapGenAuthCodeApi();
 app.MapGenAuthOidc();
 
 app.Run();

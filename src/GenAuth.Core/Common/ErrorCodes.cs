@@ -51,7 +51,25 @@ public static class ErrorCodes
     public static readonly ErrorCode EnrollmentTokenInvalid = new(1644, "enrollmentToken 无效或已过期", "The enrollmentToken is invalid or has expired");
     public static readonly ErrorCode RecentLoginRequired = new(1645, "请重新登录后再进行此操作", "Log in again before doing this (a session at most 5 minutes old is needed)");
     public static readonly ErrorCode FactorTargetMismatch = new(1646, "与绑定的 MFA 手机号或邮箱不一致", "This is not the phone number or email enrolled for MFA");
-    public static readonly ErrorCode MfaDeliveryUnavailable = new(1647, "短信或邮件服务未配置", "SMS or email delivery is not configured on this server");
+    // Verification codes and messaging (issue 3). Several share a GenAuth code number, as 2026 does, with distinct messages.
+    public static readonly ErrorCode CodeExpired = new(2001, "验证码已过期，请重新获取", "The verification code has expired, request a new one");
+    public static readonly ErrorCode CodeAttemptsExceeded = new(2001, "验证码错误次数过多，请重新获取", "Too many wrong tries, request a new code");
+    public static readonly ErrorCode CodeRequired = new(2001, "请输入验证码", "A verification code is required");
+    public static readonly ErrorCode SendTooFrequent = new(2060, "发送过于频繁，请稍后再试", "Codes are sent at most once a minute, try again shortly");
+    public static readonly ErrorCode DeliveryFailed = new(2061, "消息发送失败，请稍后再试", "The message could not be delivered, try again later");
+    public static readonly ErrorCode EmailNotVerified = new(2062, "邮箱未验证，请先验证邮箱", "Verify your email address before logging in");
+    public static readonly ErrorCode NotWhitelisted = new(2063, "不在注册白名单中", "Not in this user pool's registration whitelist");
+    public static readonly ErrorCode InvalidScene = new(2064, "不支持的发送场景", "Unsupported scene");
+    public static readonly ErrorCode InvalidToken = new(2065, "凭证无效或已过期", "The token is invalid or has expired");
+    public static readonly ErrorCode PhoneAlreadyBound = new(1320003, "当前用户已绑定手机号", "A phone number is already bound to this user");
+    public static readonly ErrorCode EmailAlreadyBound = new(1320004, "当前用户已绑定邮箱", "An email address is already bound to this user");
+    public static readonly ErrorCode PhoneNotBound = new(1320005, "当前用户未绑定手机号", "No phone number is bound to this user");
+    public static readonly ErrorCode EmailNotBound = new(1320005, "当前用户未绑定邮箱", "No email address is bound to this user");
+    public static readonly ErrorCode OldPhoneMismatch = new(1320007, "旧手机号不正确", "The old phone number does not match");
+    public static readonly ErrorCode OldEmailMismatch = new(1320008, "旧邮箱不正确", "The old email address does not match");
+    public static readonly ErrorCode FirstLoginResetRequired = new(1639, "首次登录请先修改密码", "Change your password before the first login");
+    public static readonly ErrorCode ForceResetRequired = new(2080, "请先重置密码", "Your password must be reset before logging in");
+    public static readonly ErrorCode InvalidImage = new(2070, "仅支持 2 MB 以内的 PNG、JPEG、WebP 图片", "Only PNG, JPEG or WebP images up to 2 MB are accepted");
     public static readonly ErrorCode MaxDepthExceeded = new(4001, "查询嵌套层级过深", "The query is nested too deeply");
     public static readonly ErrorCode MaxComplexityExceeded = new(4002, "查询过于复杂", "The query is too complex");
     public static readonly ErrorCode InvalidQuery = new(4000, "GraphQL 请求不合法", "Invalid GraphQL request");

@@ -1,4 +1,5 @@
 using GenAuth.Core.Mfa;
+using GenAuth.Core.Codes;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Sessions;
 using GenAuth.Core.Users;
@@ -24,6 +25,8 @@ public sealed class GenAuthDbContext(DbContextOptions<GenAuthDbContext> options)
     public DbSet<MfaFactor> MfaFactors => Set<MfaFactor>();
     public DbSet<MfaEnrollment> MfaEnrollments => Set<MfaEnrollment>();
     public DbSet<MfaChallenge> MfaChallenges => Set<MfaChallenge>();
+    public DbSet<VerificationCode> VerificationCodes => Set<VerificationCode>();
+    public DbSet<WhitelistEntry> WhitelistEntries => Set<WhitelistEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,4 +1,5 @@
 using GenAuth.Core.Callers;
+using GenAuth.Core.Codes;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Security;
@@ -14,9 +15,13 @@ public sealed record EnrollmentRequest(string EnrollmentToken, OtpData? OtpData)
 public sealed record FactorView(string FactorId, string FactorType, string? PhoneNumber, string? PhoneCountryCode, string? Email,
     DateTime CreatedAt, DateTime UpdatedAt, string UserId)
 {
+    /// <summary>SMS factors show the national number beside the country code, as GenAuth's profile does.</summary>
     public static FactorView Of(MfaFactor f) => new(f.Id, f.FactorType,
-        f.FactorType == FactorTypes.Sms ? f.Target : null, f.FactorType == FactorTypes.Sms ? f.PhoneCountryCode : null,
+        f.FactorType == FactorTypes.Sms ? National(f) : null, f.FactorType == FactorTypes.Sms ? f.PhoneCountryCode : null,
         f.FactorType == FactorTypes.Email ? f.Target : null, f.CreatedAt, f.UpdatedAt, f.UserId);
+
+    private static string? National(MfaFactor f) =>
+        f.Target is { } e164 && f.PhoneCountryCode is { } cc && e164.StartsWith(cc, StringComparison.Ordinal) ? e164[cc.Length..] : f.Target;
 }
 
 /// <summary>The signed-in user's factors: enrolment in two steps (request, then proof), listing, and reset.</summary>
@@ -59,8 +64,9 @@ public sealed class MfaEnrollmentService(
                 otp = new OtpData(uri, TotpCodes.QrDataUrl(uri), recovery, TotpCodes.Base32(secret));
                 break;
             case FactorTypes.Sms:
-                enrollment.Target = Validation.PhoneKey(Validation.RequirePhone(phoneNumber));
-                enrollment.PhoneCountryCode = string.IsNullOrWhiteSpace(phoneCountryCode) ? "+86" : phoneCountryCode.Trim();
+                var phone = PhoneNumbersParser.Require(phoneNumber, phoneCountryCode);
+                enrollment.Target = phone.E164;
+                enrollment.PhoneCountryCode = phone.CountryCode;
                 break;
             default:
                 enrollment.Target = Validation.NormalizeEmail(Validation.RequireEmail(email, ErrorCodes.InvalidEmailAddress));

@@ -62,7 +62,7 @@ public sealed class MfaGate(CallerContext caller, SessionService sessions, TimeP
             ["username"] = user.Username,
             ["avatar"] = user.Photo,
             // Note: the enrolled targets, not the profile's: the client sends the code there.
-            ["phone"] = sms?.Target ?? user.Phone,
+            ["phone"] = sms is null ? user.Phone : FactorView.Of(sms).PhoneNumber,
             ["phoneCountryCode"] = sms?.PhoneCountryCode ?? user.PhoneCountryCode,
             ["email"] = email?.Target ?? user.Email,
             ["totpMfaEnabled"] = factors.Any(f => f.FactorType == FactorTypes.Otp),

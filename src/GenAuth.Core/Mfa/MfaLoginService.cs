@@ -1,4 +1,5 @@
 using GenAuth.Core.Callers;
+using GenAuth.Core.Codes;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Pools;
@@ -28,11 +29,13 @@ public sealed class MfaLoginService(
         return await FinishAsync(pool, challenge, user, ct);
     }
 
-    public async Task<UserView> VerifySmsAsync(string? mfaToken, string? phone, string? code, CancellationToken ct)
+    public async Task<UserView> VerifySmsAsync(string? mfaToken, string? phone, string? phoneCountryCode, string? code,
+        CancellationToken ct)
     {
         var (pool, challenge, user) = await OpenAsync(mfaToken, ct);
         var factor = await RequireFactorAsync(challenge, FactorTypes.Sms, ct);
-        var given = string.IsNullOrWhiteSpace(phone) ? factor.Target : Validation.PhoneKey(phone);
+        var given = string.IsNullOrWhiteSpace(phone) ? factor.Target
+            : PhoneNumbersParser.Require(phone, phoneCountryCode ?? factor.PhoneCountryCode).E164;
         await VerifyCodeAsync(pool, challenge, factor, given, code, ct);
         return await FinishAsync(pool, challenge, user, ct);
     }

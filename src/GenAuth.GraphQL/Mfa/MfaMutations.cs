@@ -51,9 +51,11 @@ public sealed class MfaMutations : IMutationFields
             .Description("Completes a login answered with 1635 using a code sent to the enrolled phone.")
             .Argument<NonNullGraphType<StringGraphType>>("mfaToken")
             .Argument<StringGraphType>("phone")
+            .Argument<StringGraphType>("phoneCountryCode")
             .Argument<NonNullGraphType<StringGraphType>>("code")
             .ResolveAsync(async c => await c.Service<MfaLoginService>().VerifySmsAsync(c.GetArgument<string>("mfaToken"),
-                c.GetArgument<string?>("phone"), c.GetArgument<string>("code"), c.CancellationToken));
+                c.GetArgument<string?>("phone"), c.GetArgument<string?>("phoneCountryCode"), c.GetArgument<string>("code"),
+                c.CancellationToken));
         m.Field<NonNullGraphType<UserType>>("verifyEmailMfa")
             .Description("Completes a login answered with 1635 using a code sent to the enrolled email.")
             .Argument<NonNullGraphType<StringGraphType>>("mfaToken")

@@ -64,7 +64,8 @@ public static class MfaEndpoints
         app.MapPost("/api/v2/applications/mfa/sms/verify", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
         {
             var body = await BodyAsync(http);
-            return UserJson.From(await Login(http).VerifySmsAsync(MfaToken(http), Str(body, "phone"), Str(body, "code"),
+            return UserJson.From(await Login(http).VerifySmsAsync(MfaToken(http), Str(body, "phone"), Str(body, "phoneCountryCode"),
+                Str(body, "code"),
                 http.RequestAborted));
         })));
         app.MapPost("/api/v2/applications/mfa/email/verify", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>

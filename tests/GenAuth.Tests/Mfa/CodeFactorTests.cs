@@ -21,13 +21,13 @@ public sealed class CodeFactorTests : IDisposable
         Assert.Null(request["otpData"]);
         var factor = GraphQLClient.Success(await _h.Client.PostAsync(MfaOps.Enroll, new
         {
-            token = request["enrollmentToken"]!.GetValue<string>(), passCode = _h.Codes.CodeFor("18800008888"),
+            token = request["enrollmentToken"]!.GetValue<string>(), passCode = _h.Codes.CodeFor("+8618800008888"),
         }, token), "enrollFactor");
         Assert.Equal("18800008888", factor["profile"]!["phoneNumber"]!.GetValue<string>());
 
         var challenge = await _h.ChallengeAsync("sms@example.com");
         Assert.Equal("18800008888", challenge["phone"]!.GetValue<string>());
-        var code = _h.Codes.Issue("18800008888");
+        var code = _h.Codes.Issue("+8618800008888");
         var elsewhere = await _h.Client.PostAsync(MfaOps.VerifySms, new { t = challenge["mfaToken"]!.GetValue<string>(), p = "13900000000", c = code });
         var user = GraphQLClient.Success(await _h.Client.PostAsync(MfaOps.VerifySms,
             new { t = challenge["mfaToken"]!.GetValue<string>(), p = "18800008888", c = code }), "verifySmsMfa");
@@ -71,7 +71,7 @@ public sealed class CodeFactorTests : IDisposable
             new { factorType = "SMS", profile = new { phoneNumber = "13700000001" } }, token), "sendEnrollFactorRequest");
         GraphQLClient.Success(await _h.Client.PostAsync(MfaOps.Enroll, new
         {
-            token = request["enrollmentToken"]!.GetValue<string>(), passCode = _h.Codes.CodeFor("13700000001"),
+            token = request["enrollmentToken"]!.GetValue<string>(), passCode = _h.Codes.CodeFor("+8613700000001"),
         }, token), "enrollFactor");
 
         var toEnroll = GraphQLClient.Success(await _h.Client.PostAsync(MfaOps.ListToEnroll, token: token), "listFactorsToEnroll");

@@ -17,6 +17,57 @@ namespace GenAuth.Core.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("GenAuth.Core.Codes.VerificationCode", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("CodeHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime?>("ConsumedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MaxAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Scene")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserPoolId", "Channel", "Target", "CreatedAt");
+
+                    b.ToTable("verification_codes", (string)null);
+                });
+
             modelBuilder.Entity("GenAuth.Core.Mfa.MfaChallenge", b =>
                 {
                     b.Property<string>("Id")
@@ -243,6 +294,12 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<string>("AllowedOrigins")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ChangeEmailVerifyOld")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ChangePhoneVerifyOld")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -251,6 +308,9 @@ namespace GenAuth.Core.Data.Migrations
 
                     b.Property<string>("Domain")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmailFrom")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("EmailVerifiedDefault")
@@ -285,15 +345,79 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<bool>("SendWelcomeEmail")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SmtpHost")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("SmtpPasswordSealed")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int?>("SmtpPort")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SmtpSecurity")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SmtpUsername")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("TokenExpiresAfter")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("VerifyCodeExpiresIn")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VerifyCodeLength")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VerifyCodeMaxAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("WhitelistEmailEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("WhitelistPhoneEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("WhitelistUsernameEnabled")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.ToTable("user_pools", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Pools.WhitelistEntry", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserPoolId", "Type", "Value")
+                        .IsUnique();
+
+                    b.ToTable("whitelist_entries", (string)null);
                 });
 
             modelBuilder.Entity("GenAuth.Core.Sessions.LoginLog", b =>
@@ -429,6 +553,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<string>("FamilyName")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ForcePasswordReset")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Formatted")
                         .HasColumnType("TEXT");
 
@@ -476,6 +603,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<string>("PasswordHash")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("PasswordSecurityLevel")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Phone")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
@@ -506,6 +636,9 @@ namespace GenAuth.Core.Data.Migrations
 
                     b.Property<string>("RegisterSource")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("ResetPasswordOnFirstLogin")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("SignedUp")
                         .HasColumnType("TEXT");
@@ -552,6 +685,15 @@ namespace GenAuth.Core.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("GenAuth.Core.Codes.VerificationCode", b =>
+                {
+                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
+                        .WithMany()
+                        .HasForeignKey("UserPoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("GenAuth.Core.Mfa.MfaChallenge", b =>
                 {
                     b.HasOne("GenAuth.Core.Users.User", null)
@@ -589,6 +731,15 @@ namespace GenAuth.Core.Data.Migrations
                 });
 
             modelBuilder.Entity("GenAuth.Core.Pools.PoolKey", b =>
+                {
+                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
+                        .WithMany()
+                        .HasForeignKey("UserPoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Pools.WhitelistEntry", b =>
                 {
                     b.HasOne("GenAuth.Core.Pools.UserPool", null)
                         .WithMany()

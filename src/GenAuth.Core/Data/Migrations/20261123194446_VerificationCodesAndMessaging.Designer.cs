@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace GenAuth.Core.Data.Migrations
 {
     [DbContext(typeof(GenAuthDbContext))]
-    [Migration("20261123200256_Mfa")]
-    partial class Mfa
+    [Migration("20261123194446_VerificationCodesAndMessaging")]
+    partial class VerificationCodesAndMessaging
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -20,14 +20,23 @@ namespace GenAuth.Core.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("GenAuth.Core.Mfa.MfaChallenge", b =>
+            modelBuilder.Entity("GenAuth.Core.Codes.VerificationCode", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("AppId")
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("CodeHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
 
                     b.Property<DateTime?>("ConsumedAt")
                         .HasColumnType("TEXT");
@@ -38,73 +47,17 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Failures")
+                    b.Property<int>("MaxAttempts")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Method")
+                    b.Property<string>("Scene")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<byte[]>("TokenHash")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserPoolId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ExpiresAt");
-
-                    b.HasIndex("UserId");
-
-                    b.HasIndex("UserPoolId", "UserId");
-
-                    b.ToTable("mfa_challenges", (string)null);
-                });
-
-            modelBuilder.Entity("GenAuth.Core.Mfa.MfaEnrollment", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(24)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("FactorType")
-                        .IsRequired()
-                        .HasMaxLength(8)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PhoneCountryCode")
-                        .HasColumnType("TEXT");
-
-                    b.Property<byte[]>("RecoveryCodeHash")
-                        .HasColumnType("BLOB");
-
-                    b.Property<byte[]>("SecretSealed")
-                        .HasColumnType("BLOB");
-
                     b.Property<string>("Target")
-                        .HasMaxLength(254)
-                        .HasColumnType("TEXT");
-
-                    b.Property<byte[]>("TokenHash")
                         .IsRequired()
-                        .HasColumnType("BLOB");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
+                        .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("UserPoolId")
@@ -113,64 +66,9 @@ namespace GenAuth.Core.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ExpiresAt");
+                    b.HasIndex("UserPoolId", "Channel", "Target", "CreatedAt");
 
-                    b.HasIndex("UserId");
-
-                    b.HasIndex("UserPoolId", "UserId");
-
-                    b.ToTable("mfa_enrollments", (string)null);
-                });
-
-            modelBuilder.Entity("GenAuth.Core.Mfa.MfaFactor", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(24)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("FactorType")
-                        .IsRequired()
-                        .HasMaxLength(8)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("LastUsedStep")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("PhoneCountryCode")
-                        .HasColumnType("TEXT");
-
-                    b.Property<byte[]>("RecoveryCodeHash")
-                        .HasColumnType("BLOB");
-
-                    b.Property<byte[]>("SecretSealed")
-                        .HasColumnType("BLOB");
-
-                    b.Property<string>("Target")
-                        .HasMaxLength(254)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserPoolId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("UserId");
-
-                    b.HasIndex("UserPoolId", "UserId", "FactorType")
-                        .IsUnique();
-
-                    b.ToTable("mfa_factors", (string)null);
+                    b.ToTable("verification_codes", (string)null);
                 });
 
             modelBuilder.Entity("GenAuth.Core.Pools.Application", b =>
@@ -246,6 +144,12 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<string>("AllowedOrigins")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ChangeEmailVerifyOld")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ChangePhoneVerifyOld")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -254,6 +158,9 @@ namespace GenAuth.Core.Data.Migrations
 
                     b.Property<string>("Domain")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmailFrom")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("EmailVerifiedDefault")
@@ -288,15 +195,79 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<bool>("SendWelcomeEmail")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SmtpHost")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("SmtpPasswordSealed")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int?>("SmtpPort")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SmtpSecurity")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SmtpUsername")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("TokenExpiresAfter")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("VerifyCodeExpiresIn")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VerifyCodeLength")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VerifyCodeMaxAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("WhitelistEmailEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("WhitelistPhoneEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("WhitelistUsernameEnabled")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.ToTable("user_pools", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Pools.WhitelistEntry", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserPoolId", "Type", "Value")
+                        .IsUnique();
+
+                    b.ToTable("whitelist_entries", (string)null);
                 });
 
             modelBuilder.Entity("GenAuth.Core.Sessions.LoginLog", b =>
@@ -432,6 +403,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<string>("FamilyName")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ForcePasswordReset")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Formatted")
                         .HasColumnType("TEXT");
 
@@ -479,6 +453,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<string>("PasswordHash")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("PasswordSecurityLevel")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Phone")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
@@ -509,6 +486,9 @@ namespace GenAuth.Core.Data.Migrations
 
                     b.Property<string>("RegisterSource")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("ResetPasswordOnFirstLogin")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("SignedUp")
                         .HasColumnType("TEXT");
@@ -555,29 +535,11 @@ namespace GenAuth.Core.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
-            modelBuilder.Entity("GenAuth.Core.Mfa.MfaChallenge", b =>
+            modelBuilder.Entity("GenAuth.Core.Codes.VerificationCode", b =>
                 {
-                    b.HasOne("GenAuth.Core.Users.User", null)
+                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
                         .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("GenAuth.Core.Mfa.MfaEnrollment", b =>
-                {
-                    b.HasOne("GenAuth.Core.Users.User", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("GenAuth.Core.Mfa.MfaFactor", b =>
-                {
-                    b.HasOne("GenAuth.Core.Users.User", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
+                        .HasForeignKey("UserPoolId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -592,6 +554,15 @@ namespace GenAuth.Core.Data.Migrations
                 });
 
             modelBuilder.Entity("GenAuth.Core.Pools.PoolKey", b =>
+                {
+                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
+                        .WithMany()
+                        .HasForeignKey("UserPoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Pools.WhitelistEntry", b =>
                 {
                     b.HasOne("GenAuth.Core.Pools.UserPool", null)
                         .WithMany()
