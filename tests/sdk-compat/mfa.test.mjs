@@ -3,9 +3,13 @@
 // spellings), the 1635 login challenge, and its answers. TOTP codes are computed
 // here (RFC 6238 over node:crypto) from the secret in the otpauth URI, and the
 // QR PNG is decoded back to that URI with jsqr + pngjs (test-only packages).
+// SMS and email codes are read from the server's outbox (no gateway configured).
 
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { AuthenticationClient } from 'authing-js-sdk';
 import jsQR from 'jsqr';
@@ -18,6 +22,8 @@ const PASSWORD = 'Sdk-mfa-Passw0rd';
 let server;
 
 before(async () => {
+  // Codes to one target may be re-sent after a second here (60 s by default).
+  process.env.GenAuth__Codes__ResendIntervalSeconds = '1';
   server = await startServer();
 });
 
@@ -162,5 +168,75 @@ describe('TOTP MFA through the SDK', () => {
       'verifyAppEmailMfa',
     );
     await sdkError(newClient().mfa.verifyTotpMfa({ totp: '000000', mfaToken: 'not-a-token' }), 1636, 'a forged mfaToken');
+  });
+});
+
+async function graphql(query, variables, token) {
+  const response = await fetch(`${server.baseUrl}/graphql/v2`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-authing-app-id': server.appId, authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.json();
+  assert.equal(body.errors, undefined, JSON.stringify(body));
+  return body.data;
+}
+
+/** The code of the newest outbox message to `to`. */
+function outboxCode(to) {
+  const lines = readFileSync(path.join(server.dataDirectory, 'outbox.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const message = lines.filter((m) => m.to === to).at(-1);
+  assert.ok(message, `no outbox message to ${to}`);
+  return message.text.match(/\b\d{6}\b/)[0];
+}
+
+const SEND_ENROLL = 'mutation($type: FactorType!, $p: FactorProfileInput) { sendEnrollFactorRequest(factorType: $type, profile: $p) { enrollmentToken } }';
+const ENROLL = 'mutation($t: String!, $c: String) { enrollFactor(enrollmentToken: $t, enrollmentData: { passCode: $c }) { factorId factorType } }';
+
+async function enrolWithOutboxCode(token, type, profile, to) {
+  const { sendEnrollFactorRequest } = await graphql(SEND_ENROLL, { type, p: profile }, token);
+  await graphql(ENROLL, { t: sendEnrollFactorRequest.enrollmentToken, c: outboxCode(to) }, token);
+}
+
+describe('SMS and email MFA through the SDK', () => {
+  it('an SMS factor answers the 1635 challenge through mfa.verifyAppSmsMfa with a code from sendSmsCode', async () => {
+    const email = `${unique('mfa.sms.')}@example.com`;
+    const phone = `138${Math.floor(10_000_000 + Math.random() * 89_999_999)}`;
+    const client = newClient();
+    const user = await sdkCall(client.registerByEmail(email, PASSWORD, {}, { forceLogin: true }), 'register');
+    await enrolWithOutboxCode(user.token, 'SMS', { phoneNumber: phone }, `+86${phone}`);
+
+    const { data } = await sdkError(newClient().loginByEmail(email, PASSWORD), 1635, 'login of a user with an SMS factor');
+    assert.equal(data.phone, phone);
+    await sleep(1100);
+    await sdkCall(client.sendSmsCode(phone), 'sendSmsCode');
+    const verified = await sdkCall(
+      newClient().mfa.verifyAppSmsMfa({ phone, code: outboxCode(`+86${phone}`), mfaToken: data.mfaToken }),
+      'verifyAppSmsMfa',
+    );
+    assertJwt(verified.token, 'verifyAppSmsMfa');
+  });
+
+  it('an email factor answers the 1635 challenge through mfa.verifyAppEmailMfa with a code from sendEmail(MFA_VERIFY)', async () => {
+    const email = `${unique('mfa.mail.')}@example.com`;
+    const second = `${unique('mfa.second.')}@example.com`;
+    const client = newClient();
+    const user = await sdkCall(client.registerByEmail(email, PASSWORD, {}, { forceLogin: true }), 'register');
+    await enrolWithOutboxCode(user.token, 'EMAIL', { email: second }, second);
+
+    const { data } = await sdkError(newClient().loginByEmail(email, PASSWORD), 1635, 'login of a user with an email factor');
+    assert.equal(data.email, second);
+    await sleep(1100);
+    await sdkCall(client.sendEmail(second, 'MFA_VERIFY'), 'sendEmail(MFA_VERIFY)');
+    await sdkError(
+      newClient().mfa.verifyAppEmailMfa({ email: second, code: '000000', mfaToken: data.mfaToken }),
+      2001,
+      'a wrong email code',
+    );
+    const verified = await sdkCall(
+      newClient().mfa.verifyAppEmailMfa({ email: second, code: outboxCode(second), mfaToken: data.mfaToken }),
+      'verifyAppEmailMfa',
+    );
+    assertJwt(verified.token, 'verifyAppEmailMfa');
   });
 });
