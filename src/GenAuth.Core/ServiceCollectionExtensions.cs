@@ -25,11 +25,19 @@ public static class ServiceCollectionExtensions
             .ValidateOnStart();
         services.AddMemoryCache();
         services.AddSingleton(TimeProvider.System);
-        services.AddDbContext<GenAuthDbContext>((sp, b) =>
+        // Note: contexts are pooled (options built once, instances reused); PoolId is reset on every rent so
+        // a context never carries one request's pool filter into another.
+        services.AddPooledDbContextFactory<GenAuthDbContext>((sp, b) =>
         {
             var options = sp.GetRequiredService<IOptions<GenAuthOptions>>().Value;
             Directory.CreateDirectory(options.DataDirectory);
             b.UseSqlite(DatabaseSetup.SqliteConnectionString(options));
+        });
+        services.AddScoped(sp =>
+        {
+            var context = sp.GetRequiredService<IDbContextFactory<GenAuthDbContext>>().CreateDbContext();
+            context.PoolId = null;
+            return context;
         });
 
         services.AddSingleton<SecretSealer>();
