@@ -10,5 +10,5 @@ public sealed class SdkCompatTests(ITestOutputHelper output)
 {
     [NodeFact]
     public Task OfficialJsSdkPassesAgainstTheServer() =>
-        new NodeSuite(output, "sdk-compat", "jsqr").RunAsync([]);
+        new NodeSuite(output, "sdk-compat", "authing-js-sdk").RunAsync([]);
 }
