@@ -230,6 +230,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("MfaRequired")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -322,6 +325,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<string>("Logo")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("MfaRequired")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
                         .IsRequired()
