@@ -3,6 +3,7 @@ using GenAuth.Core.Codes;
 using GenAuth.Core.Data;
 using GenAuth.Core.Events;
 using GenAuth.Core.QrLogin;
+using GenAuth.Core.Mfa;
 using GenAuth.Core.Messaging;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Security;
@@ -28,11 +29,19 @@ public static class ServiceCollectionExtensions
             .ValidateOnStart();
         services.AddMemoryCache();
         services.AddSingleton(TimeProvider.System);
-        services.AddDbContext<GenAuthDbContext>((sp, b) =>
+        // Note: contexts are pooled (options built once, instances reused); PoolId is reset on every rent so
+        // a context never carries one request's pool filter into another.
+        services.AddPooledDbContextFactory<GenAuthDbContext>((sp, b) =>
         {
             var options = sp.GetRequiredService<IOptions<GenAuthOptions>>().Value;
             Directory.CreateDirectory(options.DataDirectory);
             b.UseSqlite(DatabaseSetup.SqliteConnectionString(options));
+        });
+        services.AddScoped(sp =>
+        {
+            var context = sp.GetRequiredService<IDbContextFactory<GenAuthDbContext>>().CreateDbContext();
+            context.PoolId = null;
+            return context;
         });
 
         services.AddSingleton<SecretSealer>();
@@ -78,6 +87,12 @@ public static class ServiceCollectionExtensions
         services.AddScoped<PoolService>();
         services.AddScoped<LoginStatusService>();
         services.AddScoped<QrLoginService>();
+
+        services.AddSingleton<TotpCodes>();
+        services.AddScoped<MfaGate>();
+        services.AddScoped<MfaEnrollmentService>();
+        services.AddScoped<MfaLoginService>();
+        services.AddScoped<IMfaCodeSender, CodesMfaCodeSender>();
         return services;
     }
 

@@ -1,6 +1,7 @@
 using GenAuth.GraphQL.Codes;
 using GenAuth.GraphQL.Common;
 using GenAuth.GraphQL.Diagnostics;
+using GenAuth.GraphQL.Mfa;
 using GenAuth.GraphQL.Pools;
 using GenAuth.GraphQL.QrLogin;
 using GenAuth.GraphQL.Users;
@@ -28,6 +29,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IQueryFields, PoolQueries>();
         services.AddSingleton<IMutationFields, AccountMutations>();
         services.AddSingleton<IMutationFields, PoolMutations>();
+        services.AddSingleton<IQueryFields, MfaQueries>();
+        services.AddSingleton<IMutationFields, MfaMutations>();
         services.AddSingleton<IMutationFields, CodeMutations>();
         services.AddSingleton<IMutationFields, ContactMutations>();
         services.AddSingleton<IQueryFields, ContactQueries>();

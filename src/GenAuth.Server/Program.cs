@@ -24,6 +24,7 @@ app.MapGenAuthGraphQL("/graphql/v2");
 app.MapGenAuthCompatApi();
 app.MapGenAuthQrCodeApi();
 app.MapQrLoginPage();
+app.MapGenAuthMfaApi();
 app.MapGenAuthCodeApi();
 app.MapGenAuthOidc();
 

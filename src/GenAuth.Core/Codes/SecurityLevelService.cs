@@ -1,3 +1,5 @@
+using GenAuth.Core.Data;
+using GenAuth.Core.Mfa;
 using GenAuth.Core.Users;
 
 namespace GenAuth.Core.Codes;
@@ -5,17 +7,17 @@ namespace GenAuth.Core.Codes;
 /// <summary>GenAuth's SecurityLevel: what protects the account, and a 0-100 score.</summary>
 public sealed record SecurityLevel(int Score, bool Email, bool Phone, bool Password, int? PasswordSecurityLevel, bool Mfa);
 
-public sealed class SecurityLevelService(AccountService accounts)
+public sealed class SecurityLevelService(AccountService accounts, GenAuthDbContext db)
 {
     public async Task<SecurityLevel> GetAsync(CancellationToken ct)
     {
         var user = await accounts.RequireSelfAsync(null, tracked: false, ct);
-        return Compute(user, mfa: false);
+        return Compute(user, mfa: await MfaGate.HasEnrolledFactorAsync(db, user.Id, ct));
     }
 
     /// <summary>
     /// Password 30 (+0/+5/+10 for its strength), verified email 20 (10 unverified), verified phone 20 (10 unverified),
-    /// MFA 20. MFA is false until the MFA capability reports enrolled factors.
+    /// MFA 20 (any enrolled factor).
     /// </summary>
     public static SecurityLevel Compute(User user, bool mfa)
     {

@@ -47,6 +47,18 @@ public static class ErrorCodes
     public static readonly ErrorCode TokenInvalid = new(1010001, "id token 非法或已过期", "The id token is invalid or has expired");
     public static readonly ErrorCode InvalidEmailAddress = new(1020017, "邮箱地址非法", "Invalid email address");
     public static readonly ErrorCode MfaRequired = new(1635, "请先完成多因素认证", "Multi-factor authentication is required");
+    // Multi-factor authentication (issue 4). 1637 covers every refused second-factor code, with distinct messages.
+    public static readonly ErrorCode MfaTokenInvalid = new(1636, "mfaToken 无效或已过期，请重新登录", "The mfaToken is invalid or has expired, log in again");
+    public static readonly ErrorCode MfaCodeWrong = new(1637, "二次验证码错误", "Wrong MFA code");
+    public static readonly ErrorCode MfaCodeReplayed = new(1637, "该验证码已使用过，请等待下一个验证码", "This code has already been used, wait for the next one");
+    public static readonly ErrorCode RecoveryCodeWrong = new(1637, "恢复代码错误", "Wrong recovery code");
+    public static readonly ErrorCode FactorNotSupported = new(1641, "不支持该 MFA 认证因素", "This MFA factor type is not supported");
+    public static readonly ErrorCode FactorAlreadyEnrolled = new(1642, "已绑定该类型的 MFA 认证因素", "A factor of this type is already enrolled");
+    public static readonly ErrorCode FactorNotFound = new(1643, "MFA 认证因素不存在", "MFA factor not found");
+    public static readonly ErrorCode EnrollmentTokenInvalid = new(1644, "enrollmentToken 无效或已过期", "The enrollmentToken is invalid or has expired");
+    public static readonly ErrorCode RecentLoginRequired = new(1645, "请重新登录后再进行此操作", "Log in again before doing this (a session at most 5 minutes old is needed)");
+    public static readonly ErrorCode FactorTargetMismatch = new(1646, "与绑定的 MFA 手机号或邮箱不一致", "This is not the phone number or email enrolled for MFA");
+    public static readonly ErrorCode MfaEnrollNotAllowed = new(1647, "该用户已绑定 MFA 认证因素，请使用已绑定的因素完成验证", "This user already has an MFA factor: answer the challenge with it");
     // Verification codes and messaging (issue 3). Several share a GenAuth code number, as 2026 does, with distinct messages.
     public static readonly ErrorCode CodeExpired = new(2001, "验证码已过期，请重新获取", "The verification code has expired, request a new one");
     public static readonly ErrorCode CodeAttemptsExceeded = new(2001, "验证码错误次数过多，请重新获取", "Too many wrong tries, request a new code");

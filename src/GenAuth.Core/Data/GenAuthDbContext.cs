@@ -1,3 +1,4 @@
+using GenAuth.Core.Mfa;
 using GenAuth.Core.Codes;
 using GenAuth.Core.Pools;
 using GenAuth.Core.QrLogin;
@@ -23,6 +24,9 @@ public sealed class GenAuthDbContext(DbContextOptions<GenAuthDbContext> options)
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<LoginLog> LoginLogs => Set<LoginLog>();
     public DbSet<QrCode> QrCodes => Set<QrCode>();
+    public DbSet<MfaFactor> MfaFactors => Set<MfaFactor>();
+    public DbSet<MfaEnrollment> MfaEnrollments => Set<MfaEnrollment>();
+    public DbSet<MfaChallenge> MfaChallenges => Set<MfaChallenge>();
     public DbSet<VerificationCode> VerificationCodes => Set<VerificationCode>();
     public DbSet<WhitelistEntry> WhitelistEntries => Set<WhitelistEntry>();
 

@@ -3,6 +3,7 @@ using GenAuth.Core.Codes;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Messaging;
+using GenAuth.Core.Mfa;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Security;
 using GenAuth.Core.Sessions;
@@ -32,6 +33,7 @@ public sealed partial class AccountService(
     RegistrationGate gate,
     CodeService codes,
     AccountMailer mailer,
+    MfaGate mfa,
     TimeProvider clock)
 {
     public async Task<UserView> RegisterByEmailAsync(string? email, string? password, ProfileInput? profile,
@@ -96,7 +98,10 @@ public sealed partial class AccountService(
         throw new GenAuthException(first ? ErrorCodes.FirstLoginResetRequired : ErrorCodes.ForceResetRequired, new { token });
     }
 
-    /// <summary>Opens a session for an authenticated user: counters, login log and token, in one save.</summary>
+    /// <summary>
+    /// Opens a session for an authenticated user: counters, login log and token, in one save. Every login path ends
+    /// here, so this is where a user with an enrolled MFA factor is stopped with 1635 and an mfaToken instead.
+    /// </summary>
     public async Task<UserView> CompleteLoginAsync(UserPool pool, User user, string method, CancellationToken ct)
     {
         if (pool.LoginRequireEmailVerified && user.Email is not null && !user.EmailVerified)
@@ -104,6 +109,16 @@ public sealed partial class AccountService(
             await FailLoginAsync(pool, user.Id, method, ErrorCodes.EmailNotVerified, ct);
             throw new GenAuthException(ErrorCodes.EmailNotVerified);
         }
+        await mfa.RequireSecondFactorAsync(db, pool, user, method, ct);
+        return await OpenSessionAsync(pool, user, method, ct);
+    }
+
+    /// <summary>The end of a login whose second factor was just verified (MfaLoginService consumed its mfaToken).</summary>
+    internal Task<UserView> CompleteSecondFactorLoginAsync(UserPool pool, User user, string method, CancellationToken ct) =>
+        OpenSessionAsync(pool, user, method, ct);
+
+    private async Task<UserView> OpenSessionAsync(UserPool pool, User user, string method, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
         var (browser, device) = UserAgentInfo.Parse(caller.UserAgent);
         user.LoginsCount++;

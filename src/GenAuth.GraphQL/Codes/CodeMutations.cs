@@ -3,6 +3,7 @@ using GenAuth.Core.Users;
 using GenAuth.GraphQL.Common;
 using GenAuth.GraphQL.Users;
 using GraphQL;
+using static GenAuth.GraphQL.Common.InputReader;
 using GraphQL.Types;
 
 namespace GenAuth.GraphQL.Codes;
@@ -107,26 +108,7 @@ public sealed class CodeMutations : IMutationFields
             });
     }
 
-    private static CommonMessage Sent(IResolveFieldContext c) => new(200, En(c) ? "Sent" : "发送成功");
-    private static CommonMessage Reset(IResolveFieldContext c) => new(200, En(c) ? "Password reset" : "重置密码成功");
-    internal static bool En(IResolveFieldContext c) => c.Caller().Lang?.StartsWith("en", StringComparison.OrdinalIgnoreCase) == true;
+    private static CommonMessage Sent(IResolveFieldContext c) => new(200, English(c) ? "Sent" : "发送成功");
+    private static CommonMessage Reset(IResolveFieldContext c) => new(200, English(c) ? "Password reset" : "重置密码成功");
 
-    internal static Dictionary<string, object?> Input(IResolveFieldContext c) =>
-        c.GetArgument<Dictionary<string, object?>>("input") ?? [];
-
-    internal static string? Str(Dictionary<string, object?> input, string key) =>
-        input.TryGetValue(key, out var v) ? v as string : null;
-
-    private static bool IssueToken(Dictionary<string, object?> input) =>
-        input.TryGetValue("forceLogin", out var f) && f is true || input.TryGetValue("generateToken", out var g) && g is true;
-
-    private static ProfileInput? Profile(Dictionary<string, object?> input)
-    {
-        if (!input.TryGetValue("profile", out var p) || p is not Dictionary<string, object?> dict)
-            return null;
-        var profile = new ProfileInput();
-        foreach (var (key, value) in dict)
-            profile[key] = value;
-        return profile;
-    }
 }

@@ -56,7 +56,7 @@ public sealed class ContactMutations : IMutationFields
             .ResolveAsync(async c =>
             {
                 await c.Service<ContactService>().VerifyEmailAsync(c.GetArgument<string>("token"), c.CancellationToken);
-                return new CommonMessage(200, CodeMutations.En(c) ? "Email verified" : "邮箱验证成功");
+                return new CommonMessage(200, InputReader.English(c) ? "Email verified" : "邮箱验证成功");
             });
         m.Field<UserType>("updateAvatar")
             .Description("Sets the caller's photo from a base64 PNG, JPEG or WebP image (data: URL accepted), at most 2 MB.")

@@ -68,6 +68,159 @@ namespace GenAuth.Core.Data.Migrations
                     b.ToTable("verification_codes", (string)null);
                 });
 
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaChallenge", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AppId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ConsumedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("UserPoolId", "UserId");
+
+                    b.ToTable("mfa_challenges", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaEnrollment", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FactorType")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PhoneCountryCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("RecoveryCodeHash")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("SecretSealed")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("UserPoolId", "UserId");
+
+                    b.ToTable("mfa_enrollments", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaFactor", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FactorType")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastUsedStep")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PhoneCountryCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("RecoveryCodeHash")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("SecretSealed")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("UserPoolId", "UserId", "FactorType")
+                        .IsUnique();
+
+                    b.ToTable("mfa_factors", (string)null);
+                });
+
             modelBuilder.Entity("GenAuth.Core.Pools.Application", b =>
                 {
                     b.Property<string>("Id")
@@ -76,6 +229,9 @@ namespace GenAuth.Core.Data.Migrations
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("MfaRequired")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -169,6 +325,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<string>("Logo")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("MfaRequired")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -608,6 +767,33 @@ namespace GenAuth.Core.Data.Migrations
                     b.HasOne("GenAuth.Core.Pools.UserPool", null)
                         .WithMany()
                         .HasForeignKey("UserPoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaChallenge", b =>
+                {
+                    b.HasOne("GenAuth.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaEnrollment", b =>
+                {
+                    b.HasOne("GenAuth.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaFactor", b =>
+                {
+                    b.HasOne("GenAuth.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

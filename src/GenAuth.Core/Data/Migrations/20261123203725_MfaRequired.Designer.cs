@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace GenAuth.Core.Data.Migrations
 {
     [DbContext(typeof(GenAuthDbContext))]
-    [Migration("20261123201429_QrLogin")]
-    partial class QrLogin
+    [Migration("20261123203725_MfaRequired")]
+    partial class MfaRequired
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -71,6 +71,159 @@ namespace GenAuth.Core.Data.Migrations
                     b.ToTable("verification_codes", (string)null);
                 });
 
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaChallenge", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AppId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ConsumedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("UserPoolId", "UserId");
+
+                    b.ToTable("mfa_challenges", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaEnrollment", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FactorType")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PhoneCountryCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("RecoveryCodeHash")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("SecretSealed")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("UserPoolId", "UserId");
+
+                    b.ToTable("mfa_enrollments", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaFactor", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FactorType")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastUsedStep")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PhoneCountryCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("RecoveryCodeHash")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("SecretSealed")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("UserPoolId", "UserId", "FactorType")
+                        .IsUnique();
+
+                    b.ToTable("mfa_factors", (string)null);
+                });
+
             modelBuilder.Entity("GenAuth.Core.Pools.Application", b =>
                 {
                     b.Property<string>("Id")
@@ -79,6 +232,9 @@ namespace GenAuth.Core.Data.Migrations
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("MfaRequired")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -173,24 +329,15 @@ namespace GenAuth.Core.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("MfaRequired")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("PasswordMinLength")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("QrAllowExchangeFromBrowser")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("QrCodeExpiresAfter")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("QrReturnFullUserInfo")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("QrTicketExpiresAfter")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("RegisterDisabled")
@@ -280,65 +427,6 @@ namespace GenAuth.Core.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("whitelist_entries", (string)null);
-                });
-
-            modelBuilder.Entity("GenAuth.Core.QrLogin.QrCode", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("AppId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CustomData")
-                        .HasMaxLength(4096)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ScannedUserId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Scene")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime?>("TicketExpiresAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<byte[]>("TicketHash")
-                        .HasColumnType("BLOB");
-
-                    b.Property<byte[]>("TicketSealed")
-                        .HasColumnType("BLOB");
-
-                    b.Property<DateTime?>("TicketUsedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserPoolId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TicketHash")
-                        .IsUnique();
-
-                    b.HasIndex("UserPoolId", "ExpiresAt");
-
-                    b.ToTable("qr_codes", (string)null);
                 });
 
             modelBuilder.Entity("GenAuth.Core.Sessions.LoginLog", b =>
@@ -611,6 +699,33 @@ namespace GenAuth.Core.Data.Migrations
                     b.HasOne("GenAuth.Core.Pools.UserPool", null)
                         .WithMany()
                         .HasForeignKey("UserPoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaChallenge", b =>
+                {
+                    b.HasOne("GenAuth.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaEnrollment", b =>
+                {
+                    b.HasOne("GenAuth.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaFactor", b =>
+                {
+                    b.HasOne("GenAuth.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

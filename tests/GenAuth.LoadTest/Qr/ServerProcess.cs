@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 
-namespace GenAuth.QrBench;
+namespace GenAuth.LoadTest.Qr;
 
 /// <summary>The built server (Release) as a child process on a free port with a fresh data directory.</summary>
 public sealed class ServerProcess : IAsyncDisposable

@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 
-namespace GenAuth.QrBench;
+namespace GenAuth.LoadTest.Qr;
 
 /// <summary>REST and GraphQL calls the benchmark makes, as the browser and the app would.</summary>
 public sealed class Api(ServerProcess server, int maxConnections = 64)
