@@ -1,6 +1,10 @@
 using GenAuth.Core.Callers;
 using GenAuth.Core.Data;
+using GenAuth.Core.Groups;
+using GenAuth.Core.Orgs;
+using GenAuth.Core.Permissions;
 using GenAuth.Core.Pools;
+using GenAuth.Core.Roles;
 using GenAuth.Core.Security;
 using GenAuth.Core.Sessions;
 using GenAuth.Core.Tokens;
@@ -50,6 +54,11 @@ public static class ServiceCollectionExtensions
         services.AddScoped<AccountService>();
         services.AddScoped<PoolService>();
         services.AddScoped<LoginStatusService>();
+        services.AddScoped<GroupService>();
+        services.AddScoped<RoleService>();
+        services.AddScoped<PermissionEvaluator>();
+        services.AddScoped<PermissionService>();
+        services.AddScoped<OrgService>();
         return services;
     }
 }

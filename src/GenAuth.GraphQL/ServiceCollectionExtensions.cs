@@ -1,5 +1,8 @@
 using GenAuth.GraphQL.Common;
 using GenAuth.GraphQL.Diagnostics;
+using GenAuth.GraphQL.Groups;
+using GenAuth.GraphQL.Orgs;
+using GenAuth.GraphQL.Roles;
 using GenAuth.GraphQL.Pools;
 using GenAuth.GraphQL.Users;
 using GraphQL;
@@ -27,11 +30,23 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IMutationFields, AccountMutations>();
         services.AddSingleton<IMutationFields, PoolMutations>();
         services.AddSingleton<ISubscriptionFields, ServerTimeSubscription>();
+        services.AddSingleton<IQueryFields, GroupQueries>();
+        services.AddSingleton<IMutationFields, GroupMutations>();
+        services.AddSingleton<IQueryFields, RoleQueries>();
+        services.AddSingleton<IMutationFields, RoleMutations>();
+        services.AddSingleton<IQueryFields, PermissionQueries>();
+        services.AddSingleton<IMutationFields, PermissionMutations>();
+        services.AddSingleton<IQueryFields, OrgQueries>();
+        services.AddSingleton<IMutationFields, OrgMutations>();
+        services.AddScoped<BatchLoaders>();
 
         services.AddGraphQL(b => b
             .AddSchema<GenAuthSchema>()
             .AddGraphTypes(typeof(GenAuthSchema).Assembly)
             .AddSystemTextJson()
+            // Note: queries run serially: resolvers share the request's DbContext, which is not thread-safe, and
+            // the serial strategy still completes batch-loader results after the rest of each level (QUALITY P5).
+            .AddExecutionStrategy(global::GraphQL.Execution.SerialExecutionStrategy.Instance, GraphQLParser.AST.OperationType.Query)
             .AddErrorInfoProvider<GenAuthErrorInfoProvider>()
             .AddUnhandledExceptionHandler(GenAuthErrors.Map)
             .AddComplexityAnalyzer((c, sp) =>

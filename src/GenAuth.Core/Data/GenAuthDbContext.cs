@@ -1,4 +1,8 @@
+using GenAuth.Core.Groups;
+using GenAuth.Core.Orgs;
+using GenAuth.Core.Permissions;
 using GenAuth.Core.Pools;
+using GenAuth.Core.Roles;
 using GenAuth.Core.Sessions;
 using GenAuth.Core.Users;
 using System.Linq.Expressions;
@@ -20,6 +24,15 @@ public sealed class GenAuthDbContext(DbContextOptions<GenAuthDbContext> options)
     public DbSet<User> Users => Set<User>();
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<LoginLog> LoginLogs => Set<LoginLog>();
+    public DbSet<Group> Groups => Set<Group>();
+    public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
+    public DbSet<Role> Roles => Set<Role>();
+    public DbSet<RoleAssignment> RoleAssignments => Set<RoleAssignment>();
+    public DbSet<Resource> Resources => Set<Resource>();
+    public DbSet<Permission> Permissions => Set<Permission>();
+    public DbSet<Org> Orgs => Set<Org>();
+    public DbSet<OrgNode> OrgNodes => Set<OrgNode>();
+    public DbSet<NodeMember> NodeMembers => Set<NodeMember>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

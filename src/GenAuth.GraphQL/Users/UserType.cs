@@ -82,6 +82,7 @@ public sealed class UserType : ObjectGraphType<UserView>
         Field<StringGraphType>("mainDepartmentCode").Resolve(_ => null);
         Field<StringGraphType>("expiredAt").Description("When the account expires; null: never.").Resolve(_ => null);
         Field<StringGraphType>("directManagement").Resolve(_ => null);
+        Roles.UserRbacFields.Register(this);
     }
 }
 
