@@ -17,7 +17,10 @@ public sealed class OrgType : ObjectGraphType<Org>
         Name = "Org";
         Field<NonNullGraphType<StringGraphType>>("id").Resolve(c => c.Source.Id);
         Field<NonNullGraphType<NodeType>>("rootNode").Resolve(c => Nodes.ById(c, c.Source.RootNodeId));
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<NodeType>>>>("nodes").Resolve(c =>
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<NodeType>>>>("nodes")
+            // Counted as a handful: the SDK's orgs document asks for every node of each org of a page, loaded in one batch.
+            .WithComplexityImpact(1, 5)
+            .Resolve(c =>
         {
             var orgs = c.Service<OrgService>();
             return c.Loaders().Get<string, List<OrgNode>>("org-nodes", orgs.NodesOfOrgsAsync).Load(c.Source.Id).Then(l => l ?? []);
