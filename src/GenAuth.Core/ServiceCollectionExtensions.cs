@@ -1,8 +1,11 @@
 using GenAuth.Core.Callers;
+using GenAuth.Core.Codes;
 using GenAuth.Core.Data;
 using GenAuth.Core.Groups;
 using GenAuth.Core.Orgs;
 using GenAuth.Core.Permissions;
+using GenAuth.Core.Mfa;
+using GenAuth.Core.Messaging;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Roles;
 using GenAuth.Core.Security;
@@ -26,11 +29,19 @@ public static class ServiceCollectionExtensions
             .ValidateOnStart();
         services.AddMemoryCache();
         services.AddSingleton(TimeProvider.System);
-        services.AddDbContext<GenAuthDbContext>((sp, b) =>
+        // Note: contexts are pooled (options built once, instances reused); PoolId is reset on every rent so
+        // a context never carries one request's pool filter into another.
+        services.AddPooledDbContextFactory<GenAuthDbContext>((sp, b) =>
         {
             var options = sp.GetRequiredService<IOptions<GenAuthOptions>>().Value;
             Directory.CreateDirectory(options.DataDirectory);
             b.UseSqlite(DatabaseSetup.SqliteConnectionString(options));
+        });
+        services.AddScoped(sp =>
+        {
+            var context = sp.GetRequiredService<IDbContextFactory<GenAuthDbContext>>().CreateDbContext();
+            context.PoolId = null;
+            return context;
         });
 
         services.AddSingleton<SecretSealer>();
@@ -50,7 +61,25 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CallerResolver>();
         services.AddSingleton<Bootstrapper>();
 
+        services.AddOptions<SmtpOptions>().BindConfiguration("GenAuth:Smtp");
+        services.AddOptions<HttpSmsOptions>().BindConfiguration("GenAuth:Sms:Http");
+        services.AddHttpClient(HttpSmsProvider.ClientName);
+        services.AddSingleton<ISmsProvider, HttpSmsProvider>();
+        services.AddSingleton<SmtpMailer>();
+        services.AddSingleton<Outbox>();
+        services.AddSingleton<Messenger>();
+        services.AddOptions<CodeOptions>().BindConfiguration("GenAuth:Codes");
+        services.AddSingleton<CodeService>();
+        services.AddSingleton<RegistrationGate>();
+
         services.AddScoped<CallerContext>();
+        services.AddScoped<AccountMailer>();
+        services.AddScoped<CodeSender>();
+        services.AddScoped<CodeLoginService>();
+        services.AddScoped<PasswordResetService>();
+        services.AddScoped<ContactService>();
+        services.AddScoped<SecurityLevelService>();
+        services.AddScoped<AvatarService>();
         services.AddScoped<AccountService>();
         services.AddScoped<PoolService>();
         services.AddScoped<LoginStatusService>();
@@ -59,6 +88,12 @@ public static class ServiceCollectionExtensions
         services.AddScoped<PermissionEvaluator>();
         services.AddScoped<PermissionService>();
         services.AddScoped<OrgService>();
+
+        services.AddSingleton<TotpCodes>();
+        services.AddScoped<MfaGate>();
+        services.AddScoped<MfaEnrollmentService>();
+        services.AddScoped<MfaLoginService>();
+        services.AddScoped<IMfaCodeSender, CodesMfaCodeSender>();
         return services;
     }
 }

@@ -1,8 +1,10 @@
+using GenAuth.GraphQL.Codes;
 using GenAuth.GraphQL.Common;
 using GenAuth.GraphQL.Diagnostics;
 using GenAuth.GraphQL.Groups;
 using GenAuth.GraphQL.Orgs;
 using GenAuth.GraphQL.Roles;
+using GenAuth.GraphQL.Mfa;
 using GenAuth.GraphQL.Pools;
 using GenAuth.GraphQL.Users;
 using GraphQL;
@@ -29,6 +31,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IQueryFields, PoolQueries>();
         services.AddSingleton<IMutationFields, AccountMutations>();
         services.AddSingleton<IMutationFields, PoolMutations>();
+        services.AddSingleton<IQueryFields, MfaQueries>();
+        services.AddSingleton<IMutationFields, MfaMutations>();
+        services.AddSingleton<IMutationFields, CodeMutations>();
+        services.AddSingleton<IMutationFields, ContactMutations>();
+        services.AddSingleton<IQueryFields, ContactQueries>();
         services.AddSingleton<ISubscriptionFields, ServerTimeSubscription>();
         services.AddSingleton<IQueryFields, GroupQueries>();
         services.AddSingleton<IMutationFields, GroupMutations>();

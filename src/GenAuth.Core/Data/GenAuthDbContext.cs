@@ -1,6 +1,8 @@
 using GenAuth.Core.Groups;
 using GenAuth.Core.Orgs;
 using GenAuth.Core.Permissions;
+using GenAuth.Core.Mfa;
+using GenAuth.Core.Codes;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Roles;
 using GenAuth.Core.Sessions;
@@ -30,9 +32,14 @@ public sealed class GenAuthDbContext(DbContextOptions<GenAuthDbContext> options)
     public DbSet<RoleAssignment> RoleAssignments => Set<RoleAssignment>();
     public DbSet<Resource> Resources => Set<Resource>();
     public DbSet<Permission> Permissions => Set<Permission>();
-    public DbSet<Org> Orgs => Set<Org>();
+    public DbSet<Organization> Orgs => Set<Organization>();
     public DbSet<OrgNode> OrgNodes => Set<OrgNode>();
     public DbSet<NodeMember> NodeMembers => Set<NodeMember>();
+    public DbSet<MfaFactor> MfaFactors => Set<MfaFactor>();
+    public DbSet<MfaEnrollment> MfaEnrollments => Set<MfaEnrollment>();
+    public DbSet<MfaChallenge> MfaChallenges => Set<MfaChallenge>();
+    public DbSet<VerificationCode> VerificationCodes => Set<VerificationCode>();
+    public DbSet<WhitelistEntry> WhitelistEntries => Set<WhitelistEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

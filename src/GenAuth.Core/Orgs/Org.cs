@@ -3,7 +3,7 @@ using GenAuth.Core.Data;
 namespace GenAuth.Core.Orgs;
 
 /// <summary>An organization: a tree of nodes (departments) under one root node.</summary>
-public sealed class Org : IPoolOwned
+public sealed class Organization : IPoolOwned
 {
     public required string Id { get; set; }
     public required string UserPoolId { get; set; }

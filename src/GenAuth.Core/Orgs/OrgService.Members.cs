@@ -137,7 +137,7 @@ public sealed partial class OrgService
         return result;
     }
 
-    private static Dictionary<string, object?> OrgJson(Org o) => new()
+    private static Dictionary<string, object?> OrgJson(Organization o) => new()
     {
         ["type"] = "org", ["id"] = o.Id, ["createdAt"] = Iso(o.CreatedAt), ["updatedAt"] = Iso(o.UpdatedAt), ["userPoolId"] = o.UserPoolId,
         ["rootNodeId"] = o.RootNodeId, ["logo"] = o.Logo, ["tenantId"] = o.TenantId,

@@ -10,14 +10,14 @@ namespace GenAuth.Core.Orgs;
 /// <summary>Org trees and their nodes. Every operation needs a management token of the caller's pool.</summary>
 public sealed partial class OrgService(GenAuthDbContext db, CallerContext caller, TimeProvider clock)
 {
-    public async Task<Org> CreateOrgAsync(string name, string? code, string? description, string? tenantId, CancellationToken ct)
+    public async Task<Organization> CreateOrgAsync(string name, string? code, string? description, string? tenantId, CancellationToken ct)
     {
         var pool = caller.RequireAdmin();
         if (string.IsNullOrWhiteSpace(name))
             throw new GenAuthException(ErrorCodes.BadRequest, detail: "name is required");
         await RequireFreeCodeAsync(code, null, ct);
         var now = Now;
-        var org = new Org { Id = Ids.New(clock), UserPoolId = pool.Id, RootNodeId = "", TenantId = tenantId, CreatedAt = now, UpdatedAt = now };
+        var org = new Organization { Id = Ids.New(clock), UserPoolId = pool.Id, RootNodeId = "", TenantId = tenantId, CreatedAt = now, UpdatedAt = now };
         var root = NewNode(org.Id, null, name, null, description, null, null, code);
         org.RootNodeId = root.Id;
         db.Orgs.Add(org);
@@ -38,16 +38,16 @@ public sealed partial class OrgService(GenAuthDbContext db, CallerContext caller
         await tx.CommitAsync(ct);
     }
 
-    public async Task<ListPage<Org>> ListOrgsAsync(int? page, int? limit, string? sortBy, CancellationToken ct)
+    public async Task<ListPage<Organization>> ListOrgsAsync(int? page, int? limit, string? sortBy, CancellationToken ct)
     {
         caller.RequireAdmin();
-        var (skip, take) = ListPage<Org>.Window(page, limit);
+        var (skip, take) = ListPage<Organization>.Window(page, limit);
         var total = await db.Orgs.CountAsync(ct);
         var list = await SortBy.Apply(db.Orgs.AsNoTracking(), sortBy, o => o.CreatedAt, o => o.UpdatedAt, o => o.Id).Skip(skip).Take(take).ToListAsync(ct);
-        return new ListPage<Org>(total, list);
+        return new ListPage<Organization>(total, list);
     }
 
-    public async Task<Org> RequireOrgAsync(string id, CancellationToken ct)
+    public async Task<Organization> RequireOrgAsync(string id, CancellationToken ct)
     {
         caller.RequireAdmin();
         return await db.Orgs.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct) ?? throw new GenAuthException(ErrorCodes.OrgNotFound);
@@ -105,7 +105,7 @@ public sealed partial class OrgService(GenAuthDbContext db, CallerContext caller
     }
 
     /// <summary>Moves a node (with its subtree) under another node of the same org; never under itself or its descendants.</summary>
-    public async Task<Org> MoveNodeAsync(string orgId, string nodeId, string targetParentId, CancellationToken ct)
+    public async Task<Organization> MoveNodeAsync(string orgId, string nodeId, string targetParentId, CancellationToken ct)
     {
         caller.RequireAdmin();
         var org = await RequireOrgAsync(orgId, ct);

@@ -54,7 +54,7 @@ public sealed partial class AccountService
         if (user.PasswordHash is not null && (string.IsNullOrEmpty(plainOld) || !await hasher.VerifyAsync(user.PasswordHash, plainOld, ct)))
             throw new GenAuthException(ErrorCodes.OldPasswordWrong);
         policy.Require(pool, plainNew, caller.Lang);
-        user.PasswordHash = await hasher.HashAsync(plainNew, ct);
+        await SetPasswordAsync(user, plainNew!, ct);
         user.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
         await sessions.RevokeAllAsync(db, user.Id, caller.SessionId, ct);
@@ -104,10 +104,10 @@ public sealed partial class AccountService
                || (!string.IsNullOrEmpty(externalId) && await users.AnyAsync(u => u.ExternalId == externalId, ct));
     }
 
-    private UserView SelfView(User user) =>
+    internal UserView SelfView(User user) =>
         new(user, caller.Token, null);
 
-    private async Task<User> RequireSelfAsync(string? id, bool tracked, CancellationToken ct)
+    internal async Task<User> RequireSelfAsync(string? id, bool tracked, CancellationToken ct)
     {
         var userId = caller.RequireUserId();
         if (!string.IsNullOrEmpty(id) && id != userId)
@@ -163,11 +163,11 @@ public sealed partial class AccountService
         {
             var plain = await transport.DecryptAsync(db, pool.Id, password, ct);
             policy.Require(pool, plain, caller.Lang);
-            user.PasswordHash = await hasher.HashAsync(plain, ct);
+            await SetPasswordAsync(user, plain!, ct);
         }
     }
 
-    private async Task EnsureUniqueAsync(User user, CancellationToken ct)
+    internal async Task EnsureUniqueAsync(User user, CancellationToken ct)
     {
         var others = db.Users.Where(u => u.Id != user.Id);
         if (user.EmailNormalized is not null && await others.AnyAsync(u => u.EmailNormalized == user.EmailNormalized, ct))
@@ -179,7 +179,7 @@ public sealed partial class AccountService
     }
 
     /// <summary>Saves; a unique-index violation (a concurrent registration won the race) becomes 2026.</summary>
-    private async Task SaveUniqueAsync(CancellationToken ct)
+    internal async Task SaveUniqueAsync(CancellationToken ct)
     {
         try
         {

@@ -10,7 +10,7 @@ using GraphQL.Types;
 
 namespace GenAuth.GraphQL.Orgs;
 
-public sealed class OrgType : ObjectGraphType<Org>
+public sealed class OrgType : ObjectGraphType<Organization>
 {
     public OrgType()
     {
@@ -29,7 +29,7 @@ public sealed class OrgType : ObjectGraphType<Org>
     }
 }
 
-public sealed class PaginatedOrgsType : ObjectGraphType<ListPage<Org>>
+public sealed class PaginatedOrgsType : ObjectGraphType<ListPage<Organization>>
 {
     public PaginatedOrgsType()
     {

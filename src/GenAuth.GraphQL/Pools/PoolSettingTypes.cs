@@ -1,3 +1,4 @@
+using GenAuth.Core.Pools;
 using GraphQL.Types;
 
 namespace GenAuth.GraphQL.Pools;
@@ -26,21 +27,21 @@ public sealed class UserPoolTypeType : ObjectGraphType<object>
     }
 }
 
-public sealed class ChangePhoneStrategyType : ObjectGraphType<object>
+public sealed class ChangePhoneStrategyType : ObjectGraphType<UserPool>
 {
     public ChangePhoneStrategyType()
     {
         Name = "ChangePhoneStrategy";
-        Field<BooleanGraphType>("verifyOldPhone").Resolve(_ => false);
+        Field<BooleanGraphType>("verifyOldPhone").Resolve(c => c.Source.ChangePhoneVerifyOld);
     }
 }
 
-public sealed class ChangeEmailStrategyType : ObjectGraphType<object>
+public sealed class ChangeEmailStrategyType : ObjectGraphType<UserPool>
 {
     public ChangeEmailStrategyType()
     {
         Name = "ChangeEmailStrategy";
-        Field<BooleanGraphType>("verifyOldEmail").Resolve(_ => false);
+        Field<BooleanGraphType>("verifyOldEmail").Resolve(c => c.Source.ChangeEmailVerifyOld);
     }
 }
 
@@ -66,14 +67,14 @@ public sealed class App2WxappLoginStrategyType : ObjectGraphType<object>
     }
 }
 
-public sealed class RegisterWhiteListConfigType : ObjectGraphType<object>
+public sealed class RegisterWhiteListConfigType : ObjectGraphType<UserPool>
 {
     public RegisterWhiteListConfigType()
     {
         Name = "RegisterWhiteListConfig";
-        Field<BooleanGraphType>("phoneEnabled").Resolve(_ => false);
-        Field<BooleanGraphType>("emailEnabled").Resolve(_ => false);
-        Field<BooleanGraphType>("usernameEnabled").Resolve(_ => false);
+        Field<BooleanGraphType>("phoneEnabled").Resolve(c => c.Source.WhitelistPhoneEnabled);
+        Field<BooleanGraphType>("emailEnabled").Resolve(c => c.Source.WhitelistEmailEnabled);
+        Field<BooleanGraphType>("usernameEnabled").Resolve(c => c.Source.WhitelistUsernameEnabled);
     }
 }
 

@@ -6,9 +6,9 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace GenAuth.Core.Data.Configurations;
 
-internal sealed class OrgConfiguration : IEntityTypeConfiguration<Org>
+internal sealed class OrgConfiguration : IEntityTypeConfiguration<Organization>
 {
-    public void Configure(EntityTypeBuilder<Org> b)
+    public void Configure(EntityTypeBuilder<Organization> b)
     {
         b.ToTable("orgs");
         b.HasKey(e => e.Id);
@@ -34,7 +34,7 @@ internal sealed class OrgNodeConfiguration : IEntityTypeConfiguration<OrgNode>
         b.HasIndex(e => new { e.UserPoolId, e.Code }).IsUnique();
         b.HasIndex(e => new { e.OrgId, e.Path });
         b.HasIndex(e => e.ParentId);
-        b.HasOne<Org>().WithMany().HasForeignKey(e => e.OrgId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Organization>().WithMany().HasForeignKey(e => e.OrgId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -17,6 +17,57 @@ namespace GenAuth.Core.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("GenAuth.Core.Codes.VerificationCode", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("CodeHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime?>("ConsumedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MaxAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Scene")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserPoolId", "Channel", "Target", "CreatedAt");
+
+                    b.ToTable("verification_codes", (string)null);
+                });
+
             modelBuilder.Entity("GenAuth.Core.Groups.Group", b =>
                 {
                     b.Property<string>("Id")
@@ -78,6 +129,159 @@ namespace GenAuth.Core.Data.Migrations
                     b.ToTable("group_members", (string)null);
                 });
 
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaChallenge", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AppId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ConsumedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("UserPoolId", "UserId");
+
+                    b.ToTable("mfa_challenges", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaEnrollment", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FactorType")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PhoneCountryCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("RecoveryCodeHash")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("SecretSealed")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("UserPoolId", "UserId");
+
+                    b.ToTable("mfa_enrollments", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaFactor", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FactorType")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastUsedStep")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PhoneCountryCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("RecoveryCodeHash")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("SecretSealed")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("UserPoolId", "UserId", "FactorType")
+                        .IsUnique();
+
+                    b.ToTable("mfa_factors", (string)null);
+                });
+
             modelBuilder.Entity("GenAuth.Core.Orgs.NodeMember", b =>
                 {
                     b.Property<string>("NodeId")
@@ -106,39 +310,6 @@ namespace GenAuth.Core.Data.Migrations
                     b.HasIndex("UserPoolId", "UserId");
 
                     b.ToTable("node_members", (string)null);
-                });
-
-            modelBuilder.Entity("GenAuth.Core.Orgs.Org", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(24)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Logo")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RootNodeId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TenantId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserPoolId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("UserPoolId", "CreatedAt");
-
-                    b.ToTable("orgs", (string)null);
                 });
 
             modelBuilder.Entity("GenAuth.Core.Orgs.OrgNode", b =>
@@ -202,6 +373,39 @@ namespace GenAuth.Core.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("org_nodes", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Orgs.Organization", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Logo")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RootNodeId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserPoolId", "CreatedAt");
+
+                    b.ToTable("orgs", (string)null);
                 });
 
             modelBuilder.Entity("GenAuth.Core.Permissions.Permission", b =>
@@ -373,6 +577,12 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<string>("AllowedOrigins")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ChangeEmailVerifyOld")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ChangePhoneVerifyOld")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -381,6 +591,9 @@ namespace GenAuth.Core.Data.Migrations
 
                     b.Property<string>("Domain")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmailFrom")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("EmailVerifiedDefault")
@@ -415,15 +628,79 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<bool>("SendWelcomeEmail")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SmtpHost")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("SmtpPasswordSealed")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int?>("SmtpPort")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SmtpSecurity")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SmtpUsername")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("TokenExpiresAfter")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("VerifyCodeExpiresIn")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VerifyCodeLength")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VerifyCodeMaxAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("WhitelistEmailEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("WhitelistPhoneEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("WhitelistUsernameEnabled")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.ToTable("user_pools", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Pools.WhitelistEntry", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserPoolId", "Type", "Value")
+                        .IsUnique();
+
+                    b.ToTable("whitelist_entries", (string)null);
                 });
 
             modelBuilder.Entity("GenAuth.Core.Roles.Role", b =>
@@ -639,6 +916,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<string>("FamilyName")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ForcePasswordReset")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Formatted")
                         .HasColumnType("TEXT");
 
@@ -686,6 +966,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<string>("PasswordHash")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("PasswordSecurityLevel")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Phone")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
@@ -716,6 +999,9 @@ namespace GenAuth.Core.Data.Migrations
 
                     b.Property<string>("RegisterSource")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("ResetPasswordOnFirstLogin")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("SignedUp")
                         .HasColumnType("TEXT");
@@ -762,6 +1048,15 @@ namespace GenAuth.Core.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("GenAuth.Core.Codes.VerificationCode", b =>
+                {
+                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
+                        .WithMany()
+                        .HasForeignKey("UserPoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("GenAuth.Core.Groups.Group", b =>
                 {
                     b.HasOne("GenAuth.Core.Pools.UserPool", null)
@@ -786,6 +1081,33 @@ namespace GenAuth.Core.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaChallenge", b =>
+                {
+                    b.HasOne("GenAuth.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaEnrollment", b =>
+                {
+                    b.HasOne("GenAuth.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaFactor", b =>
+                {
+                    b.HasOne("GenAuth.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("GenAuth.Core.Orgs.NodeMember", b =>
                 {
                     b.HasOne("GenAuth.Core.Orgs.OrgNode", null)
@@ -801,20 +1123,20 @@ namespace GenAuth.Core.Data.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("GenAuth.Core.Orgs.Org", b =>
+            modelBuilder.Entity("GenAuth.Core.Orgs.OrgNode", b =>
                 {
-                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
+                    b.HasOne("GenAuth.Core.Orgs.Organization", null)
                         .WithMany()
-                        .HasForeignKey("UserPoolId")
+                        .HasForeignKey("OrgId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("GenAuth.Core.Orgs.OrgNode", b =>
+            modelBuilder.Entity("GenAuth.Core.Orgs.Organization", b =>
                 {
-                    b.HasOne("GenAuth.Core.Orgs.Org", null)
+                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
                         .WithMany()
-                        .HasForeignKey("OrgId")
+                        .HasForeignKey("UserPoolId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -873,6 +1195,15 @@ namespace GenAuth.Core.Data.Migrations
                 });
 
             modelBuilder.Entity("GenAuth.Core.Pools.PoolKey", b =>
+                {
+                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
+                        .WithMany()
+                        .HasForeignKey("UserPoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Pools.WhitelistEntry", b =>
                 {
                     b.HasOne("GenAuth.Core.Pools.UserPool", null)
                         .WithMany()

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace GenAuth.Core.Data.Migrations
 {
     [DbContext(typeof(GenAuthDbContext))]
-    [Migration("20261123202021_GroupsRolesPermissionsOrgs")]
-    partial class GroupsRolesPermissionsOrgs
+    [Migration("20261123194446_VerificationCodesAndMessaging")]
+    partial class VerificationCodesAndMessaging
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -20,275 +20,44 @@ namespace GenAuth.Core.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("GenAuth.Core.Groups.Group", b =>
+            modelBuilder.Entity("GenAuth.Core.Codes.VerificationCode", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Code")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Description")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserPoolId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("UserPoolId", "Code")
-                        .IsUnique();
-
-                    b.ToTable("groups", (string)null);
-                });
-
-            modelBuilder.Entity("GenAuth.Core.Groups.GroupMember", b =>
-                {
-                    b.Property<string>("GroupId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserPoolId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("GroupId", "UserId");
-
-                    b.HasIndex("UserId");
-
-                    b.HasIndex("UserPoolId", "UserId");
-
-                    b.ToTable("group_members", (string)null);
-                });
-
-            modelBuilder.Entity("GenAuth.Core.Orgs.NodeMember", b =>
-                {
-                    b.Property<string>("NodeId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("IsLeader")
+                    b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
-                    b.Property<bool>("IsMain")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("JoinedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserPoolId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("NodeId", "UserId");
-
-                    b.HasIndex("UserId");
-
-                    b.HasIndex("UserPoolId", "UserId");
-
-                    b.ToTable("node_members", (string)null);
-                });
-
-            modelBuilder.Entity("GenAuth.Core.Orgs.Org", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(24)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Logo")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RootNodeId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TenantId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserPoolId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("UserPoolId", "CreatedAt");
-
-                    b.ToTable("orgs", (string)null);
-                });
-
-            modelBuilder.Entity("GenAuth.Core.Orgs.OrgNode", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(24)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Code")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Description")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("DescriptionI18n")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("LeaderUserId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NameI18n")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int?>("Order")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("OrgId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ParentId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Path")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserPoolId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ParentId");
-
-                    b.HasIndex("OrgId", "Path");
-
-                    b.HasIndex("UserPoolId", "Code")
-                        .IsUnique();
-
-                    b.ToTable("org_nodes", (string)null);
-                });
-
-            modelBuilder.Entity("GenAuth.Core.Permissions.Permission", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.PrimitiveCollection<string>("Actions")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Conditions")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Namespace")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Resource")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ResourceType")
+                    b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("TargetId")
+                    b.Property<byte[]>("CodeHash")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .HasColumnType("BLOB");
 
-                    b.Property<string>("TargetType")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserPoolId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("UserPoolId", "TargetType", "TargetId", "Namespace");
-
-                    b.HasIndex("UserPoolId", "Namespace", "Resource", "TargetType", "TargetId")
-                        .IsUnique();
-
-                    b.ToTable("permissions", (string)null);
-                });
-
-            modelBuilder.Entity("GenAuth.Core.Permissions.Resource", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ApiIdentifier")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Code")
-                        .IsRequired()
+                    b.Property<DateTime?>("ConsumedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Description")
+                    b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Namespace")
+                    b.Property<int>("MaxAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Scene")
                         .IsRequired()
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Type")
+                    b.Property<string>("Target")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("UpdatedAt")
+                        .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("UserPoolId")
@@ -297,10 +66,9 @@ namespace GenAuth.Core.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UserPoolId", "Namespace", "Code")
-                        .IsUnique();
+                    b.HasIndex("UserPoolId", "Channel", "Target", "CreatedAt");
 
-                    b.ToTable("resources", (string)null);
+                    b.ToTable("verification_codes", (string)null);
                 });
 
             modelBuilder.Entity("GenAuth.Core.Pools.Application", b =>
@@ -376,6 +144,12 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<string>("AllowedOrigins")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ChangeEmailVerifyOld")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ChangePhoneVerifyOld")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -384,6 +158,9 @@ namespace GenAuth.Core.Data.Migrations
 
                     b.Property<string>("Domain")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmailFrom")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("EmailVerifiedDefault")
@@ -418,79 +195,60 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<bool>("SendWelcomeEmail")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SmtpHost")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("SmtpPasswordSealed")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int?>("SmtpPort")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SmtpSecurity")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SmtpUsername")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("TokenExpiresAfter")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("VerifyCodeExpiresIn")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VerifyCodeLength")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VerifyCodeMaxAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("WhitelistEmailEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("WhitelistPhoneEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("WhitelistUsernameEnabled")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.ToTable("user_pools", (string)null);
                 });
 
-            modelBuilder.Entity("GenAuth.Core.Roles.Role", b =>
+            modelBuilder.Entity("GenAuth.Core.Pools.WhitelistEntry", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Code")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
-
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Description")
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("IsSystem")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Namespace")
-                        .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ParentId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserPoolId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ParentId");
-
-                    b.HasIndex("UserPoolId", "Namespace", "Code")
-                        .IsUnique();
-
-                    b.ToTable("roles", (string)null);
-                });
-
-            modelBuilder.Entity("GenAuth.Core.Roles.RoleAssignment", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("RoleId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TargetId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TargetType")
+                    b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
@@ -499,14 +257,17 @@ namespace GenAuth.Core.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("RoleId", "TargetType", "TargetId")
+                    b.HasIndex("UserPoolId", "Type", "Value")
                         .IsUnique();
 
-                    b.HasIndex("UserPoolId", "TargetType", "TargetId");
-
-                    b.ToTable("role_assignments", (string)null);
+                    b.ToTable("whitelist_entries", (string)null);
                 });
 
             modelBuilder.Entity("GenAuth.Core.Sessions.LoginLog", b =>
@@ -642,6 +403,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<string>("FamilyName")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ForcePasswordReset")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Formatted")
                         .HasColumnType("TEXT");
 
@@ -689,6 +453,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<string>("PasswordHash")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("PasswordSecurityLevel")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Phone")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
@@ -719,6 +486,9 @@ namespace GenAuth.Core.Data.Migrations
 
                     b.Property<string>("RegisterSource")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("ResetPasswordOnFirstLogin")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("SignedUp")
                         .HasColumnType("TEXT");
@@ -765,105 +535,13 @@ namespace GenAuth.Core.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
-            modelBuilder.Entity("GenAuth.Core.Groups.Group", b =>
+            modelBuilder.Entity("GenAuth.Core.Codes.VerificationCode", b =>
                 {
                     b.HasOne("GenAuth.Core.Pools.UserPool", null)
                         .WithMany()
                         .HasForeignKey("UserPoolId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-                });
-
-            modelBuilder.Entity("GenAuth.Core.Groups.GroupMember", b =>
-                {
-                    b.HasOne("GenAuth.Core.Groups.Group", null)
-                        .WithMany()
-                        .HasForeignKey("GroupId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("GenAuth.Core.Users.User", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("GenAuth.Core.Orgs.NodeMember", b =>
-                {
-                    b.HasOne("GenAuth.Core.Orgs.OrgNode", null)
-                        .WithMany()
-                        .HasForeignKey("NodeId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("GenAuth.Core.Users.User", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("GenAuth.Core.Orgs.Org", b =>
-                {
-                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
-                        .WithMany()
-                        .HasForeignKey("UserPoolId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("GenAuth.Core.Orgs.OrgNode", b =>
-                {
-                    b.HasOne("GenAuth.Core.Orgs.Org", null)
-                        .WithMany()
-                        .HasForeignKey("OrgId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("GenAuth.Core.Permissions.Permission", b =>
-                {
-                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
-                        .WithMany()
-                        .HasForeignKey("UserPoolId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("GenAuth.Core.Permissions.Resource", b =>
-                {
-                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
-                        .WithMany()
-                        .HasForeignKey("UserPoolId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.OwnsMany("GenAuth.Core.Permissions.ResourceAction", "Actions", b1 =>
-                        {
-                            b1.Property<string>("ResourceId");
-
-                            b1.Property<int>("__synthesizedOrdinal")
-                                .ValueGeneratedOnAddOrUpdate();
-
-                            b1.Property<string>("Description");
-
-                            b1.Property<string>("Name")
-                                .IsRequired();
-
-                            b1.HasKey("ResourceId", "__synthesizedOrdinal");
-
-                            b1.ToTable("resources");
-
-                            b1
-                                .ToJson("Actions")
-                                .HasColumnType("TEXT");
-
-                            b1.WithOwner()
-                                .HasForeignKey("ResourceId");
-                        });
-
-                    b.Navigation("Actions");
                 });
 
             modelBuilder.Entity("GenAuth.Core.Pools.Application", b =>
@@ -884,25 +562,11 @@ namespace GenAuth.Core.Data.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("GenAuth.Core.Roles.Role", b =>
+            modelBuilder.Entity("GenAuth.Core.Pools.WhitelistEntry", b =>
                 {
-                    b.HasOne("GenAuth.Core.Roles.Role", null)
-                        .WithMany()
-                        .HasForeignKey("ParentId")
-                        .OnDelete(DeleteBehavior.SetNull);
-
                     b.HasOne("GenAuth.Core.Pools.UserPool", null)
                         .WithMany()
                         .HasForeignKey("UserPoolId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("GenAuth.Core.Roles.RoleAssignment", b =>
-                {
-                    b.HasOne("GenAuth.Core.Roles.Role", null)
-                        .WithMany()
-                        .HasForeignKey("RoleId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
