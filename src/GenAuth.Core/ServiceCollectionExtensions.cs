@@ -1,4 +1,6 @@
+using GenAuth.Core.Applications;
 using GenAuth.Core.Callers;
+using GenAuth.Core.CustomFields;
 using GenAuth.Core.Data;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Security;
@@ -27,6 +29,7 @@ public static class ServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<GenAuthOptions>>().Value;
             Directory.CreateDirectory(options.DataDirectory);
             b.UseSqlite(DatabaseSetup.SqliteConnectionString(options));
+            b.AddInterceptors(sp.GetRequiredService<UserCounter>());
         });
 
         services.AddSingleton<SecretSealer>();
@@ -45,11 +48,18 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PoolDirectory>();
         services.AddSingleton<CallerResolver>();
         services.AddSingleton<Bootstrapper>();
+        services.AddSingleton<UserCounter>();
 
         services.AddScoped<CallerContext>();
         services.AddScoped<AccountService>();
         services.AddScoped<PoolService>();
         services.AddScoped<LoginStatusService>();
+        services.AddScoped<UserAdminService>();
+        services.AddScoped<CustomFieldService>();
+        services.AddScoped<WhitelistService>();
+        services.AddScoped<PoolAdminService>();
+        services.AddScoped<ApplicationService>();
+        services.AddScoped<AccountLinkService>();
         return services;
     }
 }

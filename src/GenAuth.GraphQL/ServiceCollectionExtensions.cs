@@ -1,4 +1,6 @@
+using GenAuth.GraphQL.Applications;
 using GenAuth.GraphQL.Common;
+using GenAuth.GraphQL.CustomFields;
 using GenAuth.GraphQL.Diagnostics;
 using GenAuth.GraphQL.Pools;
 using GenAuth.GraphQL.Users;
@@ -26,14 +28,26 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IQueryFields, PoolQueries>();
         services.AddSingleton<IMutationFields, AccountMutations>();
         services.AddSingleton<IMutationFields, PoolMutations>();
+        services.AddSingleton<IQueryFields, UserAdminQueries>();
+        services.AddSingleton<IMutationFields, UserAdminMutations>();
+        services.AddSingleton<IQueryFields, CustomFieldQueries>();
+        services.AddSingleton<IMutationFields, CustomFieldMutations>();
+        services.AddSingleton<IQueryFields, PoolAdminQueries>();
+        services.AddSingleton<IMutationFields, PoolAdminMutations>();
+        services.AddSingleton<IQueryFields, ApplicationQueries>();
+        services.AddSingleton<IMutationFields, ApplicationMutations>();
         services.AddSingleton<ISubscriptionFields, ServerTimeSubscription>();
+        services.AddScoped<CustomDataLoader>();
 
         services.AddGraphQL(b => b
             .AddSchema<GenAuthSchema>()
+            // Note: resolvers share the request's DbContext, which allows one operation at a time.
+            .AddExecutionStrategy<global::GraphQL.Execution.SerialExecutionStrategy>(GraphQLParser.AST.OperationType.Query)
             .AddGraphTypes(typeof(GenAuthSchema).Assembly)
             .AddSystemTextJson()
             .AddErrorInfoProvider<GenAuthErrorInfoProvider>()
             .AddUnhandledExceptionHandler(GenAuthErrors.Map)
+            .UseMiddleware<FieldAccessMiddleware>()
             .AddComplexityAnalyzer((c, sp) =>
             {
                 var limits = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GraphQLLimits>>().Value;

@@ -20,6 +20,7 @@ app.UseBananaCakePop("/graphql/v2");
 app.MapGet("/healthz", () => Results.Text("ok"));
 app.MapGenAuthGraphQL("/graphql/v2");
 app.MapGenAuthCompatApi();
+app.MapGenAuthManagementApi();
 app.MapGenAuthOidc();
 
 app.Run();

@@ -20,6 +20,10 @@ public sealed class GenAuthDbContext(DbContextOptions<GenAuthDbContext> options)
     public DbSet<User> Users => Set<User>();
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<LoginLog> LoginLogs => Set<LoginLog>();
+    public DbSet<CustomFields.CustomField> CustomFields => Set<CustomFields.CustomField>();
+    public DbSet<CustomFields.CustomFieldValue> CustomFieldValues => Set<CustomFields.CustomFieldValue>();
+    public DbSet<WhitelistEntry> WhitelistEntries => Set<WhitelistEntry>();
+    public DbSet<Applications.AppAccessRule> AppAccessRules => Set<Applications.AppAccessRule>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -21,6 +21,14 @@ public sealed class UserPool
     public int TokenExpiresAfter { get; set; } = 1_296_000;
     public int PasswordMinLength { get; set; } = 8;
     public string? AllowedOrigins { get; set; }
+
+    /// <summary>Registration whitelists (GenAuth's whitelist.{email,phone,username}Enabled): only listed values may register.</summary>
+    public bool WhitelistEmailEnabled { get; set; }
+    public bool WhitelistPhoneEnabled { get; set; }
+    public bool WhitelistUsernameEnabled { get; set; }
+
+    /// <summary>Bumped by refreshUserpoolSecret; management tokens carry it, and older ones are refused.</summary>
+    public int SecretVersion { get; set; } = 1;
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

@@ -1,3 +1,4 @@
+using GenAuth.Core.Applications;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
@@ -77,6 +78,11 @@ public sealed partial class AccountService(
     /// <summary>Opens a session for an authenticated user: counters, login log and token, in one save.</summary>
     public async Task<UserView> CompleteLoginAsync(UserPool pool, User user, string method, CancellationToken ct)
     {
+        if (caller.App is not null && !await ApplicationService.IsAllowedAsync(db, caller.App, user.Id, ct))
+        {
+            await FailLoginAsync(pool, user.Id, method, ErrorCodes.AppAccessDenied, ct);
+            throw new GenAuthException(ErrorCodes.AppAccessDenied);
+        }
         var now = clock.GetUtcNow();
         var (browser, device) = UserAgentInfo.Parse(caller.UserAgent);
         user.LoginsCount++;
@@ -146,6 +152,7 @@ public sealed partial class AccountService(
         if (profile is not null)
             ApplyProfile(user, profile, registering: true);
         await EnsureUniqueAsync(user, ct);
+        await WhitelistService.EnsureMayRegisterAsync(db, pool, user, ct);
         user.PasswordHash = await hasher.HashAsync(plain, ct);
         db.Users.Add(user);
         await SaveUniqueAsync(ct);

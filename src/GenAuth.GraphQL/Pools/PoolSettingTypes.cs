@@ -66,14 +66,14 @@ public sealed class App2WxappLoginStrategyType : ObjectGraphType<object>
     }
 }
 
-public sealed class RegisterWhiteListConfigType : ObjectGraphType<object>
+public sealed class RegisterWhiteListConfigType : ObjectGraphType<GenAuth.Core.Pools.UserPool>
 {
     public RegisterWhiteListConfigType()
     {
         Name = "RegisterWhiteListConfig";
-        Field<BooleanGraphType>("phoneEnabled").Resolve(_ => false);
-        Field<BooleanGraphType>("emailEnabled").Resolve(_ => false);
-        Field<BooleanGraphType>("usernameEnabled").Resolve(_ => false);
+        Field<BooleanGraphType>("phoneEnabled").Resolve(c => c.Source.WhitelistPhoneEnabled);
+        Field<BooleanGraphType>("emailEnabled").Resolve(c => c.Source.WhitelistEmailEnabled);
+        Field<BooleanGraphType>("usernameEnabled").Resolve(c => c.Source.WhitelistUsernameEnabled);
     }
 }
 

@@ -38,7 +38,8 @@ public sealed class UserPoolType : ObjectGraphType<UserPool>
         Field<ChangeEmailStrategyType>("changeEmailStrategy").Resolve(_ => new object());
         Field<QrcodeLoginStrategyType>("qrcodeLoginStrategy").Resolve(_ => new object());
         Field<App2WxappLoginStrategyType>("app2WxappLoginStrategy").Resolve(_ => new object());
-        Field<RegisterWhiteListConfigType>("whitelist").Resolve(_ => new object());
+        Field<RegisterWhiteListConfigType>("whitelist").Resolve(c => c.Source);
+        Field<IntGraphType>("passwordMinLength").Description("Password policy: the minimum length.").Resolve(c => c.Source.PasswordMinLength);
         Field<CustomSmsProviderType>("customSMSProvider").Resolve(_ => null);
         Field<StringGraphType>("packageType").Resolve(_ => "self-hosted");
         Field<BooleanGraphType>("useCustomUserStore").Resolve(_ => false);

@@ -1,4 +1,6 @@
+using GenAuth.Core.CustomFields;
 using GenAuth.Core.Users;
+using GenAuth.GraphQL.CustomFields;
 using GenAuth.GraphQL.Common;
 using GraphQL.Types;
 
@@ -77,7 +79,9 @@ public sealed class UserType : ObjectGraphType<UserView>
         Field<StringGraphType>("createdAt").Resolve(c => c.Source.User.CreatedAt.Iso());
         Field<StringGraphType>("updatedAt").Resolve(c => c.Source.User.UpdatedAt.Iso());
         Field<BooleanGraphType>("newlyCreated").Resolve(c => c.Source.NewlyCreated);
-        Field<ListGraphType<UserCustomDataType>>("customData").Resolve(_ => Array.Empty<object>());
+        Field<ListGraphType<UserCustomDataType>>("customData")
+            .Description("The user's custom field values (batched per request: one load for a whole page of users).")
+            .ResolveAsync(async c => await c.Service<CustomDataLoader>().LoadAsync(c.Source.User.Id, c.CancellationToken));
         Field<StringGraphType>("mainDepartmentId").Resolve(_ => null);
         Field<StringGraphType>("mainDepartmentCode").Resolve(_ => null);
         Field<StringGraphType>("expiredAt").Description("When the account expires; null: never.").Resolve(_ => null);
@@ -98,15 +102,15 @@ public sealed class IdentityType : ObjectGraphType<object>
     }
 }
 
-/// <summary>A custom field value; the custom-fields capability fills these.</summary>
-public sealed class UserCustomDataType : ObjectGraphType<object>
+/// <summary>A custom field value of the user (GenAuth's UserCustomData), label in the caller's language.</summary>
+public sealed class UserCustomDataType : ObjectGraphType<CustomDataView>
 {
     public UserCustomDataType()
     {
         Name = "UserCustomData";
-        Field<NonNullGraphType<StringGraphType>>("key").Resolve(_ => "");
-        Field<NonNullGraphType<StringGraphType>>("dataType").Resolve(_ => "STRING");
-        Field<NonNullGraphType<StringGraphType>>("value").Resolve(_ => "");
-        Field<StringGraphType>("label").Resolve(_ => null);
+        Field<NonNullGraphType<StringGraphType>>("key").Resolve(c => c.Source.Key);
+        Field<NonNullGraphType<UdfDataTypeEnum>>("dataType").Resolve(c => c.Source.DataType);
+        Field<NonNullGraphType<StringGraphType>>("value").Resolve(c => c.Source.Value);
+        Field<StringGraphType>("label").Resolve(c => c.Source.Label);
     }
 }

@@ -17,6 +17,142 @@ namespace GenAuth.Core.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("GenAuth.Core.Applications.AppAccessRule", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Allowed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AppId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppId");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("UserPoolId", "UserId");
+
+                    b.HasIndex("UserPoolId", "AppId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("app_access_rules", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.CustomFields.CustomField", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DataType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LabelsJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Options")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Unique")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserPoolId", "TargetType", "Key")
+                        .IsUnique();
+
+                    b.ToTable("custom_fields", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.CustomFields.CustomFieldValue", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UniqueValue")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserPoolId", "TargetType", "Key", "UniqueValue")
+                        .IsUnique();
+
+                    b.HasIndex("UserPoolId", "TargetType", "TargetId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("custom_field_values", (string)null);
+                });
+
             modelBuilder.Entity("GenAuth.Core.Pools.Application", b =>
                 {
                     b.Property<string>("Id")
@@ -24,6 +160,19 @@ namespace GenAuth.Core.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DefaultAccess")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Identifier")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Logo")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
@@ -36,6 +185,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<byte[]>("SecretSealed")
                         .IsRequired()
                         .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("UserPoolId")
                         .IsRequired()
@@ -129,6 +281,9 @@ namespace GenAuth.Core.Data.Migrations
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<int>("SecretVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("SendWelcomeEmail")
                         .HasColumnType("INTEGER");
 
@@ -138,9 +293,52 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("WhitelistEmailEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("WhitelistPhoneEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("WhitelistUsernameEnabled")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.ToTable("user_pools", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Pools.WhitelistEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserPoolId", "Type", "Value")
+                        .IsUnique();
+
+                    b.ToTable("whitelist_entries", (string)null);
                 });
 
             modelBuilder.Entity("GenAuth.Core.Sessions.LoginLog", b =>
@@ -256,6 +454,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Device")
                         .HasColumnType("TEXT");
 
@@ -354,6 +555,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<string>("RegisterSource")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ResetPasswordOnFirstLogin")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("SignedUp")
                         .HasColumnType("TEXT");
 
@@ -385,10 +589,14 @@ namespace GenAuth.Core.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UserPoolId", "CreatedAt");
-
                     b.HasIndex("UserPoolId", "EmailNormalized")
                         .IsUnique();
+
+                    b.HasIndex("UserPoolId", "ExternalId");
+
+                    b.HasIndex("UserPoolId", "Name");
+
+                    b.HasIndex("UserPoolId", "Nickname");
 
                     b.HasIndex("UserPoolId", "Phone")
                         .IsUnique();
@@ -396,7 +604,44 @@ namespace GenAuth.Core.Data.Migrations
                     b.HasIndex("UserPoolId", "Username")
                         .IsUnique();
 
+                    b.HasIndex("UserPoolId", "IsDeleted", "CreatedAt", "Id");
+
+                    b.HasIndex("UserPoolId", "IsDeleted", "UpdatedAt", "Id");
+
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Applications.AppAccessRule", b =>
+                {
+                    b.HasOne("GenAuth.Core.Pools.Application", null)
+                        .WithMany()
+                        .HasForeignKey("AppId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("GenAuth.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.CustomFields.CustomField", b =>
+                {
+                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
+                        .WithMany()
+                        .HasForeignKey("UserPoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.CustomFields.CustomFieldValue", b =>
+                {
+                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
+                        .WithMany()
+                        .HasForeignKey("UserPoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("GenAuth.Core.Pools.Application", b =>
@@ -409,6 +654,15 @@ namespace GenAuth.Core.Data.Migrations
                 });
 
             modelBuilder.Entity("GenAuth.Core.Pools.PoolKey", b =>
+                {
+                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
+                        .WithMany()
+                        .HasForeignKey("UserPoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Pools.WhitelistEntry", b =>
                 {
                     b.HasOne("GenAuth.Core.Pools.UserPool", null)
                         .WithMany()
