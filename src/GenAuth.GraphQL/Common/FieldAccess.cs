@@ -52,3 +52,19 @@ public sealed class FieldAccessMiddleware : IFieldMiddleware
         return next(context);
     }
 }
+
+/// <summary>Complexity of paged lists: the page size, not the analyzer's default of 20 per list level.</summary>
+public static class PagedComplexity
+{
+    /// <summary>On a root field with a "limit" argument (default 10): its children count that many times.</summary>
+    public static FieldBuilder<TSource, TReturn> PagedBy<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field, string argument = "limit",
+        int fallback = 10) =>
+        field.WithComplexityImpact(ctx => new global::GraphQL.Validation.Complexity.FieldComplexityResult(1,
+            Math.Clamp(ctx.Arguments?.TryGetValue(argument, out var v) == true && v.Value is int n ? n : fallback, 1, GenAuth.Core.Common.Paging.MaxLimit)));
+
+    /// <summary>On a root field taking a list of ids: its children count once per id.</summary>
+    public static FieldBuilder<TSource, TReturn> PagedByIds<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field, string argument = "ids") =>
+        field.WithComplexityImpact(ctx => new global::GraphQL.Validation.Complexity.FieldComplexityResult(1,
+            Math.Clamp(ctx.Arguments?.TryGetValue(argument, out var v) == true && v.Value is System.Collections.ICollection list ? list.Count : 10,
+                1, GenAuth.Core.Common.Paging.MaxLimit)));
+}

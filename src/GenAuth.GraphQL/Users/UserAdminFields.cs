@@ -18,6 +18,7 @@ public sealed class UserAdminQueries : IQueryFields
             .Argument<IntGraphType>("limit")
             .Argument<SortByEnum>("sortBy")
             .Argument<BooleanGraphType>("excludeUsersInOrg")
+            .PagedBy()
             .AdminOnly()
             .ResolveAsync(async c =>
             {
@@ -32,6 +33,7 @@ public sealed class UserAdminQueries : IQueryFields
             .Argument<IntGraphType>("first")
             .Argument<StringGraphType>("after")
             .Argument<UsersFilterInputType>("filter")
+            .PagedBy("first")
             .AdminOnly()
             .ResolveAsync(async c =>
             {
@@ -48,6 +50,7 @@ public sealed class UserAdminQueries : IQueryFields
             .Description("Deleted (archived) users, most recently deleted first.")
             .Argument<IntGraphType>("page")
             .Argument<IntGraphType>("limit")
+            .PagedBy()
             .AdminOnly()
             .ResolveAsync(async c => UserViews.Of(c, await c.Service<UserAdminService>().ArchivedAsync(
                 c.GetArgument("page", 1), c.GetArgument("limit", 10), c.CancellationToken)));
@@ -60,6 +63,7 @@ public sealed class UserAdminQueries : IQueryFields
             .Argument<ListGraphType<SearchUserDepartmentOptType>>("departmentOpts")
             .Argument<ListGraphType<SearchUserGroupOptType>>("groupOpts")
             .Argument<ListGraphType<SearchUserRoleOptType>>("roleOpts")
+            .PagedBy()
             .AdminOnly()
             .ResolveAsync(async c =>
             {
@@ -92,6 +96,7 @@ public sealed class UserAdminQueries : IQueryFields
             .Description("Users by id (type: id, username, email, phone or externalId), in the order asked; unknown ones are left out.")
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("ids")
             .Argument<StringGraphType>("type")
+            .PagedByIds()
             .AdminOnly()
             .ResolveAsync(async c => UserViews.Of(c, await c.Service<UserAdminService>().BatchAsync(
                 c.GetArgument<List<string>>("ids"), c.GetArgument<string?>("type"), c.CancellationToken)));
@@ -105,6 +110,7 @@ public sealed class UserAdminQueries : IQueryFields
             .Argument<NonNullGraphType<StringGraphType>>("userId")
             .Argument<IntGraphType>("page")
             .Argument<IntGraphType>("limit")
+            .PagedBy()
             .AdminOnly()
             .ResolveAsync(async c => await c.Service<UserAdminService>().LoginHistoryAsync(c.GetArgument<string>("userId"),
                 c.GetArgument("page", 1), c.GetArgument("limit", 10), c.CancellationToken));

@@ -28,7 +28,7 @@ public sealed class PaginatedUsersType : ObjectGraphType<Page<UserView>>
     {
         Name = "PaginatedUsers";
         Field<NonNullGraphType<IntGraphType>>("totalCount").Resolve(c => c.Source.TotalCount);
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<UserType>>>>("list").Resolve(c => c.Source.List);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<UserType>>>>("list").WithComplexityImpact(1, 1).Resolve(c => c.Source.List);
     }
 }
 
@@ -41,7 +41,7 @@ public sealed class UserConnectionType : ObjectGraphType<UserConnectionView>
         Name = "UserConnection";
         Description = "A Relay-style page of users, newest first.";
         Field<NonNullGraphType<IntGraphType>>("totalCount").Resolve(c => c.Source.TotalCount);
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<UserEdgeType>>>>("edges").Resolve(c => c.Source.Edges);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<UserEdgeType>>>>("edges").WithComplexityImpact(1, 1).Resolve(c => c.Source.Edges);
         Field<NonNullGraphType<UserPageInfoType>>("pageInfo").Resolve(c => c.Source);
     }
 }
@@ -116,7 +116,7 @@ public sealed class PaginatedLoginHistoryType : ObjectGraphType<Page<LoginLog>>
     {
         Name = "PaginatedUserLoginHistory";
         Field<NonNullGraphType<IntGraphType>>("totalCount").Resolve(c => c.Source.TotalCount);
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<UserLoginHistoryType>>>>("list").Resolve(c => c.Source.List);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<UserLoginHistoryType>>>>("list").WithComplexityImpact(1, 1).Resolve(c => c.Source.List);
     }
 }
 

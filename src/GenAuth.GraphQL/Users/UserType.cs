@@ -1,3 +1,4 @@
+using GraphQL;
 using GenAuth.Core.CustomFields;
 using GenAuth.Core.Users;
 using GenAuth.GraphQL.CustomFields;
@@ -37,7 +38,8 @@ public sealed class UserType : ObjectGraphType<UserView>
         Field<StringGraphType>("unionid").Resolve(c => c.Source.User.Unionid);
         Field<StringGraphType>("openid").Resolve(c => c.Source.User.Openid);
         Field<StringGraphType>("externalId").Resolve(c => c.Source.User.ExternalId);
-        Field<ListGraphType<IdentityType>>("identities").Resolve(_ => Array.Empty<object>());
+        // Note: a user has a handful of identities and custom values, not the analyzer's default 20 per list.
+        Field<ListGraphType<IdentityType>>("identities").WithComplexityImpact(1, 3).Resolve(_ => Array.Empty<object>());
         Field<StringGraphType>("nickname").Resolve(c => c.Source.User.Nickname);
         Field<ListGraphType<NonNullGraphType<StringGraphType>>>("registerSource")
             .Resolve(c => c.Source.User.RegisterSource?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? []);
@@ -79,7 +81,7 @@ public sealed class UserType : ObjectGraphType<UserView>
         Field<StringGraphType>("createdAt").Resolve(c => c.Source.User.CreatedAt.Iso());
         Field<StringGraphType>("updatedAt").Resolve(c => c.Source.User.UpdatedAt.Iso());
         Field<BooleanGraphType>("newlyCreated").Resolve(c => c.Source.NewlyCreated);
-        Field<ListGraphType<UserCustomDataType>>("customData")
+        Field<ListGraphType<UserCustomDataType>>("customData").WithComplexityImpact(1, 5)
             .Description("The user's custom field values (batched per request: one load for a whole page of users).")
             .ResolveAsync(async c => await c.Service<CustomDataLoader>().LoadAsync(c.Source.User.Id, c.CancellationToken));
         Field<StringGraphType>("mainDepartmentId").Resolve(_ => null);

@@ -164,7 +164,10 @@ namespace GenAuth.Core.Data.Migrations
 
                     b.Property<string>("DefaultAccess")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("ALLOW_ALL");
 
                     b.Property<string>("Description")
                         .HasColumnType("TEXT");
@@ -282,7 +285,9 @@ namespace GenAuth.Core.Data.Migrations
                         .HasColumnType("BLOB");
 
                     b.Property<int>("SecretVersion")
-                        .HasColumnType("INTEGER");
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1);
 
                     b.Property<bool>("SendWelcomeEmail")
                         .HasColumnType("INTEGER");

@@ -33,7 +33,7 @@ namespace GenAuth.Core.Data.Migrations
                 table: "user_pools",
                 type: "INTEGER",
                 nullable: false,
-                defaultValue: 0);
+                defaultValue: 1);
 
             migrationBuilder.AddColumn<bool>(
                 name: "WhitelistEmailEnabled",
@@ -60,8 +60,9 @@ namespace GenAuth.Core.Data.Migrations
                 name: "DefaultAccess",
                 table: "applications",
                 type: "TEXT",
+                maxLength: 16,
                 nullable: false,
-                defaultValue: "");
+                defaultValue: "ALLOW_ALL");
 
             migrationBuilder.AddColumn<string>(
                 name: "Description",

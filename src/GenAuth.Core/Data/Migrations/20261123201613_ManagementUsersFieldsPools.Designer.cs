@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace GenAuth.Core.Data.Migrations
 {
     [DbContext(typeof(GenAuthDbContext))]
-    [Migration("20261123201535_ManagementUsersFieldsPools")]
+    [Migration("20261123201613_ManagementUsersFieldsPools")]
     partial class ManagementUsersFieldsPools
     {
         /// <inheritdoc />
@@ -167,7 +167,10 @@ namespace GenAuth.Core.Data.Migrations
 
                     b.Property<string>("DefaultAccess")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("ALLOW_ALL");
 
                     b.Property<string>("Description")
                         .HasColumnType("TEXT");
@@ -285,7 +288,9 @@ namespace GenAuth.Core.Data.Migrations
                         .HasColumnType("BLOB");
 
                     b.Property<int>("SecretVersion")
-                        .HasColumnType("INTEGER");
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1);
 
                     b.Property<bool>("SendWelcomeEmail")
                         .HasColumnType("INTEGER");
