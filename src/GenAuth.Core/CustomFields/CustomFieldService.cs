@@ -147,9 +147,9 @@ public sealed class CustomFieldService(GenAuthDbContext db, CallerContext caller
         if (field.LabelsJson is null || string.IsNullOrEmpty(lang))
             return field.Label;
         var labels = JsonSerializer.Deserialize<Dictionary<string, string>>(field.LabelsJson) ?? [];
-        var match = labels.FirstOrDefault(l => string.Equals(l.Key, lang, StringComparison.OrdinalIgnoreCase)).Value
-                    ?? labels.FirstOrDefault(l => l.Key.StartsWith(lang.Split('-')[0] + "-", StringComparison.OrdinalIgnoreCase)
-                                                  && !(lang.StartsWith("zh", StringComparison.OrdinalIgnoreCase) && l.Key == "zh-TW")).Value;
+        // Note: exact language only (a bare "en", "zh", "ja" means en-US, zh-CN, ja-JP); zh-TW never falls back to zh-CN.
+        var wanted = lang.ToLowerInvariant() switch { "en" => "en-US", "zh" => "zh-CN", "ja" => "ja-JP", _ => lang };
+        var match = labels.FirstOrDefault(l => string.Equals(l.Key, wanted, StringComparison.OrdinalIgnoreCase)).Value;
         return string.IsNullOrEmpty(match) ? field.Label : match;
     }
 
