@@ -1,7 +1,10 @@
 using GenAuth.Core.Applications;
 using GenAuth.Core.Callers;
 using GenAuth.Core.CustomFields;
+using GenAuth.Core.Codes;
 using GenAuth.Core.Data;
+using GenAuth.Core.Mfa;
+using GenAuth.Core.Messaging;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Security;
 using GenAuth.Core.Sessions;
@@ -24,12 +27,20 @@ public static class ServiceCollectionExtensions
             .ValidateOnStart();
         services.AddMemoryCache();
         services.AddSingleton(TimeProvider.System);
-        services.AddDbContext<GenAuthDbContext>((sp, b) =>
+        // Note: contexts are pooled (options built once, instances reused); PoolId is reset on every rent so
+        // a context never carries one request's pool filter into another.
+        services.AddPooledDbContextFactory<GenAuthDbContext>((sp, b) =>
         {
             var options = sp.GetRequiredService<IOptions<GenAuthOptions>>().Value;
             Directory.CreateDirectory(options.DataDirectory);
             b.UseSqlite(DatabaseSetup.SqliteConnectionString(options));
             b.AddInterceptors(sp.GetRequiredService<UserCounter>());
+        });
+        services.AddScoped(sp =>
+        {
+            var context = sp.GetRequiredService<IDbContextFactory<GenAuthDbContext>>().CreateDbContext();
+            context.PoolId = null;
+            return context;
         });
 
         services.AddSingleton<SecretSealer>();
@@ -50,7 +61,25 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Bootstrapper>();
         services.AddSingleton<UserCounter>();
 
+        services.AddOptions<SmtpOptions>().BindConfiguration("GenAuth:Smtp");
+        services.AddOptions<HttpSmsOptions>().BindConfiguration("GenAuth:Sms:Http");
+        services.AddHttpClient(HttpSmsProvider.ClientName);
+        services.AddSingleton<ISmsProvider, HttpSmsProvider>();
+        services.AddSingleton<SmtpMailer>();
+        services.AddSingleton<Outbox>();
+        services.AddSingleton<Messenger>();
+        services.AddOptions<CodeOptions>().BindConfiguration("GenAuth:Codes");
+        services.AddSingleton<CodeService>();
+        services.AddSingleton<RegistrationGate>();
+
         services.AddScoped<CallerContext>();
+        services.AddScoped<AccountMailer>();
+        services.AddScoped<CodeSender>();
+        services.AddScoped<CodeLoginService>();
+        services.AddScoped<PasswordResetService>();
+        services.AddScoped<ContactService>();
+        services.AddScoped<SecurityLevelService>();
+        services.AddScoped<AvatarService>();
         services.AddScoped<AccountService>();
         services.AddScoped<PoolService>();
         services.AddScoped<LoginStatusService>();
@@ -60,6 +89,12 @@ public static class ServiceCollectionExtensions
         services.AddScoped<PoolAdminService>();
         services.AddScoped<ApplicationService>();
         services.AddScoped<AccountLinkService>();
+
+        services.AddSingleton<TotpCodes>();
+        services.AddScoped<MfaGate>();
+        services.AddScoped<MfaEnrollmentService>();
+        services.AddScoped<MfaLoginService>();
+        services.AddScoped<IMfaCodeSender, CodesMfaCodeSender>();
         return services;
     }
 }

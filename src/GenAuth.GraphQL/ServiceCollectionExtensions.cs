@@ -1,7 +1,9 @@
 using GenAuth.GraphQL.Applications;
+using GenAuth.GraphQL.Codes;
 using GenAuth.GraphQL.Common;
 using GenAuth.GraphQL.CustomFields;
 using GenAuth.GraphQL.Diagnostics;
+using GenAuth.GraphQL.Mfa;
 using GenAuth.GraphQL.Pools;
 using GenAuth.GraphQL.Users;
 using GraphQL;
@@ -36,6 +38,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IMutationFields, PoolAdminMutations>();
         services.AddSingleton<IQueryFields, ApplicationQueries>();
         services.AddSingleton<IMutationFields, ApplicationMutations>();
+        services.AddSingleton<IQueryFields, MfaQueries>();
+        services.AddSingleton<IMutationFields, MfaMutations>();
+        services.AddSingleton<IMutationFields, CodeMutations>();
+        services.AddSingleton<IMutationFields, ContactMutations>();
+        services.AddSingleton<IQueryFields, ContactQueries>();
         services.AddSingleton<ISubscriptionFields, ServerTimeSubscription>();
         services.AddScoped<CustomDataLoader>();
 

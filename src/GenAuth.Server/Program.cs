@@ -21,6 +21,8 @@ app.MapGet("/healthz", () => Results.Text("ok"));
 app.MapGenAuthGraphQL("/graphql/v2");
 app.MapGenAuthCompatApi();
 app.MapGenAuthManagementApi();
+app.MapGenAuthMfaApi();
+app.MapGenAuthCodeApi();
 app.MapGenAuthOidc();
 
 app.Run();

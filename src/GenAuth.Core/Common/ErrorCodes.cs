@@ -40,6 +40,36 @@ public static class ErrorCodes
     public static readonly ErrorCode TokenInvalid = new(1010001, "id token 非法或已过期", "The id token is invalid or has expired");
     public static readonly ErrorCode InvalidEmailAddress = new(1020017, "邮箱地址非法", "Invalid email address");
     public static readonly ErrorCode MfaRequired = new(1635, "请先完成多因素认证", "Multi-factor authentication is required");
+    // Multi-factor authentication (issue 4). 1637 covers every refused second-factor code, with distinct messages.
+    public static readonly ErrorCode MfaTokenInvalid = new(1636, "mfaToken 无效或已过期，请重新登录", "The mfaToken is invalid or has expired, log in again");
+    public static readonly ErrorCode MfaCodeWrong = new(1637, "二次验证码错误", "Wrong MFA code");
+    public static readonly ErrorCode MfaCodeReplayed = new(1637, "该验证码已使用过，请等待下一个验证码", "This code has already been used, wait for the next one");
+    public static readonly ErrorCode RecoveryCodeWrong = new(1637, "恢复代码错误", "Wrong recovery code");
+    public static readonly ErrorCode FactorNotSupported = new(1641, "不支持该 MFA 认证因素", "This MFA factor type is not supported");
+    public static readonly ErrorCode FactorAlreadyEnrolled = new(1642, "已绑定该类型的 MFA 认证因素", "A factor of this type is already enrolled");
+    public static readonly ErrorCode FactorNotFound = new(1643, "MFA 认证因素不存在", "MFA factor not found");
+    public static readonly ErrorCode EnrollmentTokenInvalid = new(1644, "enrollmentToken 无效或已过期", "The enrollmentToken is invalid or has expired");
+    public static readonly ErrorCode RecentLoginRequired = new(1645, "请重新登录后再进行此操作", "Log in again before doing this (a session at most 5 minutes old is needed)");
+    public static readonly ErrorCode FactorTargetMismatch = new(1646, "与绑定的 MFA 手机号或邮箱不一致", "This is not the phone number or email enrolled for MFA");
+    // Verification codes and messaging (issue 3). Several share a GenAuth code number, as 2026 does, with distinct messages.
+    public static readonly ErrorCode CodeExpired = new(2001, "验证码已过期，请重新获取", "The verification code has expired, request a new one");
+    public static readonly ErrorCode CodeAttemptsExceeded = new(2001, "验证码错误次数过多，请重新获取", "Too many wrong tries, request a new code");
+    public static readonly ErrorCode CodeRequired = new(2001, "请输入验证码", "A verification code is required");
+    public static readonly ErrorCode SendTooFrequent = new(2060, "发送过于频繁，请稍后再试", "Codes are sent at most once a minute, try again shortly");
+    public static readonly ErrorCode DeliveryFailed = new(2061, "消息发送失败，请稍后再试", "The message could not be delivered, try again later");
+    public static readonly ErrorCode EmailNotVerified = new(2062, "邮箱未验证，请先验证邮箱", "Verify your email address before logging in");
+    public static readonly ErrorCode NotWhitelisted = new(2063, "不在注册白名单中", "Not in this user pool's registration whitelist");
+    public static readonly ErrorCode InvalidScene = new(2064, "不支持的发送场景", "Unsupported scene");
+    public static readonly ErrorCode InvalidToken = new(2065, "凭证无效或已过期", "The token is invalid or has expired");
+    public static readonly ErrorCode PhoneAlreadyBound = new(1320003, "当前用户已绑定手机号", "A phone number is already bound to this user");
+    public static readonly ErrorCode EmailAlreadyBound = new(1320004, "当前用户已绑定邮箱", "An email address is already bound to this user");
+    public static readonly ErrorCode PhoneNotBound = new(1320005, "当前用户未绑定手机号", "No phone number is bound to this user");
+    public static readonly ErrorCode EmailNotBound = new(1320005, "当前用户未绑定邮箱", "No email address is bound to this user");
+    public static readonly ErrorCode OldPhoneMismatch = new(1320007, "旧手机号不正确", "The old phone number does not match");
+    public static readonly ErrorCode OldEmailMismatch = new(1320008, "旧邮箱不正确", "The old email address does not match");
+    public static readonly ErrorCode FirstLoginResetRequired = new(1639, "首次登录请先修改密码", "Change your password before the first login");
+    public static readonly ErrorCode ForceResetRequired = new(2080, "请先重置密码", "Your password must be reset before logging in");
+    public static readonly ErrorCode InvalidImage = new(2070, "仅支持 2 MB 以内的 PNG、JPEG、WebP 图片", "Only PNG, JPEG or WebP images up to 2 MB are accepted");
     public static readonly ErrorCode MaxDepthExceeded = new(4001, "查询嵌套层级过深", "The query is nested too deeply");
     public static readonly ErrorCode MaxComplexityExceeded = new(4002, "查询过于复杂", "The query is too complex");
     public static readonly ErrorCode InvalidQuery = new(4000, "GraphQL 请求不合法", "Invalid GraphQL request");
@@ -47,7 +77,6 @@ public static class ErrorCodes
     public static readonly ErrorCode CustomFieldNotFound = new(2601, "自定义字段不存在", "The custom field does not exist");
     public static readonly ErrorCode InvalidCustomFieldValue = new(2602, "自定义字段值与字段类型不符", "The value does not match the custom field's type");
     public static readonly ErrorCode CustomFieldValueTaken = new(2026, "该自定义字段值已被使用", "This value of a unique custom field is already used");
-    public static readonly ErrorCode NotInWhitelist = new(2603, "该账号不在注册白名单中", "This account is not on the registration whitelist");
     public static readonly ErrorCode AppAccessDenied = new(2604, "用户没有访问此应用的权限", "This user is not allowed to use this application");
     public static readonly ErrorCode CannotLinkSameAccount = new(2605, "不能绑定同一个账号", "The primary and the secondary account are the same account");
     public static readonly ErrorCode InvalidCursor = new(2606, "分页游标不合法", "Invalid pagination cursor");

@@ -1,3 +1,5 @@
+using GenAuth.Core.Mfa;
+using GenAuth.Core.Codes;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Sessions;
 using GenAuth.Core.Users;
@@ -24,6 +26,10 @@ public sealed class GenAuthDbContext(DbContextOptions<GenAuthDbContext> options)
     public DbSet<CustomFields.CustomFieldValue> CustomFieldValues => Set<CustomFields.CustomFieldValue>();
     public DbSet<WhitelistEntry> WhitelistEntries => Set<WhitelistEntry>();
     public DbSet<Applications.AppAccessRule> AppAccessRules => Set<Applications.AppAccessRule>();
+    public DbSet<MfaFactor> MfaFactors => Set<MfaFactor>();
+    public DbSet<MfaEnrollment> MfaEnrollments => Set<MfaEnrollment>();
+    public DbSet<MfaChallenge> MfaChallenges => Set<MfaChallenge>();
+    public DbSet<VerificationCode> VerificationCodes => Set<VerificationCode>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

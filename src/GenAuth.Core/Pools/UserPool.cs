@@ -29,6 +29,35 @@ public sealed class UserPool
 
     /// <summary>Bumped by refreshUserpoolSecret; management tokens carry it, and older ones are refused.</summary>
     public int SecretVersion { get; set; } = 1;
+    /// <summary>Digits in a verification code (4 to 8).</summary>
+    public int VerifyCodeLength { get; set; } = 6;
+
+    /// <summary>Wrong tries after which a code dies.</summary>
+    public int VerifyCodeMaxAttempts { get; set; } = 5;
+
+    /// <summary>Seconds a code lives (at most 600).</summary>
+    public int VerifyCodeExpiresIn { get; set; } = 300;
+
+    /// <summary>updatePhone also needs a code sent to the old number.</summary>
+    public bool ChangePhoneVerifyOld { get; set; }
+
+    /// <summary>updateEmail also needs a code sent to the old address.</summary>
+    public bool ChangeEmailVerifyOld { get; set; }
+
+
+    /// <summary>Per-pool SMTP server; when unset the GenAuth:Smtp configuration (or the outbox) is used.</summary>
+    public string? SmtpHost { get; set; }
+    public int? SmtpPort { get; set; }
+
+    /// <summary>Auto, None, StartTls or SslOnConnect.</summary>
+    public string? SmtpSecurity { get; set; }
+    public string? SmtpUsername { get; set; }
+
+    /// <summary>SMTP password sealed with the master key.</summary>
+    public byte[]? SmtpPasswordSealed { get; set; }
+
+    /// <summary>From address of this pool's mail ("Name &lt;addr&gt;" or "addr"); overrides GenAuth:Smtp:From.</summary>
+    public string? EmailFrom { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

@@ -1,4 +1,5 @@
 using GenAuth.Core.Callers;
+using GenAuth.Core.Codes;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Users;
@@ -6,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GenAuth.Core.Pools;
 
-/// <summary>Registration whitelists: when a type is enabled on the pool, only listed values of that type may register.</summary>
+/// <summary>Administration of the registration whitelists (RegistrationGate enforces them).</summary>
 public sealed class WhitelistService(GenAuthDbContext db, CallerContext caller, TimeProvider clock)
 {
     public static readonly string[] Types = ["USERNAME", "EMAIL", "PHONE"];
@@ -25,7 +26,7 @@ public sealed class WhitelistService(GenAuthDbContext db, CallerContext caller, 
         var existing = await db.WhitelistEntries.Where(e => e.Type == type && values.Contains(e.Value)).Select(e => e.Value).ToListAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var value in values.Except(existing))
-            db.WhitelistEntries.Add(new WhitelistEntry { UserPoolId = pool.Id, Type = type, Value = value, CreatedAt = now, UpdatedAt = now });
+            db.WhitelistEntries.Add(new WhitelistEntry { Id = Ids.New(clock), UserPoolId = pool.Id, Type = type, Value = value, CreatedAt = now });
         await db.SaveChangesAsync(ct);
         return await db.WhitelistEntries.AsNoTracking().Where(e => e.Type == type && values.Contains(e.Value)).OrderBy(e => e.Id).ToListAsync(ct);
     }
@@ -40,24 +41,11 @@ public sealed class WhitelistService(GenAuthDbContext db, CallerContext caller, 
         return removed;
     }
 
-    /// <summary>Refuses a registration whose email, phone or username is not listed while that whitelist is on (2603).</summary>
-    public static async Task EnsureMayRegisterAsync(GenAuthDbContext db, UserPool pool, User user, CancellationToken ct)
-    {
-        if (pool.WhitelistEmailEnabled && user.EmailNormalized is { } email && !await ListedAsync(db, "EMAIL", email, ct))
-            throw new GenAuthException(ErrorCodes.NotInWhitelist);
-        if (pool.WhitelistPhoneEnabled && user.Phone is { } phone && !await ListedAsync(db, "PHONE", Validation.PhoneKey(phone), ct))
-            throw new GenAuthException(ErrorCodes.NotInWhitelist);
-        if (pool.WhitelistUsernameEnabled && user.Username is { } username && !await ListedAsync(db, "USERNAME", username, ct))
-            throw new GenAuthException(ErrorCodes.NotInWhitelist);
-    }
-
-    private static Task<bool> ListedAsync(GenAuthDbContext db, string type, string value, CancellationToken ct) =>
-        db.WhitelistEntries.AnyAsync(e => e.Type == type && e.Value == value, ct);
-
     private static string Normalize(string type, string value) => type switch
     {
         "EMAIL" => Validation.NormalizeEmail(Validation.RequireEmail(value, ErrorCodes.InvalidEmail)),
-        "PHONE" => Validation.PhoneKey(Validation.RequirePhone(value)),
+        // Note: the form RegistrationGate compares with: the national number, as users' phones are stored.
+        "PHONE" => PhoneNumbersParser.Require(value, null).National,
         "USERNAME" => Validation.RequireUsername(value),
         _ => throw new GenAuthException(ErrorCodes.BadRequest, detail: "type must be USERNAME, EMAIL or PHONE"),
     };
@@ -65,7 +53,19 @@ public sealed class WhitelistService(GenAuthDbContext db, CallerContext caller, 
     private static string NormalizeLoose(string type, string value) => type switch
     {
         "EMAIL" => Validation.NormalizeEmail(value),
-        "PHONE" => Validation.PhoneKey(value),
+        "PHONE" => TryNational(value),
         _ => value,
     };
+
+    private static string TryNational(string value)
+    {
+        try
+        {
+            return PhoneNumbersParser.Require(value, null).National;
+        }
+        catch (GenAuthException)
+        {
+            return Validation.PhoneKey(value);
+        }
+    }
 }

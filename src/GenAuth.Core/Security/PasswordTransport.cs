@@ -27,11 +27,16 @@ public sealed class PasswordTransport(KeyRing keys)
         if (!Convert.TryFromBase64String(input, bytes, out var written))
             return input;
         var key = await keys.GetActiveAsync(db, poolId, KeyUse.Transport, ct);
-        if (written != key.Rsa.KeySize / 8)
+        var size = key.Rsa.KeySize / 8;
+        // Note: the SDK's JSEncrypt drops leading zero bytes of the ciphertext (about 1 login in 256), so a ciphertext
+        // a few bytes short is left-padded back to the modulus size rather than taken for a plain password.
+        if (written > size || written < size - 4)
             return input;
+        var cipher = new byte[size];
+        bytes.AsSpan(0, written).CopyTo(cipher.AsSpan(size - written));
         try
         {
-            return Encoding.UTF8.GetString(key.Rsa.Decrypt(bytes.AsSpan(0, written).ToArray(), RSAEncryptionPadding.Pkcs1));
+            return Encoding.UTF8.GetString(key.Rsa.Decrypt(cipher, RSAEncryptionPadding.Pkcs1));
         }
         catch (CryptographicException)
         {

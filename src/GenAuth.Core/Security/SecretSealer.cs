@@ -25,6 +25,10 @@ public sealed class SecretSealer
         return output;
     }
 
+    /// <summary>A key for one purpose (e.g. keyed code hashes), derived from the master key with HKDF-SHA256.</summary>
+    public byte[] DeriveKey(string purpose) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, 32, info: System.Text.Encoding.UTF8.GetBytes("genauth:" + purpose));
+
     public byte[] Unseal(ReadOnlySpan<byte> sealedData)
     {
         var plain = new byte[sealedData.Length - NonceSize - TagSize];

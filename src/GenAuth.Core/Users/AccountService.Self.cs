@@ -58,7 +58,7 @@ public sealed partial class AccountService
         if (user.PasswordHash is not null && (string.IsNullOrEmpty(plainOld) || !await hasher.VerifyAsync(user.PasswordHash, plainOld, ct)))
             throw new GenAuthException(ErrorCodes.OldPasswordWrong);
         policy.Require(pool, plainNew, caller.Lang);
-        user.PasswordHash = await hasher.HashAsync(plainNew, ct);
+        await SetPasswordAsync(user, plainNew!, ct);
         user.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
         await sessions.RevokeAllAsync(db, user.Id, caller.SessionId, ct);
@@ -108,10 +108,10 @@ public sealed partial class AccountService
                || (!string.IsNullOrEmpty(externalId) && await users.AnyAsync(u => u.ExternalId == externalId, ct));
     }
 
-    private UserView SelfView(User user) =>
+    internal UserView SelfView(User user) =>
         new(user, caller.Token, null);
 
-    private async Task<User> RequireSelfAsync(string? id, bool tracked, CancellationToken ct)
+    internal async Task<User> RequireSelfAsync(string? id, bool tracked, CancellationToken ct)
     {
         var userId = caller.RequireUserId();
         if (!string.IsNullOrEmpty(id) && id != userId)
@@ -194,14 +194,14 @@ public sealed partial class AccountService
         {
             var plain = await transport.DecryptAsync(db, pool.Id, password, ct);
             policy.Require(pool, plain, caller.Lang);
-            user.PasswordHash = await hasher.HashAsync(plain, ct);
+            await SetPasswordAsync(user, plain!, ct);
         }
         return endSessions;
     }
 
-    private Task EnsureUniqueAsync(User user, CancellationToken ct) => UserUniqueness.EnsureAsync(db, user, ct);
+    internal Task EnsureUniqueAsync(User user, CancellationToken ct) => UserUniqueness.EnsureAsync(db, user, ct);
 
-    private Task SaveUniqueAsync(CancellationToken ct) => UserUniqueness.SaveAsync(db, ct);
+    internal Task SaveUniqueAsync(CancellationToken ct) => UserUniqueness.SaveAsync(db, ct);
 }
 
 public sealed record IssuedTokenView(string Token, long Iat, long Exp);

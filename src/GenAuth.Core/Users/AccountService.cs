@@ -1,7 +1,10 @@
 using GenAuth.Core.Applications;
 using GenAuth.Core.Callers;
+using GenAuth.Core.Codes;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
+using GenAuth.Core.Messaging;
+using GenAuth.Core.Mfa;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Security;
 using GenAuth.Core.Sessions;
@@ -28,6 +31,10 @@ public sealed partial class AccountService(
     SessionService sessions,
     TokenService tokens,
     LoginThrottle throttle,
+    RegistrationGate gate,
+    CodeService codes,
+    AccountMailer mailer,
+    MfaGate mfa,
     TimeProvider clock)
 {
     public async Task<UserView> RegisterByEmailAsync(string? email, string? password, ProfileInput? profile,
@@ -35,6 +42,7 @@ public sealed partial class AccountService(
     {
         var pool = RequireRegistrationOpen();
         var address = Validation.RequireEmail(email, ErrorCodes.InvalidEmail);
+        await gate.RequireAllowedAsync(db, pool, WhitelistEntry.Email, Validation.NormalizeEmail(address), ct);
         var user = NewUser(pool, "basic:email");
         user.Email = address;
         user.EmailNormalized = Validation.NormalizeEmail(address);
@@ -48,6 +56,7 @@ public sealed partial class AccountService(
         var pool = RequireRegistrationOpen();
         var user = NewUser(pool, "basic:username");
         user.Username = Validation.RequireUsername(username);
+        await gate.RequireAllowedAsync(db, pool, WhitelistEntry.Username, user.Username, ct);
         return await RegisterAsync(pool, user, password, profile, issueToken, ct);
     }
 
@@ -72,10 +81,28 @@ public sealed partial class AccountService(
             await FailLoginAsync(pool, user.Id, methodName, ErrorCodes.AccountBlocked, ct);
             throw new GenAuthException(ErrorCodes.AccountBlocked);
         }
+        await RequirePasswordCurrentAsync(pool, user, ct);
         return await CompleteLoginAsync(pool, user, methodName, ct);
     }
 
-    /// <summary>Opens a session for an authenticated user: counters, login log and token, in one save.</summary>
+    /// <summary>
+    /// An admin-set "reset on first login" or "force reset" answers a one-time token (error data) instead of a session;
+    /// the client then calls resetPasswordByFirstLoginToken / resetPasswordByForceResetToken.
+    /// </summary>
+    private async Task RequirePasswordCurrentAsync(UserPool pool, User user, CancellationToken ct)
+    {
+        if (!user.ResetPasswordOnFirstLogin && !user.ForcePasswordReset)
+            return;
+        var first = user.ResetPasswordOnFirstLogin;
+        var token = await codes.IssueTokenAsync(db, pool, user.Id, first ? CodeScenes.FirstLogin : CodeScenes.ForceReset,
+            TimeSpan.FromMinutes(30), ct);
+        throw new GenAuthException(first ? ErrorCodes.FirstLoginResetRequired : ErrorCodes.ForceResetRequired, new { token });
+    }
+
+    /// <summary>
+    /// Opens a session for an authenticated user: counters, login log and token, in one save. Every login path ends
+    /// here, so this is where a user with an enrolled MFA factor is stopped with 1635 and an mfaToken instead.
+    /// </summary>
     public async Task<UserView> CompleteLoginAsync(UserPool pool, User user, string method, CancellationToken ct)
     {
         if (caller.App is not null && !await ApplicationService.IsAllowedAsync(db, caller.App, user.Id, ct))
@@ -83,6 +110,21 @@ public sealed partial class AccountService(
             await FailLoginAsync(pool, user.Id, method, ErrorCodes.AppAccessDenied, ct);
             throw new GenAuthException(ErrorCodes.AppAccessDenied);
         }
+        if (pool.LoginRequireEmailVerified && user.Email is not null && !user.EmailVerified)
+        {
+            await FailLoginAsync(pool, user.Id, method, ErrorCodes.EmailNotVerified, ct);
+            throw new GenAuthException(ErrorCodes.EmailNotVerified);
+        }
+        await mfa.RequireSecondFactorAsync(db, pool, user, method, ct);
+        return await OpenSessionAsync(pool, user, method, ct);
+    }
+
+    /// <summary>The end of a login whose second factor was just verified (MfaLoginService consumed its mfaToken).</summary>
+    internal Task<UserView> CompleteSecondFactorLoginAsync(UserPool pool, User user, string method, CancellationToken ct) =>
+        OpenSessionAsync(pool, user, method, ct);
+
+    private async Task<UserView> OpenSessionAsync(UserPool pool, User user, string method, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
         var (browser, device) = UserAgentInfo.Parse(caller.UserAgent);
         user.LoginsCount++;
@@ -98,7 +140,7 @@ public sealed partial class AccountService(
         return new UserView(user, token.Token, token.ExpiresAt);
     }
 
-    private async Task FailLoginAsync(UserPool pool, string? userId, string method, ErrorCode error, CancellationToken ct)
+    internal async Task FailLoginAsync(UserPool pool, string? userId, string method, ErrorCode error, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
         sessions.LogLogin(db, pool.Id, userId, caller.App?.Id, method, error.Code, caller.Ip, caller.UserAgent);
@@ -130,7 +172,7 @@ public sealed partial class AccountService(
         return pool;
     }
 
-    private User NewUser(UserPool pool, string source)
+    internal User NewUser(UserPool pool, string source)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         return new User
@@ -149,14 +191,37 @@ public sealed partial class AccountService(
     {
         var plain = await transport.DecryptAsync(db, pool.Id, password, ct);
         policy.Require(pool, plain, caller.Lang);
+        await PrepareNewUserAsync(pool, user, plain, profile, ct);
+        return await SaveNewUserAsync(pool, user, issueToken, "register", ct);
+    }
+
+    /// <summary>Everything that may refuse a registration (password policy, profile, uniqueness), before any code is spent.</summary>
+    internal async Task PrepareNewUserAsync(UserPool pool, User user, string? plainPassword, ProfileInput? profile, CancellationToken ct)
+    {
+        if (!string.IsNullOrEmpty(plainPassword))
+            policy.Require(pool, plainPassword, caller.Lang);
         if (profile is not null)
             ApplyProfile(user, profile, registering: true);
         await EnsureUniqueAsync(user, ct);
-        await WhitelistService.EnsureMayRegisterAsync(db, pool, user, ct);
-        user.PasswordHash = await hasher.HashAsync(plain, ct);
+        if (!string.IsNullOrEmpty(plainPassword))
+            await SetPasswordAsync(user, plainPassword, ct);
+    }
+
+    /// <summary>Stores the new user, sends the registration mails, and opens a session when asked (and allowed).</summary>
+    internal async Task<UserView> SaveNewUserAsync(UserPool pool, User user, bool issueToken, string method, CancellationToken ct)
+    {
         db.Users.Add(user);
         await SaveUniqueAsync(ct);
-        var view = issueToken ? await CompleteLoginAsync(pool, user, "register", ct) : new UserView(user);
+        await mailer.OnRegisteredAsync(pool, user, ct);
+        // A pool requiring verified emails gives no session until the address is verified.
+        var blocked = pool.LoginRequireEmailVerified && user.Email is not null && !user.EmailVerified;
+        var view = issueToken && !blocked ? await CompleteLoginAsync(pool, user, method, ct) : new UserView(user);
         return view with { NewlyCreated = true };
+    }
+
+    internal async Task SetPasswordAsync(User user, string plain, CancellationToken ct)
+    {
+        user.PasswordHash = await hasher.HashAsync(plain, ct);
+        user.PasswordSecurityLevel = PasswordStrength.Level(plain);
     }
 }

@@ -25,6 +25,15 @@ public sealed class User : IPoolOwned
     public string? RegisterSource { get; set; }
     public string? Photo { get; set; }
     public string? PasswordHash { get; set; }
+
+    /// <summary>GenAuth's passwordSecurityLevel (1 low, 2 middle, 3 high), measured when the password was set; null if never.</summary>
+    public int? PasswordSecurityLevel { get; set; }
+
+    /// <summary>Set by an admin: the first password login answers a first-login token instead of a session.</summary>
+    public bool ResetPasswordOnFirstLogin { get; set; }
+
+    /// <summary>Set by an admin or a policy: the next password login answers a force-reset token instead of a session.</summary>
+    public bool ForcePasswordReset { get; set; }
     public string? Oauth { get; set; }
     public int LoginsCount { get; set; }
     public DateTime? LastLogin { get; set; }
@@ -35,9 +44,6 @@ public sealed class User : IPoolOwned
 
     /// <summary>When the account was deleted (archived); null while it is live.</summary>
     public DateTime? DeletedAt { get; set; }
-
-    /// <summary>Set by createUser(resetPasswordOnFirstLogin: true): the first login must set a new password.</summary>
-    public bool ResetPasswordOnFirstLogin { get; set; }
     public string? Device { get; set; }
     public string? Browser { get; set; }
     public string? Company { get; set; }

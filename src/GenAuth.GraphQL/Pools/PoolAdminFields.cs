@@ -86,7 +86,7 @@ public sealed class WhiteListType : ObjectGraphType<WhitelistEntry>
     {
         Name = "WhiteList";
         Field<StringGraphType>("createdAt").Resolve(c => c.Source.CreatedAt.Iso());
-        Field<StringGraphType>("updatedAt").Resolve(c => c.Source.UpdatedAt.Iso());
+        Field<StringGraphType>("updatedAt").Resolve(c => c.Source.CreatedAt.Iso()); // entries are never edited, only added and removed
         Field<NonNullGraphType<StringGraphType>>("value").Resolve(c => c.Source.Value);
     }
 }

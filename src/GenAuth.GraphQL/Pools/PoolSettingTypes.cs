@@ -1,3 +1,4 @@
+using GenAuth.Core.Pools;
 using GraphQL.Types;
 
 namespace GenAuth.GraphQL.Pools;
@@ -26,21 +27,21 @@ public sealed class UserPoolTypeType : ObjectGraphType<object>
     }
 }
 
-public sealed class ChangePhoneStrategyType : ObjectGraphType<object>
+public sealed class ChangePhoneStrategyType : ObjectGraphType<UserPool>
 {
     public ChangePhoneStrategyType()
     {
         Name = "ChangePhoneStrategy";
-        Field<BooleanGraphType>("verifyOldPhone").Resolve(_ => false);
+        Field<BooleanGraphType>("verifyOldPhone").Resolve(c => c.Source.ChangePhoneVerifyOld);
     }
 }
 
-public sealed class ChangeEmailStrategyType : ObjectGraphType<object>
+public sealed class ChangeEmailStrategyType : ObjectGraphType<UserPool>
 {
     public ChangeEmailStrategyType()
     {
         Name = "ChangeEmailStrategy";
-        Field<BooleanGraphType>("verifyOldEmail").Resolve(_ => false);
+        Field<BooleanGraphType>("verifyOldEmail").Resolve(c => c.Source.ChangeEmailVerifyOld);
     }
 }
 
@@ -66,7 +67,7 @@ public sealed class App2WxappLoginStrategyType : ObjectGraphType<object>
     }
 }
 
-public sealed class RegisterWhiteListConfigType : ObjectGraphType<GenAuth.Core.Pools.UserPool>
+public sealed class RegisterWhiteListConfigType : ObjectGraphType<UserPool>
 {
     public RegisterWhiteListConfigType()
     {

@@ -34,8 +34,8 @@ public sealed class UserPoolType : ObjectGraphType<UserPool>
         Field<FrequencyCheckType>("loginFailCheck").Resolve(_ => new FrequencyCheck(0, 0, false));
         Field<FrequencyCheckType>("loginPasswordFailCheck").Resolve(_ => new FrequencyCheck(0, 0, false));
         Field<StringGraphType>("loginFailStrategy").Resolve(_ => null);
-        Field<ChangePhoneStrategyType>("changePhoneStrategy").Resolve(_ => new object());
-        Field<ChangeEmailStrategyType>("changeEmailStrategy").Resolve(_ => new object());
+        Field<ChangePhoneStrategyType>("changePhoneStrategy").Resolve(c => c.Source);
+        Field<ChangeEmailStrategyType>("changeEmailStrategy").Resolve(c => c.Source);
         Field<QrcodeLoginStrategyType>("qrcodeLoginStrategy").Resolve(_ => new object());
         Field<App2WxappLoginStrategyType>("app2WxappLoginStrategy").Resolve(_ => new object());
         Field<RegisterWhiteListConfigType>("whitelist").Resolve(c => c.Source);
@@ -44,7 +44,7 @@ public sealed class UserPoolType : ObjectGraphType<UserPool>
         Field<StringGraphType>("packageType").Resolve(_ => "self-hosted");
         Field<BooleanGraphType>("useCustomUserStore").Resolve(_ => false);
         Field<BooleanGraphType>("loginRequireEmailVerified").Resolve(c => c.Source.LoginRequireEmailVerified);
-        Field<IntGraphType>("verifyCodeLength").Resolve(_ => 6);
-        Field<IntGraphType>("verifyCodeMaxAttempts").Resolve(_ => 5);
+        Field<IntGraphType>("verifyCodeLength").Resolve(c => c.Source.VerifyCodeLength);
+        Field<IntGraphType>("verifyCodeMaxAttempts").Resolve(c => c.Source.VerifyCodeMaxAttempts);
     }
 }

@@ -1,6 +1,7 @@
 using GenAuth.Core.Users;
 using GenAuth.GraphQL.Common;
 using GraphQL;
+using static GenAuth.GraphQL.Common.InputReader;
 using GraphQL.Types;
 
 namespace GenAuth.GraphQL.Users;
@@ -96,23 +97,4 @@ public sealed class AccountMutations : IMutationFields
                 return await c.Service<AccountService>().LoginAsync(method, Str(input, accountField), Str(input, "password"),
                     c.CancellationToken);
             });
-
-    private static Dictionary<string, object?> Input(IResolveFieldContext c) =>
-        c.GetArgument<Dictionary<string, object?>>("input") ?? [];
-
-    private static string? Str(Dictionary<string, object?> input, string key) =>
-        input.TryGetValue(key, out var v) ? v as string : null;
-
-    private static bool IssueToken(Dictionary<string, object?> input) =>
-        input.TryGetValue("forceLogin", out var f) && f is true || input.TryGetValue("generateToken", out var g) && g is true;
-
-    private static ProfileInput? Profile(Dictionary<string, object?> input)
-    {
-        if (!input.TryGetValue("profile", out var p) || p is not Dictionary<string, object?> dict)
-            return null;
-        var profile = new ProfileInput();
-        foreach (var (key, value) in dict)
-            profile[key] = value;
-        return profile;
-    }
 }

@@ -29,15 +29,30 @@ public sealed class GraphQLExecutor(IDocumentExecuter executer, GenAuthSchema sc
             RequestServices = services,
             CancellationToken = ct,
         };
-        if (request.Query is { Length: > 0 and < 100_000 } query && TryGetDocument(query) is { } document)
-            options.Document = document;
-        return executer.ExecuteAsync(options);
+        if (request.Query is not { Length: > 0 and < 100_000 } query || TryGetEntry(query) is not { } entry)
+            return executer.ExecuteAsync(options);
+        options.Document = entry.Document;
+        if (entry.Validated)
+        {
+            // The document passed validation against this (immutable) schema before; variables are still coerced
+            // and checked on every request, and the complexity rule is re-added by the configured pipeline.
+            options.ValidationRules = options.CachedDocumentValidationRules ?? [];
+        }
+        return ExecuteAndRememberAsync(options, entry);
+    }
+
+    private async Task<ExecutionResult> ExecuteAndRememberAsync(ExecutionOptions options, CachedDocument entry)
+    {
+        var result = await executer.ExecuteAsync(options);
+        if (result.Executed)
+            entry.Validated = true;
+        return result;
     }
 
     /// <summary>The type of the operation a request would run, or null when the document doesn't parse.</summary>
     public OperationType? OperationTypeOf(GraphQLRequest request)
     {
-        if (string.IsNullOrEmpty(request.Query) || TryGetDocument(request.Query) is not { } document)
+        if (string.IsNullOrEmpty(request.Query) || TryGetEntry(request.Query)?.Document is not { } document)
             return null;
         var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
         var op = request.OperationName is { Length: > 0 } name
@@ -46,15 +61,23 @@ public sealed class GraphQLExecutor(IDocumentExecuter executer, GenAuthSchema sc
         return op?.Operation;
     }
 
-    private GraphQLDocument? TryGetDocument(string query)
+    private sealed class CachedDocument(GraphQLDocument document)
     {
-        if (_documents.TryGetValue(query, out GraphQLDocument? cached))
+        public GraphQLDocument Document { get; } = document;
+
+        /// <summary>Set once an execution of this document got past validation.</summary>
+        public volatile bool Validated;
+    }
+
+    private CachedDocument? TryGetEntry(string query)
+    {
+        if (_documents.TryGetValue(query, out CachedDocument? cached))
             return cached;
         try
         {
-            var parsed = Parser.Parse(query, new ParserOptions { Ignore = IgnoreOptions.Comments, MaxDepth = 128 });
-            _documents.Set(query, parsed, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(30) });
-            return parsed;
+            var entry = new CachedDocument(Parser.Parse(query, new ParserOptions { Ignore = IgnoreOptions.Comments, MaxDepth = 128 }));
+            _documents.Set(query, entry, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(30) });
+            return entry;
         }
         catch (GraphQLParserException)
         {

@@ -149,16 +149,33 @@ public static class GraphQLHttpEndpoint
 
     private static async Task<byte[]?> ReadLimitedAsync(HttpContext http, long limit)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+        if (http.Request.ContentLength is { } length)
         {
-            if (buffer.Length + read > limit)
-                return null;
-            buffer.Write(chunk, 0, read);
+            // Known length (already checked against the limit): one exact buffer, no copies.
+            var exact = new byte[length];
+            var offset = 0;
+            int read;
+            while (offset < exact.Length && (read = await http.Request.Body.ReadAsync(exact.AsMemory(offset), http.RequestAborted)) > 0)
+                offset += read;
+            return offset == exact.Length ? exact : exact[..offset];
         }
-        return buffer.ToArray();
+        using var buffer = new MemoryStream();
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                    return null;
+                buffer.Write(chunk, 0, read);
+            }
+            return buffer.ToArray();
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 
     /// <summary>A request-level failure (nothing executed): a GraphQL error body with a GenAuth code, and an HTTP status.</summary>

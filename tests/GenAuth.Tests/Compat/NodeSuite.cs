@@ -25,7 +25,7 @@ public sealed class NodeSuite(ITestOutputHelper output, string folder, string in
             version.ExitCode == 0 && NodeMajor(version.Output) >= 20,
             $"Node.js 20 or later is needed for tests/{folder}; `node --version` said: {version.Output.Trim()}");
 
-        if (!Directory.Exists(Path.Combine(suite, "node_modules", installedMarker)))
+        if (NeedsInstall(suite))
         {
             var npm = NodeTools.Find("npm");
             Assert.True(npm is not null, $"tests/{folder}/node_modules is missing and `npm` is not on PATH to install it.");
@@ -42,6 +42,15 @@ public sealed class NodeSuite(ITestOutputHelper output, string folder, string in
         var run = await RunAsync(node, ["--test", "--test-concurrency=1", "--test-timeout=120000", "--test-reporter=spec", .. testArguments],
             suite, environment, RunTimeout);
         Assert.True(run.ExitCode == 0, $"tests/{folder} failed (node --test exit {run.ExitCode}). Output tail:\n{Tail(run.Output)}");
+    }
+
+    /// <summary>node_modules is missing, or older than the committed lock file (a dependency was added since).</summary>
+    private bool NeedsInstall(string suite)
+    {
+        var installed = Path.Combine(suite, "node_modules", ".package-lock.json");
+        return !Directory.Exists(Path.Combine(suite, "node_modules", installedMarker))
+               || !File.Exists(installed)
+               || File.GetLastWriteTimeUtc(Path.Combine(suite, "package-lock.json")) > File.GetLastWriteTimeUtc(installed);
     }
 
     private string FindSuiteDirectory()

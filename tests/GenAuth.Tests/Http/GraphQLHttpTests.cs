@@ -165,6 +165,22 @@ public sealed class GraphQLHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task ARepeatedDocumentStillHasItsVariablesChecked()
+    {
+        const string query = "query($password: String!) { checkPasswordStrength(password: $password) { valid } }";
+        var first = await _client.PostAsync(query, new { password = "Correct-Horse-91" });
+        var second = await _client.PostAsync(query, new { password = "Correct-Horse-91" });
+        var wrongType = await _client.PostAsync(query, new { password = new[] { 1, 2 } });
+        var missing = await _client.PostAsync(query, new { });
+
+        Assert.True(first["data"]!["checkPasswordStrength"]!["valid"]!.GetValue<bool>());
+        Assert.True(second["data"]!["checkPasswordStrength"]!["valid"]!.GetValue<bool>());
+        Assert.Equal(4000, GraphQLClient.ErrorCode(wrongType));
+        Assert.Null(wrongType["data"]);
+        Assert.Equal(4000, GraphQLClient.ErrorCode(missing));
+    }
+
+    [Fact]
     public async Task IntrospectionIsExemptFromTheDepthLimitSoIdesWork()
     {
         var introspection = await _client.PostAsync("{ __schema { types { fields { type { ofType { name } } } } } }");

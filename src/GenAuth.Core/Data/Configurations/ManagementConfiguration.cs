@@ -37,19 +37,6 @@ internal sealed class CustomFieldValueConfiguration : IEntityTypeConfiguration<C
     }
 }
 
-internal sealed class WhitelistEntryConfiguration : IEntityTypeConfiguration<WhitelistEntry>
-{
-    public void Configure(EntityTypeBuilder<WhitelistEntry> b)
-    {
-        b.ToTable("whitelist_entries");
-        b.HasKey(e => e.Id);
-        b.Property(e => e.Type).HasMaxLength(16);
-        b.Property(e => e.Value).HasMaxLength(254);
-        b.HasIndex(e => new { e.UserPoolId, e.Type, e.Value }).IsUnique();
-        b.HasOne<UserPool>().WithMany().HasForeignKey(e => e.UserPoolId).OnDelete(DeleteBehavior.Cascade);
-    }
-}
-
 internal sealed class AppAccessRuleConfiguration : IEntityTypeConfiguration<AppAccessRule>
 {
     public void Configure(EntityTypeBuilder<AppAccessRule> b)

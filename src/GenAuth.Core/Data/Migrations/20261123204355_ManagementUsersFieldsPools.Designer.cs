@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace GenAuth.Core.Data.Migrations
 {
     [DbContext(typeof(GenAuthDbContext))]
-    [Migration("20261123201613_ManagementUsersFieldsPools")]
+    [Migration("20261123204355_ManagementUsersFieldsPools")]
     partial class ManagementUsersFieldsPools
     {
         /// <inheritdoc />
@@ -56,6 +56,57 @@ namespace GenAuth.Core.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("app_access_rules", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Codes.VerificationCode", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("CodeHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime?>("ConsumedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MaxAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Scene")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserPoolId", "Channel", "Target", "CreatedAt");
+
+                    b.ToTable("verification_codes", (string)null);
                 });
 
             modelBuilder.Entity("GenAuth.Core.CustomFields.CustomField", b =>
@@ -156,6 +207,159 @@ namespace GenAuth.Core.Data.Migrations
                     b.ToTable("custom_field_values", (string)null);
                 });
 
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaChallenge", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AppId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ConsumedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("UserPoolId", "UserId");
+
+                    b.ToTable("mfa_challenges", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaEnrollment", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FactorType")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PhoneCountryCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("RecoveryCodeHash")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("SecretSealed")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("UserPoolId", "UserId");
+
+                    b.ToTable("mfa_enrollments", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaFactor", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FactorType")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastUsedStep")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PhoneCountryCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("RecoveryCodeHash")
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("SecretSealed")
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("UserPoolId", "UserId", "FactorType")
+                        .IsUnique();
+
+                    b.ToTable("mfa_factors", (string)null);
+                });
+
             modelBuilder.Entity("GenAuth.Core.Pools.Application", b =>
                 {
                     b.Property<string>("Id")
@@ -248,6 +452,12 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<string>("AllowedOrigins")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ChangeEmailVerifyOld")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ChangePhoneVerifyOld")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -256,6 +466,9 @@ namespace GenAuth.Core.Data.Migrations
 
                     b.Property<string>("Domain")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmailFrom")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("EmailVerifiedDefault")
@@ -295,11 +508,35 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<bool>("SendWelcomeEmail")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SmtpHost")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("SmtpPasswordSealed")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int?>("SmtpPort")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SmtpSecurity")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SmtpUsername")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("TokenExpiresAfter")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("VerifyCodeExpiresIn")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VerifyCodeLength")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VerifyCodeMaxAttempts")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("WhitelistEmailEnabled")
                         .HasColumnType("INTEGER");
@@ -317,9 +554,9 @@ namespace GenAuth.Core.Data.Migrations
 
             modelBuilder.Entity("GenAuth.Core.Pools.WhitelistEntry", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -329,16 +566,13 @@ namespace GenAuth.Core.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("UserPoolId")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Value")
                         .IsRequired()
-                        .HasMaxLength(254)
+                        .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -485,6 +719,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<string>("FamilyName")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ForcePasswordReset")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Formatted")
                         .HasColumnType("TEXT");
 
@@ -531,6 +768,9 @@ namespace GenAuth.Core.Data.Migrations
 
                     b.Property<string>("PasswordHash")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("PasswordSecurityLevel")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Phone")
                         .HasMaxLength(32)
@@ -634,6 +874,15 @@ namespace GenAuth.Core.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("GenAuth.Core.Codes.VerificationCode", b =>
+                {
+                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
+                        .WithMany()
+                        .HasForeignKey("UserPoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("GenAuth.Core.CustomFields.CustomField", b =>
                 {
                     b.HasOne("GenAuth.Core.Pools.UserPool", null)
@@ -648,6 +897,33 @@ namespace GenAuth.Core.Data.Migrations
                     b.HasOne("GenAuth.Core.Pools.UserPool", null)
                         .WithMany()
                         .HasForeignKey("UserPoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaChallenge", b =>
+                {
+                    b.HasOne("GenAuth.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaEnrollment", b =>
+                {
+                    b.HasOne("GenAuth.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Mfa.MfaFactor", b =>
+                {
+                    b.HasOne("GenAuth.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

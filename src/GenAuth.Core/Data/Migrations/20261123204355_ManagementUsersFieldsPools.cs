@@ -21,40 +21,12 @@ namespace GenAuth.Core.Data.Migrations
                 type: "TEXT",
                 nullable: true);
 
-            migrationBuilder.AddColumn<bool>(
-                name: "ResetPasswordOnFirstLogin",
-                table: "users",
-                type: "INTEGER",
-                nullable: false,
-                defaultValue: false);
-
             migrationBuilder.AddColumn<int>(
                 name: "SecretVersion",
                 table: "user_pools",
                 type: "INTEGER",
                 nullable: false,
                 defaultValue: 1);
-
-            migrationBuilder.AddColumn<bool>(
-                name: "WhitelistEmailEnabled",
-                table: "user_pools",
-                type: "INTEGER",
-                nullable: false,
-                defaultValue: false);
-
-            migrationBuilder.AddColumn<bool>(
-                name: "WhitelistPhoneEnabled",
-                table: "user_pools",
-                type: "INTEGER",
-                nullable: false,
-                defaultValue: false);
-
-            migrationBuilder.AddColumn<bool>(
-                name: "WhitelistUsernameEnabled",
-                table: "user_pools",
-                type: "INTEGER",
-                nullable: false,
-                defaultValue: false);
 
             migrationBuilder.AddColumn<string>(
                 name: "DefaultAccess",
@@ -171,29 +143,6 @@ namespace GenAuth.Core.Data.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
-            migrationBuilder.CreateTable(
-                name: "whitelist_entries",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    UserPoolId = table.Column<string>(type: "TEXT", nullable: false),
-                    Type = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Value = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_whitelist_entries", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_whitelist_entries_user_pools_UserPoolId",
-                        column: x => x.UserPoolId,
-                        principalTable: "user_pools",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
             migrationBuilder.CreateIndex(
                 name: "IX_users_UserPoolId_ExternalId",
                 table: "users",
@@ -257,12 +206,6 @@ namespace GenAuth.Core.Data.Migrations
                 table: "custom_fields",
                 columns: new[] { "UserPoolId", "TargetType", "Key" },
                 unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "IX_whitelist_entries_UserPoolId_Type_Value",
-                table: "whitelist_entries",
-                columns: new[] { "UserPoolId", "Type", "Value" },
-                unique: true);
         }
 
         /// <inheritdoc />
@@ -276,9 +219,6 @@ namespace GenAuth.Core.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "custom_fields");
-
-            migrationBuilder.DropTable(
-                name: "whitelist_entries");
 
             migrationBuilder.DropIndex(
                 name: "IX_users_UserPoolId_ExternalId",
@@ -305,23 +245,7 @@ namespace GenAuth.Core.Data.Migrations
                 table: "users");
 
             migrationBuilder.DropColumn(
-                name: "ResetPasswordOnFirstLogin",
-                table: "users");
-
-            migrationBuilder.DropColumn(
                 name: "SecretVersion",
-                table: "user_pools");
-
-            migrationBuilder.DropColumn(
-                name: "WhitelistEmailEnabled",
-                table: "user_pools");
-
-            migrationBuilder.DropColumn(
-                name: "WhitelistPhoneEnabled",
-                table: "user_pools");
-
-            migrationBuilder.DropColumn(
-                name: "WhitelistUsernameEnabled",
                 table: "user_pools");
 
             migrationBuilder.DropColumn(

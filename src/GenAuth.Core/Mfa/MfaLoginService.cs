@@ -1,0 +1,174 @@
+using GenAuth.Core.Callers;
+using GenAuth.Core.Codes;
+using GenAuth.Core.Common;
+using GenAuth.Core.Data;
+using GenAuth.Core.Pools;
+using GenAuth.Core.Security;
+using GenAuth.Core.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace GenAuth.Core.Mfa;
+
+/// <summary>A login after its 1635 answer: the mfaToken plus one factor's code completes it with a session.</summary>
+public sealed record RecoveryLogin(UserView User, string RecoveryCode);
+
+public sealed class MfaLoginService(
+    GenAuthDbContext db,
+    CallerContext caller,
+    AccountService accounts,
+    TotpCodes totp,
+    SecretSealer sealer,
+    IMfaCodeSender codes,
+    TimeProvider clock)
+{
+    public async Task<UserView> VerifyTotpAsync(string? mfaToken, string? code, CancellationToken ct)
+    {
+        var (pool, challenge, user) = await OpenAsync(mfaToken, ct);
+        var factor = await RequireFactorAsync(challenge, FactorTypes.Otp, ct);
+        await UseTotpAsync(db, totp, sealer, factor, code, () => FailAsync(challenge, ct), ct);
+        return await FinishAsync(pool, challenge, user, ct);
+    }
+
+    public async Task<UserView> VerifySmsAsync(string? mfaToken, string? phone, string? phoneCountryCode, string? code,
+        CancellationToken ct)
+    {
+        var (pool, challenge, user) = await OpenAsync(mfaToken, ct);
+        var factor = await RequireFactorAsync(challenge, FactorTypes.Sms, ct);
+        var given = string.IsNullOrWhiteSpace(phone) ? factor.Target
+            : PhoneNumbersParser.Require(phone, phoneCountryCode ?? factor.PhoneCountryCode).E164;
+        await VerifyCodeAsync(pool, challenge, factor, given, code, ct);
+        return await FinishAsync(pool, challenge, user, ct);
+    }
+
+    public async Task<UserView> VerifyEmailAsync(string? mfaToken, string? email, string? code, CancellationToken ct)
+    {
+        var (pool, challenge, user) = await OpenAsync(mfaToken, ct);
+        var factor = await RequireFactorAsync(challenge, FactorTypes.Email, ct);
+        var given = string.IsNullOrWhiteSpace(email) ? factor.Target : Validation.NormalizeEmail(email);
+        await VerifyCodeAsync(pool, challenge, factor, given, code, ct);
+        return await FinishAsync(pool, challenge, user, ct);
+    }
+
+    /// <summary>A recovery code works once: it is replaced by a new one, returned beside the user.</summary>
+    public async Task<RecoveryLogin> VerifyRecoveryCodeAsync(string? mfaToken, string? recoveryCode, CancellationToken ct)
+    {
+        var (pool, challenge, user) = await OpenAsync(mfaToken, ct);
+        var factor = await RequireFactorAsync(challenge, FactorTypes.Otp, ct);
+        var next = RecoveryCodes.New();
+        var nextHash = RecoveryCodes.Hash(next);
+        var oldHash = factor.RecoveryCodeHash;
+        // Note: the swap is conditional on the old hash, so one code can't be spent twice by concurrent requests.
+        if (!RecoveryCodes.Matches(recoveryCode, oldHash) || await db.MfaFactors
+                .Where(f => f.Id == factor.Id && f.RecoveryCodeHash == oldHash)
+                .ExecuteUpdateAsync(s => s.SetProperty(f => f.RecoveryCodeHash, nextHash)
+                    .SetProperty(f => f.UpdatedAt, clock.GetUtcNow().UtcDateTime), ct) == 0)
+        {
+            await FailAsync(challenge, ct);
+            throw new GenAuthException(ErrorCodes.RecoveryCodeWrong);
+        }
+        return new RecoveryLogin(await FinishAsync(pool, challenge, user, ct), next);
+    }
+
+    /// <summary>The factors of the user an mfaToken is logging in (the SDK's getMfaAuthenticators during a login).</summary>
+    public async Task<IReadOnlyList<FactorView>> ListFactorsForMfaTokenAsync(string? mfaToken, CancellationToken ct)
+    {
+        var (_, challenge, _) = await OpenAsync(mfaToken, ct);
+        var factors = await db.MfaFactors.AsNoTracking().Where(f => f.UserId == challenge.UserId).OrderBy(f => f.CreatedAt).ToListAsync(ct);
+        return factors.Select(FactorView.Of).ToList();
+    }
+
+    /// <summary>The SDK's phoneOrEmailBindable: whether no other user of the pool has this phone or email.</summary>
+    public async Task<bool> PhoneOrEmailBindableAsync(string? mfaToken, string? phone, string? email, CancellationToken ct)
+    {
+        var (_, challenge, _) = await OpenAsync(mfaToken, ct);
+        var users = db.Users.Where(u => !u.IsDeleted && u.Id != challenge.UserId);
+        if (!string.IsNullOrWhiteSpace(phone))
+        {
+            var key = Validation.PhoneKey(phone);
+            return !await users.AnyAsync(u => u.Phone == key, ct);
+        }
+        if (!string.IsNullOrWhiteSpace(email))
+        {
+            var normalized = Validation.NormalizeEmail(email);
+            return !await users.AnyAsync(u => u.EmailNormalized == normalized, ct);
+        }
+        throw new GenAuthException(ErrorCodes.BadRequest);
+    }
+
+    /// <summary>
+    /// Checks a TOTP code against a factor and marks its step used. The conditional update makes replays, including
+    /// concurrent ones, fail: a step is accepted at most once and never one older than the last accepted.
+    /// </summary>
+    internal static async Task UseTotpAsync(GenAuthDbContext db, TotpCodes totp, SecretSealer sealer, MfaFactor factor,
+        string? code, Func<Task> onFailure, CancellationToken ct)
+    {
+        var step = totp.Match(sealer.Unseal(factor.SecretSealed!), code);
+        if (step is not { } s)
+        {
+            await onFailure();
+            throw new GenAuthException(ErrorCodes.MfaCodeWrong);
+        }
+        if (await db.MfaFactors.Where(f => f.Id == factor.Id && f.LastUsedStep < s)
+                .ExecuteUpdateAsync(u => u.SetProperty(f => f.LastUsedStep, s), ct) == 0)
+        {
+            await onFailure();
+            throw new GenAuthException(ErrorCodes.MfaCodeReplayed);
+        }
+    }
+
+    private async Task VerifyCodeAsync(UserPool pool, MfaChallenge challenge, MfaFactor factor, string? given, string? code,
+        CancellationToken ct)
+    {
+        if (given != factor.Target)
+        {
+            await FailAsync(challenge, ct);
+            throw new GenAuthException(ErrorCodes.FactorTargetMismatch);
+        }
+        try
+        {
+            await codes.VerifyAsync(pool, factor.FactorType, factor.Target!, factor.PhoneCountryCode, MfaCodePurpose.Verify, code, ct);
+        }
+        catch (GenAuthException)
+        {
+            await FailAsync(challenge, ct);
+            throw;
+        }
+    }
+
+    private async Task<(UserPool Pool, MfaChallenge Challenge, User User)> OpenAsync(string? mfaToken, CancellationToken ct)
+    {
+        var pool = caller.RequirePool();
+        var id = OneTimeTokens.IdOf(mfaToken) ?? throw new GenAuthException(ErrorCodes.MfaTokenInvalid);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var challenge = await db.MfaChallenges.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+        // Note: bound to the login that created it: same pool (query filter), same app, unspent, unexpired, under 5 failures.
+        if (challenge is null || !OneTimeTokens.Matches(mfaToken!, challenge.TokenHash) || challenge.ConsumedAt is not null
+            || challenge.ExpiresAt <= now || challenge.Failures >= MfaGate.MaxFailures || challenge.AppId != caller.App?.Id)
+            throw new GenAuthException(ErrorCodes.MfaTokenInvalid);
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == challenge.UserId && !u.IsDeleted, ct)
+                   ?? throw new GenAuthException(ErrorCodes.MfaTokenInvalid);
+        if (user.Blocked)
+            throw new GenAuthException(ErrorCodes.AccountBlocked);
+        return (pool, challenge, user);
+    }
+
+    private async Task<MfaFactor> RequireFactorAsync(MfaChallenge challenge, string type, CancellationToken ct) =>
+        await db.MfaFactors.AsNoTracking().FirstOrDefaultAsync(f => f.UserId == challenge.UserId && f.FactorType == type, ct)
+        ?? throw new GenAuthException(ErrorCodes.FactorNotFound);
+
+    private Task FailAsync(MfaChallenge challenge, CancellationToken ct) =>
+        db.MfaChallenges.Where(c => c.Id == challenge.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Failures, c => c.Failures + 1), ct);
+
+    private async Task<UserView> FinishAsync(UserPool pool, MfaChallenge challenge, User user, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        // Note: single use: of concurrent correct answers exactly one spends the token and gets a session.
+        var won = await db.MfaChallenges
+            .Where(c => c.Id == challenge.Id && c.ConsumedAt == null && c.Failures < MfaGate.MaxFailures && c.ExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ConsumedAt, now), ct);
+        if (won == 0)
+            throw new GenAuthException(ErrorCodes.MfaTokenInvalid);
+        return await accounts.CompleteSecondFactorLoginAsync(pool, user, challenge.Method, ct);
+    }
+}

@@ -1,0 +1,76 @@
+using GenAuth.Core.Mfa;
+using GenAuth.GraphQL.Common;
+using GenAuth.GraphQL.Users;
+using GraphQL;
+using GraphQL.Types;
+
+namespace GenAuth.GraphQL.Mfa;
+
+/// <summary>MFA enrolment (GenAuth V3 names) and the second step of a login answered with 1635.</summary>
+public sealed class MfaMutations : IMutationFields
+{
+    public void Register(ObjectGraphType m)
+    {
+        m.Field<NonNullGraphType<SendEnrollFactorRequestPayloadType>>("sendEnrollFactorRequest")
+            .Description("Starts enrolling a factor: OTP answers the QR code and a recovery code; SMS and EMAIL send a code.")
+            .Argument<NonNullGraphType<FactorTypeEnum>>("factorType")
+            .Argument<FactorProfileInputType>("profile")
+            .ResolveAsync(async c =>
+            {
+                var profile = c.GetArgument<Dictionary<string, object?>>("profile") ?? [];
+                return await c.Service<MfaEnrollmentService>().SendEnrollFactorRequestAsync(c.GetArgument<string>("factorType"),
+                    Str(profile, "phoneNumber"), Str(profile, "phoneCountryCode"), Str(profile, "email"), c.CancellationToken);
+            });
+        m.Field<NonNullGraphType<MfaFactorType>>("enrollFactor")
+            .Description("Enrols the factor of an enrollmentToken with its code.")
+            .Argument<NonNullGraphType<StringGraphType>>("enrollmentToken")
+            .Argument<NonNullGraphType<EnrollmentDataInputType>>("enrollmentData")
+            .Argument<FactorTypeEnum>("factorType")
+            .ResolveAsync(async c =>
+            {
+                var data = c.GetArgument<Dictionary<string, object?>>("enrollmentData") ?? [];
+                return await c.Service<MfaEnrollmentService>().EnrollFactorAsync(c.GetArgument<string>("enrollmentToken"),
+                    Str(data, "passCode"), c.GetArgument<string?>("factorType"), c.CancellationToken);
+            });
+        m.Field<NonNullGraphType<CommonMessageType>>("resetFactor")
+            .Description("Removes one of the caller's factors; needs a login of the last 5 minutes.")
+            .Argument<NonNullGraphType<StringGraphType>>("factorId")
+            .ResolveAsync(async c =>
+            {
+                await c.Service<MfaEnrollmentService>().ResetFactorAsync(c.GetArgument<string>("factorId"), c.CancellationToken);
+                return new CommonMessage(200, "ok");
+            });
+
+        m.Field<NonNullGraphType<UserType>>("verifyTotpMfa")
+            .Description("Completes a login answered with 1635 using the authenticator app's code.")
+            .Argument<NonNullGraphType<StringGraphType>>("mfaToken")
+            .Argument<NonNullGraphType<StringGraphType>>("totp")
+            .ResolveAsync(async c => await c.Service<MfaLoginService>().VerifyTotpAsync(c.GetArgument<string>("mfaToken"),
+                c.GetArgument<string>("totp"), c.CancellationToken));
+        m.Field<NonNullGraphType<UserType>>("verifySmsMfa")
+            .Description("Completes a login answered with 1635 using a code sent to the enrolled phone.")
+            .Argument<NonNullGraphType<StringGraphType>>("mfaToken")
+            .Argument<StringGraphType>("phone")
+            .Argument<StringGraphType>("phoneCountryCode")
+            .Argument<NonNullGraphType<StringGraphType>>("code")
+            .ResolveAsync(async c => await c.Service<MfaLoginService>().VerifySmsAsync(c.GetArgument<string>("mfaToken"),
+                c.GetArgument<string?>("phone"), c.GetArgument<string?>("phoneCountryCode"), c.GetArgument<string>("code"),
+                c.CancellationToken));
+        m.Field<NonNullGraphType<UserType>>("verifyEmailMfa")
+            .Description("Completes a login answered with 1635 using a code sent to the enrolled email.")
+            .Argument<NonNullGraphType<StringGraphType>>("mfaToken")
+            .Argument<StringGraphType>("email")
+            .Argument<NonNullGraphType<StringGraphType>>("code")
+            .ResolveAsync(async c => await c.Service<MfaLoginService>().VerifyEmailAsync(c.GetArgument<string>("mfaToken"),
+                c.GetArgument<string?>("email"), c.GetArgument<string>("code"), c.CancellationToken));
+        m.Field<NonNullGraphType<MfaRecoveryPayloadType>>("verifyRecoveryCode")
+            .Description("Completes a login answered with 1635 with the OTP factor's recovery code, which is replaced.")
+            .Argument<NonNullGraphType<StringGraphType>>("mfaToken")
+            .Argument<NonNullGraphType<StringGraphType>>("recoveryCode")
+            .ResolveAsync(async c => await c.Service<MfaLoginService>().VerifyRecoveryCodeAsync(c.GetArgument<string>("mfaToken"),
+                c.GetArgument<string>("recoveryCode"), c.CancellationToken));
+    }
+
+    private static string? Str(Dictionary<string, object?> input, string key) =>
+        input.TryGetValue(key, out var v) ? v as string : null;
+}

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using GenAuth.Core.Mfa;
+using GenAuth.Server.Callers;
+
+namespace GenAuth.Server.Compat;
+
+/// <summary>
+/// The REST paths of the SDK's MfaAuthenticationClient, thin adapters over the MFA services. During a login the SDK
+/// sends the mfaToken as the bearer token; it is read from the Authorization header here.
+/// </summary>
+public static class MfaEndpoints
+{
+    public static IEndpointRouteBuilder MapGenAuthMfaApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v2/mfa/authenticator", (Delegate)((HttpContext http) => Rest.RunAsync(http, async caller =>
+        {
+            IReadOnlyList<FactorView> factors = caller.UserId is not null
+                ? await Enrollment(http).ListEnrolledFactorsAsync(http.RequestAborted)
+                : await Login(http).ListFactorsForMfaTokenAsync(MfaToken(http), http.RequestAborted);
+            return factors.Where(f => f.FactorType == FactorTypes.Otp).Select(f => new Dictionary<string, object?>
+            {
+                ["id"] = f.FactorId, ["createdAt"] = f.CreatedAt, ["updatedAt"] = f.UpdatedAt, ["userId"] = f.UserId,
+                ["enable"] = true, ["authenticatorType"] = "totp",
+                // Note: the secret and the recovery code are shown once at enrolment and never again (sealed / hashed).
+                ["secret"] = null, ["recoveryCode"] = null,
+            }).ToList();
+        })));
+
+        app.MapPost("/api/v2/mfa/totp/associate", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
+        {
+            var request = await Enrollment(http).SendEnrollFactorRequestAsync(FactorTypes.Otp, null, null, null, http.RequestAborted);
+            var otp = request.OtpData!;
+            return new Dictionary<string, object?>
+            {
+                ["authenticator_type"] = "totp", ["secret"] = otp.Secret, ["qrcode_uri"] = otp.QrCodeUri,
+                ["qrcode_data_url"] = otp.QrCodeDataUrl, ["recovery_code"] = otp.RecoveryCode,
+            };
+        })));
+        app.MapPost("/api/v2/mfa/totp/associate/confirm", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
+        {
+            var body = await BodyAsync(http);
+            await Enrollment(http).ConfirmTotpAsync(Str(body, "totp"), http.RequestAborted);
+            return null;
+        })));
+        app.MapDelete("/api/v2/mfa/totp/associate", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
+        {
+            await Enrollment(http).ResetTotpAsync(http.RequestAborted);
+            return null;
+        })));
+
+        app.MapPost("/api/v2/mfa/totp/verify", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
+        {
+            var body = await BodyAsync(http);
+            return UserJson.From(await Login(http).VerifyTotpAsync(MfaToken(http), Str(body, "totp"), http.RequestAborted));
+        })));
+        app.MapPost("/api/v2/mfa/totp/recovery", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
+        {
+            var body = await BodyAsync(http);
+            var result = await Login(http).VerifyRecoveryCodeAsync(MfaToken(http), Str(body, "recoveryCode"), http.RequestAborted);
+            var user = UserJson.From(result.User);
+            user["recoveryCode"] = result.RecoveryCode;
+            return user;
+        })));
+        app.MapPost("/api/v2/applications/mfa/sms/verify", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
+        {
+            var body = await BodyAsync(http);
+            return UserJson.From(await Login(http).VerifySmsAsync(MfaToken(http), Str(body, "phone"), Str(body, "phoneCountryCode"),
+                Str(body, "code"),
+                http.RequestAborted));
+        })));
+        app.MapPost("/api/v2/applications/mfa/email/verify", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
+        {
+            var body = await BodyAsync(http);
+            return UserJson.From(await Login(http).VerifyEmailAsync(MfaToken(http), Str(body, "email"), Str(body, "code"),
+                http.RequestAborted));
+        })));
+        app.MapPost("/api/v2/applications/mfa/check", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
+        {
+            var body = await BodyAsync(http);
+            return await Login(http).PhoneOrEmailBindableAsync(MfaToken(http), Str(body, "phone"), Str(body, "email"),
+                http.RequestAborted);
+        })));
+        return app;
+    }
+
+    private static MfaEnrollmentService Enrollment(HttpContext http) => http.RequestServices.GetRequiredService<MfaEnrollmentService>();
+
+    private static MfaLoginService Login(HttpContext http) => http.RequestServices.GetRequiredService<MfaLoginService>();
+
+    private static string? MfaToken(HttpContext http) => HttpCaller.BearerOf(http.Request.Headers.Authorization.ToString());
+
+    /// <summary>The JSON body's top-level properties; an absent or non-object body reads as empty.</summary>
+    private static async Task<Dictionary<string, JsonElement>> BodyAsync(HttpContext http)
+    {
+        if (http.Request.ContentLength is 0 || http.Request.HasJsonContentType() is false)
+            return [];
+        try
+        {
+            using var doc = await JsonDocument.ParseAsync(http.Request.Body, default, http.RequestAborted);
+            return doc.RootElement.ValueKind == JsonValueKind.Object
+                ? doc.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone())
+                : [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
+    private static string? Str(Dictionary<string, JsonElement> body, string key) =>
+        body.TryGetValue(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}
