@@ -12,6 +12,7 @@ public sealed class MfaMutations : IMutationFields
     public void Register(ObjectGraphType m)
     {
         m.Field<NonNullGraphType<SendEnrollFactorRequestPayloadType>>("sendEnrollFactorRequest")
+            .PublicAccess()
             .Description("Starts enrolling a factor: OTP answers the QR code and a recovery code; SMS and EMAIL send a code.")
             .Argument<NonNullGraphType<FactorTypeEnum>>("factorType")
             .Argument<FactorProfileInputType>("profile")
@@ -22,6 +23,7 @@ public sealed class MfaMutations : IMutationFields
                     Str(profile, "phoneNumber"), Str(profile, "phoneCountryCode"), Str(profile, "email"), c.CancellationToken);
             });
         m.Field<NonNullGraphType<MfaFactorType>>("enrollFactor")
+            .PublicAccess()
             .Description("Enrols the factor of an enrollmentToken with its code.")
             .Argument<NonNullGraphType<StringGraphType>>("enrollmentToken")
             .Argument<NonNullGraphType<EnrollmentDataInputType>>("enrollmentData")
@@ -33,6 +35,7 @@ public sealed class MfaMutations : IMutationFields
                     Str(data, "passCode"), c.GetArgument<string?>("factorType"), c.CancellationToken);
             });
         m.Field<NonNullGraphType<CommonMessageType>>("resetFactor")
+            .UserAccess()
             .Description("Removes one of the caller's factors; needs a login of the last 5 minutes.")
             .Argument<NonNullGraphType<StringGraphType>>("factorId")
             .ResolveAsync(async c =>
@@ -42,12 +45,15 @@ public sealed class MfaMutations : IMutationFields
             });
 
         m.Field<NonNullGraphType<UserType>>("verifyTotpMfa")
+
+            .PublicAccess()
             .Description("Completes a login answered with 1635 using the authenticator app's code.")
             .Argument<NonNullGraphType<StringGraphType>>("mfaToken")
             .Argument<NonNullGraphType<StringGraphType>>("totp")
             .ResolveAsync(async c => await c.Service<MfaLoginService>().VerifyTotpAsync(c.GetArgument<string>("mfaToken"),
                 c.GetArgument<string>("totp"), c.CancellationToken));
         m.Field<NonNullGraphType<UserType>>("verifySmsMfa")
+            .PublicAccess()
             .Description("Completes a login answered with 1635 using a code sent to the enrolled phone.")
             .Argument<NonNullGraphType<StringGraphType>>("mfaToken")
             .Argument<StringGraphType>("phone")
@@ -57,6 +63,7 @@ public sealed class MfaMutations : IMutationFields
                 c.GetArgument<string?>("phone"), c.GetArgument<string?>("phoneCountryCode"), c.GetArgument<string>("code"),
                 c.CancellationToken));
         m.Field<NonNullGraphType<UserType>>("verifyEmailMfa")
+            .PublicAccess()
             .Description("Completes a login answered with 1635 using a code sent to the enrolled email.")
             .Argument<NonNullGraphType<StringGraphType>>("mfaToken")
             .Argument<StringGraphType>("email")
@@ -64,6 +71,7 @@ public sealed class MfaMutations : IMutationFields
             .ResolveAsync(async c => await c.Service<MfaLoginService>().VerifyEmailAsync(c.GetArgument<string>("mfaToken"),
                 c.GetArgument<string?>("email"), c.GetArgument<string>("code"), c.CancellationToken));
         m.Field<NonNullGraphType<MfaRecoveryPayloadType>>("verifyRecoveryCode")
+            .PublicAccess()
             .Description("Completes a login answered with 1635 with the OTP factor's recovery code, which is replaced.")
             .Argument<NonNullGraphType<StringGraphType>>("mfaToken")
             .Argument<NonNullGraphType<StringGraphType>>("recoveryCode")
