@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace GenAuth.Core.Applications;
 
 public sealed record ApplicationInput(string? Name, string? Identifier, IReadOnlyList<string>? RedirectUris, string? Logo,
-    string? Description, string? DefaultAccess);
+    string? Description, string? DefaultAccess, bool? MfaRequired = null);
 
 /// <summary>A user currently signed in to an app: the user and their latest live session there.</summary>
 public sealed record ActiveAppUser(User User, DateTime LastLogin, string? Ip);
@@ -129,6 +129,7 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
         app.Logo = input.Logo ?? app.Logo;
         app.Description = input.Description ?? app.Description;
         app.DefaultAccess = input.DefaultAccess ?? app.DefaultAccess;
+        app.MfaRequired = input.MfaRequired ?? app.MfaRequired;
         if (input.RedirectUris is not null)
             app.RedirectUris = string.Join('\n', input.RedirectUris);
         app.UpdatedAt = now;

@@ -22,6 +22,9 @@ public sealed class Application : IPoolOwned
     /// <summary>ALLOW_ALL (default: every user of the pool may log in) or DENY_ALL (only users allowed explicitly).</summary>
     public string DefaultAccess { get; set; } = AppAccess.AllowAll;
 
+
+    /// <summary>Logins through this app need a second factor, whatever the pool's MfaRequired says.</summary>
+    public bool MfaRequired { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

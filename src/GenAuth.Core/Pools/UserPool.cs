@@ -58,6 +58,9 @@ public sealed class UserPool
 
     /// <summary>From address of this pool's mail ("Name &lt;addr&gt;" or "addr"); overrides GenAuth:Smtp:From.</summary>
     public string? EmailFrom { get; set; }
+
+    /// <summary>Every login needs a second factor; a user without one enrols during the login (the 1635 answer's needEnroll).</summary>
+    public bool MfaRequired { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

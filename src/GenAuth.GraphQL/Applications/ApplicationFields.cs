@@ -56,6 +56,7 @@ public sealed class ApplicationMutations : IMutationFields
             .Argument<StringGraphType>("logo")
             .Argument<StringGraphType>("description")
             .Argument<StringGraphType>("defaultStrategy", "ALLOW_ALL (default) or DENY_ALL: who may log in without an explicit rule.")
+            .Argument<BooleanGraphType>("mfaRequired", "Logins through this app need a second factor.")
             .AdminOnly()
             .ResolveAsync(async c => await c.Service<ApplicationService>().CreateAsync(Input(c), c.CancellationToken));
         m.Field<NonNullGraphType<ApplicationType>>("updateApplication")
@@ -66,6 +67,7 @@ public sealed class ApplicationMutations : IMutationFields
             .Argument<StringGraphType>("logo")
             .Argument<StringGraphType>("description")
             .Argument<StringGraphType>("defaultStrategy")
+            .Argument<BooleanGraphType>("mfaRequired")
             .AdminOnly()
             .ResolveAsync(async c => await c.Service<ApplicationService>().UpdateAsync(c.GetArgument<string>("id"), Input(c), c.CancellationToken));
         m.Field<CommonMessageType>("setApplicationUserAccess")
@@ -84,7 +86,7 @@ public sealed class ApplicationMutations : IMutationFields
 
     private static ApplicationInput Input(IResolveFieldContext c) => new(c.GetArgument<string?>("name"), c.GetArgument<string?>("identifier"),
         c.GetArgument<List<string>?>("redirectUris"), c.GetArgument<string?>("logo"), c.GetArgument<string?>("description"),
-        c.GetArgument<string?>("defaultStrategy"));
+        c.GetArgument<string?>("defaultStrategy"), c.GetArgument<bool?>("mfaRequired"));
 }
 
 public sealed class ApplicationType : ObjectGraphType<Application>
@@ -101,6 +103,7 @@ public sealed class ApplicationType : ObjectGraphType<Application>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("redirectUris")
             .Resolve(c => c.Source.RedirectUris?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? []);
         Field<NonNullGraphType<StringGraphType>>("defaultStrategy").Resolve(c => c.Source.DefaultAccess);
+        Field<NonNullGraphType<BooleanGraphType>>("mfaRequired").Resolve(c => c.Source.MfaRequired);
         Field<StringGraphType>("createdAt").Resolve(c => c.Source.CreatedAt.Iso());
         Field<StringGraphType>("updatedAt").Resolve(c => c.Source.UpdatedAt.Iso());
     }

@@ -43,6 +43,7 @@ public sealed class PoolAdminMutations : IMutationFields
                     AllowedOrigins = i.GetValueOrDefault("allowedOrigins") as string,
                     TokenExpiresAfter = i.GetValueOrDefault("tokenExpiresAfter") as int?,
                     LoginRequireEmailVerified = i.GetValueOrDefault("loginRequireEmailVerified") as bool?,
+                    MfaRequired = i.GetValueOrDefault("mfaRequired") as bool?,
                     PasswordMinLength = i.GetValueOrDefault("passwordMinLength") as int?,
                     WhitelistEmailEnabled = whitelist.GetValueOrDefault("emailEnabled") as bool?,
                     WhitelistPhoneEnabled = whitelist.GetValueOrDefault("phoneEnabled") as bool?,
@@ -105,6 +106,7 @@ public sealed class UpdateUserpoolInputType : InputObjectGraphType
         Field<IntGraphType>("verifyCodeLength");
         Field<IntGraphType>("verifyCodeMaxAttempts");
         Field<IntGraphType>("passwordMinLength").Description("Password policy: the minimum length (8 to 256).");
+        Field<BooleanGraphType>("mfaRequired").Description("Every login of the pool needs a second factor (users without one enrol during login).");
         Field<FrequentRegisterCheckConfigInputType>("frequentRegisterCheck");
         Field<LoginFailCheckConfigInputType>("loginFailCheck");
         Field<PasswordUpdatePolicyInputType>("passwordUpdatePolicy");

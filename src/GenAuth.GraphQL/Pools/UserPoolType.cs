@@ -44,6 +44,7 @@ public sealed class UserPoolType : ObjectGraphType<UserPool>
         Field<StringGraphType>("packageType").Resolve(_ => "self-hosted");
         Field<BooleanGraphType>("useCustomUserStore").Resolve(_ => false);
         Field<BooleanGraphType>("loginRequireEmailVerified").Resolve(c => c.Source.LoginRequireEmailVerified);
+        Field<BooleanGraphType>("mfaRequired").Description("Every login needs a second factor.").Resolve(c => c.Source.MfaRequired);
         Field<IntGraphType>("verifyCodeLength").Resolve(c => c.Source.VerifyCodeLength);
         Field<IntGraphType>("verifyCodeMaxAttempts").Resolve(c => c.Source.VerifyCodeMaxAttempts);
     }

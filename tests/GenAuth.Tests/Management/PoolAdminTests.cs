@@ -23,6 +23,19 @@ public sealed class PoolAdminTests : ManagementTestBase
     }
 
     [Fact]
+    public async Task MfaRequiredSetThroughUpdateUserpoolStopsLoginsOfUsersWithoutAFactor()
+    {
+        GraphQLClient.Success(await Client.RegisterByEmailAsync("mfa-required@example.com"), "registerByEmail");
+        var set = GraphQLClient.Success(await AdminAsync("mutation { updateUserpool(input: { mfaRequired: true }) { mfaRequired } }"), "updateUserpool");
+
+        var login = await Client.LoginByEmailAsync("mfa-required@example.com");
+
+        Assert.True(set["mfaRequired"]!.GetValue<bool>());
+        Assert.Equal(1635, Code(login));
+        Assert.True(login["errors"]![0]!["extensions"]!["data"]!["needEnroll"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task RegistrationDisabledRefusesSelfRegistration()
     {
         GraphQLClient.Success(await AdminAsync("mutation { updateUserpool(input: { registerDisabled: true }) { registerDisabled } }"), "updateUserpool");

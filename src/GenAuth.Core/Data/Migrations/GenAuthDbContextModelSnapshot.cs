@@ -382,6 +382,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<string>("Logo")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("MfaRequired")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -477,6 +480,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<string>("Logo")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("MfaRequired")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
                         .IsRequired()
