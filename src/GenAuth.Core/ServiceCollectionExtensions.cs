@@ -1,4 +1,6 @@
+using GenAuth.Core.Applications;
 using GenAuth.Core.Callers;
+using GenAuth.Core.CustomFields;
 using GenAuth.Core.Codes;
 using GenAuth.Core.Data;
 using GenAuth.Core.Groups;
@@ -36,6 +38,7 @@ public static class ServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<GenAuthOptions>>().Value;
             Directory.CreateDirectory(options.DataDirectory);
             b.UseSqlite(DatabaseSetup.SqliteConnectionString(options));
+            b.AddInterceptors(sp.GetRequiredService<UserCounter>());
         });
         services.AddScoped(sp =>
         {
@@ -60,6 +63,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PoolDirectory>();
         services.AddSingleton<CallerResolver>();
         services.AddSingleton<Bootstrapper>();
+        services.AddSingleton<UserCounter>();
 
         services.AddOptions<SmtpOptions>().BindConfiguration("GenAuth:Smtp");
         services.AddOptions<HttpSmsOptions>().BindConfiguration("GenAuth:Sms:Http");
@@ -88,6 +92,12 @@ public static class ServiceCollectionExtensions
         services.AddScoped<PermissionEvaluator>();
         services.AddScoped<PermissionService>();
         services.AddScoped<OrgService>();
+        services.AddScoped<UserAdminService>();
+        services.AddScoped<CustomFieldService>();
+        services.AddScoped<WhitelistService>();
+        services.AddScoped<PoolAdminService>();
+        services.AddScoped<ApplicationService>();
+        services.AddScoped<AccountLinkService>();
 
         services.AddSingleton<TotpCodes>();
         services.AddScoped<MfaGate>();

@@ -1,5 +1,7 @@
+using GenAuth.GraphQL.Applications;
 using GenAuth.GraphQL.Codes;
 using GenAuth.GraphQL.Common;
+using GenAuth.GraphQL.CustomFields;
 using GenAuth.GraphQL.Diagnostics;
 using GenAuth.GraphQL.Groups;
 using GenAuth.GraphQL.Orgs;
@@ -31,6 +33,14 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IQueryFields, PoolQueries>();
         services.AddSingleton<IMutationFields, AccountMutations>();
         services.AddSingleton<IMutationFields, PoolMutations>();
+        services.AddSingleton<IQueryFields, UserAdminQueries>();
+        services.AddSingleton<IMutationFields, UserAdminMutations>();
+        services.AddSingleton<IQueryFields, CustomFieldQueries>();
+        services.AddSingleton<IMutationFields, CustomFieldMutations>();
+        services.AddSingleton<IQueryFields, PoolAdminQueries>();
+        services.AddSingleton<IMutationFields, PoolAdminMutations>();
+        services.AddSingleton<IQueryFields, ApplicationQueries>();
+        services.AddSingleton<IMutationFields, ApplicationMutations>();
         services.AddSingleton<IQueryFields, MfaQueries>();
         services.AddSingleton<IMutationFields, MfaMutations>();
         services.AddSingleton<IMutationFields, CodeMutations>();
@@ -46,6 +56,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IQueryFields, OrgQueries>();
         services.AddSingleton<IMutationFields, OrgMutations>();
         services.AddScoped<BatchLoaders>();
+        services.AddScoped<CustomDataLoader>();
 
         services.AddGraphQL(b => b
             .AddSchema<GenAuthSchema>()
@@ -56,6 +67,7 @@ public static class ServiceCollectionExtensions
             .AddExecutionStrategy(global::GraphQL.Execution.SerialExecutionStrategy.Instance, GraphQLParser.AST.OperationType.Query)
             .AddErrorInfoProvider<GenAuthErrorInfoProvider>()
             .AddUnhandledExceptionHandler(GenAuthErrors.Map)
+            .UseMiddleware<FieldAccessMiddleware>()
             .AddComplexityAnalyzer((c, sp) =>
             {
                 var limits = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GraphQLLimits>>().Value;

@@ -21,6 +21,7 @@ app.MapGet("/healthz", () => Results.Text("ok"));
 app.MapGenAuthGraphQL("/graphql/v2");
 app.MapGenAuthCompatApi();
 app.MapGenAuthRbacApi();
+app.MapGenAuthManagementApi();
 app.MapGenAuthMfaApi();
 app.MapGenAuthCodeApi();
 app.MapGenAuthOidc();

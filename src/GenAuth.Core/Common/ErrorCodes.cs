@@ -64,6 +64,7 @@ public static class ErrorCodes
     public static readonly ErrorCode EnrollmentTokenInvalid = new(1644, "enrollmentToken 无效或已过期", "The enrollmentToken is invalid or has expired");
     public static readonly ErrorCode RecentLoginRequired = new(1645, "请重新登录后再进行此操作", "Log in again before doing this (a session at most 5 minutes old is needed)");
     public static readonly ErrorCode FactorTargetMismatch = new(1646, "与绑定的 MFA 手机号或邮箱不一致", "This is not the phone number or email enrolled for MFA");
+    public static readonly ErrorCode MfaEnrollNotAllowed = new(1647, "该用户已绑定 MFA 认证因素，请使用已绑定的因素完成验证", "This user already has an MFA factor: answer the challenge with it");
     // Verification codes and messaging (issue 3). Several share a GenAuth code number, as 2026 does, with distinct messages.
     public static readonly ErrorCode CodeExpired = new(2001, "验证码已过期，请重新获取", "The verification code has expired, request a new one");
     public static readonly ErrorCode CodeAttemptsExceeded = new(2001, "验证码错误次数过多，请重新获取", "Too many wrong tries, request a new code");
@@ -86,5 +87,12 @@ public static class ErrorCodes
     public static readonly ErrorCode MaxDepthExceeded = new(4001, "查询嵌套层级过深", "The query is nested too deeply");
     public static readonly ErrorCode MaxComplexityExceeded = new(4002, "查询过于复杂", "The query is too complex");
     public static readonly ErrorCode InvalidQuery = new(4000, "GraphQL 请求不合法", "Invalid GraphQL request");
+    // Management (issue 6: users, custom fields, pool settings, whitelist, applications).
+    public static readonly ErrorCode CustomFieldNotFound = new(2601, "自定义字段不存在", "The custom field does not exist");
+    public static readonly ErrorCode InvalidCustomFieldValue = new(2602, "自定义字段值与字段类型不符", "The value does not match the custom field's type");
+    public static readonly ErrorCode CustomFieldValueTaken = new(2026, "该自定义字段值已被使用", "This value of a unique custom field is already used");
+    public static readonly ErrorCode AppAccessDenied = new(2604, "用户没有访问此应用的权限", "This user is not allowed to use this application");
+    public static readonly ErrorCode CannotLinkSameAccount = new(2605, "不能绑定同一个账号", "The primary and the secondary account are the same account");
+    public static readonly ErrorCode InvalidCursor = new(2606, "分页游标不合法", "Invalid pagination cursor");
     public static readonly ErrorCode Internal = new(5000, "服务器内部错误", "Internal server error");
 }

@@ -35,11 +35,14 @@ public sealed class GenAuthDbContext(DbContextOptions<GenAuthDbContext> options)
     public DbSet<Organization> Orgs => Set<Organization>();
     public DbSet<OrgNode> OrgNodes => Set<OrgNode>();
     public DbSet<NodeMember> NodeMembers => Set<NodeMember>();
+    public DbSet<CustomFields.CustomField> CustomFields => Set<CustomFields.CustomField>();
+    public DbSet<CustomFields.CustomFieldValue> CustomFieldValues => Set<CustomFields.CustomFieldValue>();
+    public DbSet<WhitelistEntry> WhitelistEntries => Set<WhitelistEntry>();
+    public DbSet<Applications.AppAccessRule> AppAccessRules => Set<Applications.AppAccessRule>();
     public DbSet<MfaFactor> MfaFactors => Set<MfaFactor>();
     public DbSet<MfaEnrollment> MfaEnrollments => Set<MfaEnrollment>();
     public DbSet<MfaChallenge> MfaChallenges => Set<MfaChallenge>();
     public DbSet<VerificationCode> VerificationCodes => Set<VerificationCode>();
-    public DbSet<WhitelistEntry> WhitelistEntries => Set<WhitelistEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

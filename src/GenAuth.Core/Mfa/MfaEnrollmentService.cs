@@ -37,10 +37,14 @@ public sealed class MfaEnrollmentService(
     public static readonly TimeSpan ResetNeedsLoginWithin = TimeSpan.FromMinutes(5);
 
     public async Task<EnrollmentRequest> SendEnrollFactorRequestAsync(string? factorType, string? phoneNumber,
+        string? phoneCountryCode, string? email, CancellationToken ct) =>
+        await RequestAsync(await RequireUserAsync(ct), factorType, phoneNumber, phoneCountryCode, email, ct);
+
+    /// <summary>Starts an enrolment for a user: the signed-in caller, or the user of an mfaToken (MfaLoginService).</summary>
+    internal async Task<EnrollmentRequest> RequestAsync(User user, string? factorType, string? phoneNumber,
         string? phoneCountryCode, string? email, CancellationToken ct)
     {
         var pool = caller.RequirePool();
-        var user = await RequireUserAsync(ct);
         var type = RequireEnrollable(factorType);
         if (await db.MfaFactors.AnyAsync(f => f.UserId == user.Id && f.FactorType == type, ct))
             throw new GenAuthException(ErrorCodes.FactorAlreadyEnrolled);
@@ -84,25 +88,32 @@ public sealed class MfaEnrollmentService(
     /// <summary>Proves the factor with a code and enrols it; the enrolment token is spent whatever the outcome.</summary>
     public async Task<FactorView> EnrollFactorAsync(string? enrollmentToken, string? passCode, string? factorType, CancellationToken ct)
     {
-        var userId = caller.RequireUserId();
-        var id = OneTimeTokens.IdOf(enrollmentToken) ?? throw new GenAuthException(ErrorCodes.EnrollmentTokenInvalid);
-        var enrollment = await db.MfaEnrollments.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id && e.UserId == userId, ct);
-        if (enrollment is null || !OneTimeTokens.Matches(enrollmentToken!, enrollment.TokenHash)
-            || (!string.IsNullOrWhiteSpace(factorType) && !factorType.Trim().Equals(enrollment.FactorType, StringComparison.OrdinalIgnoreCase)))
-            throw new GenAuthException(ErrorCodes.EnrollmentTokenInvalid);
-        return await CompleteAsync(enrollment, passCode, ct);
+        var enrollment = await FindPendingAsync(caller.RequireUserId(), enrollmentToken, factorType, ct);
+        return await SaveAsync(await ProveAsync(enrollment, passCode, null, ct), ct);
     }
 
     /// <summary>The SDK's confirmAssosicateMfaAuthenticator: its body names no token, so the newest pending OTP enrolment.</summary>
     public async Task<FactorView> ConfirmTotpAsync(string? code, CancellationToken ct)
     {
-        var userId = caller.RequireUserId();
-        var enrollment = await db.MfaEnrollments.AsNoTracking()
+        var enrollment = await FindNewestOtpAsync(caller.RequireUserId(), ct);
+        return await SaveAsync(await ProveAsync(enrollment, code, null, ct), ct);
+    }
+
+    internal async Task<MfaEnrollment> FindPendingAsync(string userId, string? enrollmentToken, string? factorType, CancellationToken ct)
+    {
+        var id = OneTimeTokens.IdOf(enrollmentToken) ?? throw new GenAuthException(ErrorCodes.EnrollmentTokenInvalid);
+        var enrollment = await db.MfaEnrollments.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id && e.UserId == userId, ct);
+        if (enrollment is null || !OneTimeTokens.Matches(enrollmentToken!, enrollment.TokenHash)
+            || (!string.IsNullOrWhiteSpace(factorType) && !factorType.Trim().Equals(enrollment.FactorType, StringComparison.OrdinalIgnoreCase)))
+            throw new GenAuthException(ErrorCodes.EnrollmentTokenInvalid);
+        return enrollment;
+    }
+
+    internal async Task<MfaEnrollment> FindNewestOtpAsync(string userId, CancellationToken ct) =>
+        await db.MfaEnrollments.AsNoTracking()
             .Where(e => e.UserId == userId && e.FactorType == FactorTypes.Otp)
             .OrderByDescending(e => e.CreatedAt).FirstOrDefaultAsync(ct)
-            ?? throw new GenAuthException(ErrorCodes.EnrollmentTokenInvalid);
-        return await CompleteAsync(enrollment, code, ct);
-    }
+        ?? throw new GenAuthException(ErrorCodes.EnrollmentTokenInvalid);
 
     public async Task ResetFactorAsync(string? factorId, CancellationToken ct)
     {
@@ -136,7 +147,11 @@ public sealed class MfaEnrollmentService(
         return FactorTypes.Enrollable.Except(enrolled).ToList();
     }
 
-    private async Task<FactorView> CompleteAsync(MfaEnrollment enrollment, string? passCode, CancellationToken ct)
+    /// <summary>
+    /// Spends the enrolment and checks its code; answers the proven factor, not yet saved. onWrongCode runs before a
+    /// wrong code is refused (a login's mfaToken counts it).
+    /// </summary>
+    internal async Task<MfaFactor> ProveAsync(MfaEnrollment enrollment, string? passCode, Func<Task>? onWrongCode, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         // Note: single use: the row goes before the code is checked, and only one concurrent caller deletes it.
@@ -151,15 +166,33 @@ public sealed class MfaEnrollmentService(
         };
         if (factor.FactorType == FactorTypes.Otp)
         {
-            var step = totp.Match(sealer.Unseal(factor.SecretSealed!), passCode) ?? throw new GenAuthException(ErrorCodes.MfaCodeWrong);
+            if (totp.Match(sealer.Unseal(factor.SecretSealed!), passCode) is not { } step)
+            {
+                if (onWrongCode is not null)
+                    await onWrongCode();
+                throw new GenAuthException(ErrorCodes.MfaCodeWrong);
+            }
             // The enrolling code's step counts as used: it can't be replayed to pass a login challenge.
             factor.LastUsedStep = step;
         }
         else
         {
-            await codes.VerifyAsync(caller.RequirePool(), factor.FactorType, factor.Target!, factor.PhoneCountryCode,
-                MfaCodePurpose.Enroll, passCode, ct);
+            try
+            {
+                await codes.VerifyAsync(caller.RequirePool(), factor.FactorType, factor.Target!, factor.PhoneCountryCode,
+                    MfaCodePurpose.Enroll, passCode, ct);
+            }
+            catch (GenAuthException) when (onWrongCode is not null)
+            {
+                await onWrongCode();
+                throw;
+            }
         }
+        return factor;
+    }
+
+    internal async Task<FactorView> SaveAsync(MfaFactor factor, CancellationToken ct)
+    {
         db.MfaFactors.Add(factor);
         try
         {

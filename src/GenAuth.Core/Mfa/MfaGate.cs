@@ -10,7 +10,8 @@ namespace GenAuth.Core.Mfa;
 
 /// <summary>
 /// Stops a login at the second factor: every login path ends in AccountService.CompleteLoginAsync, which asks this gate
-/// before it opens a session. A user with an enrolled factor gets error 1635 carrying a one-time mfaToken instead.
+/// before it opens a session. A user with an enrolled factor gets error 1635 carrying a one-time mfaToken instead; so does
+/// a user without one when the pool or the caller's app requires MFA (needEnroll: the mfaToken then enrols a factor).
 /// </summary>
 public sealed class MfaGate(CallerContext caller, SessionService sessions, TimeProvider clock)
 {
@@ -25,7 +26,7 @@ public sealed class MfaGate(CallerContext caller, SessionService sessions, TimeP
     {
         var factors = await db.MfaFactors.AsNoTracking().Where(f => f.UserId == user.Id)
             .OrderBy(f => f.CreatedAt).ToListAsync(ct);
-        if (factors.Count == 0)
+        if (factors.Count == 0 && !IsRequired(pool, caller.App))
             return;
         var now = clock.GetUtcNow().UtcDateTime;
         var id = Ids.New(clock);
@@ -45,6 +46,8 @@ public sealed class MfaGate(CallerContext caller, SessionService sessions, TimeP
         await db.SaveChangesAsync(ct);
         throw new GenAuthException(ErrorCodes.MfaRequired, ChallengeData(token, user, factors));
     }
+
+    public static bool IsRequired(UserPool pool, Application? app) => pool.MfaRequired || app?.MfaRequired == true;
 
     /// <summary>
     /// The 1635 data: the mfaToken, who is logging in, and what can answer the challenge, in the fields GenAuth's
@@ -68,6 +71,9 @@ public sealed class MfaGate(CallerContext caller, SessionService sessions, TimeP
             ["totpMfaEnabled"] = factors.Any(f => f.FactorType == FactorTypes.Otp),
             ["faceMfaEnabled"] = false,
             ["enrolledFactors"] = factors.Select(f => f.FactorType).ToArray(),
+            // MFA is required and nothing is enrolled: sendEnrollFactorRequest / enrollFactor with the mfaToken finish the login.
+            ["needEnroll"] = factors.Count == 0,
+            ["factorsToEnroll"] = factors.Count == 0 ? FactorTypes.Enrollable.ToArray() : Array.Empty<string>(),
             ["applicationMfa"] = factors.Select((f, i) => new Dictionary<string, object?>
             {
                 ["mfaPolicy"] = f.FactorType, ["status"] = 1, ["sort"] = i + 1,

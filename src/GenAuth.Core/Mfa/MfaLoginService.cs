@@ -12,10 +12,14 @@ namespace GenAuth.Core.Mfa;
 /// <summary>A login after its 1635 answer: the mfaToken plus one factor's code completes it with a session.</summary>
 public sealed record RecoveryLogin(UserView User, string RecoveryCode);
 
+/// <summary>An enrolled factor; User (with token) is set when the enrolment answered a login's mfaToken.</summary>
+public sealed record EnrolledFactor(FactorView Factor, UserView? User);
+
 public sealed class MfaLoginService(
     GenAuthDbContext db,
     CallerContext caller,
     AccountService accounts,
+    MfaEnrollmentService enrollments,
     TotpCodes totp,
     SecretSealer sealer,
     IMfaCodeSender codes,
@@ -67,6 +71,34 @@ public sealed class MfaLoginService(
             throw new GenAuthException(ErrorCodes.RecoveryCodeWrong);
         }
         return new RecoveryLogin(await FinishAsync(pool, challenge, user, ct), next);
+    }
+
+    /// <summary>
+    /// MFA is required and the user has no factor (1635 with needEnroll): the mfaToken stands in for a session to
+    /// start enrolling one.
+    /// </summary>
+    public async Task<EnrollmentRequest> SendEnrollFactorRequestAsync(string? mfaToken, string? factorType, string? phoneNumber,
+        string? phoneCountryCode, string? email, CancellationToken ct)
+    {
+        var (_, _, user) = await OpenForEnrollmentAsync(mfaToken, ct);
+        return await enrollments.RequestAsync(user, factorType, phoneNumber, phoneCountryCode, email, ct);
+    }
+
+    /// <summary>Enrols the factor with its code and, in the same step, completes the login (the code proves the factor).</summary>
+    public async Task<EnrolledFactor> EnrollFactorAsync(string? mfaToken, string? enrollmentToken, string? passCode,
+        string? factorType, CancellationToken ct)
+    {
+        var (pool, challenge, user) = await OpenForEnrollmentAsync(mfaToken, ct);
+        var pending = await enrollments.FindPendingAsync(user.Id, enrollmentToken, factorType, ct);
+        return await EnrollAndFinishAsync(pool, challenge, user, pending, passCode, ct);
+    }
+
+    /// <summary>The SDK's confirmAssosicateMfaAuthenticator with an mfaToken (source APPLICATION).</summary>
+    public async Task<EnrolledFactor> ConfirmTotpAsync(string? mfaToken, string? code, CancellationToken ct)
+    {
+        var (pool, challenge, user) = await OpenForEnrollmentAsync(mfaToken, ct);
+        var pending = await enrollments.FindNewestOtpAsync(user.Id, ct);
+        return await EnrollAndFinishAsync(pool, challenge, user, pending, code, ct);
     }
 
     /// <summary>The factors of the user an mfaToken is logging in (the SDK's getMfaAuthenticators during a login).</summary>
@@ -160,7 +192,29 @@ public sealed class MfaLoginService(
         db.MfaChallenges.Where(c => c.Id == challenge.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Failures, c => c.Failures + 1), ct);
 
-    private async Task<UserView> FinishAsync(UserPool pool, MfaChallenge challenge, User user, CancellationToken ct)
+    /// <summary>Only a user without any factor enrols through an mfaToken: otherwise the password alone would add one.</summary>
+    private async Task<(UserPool Pool, MfaChallenge Challenge, User User)> OpenForEnrollmentAsync(string? mfaToken, CancellationToken ct)
+    {
+        var opened = await OpenAsync(mfaToken, ct);
+        if (await MfaGate.HasEnrolledFactorAsync(db, opened.User.Id, ct))
+            throw new GenAuthException(ErrorCodes.MfaEnrollNotAllowed);
+        return opened;
+    }
+
+    private async Task<EnrolledFactor> EnrollAndFinishAsync(UserPool pool, MfaChallenge challenge, User user, MfaEnrollment pending,
+        string? passCode, CancellationToken ct)
+    {
+        var factor = await enrollments.ProveAsync(pending, passCode, () => FailAsync(challenge, ct), ct);
+        // Note: spending the mfaToken, saving the factor and opening the session commit together or not at all.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        FactorView? saved = null;
+        var view = await FinishAsync(pool, challenge, user, ct, async () => saved = await enrollments.SaveAsync(factor, ct));
+        await tx.CommitAsync(ct);
+        return new EnrolledFactor(saved!, view);
+    }
+
+    private async Task<UserView> FinishAsync(UserPool pool, MfaChallenge challenge, User user, CancellationToken ct,
+        Func<Task>? beforeSession = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         // Note: single use: of concurrent correct answers exactly one spends the token and gets a session.
@@ -169,6 +223,8 @@ public sealed class MfaLoginService(
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.ConsumedAt, now), ct);
         if (won == 0)
             throw new GenAuthException(ErrorCodes.MfaTokenInvalid);
+        if (beforeSession is not null)
+            await beforeSession();
         return await accounts.CompleteSecondFactorLoginAsync(pool, user, challenge.Method, ct);
     }
 }

@@ -24,4 +24,6 @@ public sealed class PoolDirectory(IMemoryCache cache)
         });
 
     public void Forget(string poolId) => cache.Remove(("pool", poolId));
+
+    public void ForgetApp(string appId) => cache.Remove(("app", appId));
 }

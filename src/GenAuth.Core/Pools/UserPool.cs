@@ -22,6 +22,13 @@ public sealed class UserPool
     public int PasswordMinLength { get; set; } = 8;
     public string? AllowedOrigins { get; set; }
 
+    /// <summary>Registration whitelists (GenAuth's whitelist.{email,phone,username}Enabled): only listed values may register.</summary>
+    public bool WhitelistEmailEnabled { get; set; }
+    public bool WhitelistPhoneEnabled { get; set; }
+    public bool WhitelistUsernameEnabled { get; set; }
+
+    /// <summary>Bumped by refreshUserpoolSecret; management tokens carry it, and older ones are refused.</summary>
+    public int SecretVersion { get; set; } = 1;
     /// <summary>Digits in a verification code (4 to 8).</summary>
     public int VerifyCodeLength { get; set; } = 6;
 
@@ -37,9 +44,6 @@ public sealed class UserPool
     /// <summary>updateEmail also needs a code sent to the old address.</summary>
     public bool ChangeEmailVerifyOld { get; set; }
 
-    public bool WhitelistPhoneEnabled { get; set; }
-    public bool WhitelistEmailEnabled { get; set; }
-    public bool WhitelistUsernameEnabled { get; set; }
 
     /// <summary>Per-pool SMTP server; when unset the GenAuth:Smtp configuration (or the outbox) is used.</summary>
     public string? SmtpHost { get; set; }
@@ -54,6 +58,9 @@ public sealed class UserPool
 
     /// <summary>From address of this pool's mail ("Name &lt;addr&gt;" or "addr"); overrides GenAuth:Smtp:From.</summary>
     public string? EmailFrom { get; set; }
+
+    /// <summary>Every login needs a second factor; a user without one enrols during the login (the 1635 answer's needEnroll).</summary>
+    public bool MfaRequired { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

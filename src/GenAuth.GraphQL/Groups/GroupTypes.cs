@@ -23,8 +23,8 @@ public sealed class GroupType : ObjectGraphType<Group>
         Field<NonNullGraphType<PaginatedUsersType>>("users")
             .Argument<IntGraphType>("page")
             .Argument<IntGraphType>("limit")
-            .ResolveAsync(async c => await c.Service<GroupService>().UsersAsync(c.Source.Id, c.GetArgument<int?>("page"),
-                c.GetArgument<int?>("limit"), c.CancellationToken));
+            .ResolveAsync(async c => UserViews.Of(c, await c.Service<GroupService>().UsersAsync(c.Source.Id, c.GetArgument<int?>("page"),
+                c.GetArgument<int?>("limit"), c.CancellationToken)));
         Field<PaginatedAuthorizedResourcesType>("authorizedResources")
             .Argument<StringGraphType>("namespace")
             .Argument<StringGraphType>("resourceType")

@@ -12,27 +12,41 @@ public sealed class MfaMutations : IMutationFields
     public void Register(ObjectGraphType m)
     {
         m.Field<NonNullGraphType<SendEnrollFactorRequestPayloadType>>("sendEnrollFactorRequest")
-            .Description("Starts enrolling a factor: OTP answers the QR code and a recovery code; SMS and EMAIL send a code.")
+            .PublicAccess()
+            .Description("Starts enrolling a factor: OTP answers the QR code and a recovery code; SMS and EMAIL send a code. "
+                         + "With mfaToken (a 1635 answer with needEnroll), for the user of that login instead of the caller.")
             .Argument<NonNullGraphType<FactorTypeEnum>>("factorType")
             .Argument<FactorProfileInputType>("profile")
+            .Argument<StringGraphType>("mfaToken")
             .ResolveAsync(async c =>
             {
                 var profile = c.GetArgument<Dictionary<string, object?>>("profile") ?? [];
-                return await c.Service<MfaEnrollmentService>().SendEnrollFactorRequestAsync(c.GetArgument<string>("factorType"),
-                    Str(profile, "phoneNumber"), Str(profile, "phoneCountryCode"), Str(profile, "email"), c.CancellationToken);
+                var (type, phone, code, email) = (c.GetArgument<string>("factorType"), Str(profile, "phoneNumber"),
+                    Str(profile, "phoneCountryCode"), Str(profile, "email"));
+                return c.GetArgument<string?>("mfaToken") is { } mfaToken
+                    ? await c.Service<MfaLoginService>().SendEnrollFactorRequestAsync(mfaToken, type, phone, code, email, c.CancellationToken)
+                    : await c.Service<MfaEnrollmentService>().SendEnrollFactorRequestAsync(type, phone, code, email, c.CancellationToken);
             });
-        m.Field<NonNullGraphType<MfaFactorType>>("enrollFactor")
-            .Description("Enrols the factor of an enrollmentToken with its code.")
+        m.Field<NonNullGraphType<EnrollFactorPayloadType>>("enrollFactor")
+            .PublicAccess()
+            .Description("Enrols the factor of an enrollmentToken with its code. With mfaToken this also completes that login: "
+                         + "the answer's user carries the token.")
             .Argument<NonNullGraphType<StringGraphType>>("enrollmentToken")
             .Argument<NonNullGraphType<EnrollmentDataInputType>>("enrollmentData")
             .Argument<FactorTypeEnum>("factorType")
+            .Argument<StringGraphType>("mfaToken")
             .ResolveAsync(async c =>
             {
                 var data = c.GetArgument<Dictionary<string, object?>>("enrollmentData") ?? [];
-                return await c.Service<MfaEnrollmentService>().EnrollFactorAsync(c.GetArgument<string>("enrollmentToken"),
-                    Str(data, "passCode"), c.GetArgument<string?>("factorType"), c.CancellationToken);
+                var (token, passCode, type) = (c.GetArgument<string>("enrollmentToken"), Str(data, "passCode"),
+                    c.GetArgument<string?>("factorType"));
+                return c.GetArgument<string?>("mfaToken") is { } mfaToken
+                    ? await c.Service<MfaLoginService>().EnrollFactorAsync(mfaToken, token, passCode, type, c.CancellationToken)
+                    : new EnrolledFactor(await c.Service<MfaEnrollmentService>().EnrollFactorAsync(token, passCode, type,
+                        c.CancellationToken), null);
             });
         m.Field<NonNullGraphType<CommonMessageType>>("resetFactor")
+            .UserAccess()
             .Description("Removes one of the caller's factors; needs a login of the last 5 minutes.")
             .Argument<NonNullGraphType<StringGraphType>>("factorId")
             .ResolveAsync(async c =>
@@ -42,12 +56,14 @@ public sealed class MfaMutations : IMutationFields
             });
 
         m.Field<NonNullGraphType<UserType>>("verifyTotpMfa")
+            .PublicAccess()
             .Description("Completes a login answered with 1635 using the authenticator app's code.")
             .Argument<NonNullGraphType<StringGraphType>>("mfaToken")
             .Argument<NonNullGraphType<StringGraphType>>("totp")
             .ResolveAsync(async c => await c.Service<MfaLoginService>().VerifyTotpAsync(c.GetArgument<string>("mfaToken"),
                 c.GetArgument<string>("totp"), c.CancellationToken));
         m.Field<NonNullGraphType<UserType>>("verifySmsMfa")
+            .PublicAccess()
             .Description("Completes a login answered with 1635 using a code sent to the enrolled phone.")
             .Argument<NonNullGraphType<StringGraphType>>("mfaToken")
             .Argument<StringGraphType>("phone")
@@ -57,6 +73,7 @@ public sealed class MfaMutations : IMutationFields
                 c.GetArgument<string?>("phone"), c.GetArgument<string?>("phoneCountryCode"), c.GetArgument<string>("code"),
                 c.CancellationToken));
         m.Field<NonNullGraphType<UserType>>("verifyEmailMfa")
+            .PublicAccess()
             .Description("Completes a login answered with 1635 using a code sent to the enrolled email.")
             .Argument<NonNullGraphType<StringGraphType>>("mfaToken")
             .Argument<StringGraphType>("email")
@@ -64,6 +81,7 @@ public sealed class MfaMutations : IMutationFields
             .ResolveAsync(async c => await c.Service<MfaLoginService>().VerifyEmailAsync(c.GetArgument<string>("mfaToken"),
                 c.GetArgument<string?>("email"), c.GetArgument<string>("code"), c.CancellationToken));
         m.Field<NonNullGraphType<MfaRecoveryPayloadType>>("verifyRecoveryCode")
+            .PublicAccess()
             .Description("Completes a login answered with 1635 with the OTP factor's recovery code, which is replaced.")
             .Argument<NonNullGraphType<StringGraphType>>("mfaToken")
             .Argument<NonNullGraphType<StringGraphType>>("recoveryCode")

@@ -87,6 +87,21 @@ public sealed class MfaFactorType : ObjectGraphType<FactorView>
     }
 }
 
+/// <summary>enrollFactor's answer: the factor's fields, plus the logged-in user when an mfaToken was enrolling.</summary>
+public sealed class EnrollFactorPayloadType : ObjectGraphType<EnrolledFactor>
+{
+    public EnrollFactorPayloadType()
+    {
+        Name = "EnrollFactorPayload";
+        Field<NonNullGraphType<StringGraphType>>("factorId").Resolve(c => c.Source.Factor.FactorId);
+        Field<NonNullGraphType<FactorTypeEnum>>("factorType").Resolve(c => c.Source.Factor.FactorType);
+        Field<NonNullGraphType<FactorProfileType>>("profile").Resolve(c => c.Source.Factor);
+        Field<NonNullGraphType<StringGraphType>>("createdAt").Resolve(c => c.Source.Factor.CreatedAt.Iso());
+        Field<UserType>("user").Description("Set only when enrolling with an mfaToken: the login it completed, with token.")
+            .Resolve(c => c.Source.User);
+    }
+}
+
 public sealed class FactorToEnrollType : ObjectGraphType<string>
 {
     public FactorToEnrollType()

@@ -11,36 +11,36 @@ public sealed class OrgQueries : IQueryFields
 {
     public void Register(ObjectGraphType q)
     {
-        q.Field<NonNullGraphType<OrgType>>("org").Admin()
+        q.Field<NonNullGraphType<OrgType>>("org").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("id")
             .ResolveAsync(async c => await c.Service<OrgService>().RequireOrgAsync(c.GetArgument<string>("id"), c.CancellationToken));
-        q.Field<NonNullGraphType<PaginatedOrgsType>>("orgs").Admin()
+        q.Field<NonNullGraphType<PaginatedOrgsType>>("orgs").AdminOnly()
             .Argument<IntGraphType>("page")
             .Argument<IntGraphType>("limit")
             .Argument<SortByEnum>("sortBy")
             .ResolveAsync(async c => await c.Service<OrgService>().ListOrgsAsync(c.GetArgument<int?>("page"), c.GetArgument<int?>("limit"),
                 c.GetArgument<string?>("sortBy"), c.CancellationToken));
-        q.Field<NodeType>("nodeById").Admin()
+        q.Field<NodeType>("nodeById").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("id")
             .ResolveAsync(async c => await c.Service<OrgService>().NodeByIdAsync(c.GetArgument<string>("id"), c.CancellationToken));
-        q.Field<NodeType>("nodeByCode").Admin()
+        q.Field<NodeType>("nodeByCode").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("orgId")
             .Argument<NonNullGraphType<StringGraphType>>("code")
             .ResolveAsync(async c => await c.Service<OrgService>().NodeByCodeAsync(c.GetArgument<string>("orgId"), c.GetArgument<string>("code"),
                 c.CancellationToken));
-        q.Field<NonNullGraphType<ListGraphType<NonNullGraphType<NodeType>>>>("childrenNodes").Admin()
+        q.Field<NonNullGraphType<ListGraphType<NonNullGraphType<NodeType>>>>("childrenNodes").AdminOnly()
             .Argument<StringGraphType>("orgId")
             .Argument<NonNullGraphType<StringGraphType>>("nodeId")
             .ResolveAsync(async c => await c.Service<OrgService>().ChildrenAsync(c.GetArgument<string>("nodeId"), c.CancellationToken));
-        q.Field<NonNullGraphType<NodeType>>("rootNode").Admin()
+        q.Field<NonNullGraphType<NodeType>>("rootNode").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("orgId")
             .ResolveAsync(async c => await c.Service<OrgService>().RootNodeAsync(c.GetArgument<string>("orgId"), c.CancellationToken));
-        q.Field<BooleanGraphType>("isRootNode").Admin()
+        q.Field<BooleanGraphType>("isRootNode").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("nodeId")
             .Argument<NonNullGraphType<StringGraphType>>("orgId")
             .ResolveAsync(async c => await c.Service<OrgService>().IsRootNodeAsync(c.GetArgument<string>("nodeId"), c.GetArgument<string>("orgId"),
                 c.CancellationToken));
-        q.Field<NonNullGraphType<ListGraphType<NonNullGraphType<NodeType>>>>("searchNodes").Admin()
+        q.Field<NonNullGraphType<ListGraphType<NonNullGraphType<NodeType>>>>("searchNodes").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("keyword")
             .ResolveAsync(async c => await c.Service<OrgService>().SearchAsync(c.GetArgument<string>("keyword"), c.CancellationToken));
     }
@@ -50,28 +50,28 @@ public sealed class OrgMutations : IMutationFields
 {
     public void Register(ObjectGraphType m)
     {
-        m.Field<NonNullGraphType<OrgType>>("createOrg").Admin()
+        m.Field<NonNullGraphType<OrgType>>("createOrg").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("name")
             .Argument<StringGraphType>("code")
             .Argument<StringGraphType>("description")
             .Argument<StringGraphType>("tenantId")
             .ResolveAsync(async c => await c.Service<OrgService>().CreateOrgAsync(c.GetArgument<string>("name"), c.GetArgument<string?>("code"),
                 c.GetArgument<string?>("description"), c.GetArgument<string?>("tenantId"), c.CancellationToken));
-        m.Field<NonNullGraphType<CommonMessageType>>("deleteOrg").Admin()
+        m.Field<NonNullGraphType<CommonMessageType>>("deleteOrg").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("id")
             .ResolveAsync(async c =>
             {
                 await c.Service<OrgService>().DeleteOrgAsync(c.GetArgument<string>("id"), c.CancellationToken);
                 return Messages.Ok(c, "删除组织机构成功", "Organization deleted");
             });
-        m.Field<NonNullGraphType<OrgType>>("addNode").Admin().AddNodeArguments()
+        m.Field<NonNullGraphType<OrgType>>("addNode").AdminOnly().AddNodeArguments()
             .ResolveAsync(async c =>
             {
                 var node = await AddNodeAsync(c);
                 return await c.Service<OrgService>().RequireOrgAsync(node.OrgId, c.CancellationToken);
             });
-        m.Field<NonNullGraphType<NodeType>>("addNodeV2").Admin().AddNodeArguments().ResolveAsync(async c => await AddNodeAsync(c));
-        m.Field<NonNullGraphType<NodeType>>("updateNode").Admin()
+        m.Field<NonNullGraphType<NodeType>>("addNodeV2").AdminOnly().AddNodeArguments().ResolveAsync(async c => await AddNodeAsync(c));
+        m.Field<NonNullGraphType<NodeType>>("updateNode").AdminOnly()
             .Argument<IntGraphType>("page")
             .Argument<IntGraphType>("limit")
             .Argument<SortByEnum>("sortBy")
@@ -82,7 +82,7 @@ public sealed class OrgMutations : IMutationFields
             .Argument<StringGraphType>("description")
             .ResolveAsync(async c => await c.Service<OrgService>().UpdateNodeAsync(c.GetArgument<string>("id"), c.GetArgument<string?>("name"),
                 c.GetArgument<string?>("code"), c.GetArgument<string?>("description"), c.CancellationToken));
-        m.Field<NonNullGraphType<CommonMessageType>>("deleteNode").Admin()
+        m.Field<NonNullGraphType<CommonMessageType>>("deleteNode").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("orgId")
             .Argument<NonNullGraphType<StringGraphType>>("nodeId")
             .ResolveAsync(async c =>
@@ -90,13 +90,13 @@ public sealed class OrgMutations : IMutationFields
                 await c.Service<OrgService>().DeleteNodeAsync(c.GetArgument<string>("orgId"), c.GetArgument<string>("nodeId"), c.CancellationToken);
                 return Messages.Ok(c, "删除成功", "Node deleted");
             });
-        m.Field<NonNullGraphType<OrgType>>("moveNode").Admin()
+        m.Field<NonNullGraphType<OrgType>>("moveNode").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("orgId")
             .Argument<NonNullGraphType<StringGraphType>>("nodeId")
             .Argument<NonNullGraphType<StringGraphType>>("targetParentId")
             .ResolveAsync(async c => await c.Service<OrgService>().MoveNodeAsync(c.GetArgument<string>("orgId"), c.GetArgument<string>("nodeId"),
                 c.GetArgument<string>("targetParentId"), c.CancellationToken));
-        m.Field<NonNullGraphType<NodeType>>("addMember").Admin().MemberArguments()
+        m.Field<NonNullGraphType<NodeType>>("addMember").AdminOnly().MemberArguments()
             .Argument<BooleanGraphType>("isLeader")
             .ResolveAsync(async c =>
             {
@@ -104,14 +104,14 @@ public sealed class OrgMutations : IMutationFields
                 var node = await orgs.ResolveNodeAsync(c.GetArgument<string?>("nodeId"), c.GetArgument<string?>("orgId"), c.GetArgument<string?>("nodeCode"), c.CancellationToken);
                 return await orgs.AddMembersAsync(node, c.GetArgument<List<string>>("userIds"), c.GetArgument<bool?>("isLeader") ?? false, c.CancellationToken);
             });
-        m.Field<NonNullGraphType<NodeType>>("removeMember").Admin().MemberArguments()
+        m.Field<NonNullGraphType<NodeType>>("removeMember").AdminOnly().MemberArguments()
             .ResolveAsync(async c =>
             {
                 var orgs = c.Service<OrgService>();
                 var node = await orgs.ResolveNodeAsync(c.GetArgument<string?>("nodeId"), c.GetArgument<string?>("orgId"), c.GetArgument<string?>("nodeCode"), c.CancellationToken);
                 return await orgs.RemoveMembersAsync(node, c.GetArgument<List<string>>("userIds"), c.CancellationToken);
             });
-        m.Field<NonNullGraphType<CommonMessageType>>("moveMembers").Admin()
+        m.Field<NonNullGraphType<CommonMessageType>>("moveMembers").AdminOnly()
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("userIds")
             .Argument<NonNullGraphType<StringGraphType>>("sourceNodeId")
             .Argument<NonNullGraphType<StringGraphType>>("targetNodeId")
@@ -121,7 +121,7 @@ public sealed class OrgMutations : IMutationFields
                     c.GetArgument<string>("targetNodeId"), c.CancellationToken);
                 return Messages.Ok(c, "移动成员成功", "Members moved");
             });
-        m.Field<NonNullGraphType<CommonMessageType>>("setMainDepartment").Admin()
+        m.Field<NonNullGraphType<CommonMessageType>>("setMainDepartment").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("userId")
             .Argument<StringGraphType>("departmentId")
             .ResolveAsync(async c =>

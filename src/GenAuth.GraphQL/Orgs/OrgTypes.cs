@@ -71,8 +71,9 @@ public sealed class NodeType : ObjectGraphType<OrgNode>
             .Argument<IntGraphType>("limit")
             .Argument<SortByEnum>("sortBy")
             .Argument<BooleanGraphType>("includeChildrenNodes")
-            .ResolveAsync(async c => await c.Service<OrgService>().NodeUsersAsync(c.Source, c.GetArgument<int?>("page"), c.GetArgument<int?>("limit"),
-                c.GetArgument<string?>("sortBy"), c.GetArgument<bool?>("includeChildrenNodes") ?? false, c.CancellationToken));
+            .ResolveAsync(async c => UserViews.Of(c, await c.Service<OrgService>().NodeUsersAsync(c.Source, c.GetArgument<int?>("page"),
+                c.GetArgument<int?>("limit"), c.GetArgument<string?>("sortBy"), c.GetArgument<bool?>("includeChildrenNodes") ?? false,
+                c.CancellationToken)));
         Field<PaginatedRolesType>("roles").Description("Roles assigned to this node.").ResolveAsync(async c =>
         {
             var list = await c.Service<RoleService>().RolesOfTargetAsync(RoleTargetType.Node, c.Source.Id, c.CancellationToken);

@@ -12,20 +12,20 @@ public sealed class PermissionQueries : IQueryFields
 {
     public void Register(ObjectGraphType q)
     {
-        q.Field<NonNullGraphType<BooleanGraphType>>("isActionAllowed").Admin()
+        q.Field<NonNullGraphType<BooleanGraphType>>("isActionAllowed").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("resource")
             .Argument<NonNullGraphType<StringGraphType>>("action")
             .Argument<NonNullGraphType<StringGraphType>>("userId")
             .Argument<StringGraphType>("namespace")
             .ResolveAsync(async c => await IsAllowedAsync(c));
-        q.Field<NonNullGraphType<BooleanGraphType>>("isActionDenied").Admin()
+        q.Field<NonNullGraphType<BooleanGraphType>>("isActionDenied").AdminOnly()
             .Description("True unless the user is allowed the action: grants are allow-only, so anything not allowed is denied.")
             .Argument<NonNullGraphType<StringGraphType>>("resource")
             .Argument<NonNullGraphType<StringGraphType>>("action")
             .Argument<NonNullGraphType<StringGraphType>>("userId")
             .Argument<StringGraphType>("namespace")
             .ResolveAsync(async c => !await IsAllowedAsync(c));
-        q.Field<PaginatedAuthorizedTargetsType>("authorizedTargets").Admin()
+        q.Field<PaginatedAuthorizedTargetsType>("authorizedTargets").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("namespace")
             .Argument<NonNullGraphType<ResourceTypeEnum>>("resourceType")
             .Argument<NonNullGraphType<StringGraphType>>("resource")
@@ -38,7 +38,7 @@ public sealed class PermissionQueries : IQueryFields
                     c.GetArgument<ResourceType>("resourceType"), c.GetArgument<string>("resource"), TargetType(c.GetArgument<object?>("targetType")),
                     actions?["op"] as string, (actions?["list"] as IEnumerable<object?>)?.OfType<string>().ToList(), c.CancellationToken);
             });
-        q.Field<PaginatedAuthorizedResourcesType>("authorizedResources").Admin()
+        q.Field<PaginatedAuthorizedResourcesType>("authorizedResources").AdminOnly()
             .Argument<PolicyAssignmentTargetTypeEnum>("targetType")
             .Argument<StringGraphType>("targetIdentifier")
             .Argument<StringGraphType>("namespace")
@@ -65,7 +65,7 @@ public sealed class PermissionMutations : IMutationFields
 {
     public void Register(ObjectGraphType m)
     {
-        m.Field<NonNullGraphType<CommonMessageType>>("authorizeResource").Admin()
+        m.Field<NonNullGraphType<CommonMessageType>>("authorizeResource").AdminOnly()
             .Argument<StringGraphType>("namespace")
             .Argument<StringGraphType>("resource")
             .Argument<ResourceTypeEnum>("resourceType")
@@ -83,7 +83,7 @@ public sealed class PermissionMutations : IMutationFields
                     c.GetArgument<ResourceType?>("resourceType"), opts, c.CancellationToken);
                 return Messages.Ok(c, "授权成功", "Resource authorized");
             });
-        m.Field<NonNullGraphType<CommonMessageType>>("allow").Admin()
+        m.Field<NonNullGraphType<CommonMessageType>>("allow").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("resource")
             .Argument<NonNullGraphType<StringGraphType>>("action")
             .Argument<StringGraphType>("userId")

@@ -11,12 +11,12 @@ public sealed class RoleQueries : IQueryFields
 {
     public void Register(ObjectGraphType q)
     {
-        q.Field<RoleType>("role").Admin()
+        q.Field<RoleType>("role").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("code")
             .Argument<StringGraphType>("namespace")
             .ResolveAsync(async c => await c.Service<RoleService>().FindAsync(c.GetArgument<string?>("namespace"), c.GetArgument<string>("code"),
                 c.CancellationToken));
-        q.Field<NonNullGraphType<PaginatedRolesType>>("roles").Admin()
+        q.Field<NonNullGraphType<PaginatedRolesType>>("roles").AdminOnly()
             .Argument<StringGraphType>("namespace")
             .Argument<IntGraphType>("page")
             .Argument<IntGraphType>("limit")
@@ -30,21 +30,21 @@ public sealed class RoleMutations : IMutationFields
 {
     public void Register(ObjectGraphType m)
     {
-        m.Field<NonNullGraphType<RoleType>>("createRole").Admin()
+        m.Field<NonNullGraphType<RoleType>>("createRole").AdminOnly()
             .Argument<StringGraphType>("namespace")
             .Argument<NonNullGraphType<StringGraphType>>("code")
             .Argument<StringGraphType>("description")
             .Argument<StringGraphType>("parent", "The parent role's code (same namespace); the new role inherits its permissions.")
             .ResolveAsync(async c => await c.Service<RoleService>().CreateAsync(c.GetArgument<string?>("namespace"), c.GetArgument<string>("code"),
                 c.GetArgument<string?>("description"), c.GetArgument<string?>("parent"), c.CancellationToken));
-        m.Field<NonNullGraphType<RoleType>>("updateRole").Admin()
+        m.Field<NonNullGraphType<RoleType>>("updateRole").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("code")
             .Argument<StringGraphType>("description")
             .Argument<StringGraphType>("newCode")
             .Argument<StringGraphType>("namespace")
             .ResolveAsync(async c => await c.Service<RoleService>().UpdateAsync(c.GetArgument<string?>("namespace"), c.GetArgument<string>("code"),
                 c.GetArgument<string?>("description"), c.GetArgument<string?>("newCode"), c.CancellationToken));
-        m.Field<NonNullGraphType<CommonMessageType>>("deleteRole").Admin()
+        m.Field<NonNullGraphType<CommonMessageType>>("deleteRole").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("code")
             .Argument<StringGraphType>("namespace")
             .ResolveAsync(async c =>
@@ -54,7 +54,7 @@ public sealed class RoleMutations : IMutationFields
                 await roles.DeleteAsync(c.GetArgument<string?>("namespace"), [c.GetArgument<string>("code")], c.CancellationToken);
                 return Messages.Ok(c, "删除成功", "Role deleted");
             });
-        m.Field<NonNullGraphType<CommonMessageType>>("deleteRoles").Admin()
+        m.Field<NonNullGraphType<CommonMessageType>>("deleteRoles").AdminOnly()
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("codeList")
             .Argument<StringGraphType>("namespace")
             .ResolveAsync(async c =>
@@ -67,7 +67,7 @@ public sealed class RoleMutations : IMutationFields
     }
 
     private static void AddAssign(ObjectGraphType m, string name, bool assign) =>
-        m.Field<NonNullGraphType<CommonMessageType>>(name).Admin()
+        m.Field<NonNullGraphType<CommonMessageType>>(name).AdminOnly()
             .Argument<StringGraphType>("namespace")
             .Argument<StringGraphType>("roleCode")
             .Argument<ListGraphType<StringGraphType>>("roleCodes")

@@ -24,8 +24,8 @@ public sealed class RoleType : ObjectGraphType<Role>
         Field<NonNullGraphType<PaginatedUsersType>>("users")
             .Argument<IntGraphType>("page")
             .Argument<IntGraphType>("limit")
-            .ResolveAsync(async c => await c.Service<RoleService>().UsersAsync(c.Source.Id, c.GetArgument<int?>("page"),
-                c.GetArgument<int?>("limit"), c.CancellationToken));
+            .ResolveAsync(async c => UserViews.Of(c, await c.Service<RoleService>().UsersAsync(c.Source.Id, c.GetArgument<int?>("page"),
+                c.GetArgument<int?>("limit"), c.CancellationToken)));
         Field<PaginatedAuthorizedResourcesType>("authorizedResources")
             .Argument<StringGraphType>("resourceType")
             .ResolveAsync(async c => await c.Service<PermissionEvaluator>().ForRoleAsync(c.Source,

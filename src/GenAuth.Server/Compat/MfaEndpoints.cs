@@ -26,9 +26,12 @@ public static class MfaEndpoints
             }).ToList();
         })));
 
-        app.MapPost("/api/v2/mfa/totp/associate", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
+        app.MapPost("/api/v2/mfa/totp/associate", (Delegate)((HttpContext http) => Rest.RunAsync(http, async caller =>
         {
-            var request = await Enrollment(http).SendEnrollFactorRequestAsync(FactorTypes.Otp, null, null, null, http.RequestAborted);
+            var body = await BodyAsync(http);
+            var request = ViaMfaToken(http, caller.UserId, body)
+                ? await Login(http).SendEnrollFactorRequestAsync(MfaToken(http), FactorTypes.Otp, null, null, null, http.RequestAborted)
+                : await Enrollment(http).SendEnrollFactorRequestAsync(FactorTypes.Otp, null, null, null, http.RequestAborted);
             var otp = request.OtpData!;
             return new Dictionary<string, object?>
             {
@@ -36,11 +39,17 @@ public static class MfaEndpoints
                 ["qrcode_data_url"] = otp.QrCodeDataUrl, ["recovery_code"] = otp.RecoveryCode,
             };
         })));
-        app.MapPost("/api/v2/mfa/totp/associate/confirm", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
+        app.MapPost("/api/v2/mfa/totp/associate/confirm", (Delegate)((HttpContext http) => Rest.RunAsync(http, async caller =>
         {
             var body = await BodyAsync(http);
-            await Enrollment(http).ConfirmTotpAsync(Str(body, "totp"), http.RequestAborted);
-            return null;
+            if (!ViaMfaToken(http, caller.UserId, body))
+            {
+                await Enrollment(http).ConfirmTotpAsync(Str(body, "totp"), http.RequestAborted);
+                return null;
+            }
+            // Enrolling during a login (1635 with needEnroll) completes it: the answer is the user with token.
+            var enrolled = await Login(http).ConfirmTotpAsync(MfaToken(http), Str(body, "totp"), http.RequestAborted);
+            return UserJson.From(enrolled.User!);
         })));
         app.MapDelete("/api/v2/mfa/totp/associate", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
         {
@@ -88,6 +97,13 @@ public static class MfaEndpoints
     private static MfaLoginService Login(HttpContext http) => http.RequestServices.GetRequiredService<MfaLoginService>();
 
     private static string? MfaToken(HttpContext http) => HttpCaller.BearerOf(http.Request.Headers.Authorization.ToString());
+
+    /// <summary>
+    /// The SDK binds a factor during a login with the mfaToken as bearer and source APPLICATION; a bearer that is no
+    /// session token is read as an mfaToken unless the body says SELF.
+    /// </summary>
+    private static bool ViaMfaToken(HttpContext http, string? userId, Dictionary<string, JsonElement> body) =>
+        userId is null && MfaToken(http) is not null && Str(body, "source") is not "SELF";
 
     /// <summary>The JSON body's top-level properties; an absent or non-object body reads as empty.</summary>
     private static async Task<Dictionary<string, JsonElement>> BodyAsync(HttpContext http)

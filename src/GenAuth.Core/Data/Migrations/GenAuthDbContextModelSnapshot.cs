@@ -17,6 +17,44 @@ namespace GenAuth.Core.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("GenAuth.Core.Applications.AppAccessRule", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Allowed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AppId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppId");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("UserPoolId", "UserId");
+
+                    b.HasIndex("UserPoolId", "AppId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("app_access_rules", (string)null);
+                });
+
             modelBuilder.Entity("GenAuth.Core.Codes.VerificationCode", b =>
                 {
                     b.Property<string>("Id")
@@ -66,6 +104,104 @@ namespace GenAuth.Core.Data.Migrations
                     b.HasIndex("UserPoolId", "Channel", "Target", "CreatedAt");
 
                     b.ToTable("verification_codes", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.CustomFields.CustomField", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DataType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LabelsJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Options")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Unique")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserPoolId", "TargetType", "Key")
+                        .IsUnique();
+
+                    b.ToTable("custom_fields", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.CustomFields.CustomFieldValue", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UniqueValue")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserPoolId", "TargetType", "Key", "UniqueValue")
+                        .IsUnique();
+
+                    b.HasIndex("UserPoolId", "TargetType", "TargetId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("custom_field_values", (string)null);
                 });
 
             modelBuilder.Entity("GenAuth.Core.Groups.Group", b =>
@@ -513,6 +649,25 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DefaultAccess")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("ALLOW_ALL");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Identifier")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Logo")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("MfaRequired")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -523,6 +678,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<byte[]>("SecretSealed")
                         .IsRequired()
                         .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("UserPoolId")
                         .IsRequired()
@@ -606,6 +764,9 @@ namespace GenAuth.Core.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("MfaRequired")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -624,6 +785,11 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<byte[]>("SecretSealed")
                         .IsRequired()
                         .HasColumnType("BLOB");
+
+                    b.Property<int>("SecretVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1);
 
                     b.Property<bool>("SendWelcomeEmail")
                         .HasColumnType("INTEGER");
@@ -896,6 +1062,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Device")
                         .HasColumnType("TEXT");
 
@@ -1034,10 +1203,14 @@ namespace GenAuth.Core.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UserPoolId", "CreatedAt");
-
                     b.HasIndex("UserPoolId", "EmailNormalized")
                         .IsUnique();
+
+                    b.HasIndex("UserPoolId", "ExternalId");
+
+                    b.HasIndex("UserPoolId", "Name");
+
+                    b.HasIndex("UserPoolId", "Nickname");
 
                     b.HasIndex("UserPoolId", "Phone")
                         .IsUnique();
@@ -1045,10 +1218,47 @@ namespace GenAuth.Core.Data.Migrations
                     b.HasIndex("UserPoolId", "Username")
                         .IsUnique();
 
+                    b.HasIndex("UserPoolId", "IsDeleted", "CreatedAt", "Id");
+
+                    b.HasIndex("UserPoolId", "IsDeleted", "UpdatedAt", "Id");
+
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("GenAuth.Core.Applications.AppAccessRule", b =>
+                {
+                    b.HasOne("GenAuth.Core.Pools.Application", null)
+                        .WithMany()
+                        .HasForeignKey("AppId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("GenAuth.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("GenAuth.Core.Codes.VerificationCode", b =>
+                {
+                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
+                        .WithMany()
+                        .HasForeignKey("UserPoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.CustomFields.CustomField", b =>
+                {
+                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
+                        .WithMany()
+                        .HasForeignKey("UserPoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.CustomFields.CustomFieldValue", b =>
                 {
                     b.HasOne("GenAuth.Core.Pools.UserPool", null)
                         .WithMany()
