@@ -86,7 +86,7 @@ describe('ManagementClient whitelist', () => {
 
     const auth = new AuthenticationClient({ appId: server.appId, userPoolId: server.userPoolId, appHost: server.baseUrl, lang: 'en-US' });
     await sdkCall(auth.registerByEmail(listed, PASSWORD), 'registerByEmail (listed)');
-    await sdkError(auth.registerByEmail(`${unique('other')}@example.com`, PASSWORD), 2603, 'registerByEmail (not listed)');
+    await sdkError(auth.registerByEmail(`${unique('other')}@example.com`, PASSWORD), 2063, 'registerByEmail (not listed)');
 
     await sdkCall(management.whitelist.remove('EMAIL', [listed]), 'whitelist.remove');
     await sdkCall(management.whitelist.disable('EMAIL'), 'whitelist.disable');
