@@ -1,11 +1,17 @@
+using GenAuth.Core.Applications;
 using GenAuth.Core.Callers;
+using GenAuth.Core.CustomFields;
 using GenAuth.Core.Codes;
 using GenAuth.Core.Data;
 using GenAuth.Core.Events;
 using GenAuth.Core.QrLogin;
+using GenAuth.Core.Groups;
+using GenAuth.Core.Orgs;
+using GenAuth.Core.Permissions;
 using GenAuth.Core.Mfa;
 using GenAuth.Core.Messaging;
 using GenAuth.Core.Pools;
+using GenAuth.Core.Roles;
 using GenAuth.Core.Security;
 using GenAuth.Core.Sessions;
 using GenAuth.Core.Tokens;
@@ -36,6 +42,7 @@ public static class ServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<GenAuthOptions>>().Value;
             Directory.CreateDirectory(options.DataDirectory);
             b.UseSqlite(DatabaseSetup.SqliteConnectionString(options));
+            b.AddInterceptors(sp.GetRequiredService<UserCounter>());
         });
         services.AddScoped(sp =>
         {
@@ -63,6 +70,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IEventBus>(CreateEventBus);
         services.AddSingleton<QrExpiryScheduler>();
         services.AddSingleton<QrLoginHub>();
+        services.AddSingleton<UserCounter>();
 
         services.AddOptions<SmtpOptions>().BindConfiguration("GenAuth:Smtp");
         services.AddOptions<HttpSmsOptions>().BindConfiguration("GenAuth:Sms:Http");
@@ -87,6 +95,17 @@ public static class ServiceCollectionExtensions
         services.AddScoped<PoolService>();
         services.AddScoped<LoginStatusService>();
         services.AddScoped<QrLoginService>();
+        services.AddScoped<GroupService>();
+        services.AddScoped<RoleService>();
+        services.AddScoped<PermissionEvaluator>();
+        services.AddScoped<PermissionService>();
+        services.AddScoped<OrgService>();
+        services.AddScoped<UserAdminService>();
+        services.AddScoped<CustomFieldService>();
+        services.AddScoped<WhitelistService>();
+        services.AddScoped<PoolAdminService>();
+        services.AddScoped<ApplicationService>();
+        services.AddScoped<AccountLinkService>();
 
         services.AddSingleton<TotpCodes>();
         services.AddScoped<MfaGate>();

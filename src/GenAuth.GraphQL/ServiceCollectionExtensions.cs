@@ -1,6 +1,11 @@
+using GenAuth.GraphQL.Applications;
 using GenAuth.GraphQL.Codes;
 using GenAuth.GraphQL.Common;
+using GenAuth.GraphQL.CustomFields;
 using GenAuth.GraphQL.Diagnostics;
+using GenAuth.GraphQL.Groups;
+using GenAuth.GraphQL.Orgs;
+using GenAuth.GraphQL.Roles;
 using GenAuth.GraphQL.Mfa;
 using GenAuth.GraphQL.Pools;
 using GenAuth.GraphQL.QrLogin;
@@ -29,6 +34,14 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IQueryFields, PoolQueries>();
         services.AddSingleton<IMutationFields, AccountMutations>();
         services.AddSingleton<IMutationFields, PoolMutations>();
+        services.AddSingleton<IQueryFields, UserAdminQueries>();
+        services.AddSingleton<IMutationFields, UserAdminMutations>();
+        services.AddSingleton<IQueryFields, CustomFieldQueries>();
+        services.AddSingleton<IMutationFields, CustomFieldMutations>();
+        services.AddSingleton<IQueryFields, PoolAdminQueries>();
+        services.AddSingleton<IMutationFields, PoolAdminMutations>();
+        services.AddSingleton<IQueryFields, ApplicationQueries>();
+        services.AddSingleton<IMutationFields, ApplicationMutations>();
         services.AddSingleton<IQueryFields, MfaQueries>();
         services.AddSingleton<IMutationFields, MfaMutations>();
         services.AddSingleton<IMutationFields, CodeMutations>();
@@ -39,13 +52,27 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<QrLoginFields>());
         services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<QrLoginFields>());
         services.AddSingleton<ISubscriptionFields>(sp => sp.GetRequiredService<QrLoginFields>());
+        services.AddSingleton<IQueryFields, GroupQueries>();
+        services.AddSingleton<IMutationFields, GroupMutations>();
+        services.AddSingleton<IQueryFields, RoleQueries>();
+        services.AddSingleton<IMutationFields, RoleMutations>();
+        services.AddSingleton<IQueryFields, PermissionQueries>();
+        services.AddSingleton<IMutationFields, PermissionMutations>();
+        services.AddSingleton<IQueryFields, OrgQueries>();
+        services.AddSingleton<IMutationFields, OrgMutations>();
+        services.AddScoped<BatchLoaders>();
+        services.AddScoped<CustomDataLoader>();
 
         services.AddGraphQL(b => b
             .AddSchema<GenAuthSchema>()
             .AddGraphTypes(typeof(GenAuthSchema).Assembly)
             .AddSystemTextJson()
+            // Note: queries run serially: resolvers share the request's DbContext, which is not thread-safe, and
+            // the serial strategy still completes batch-loader results after the rest of each level (QUALITY P5).
+            .AddExecutionStrategy(global::GraphQL.Execution.SerialExecutionStrategy.Instance, GraphQLParser.AST.OperationType.Query)
             .AddErrorInfoProvider<GenAuthErrorInfoProvider>()
             .AddUnhandledExceptionHandler(GenAuthErrors.Map)
+            .UseMiddleware<FieldAccessMiddleware>()
             .AddComplexityAnalyzer((c, sp) =>
             {
                 var limits = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GraphQLLimits>>().Value;

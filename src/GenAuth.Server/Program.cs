@@ -24,6 +24,8 @@ app.MapGenAuthGraphQL("/graphql/v2");
 app.MapGenAuthCompatApi();
 app.MapGenAuthQrCodeApi();
 app.MapQrLoginPage();
+app.MapGenAuthRbacApi();
+app.MapGenAuthManagementApi();
 app.MapGenAuthMfaApi();
 app.MapGenAuthCodeApi();
 app.MapGenAuthOidc();

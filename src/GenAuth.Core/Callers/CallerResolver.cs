@@ -48,7 +48,8 @@ public sealed class CallerResolver(PoolDirectory pools, TokenService tokens, Ses
         caller.TokenExpiresAt = DateTimeOffset.FromUnixTimeSeconds(v.Payload.Exp);
         switch (v.Payload.TokenType)
         {
-            case TokenTypes.Management when v.Payload.Scope == "admin":
+            // Note: a management token issued before the secret was refreshed carries an older version and is refused.
+            case TokenTypes.Management when v.Payload.Scope == "admin" && (v.Payload.SecretVersion ?? 1) == caller.Pool.SecretVersion:
                 caller.Kind = PrincipalKind.Admin;
                 caller.Token = token;
                 break;

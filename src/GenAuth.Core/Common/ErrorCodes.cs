@@ -42,6 +42,19 @@ public static class ErrorCodes
     public static readonly ErrorCode QrCodeFinished = new(2245, "二维码已确认或已取消", "The QR code was already confirmed or cancelled");
     public static readonly ErrorCode QrTicketInvalid = new(2246, "ticket 不存在、已使用或已过期", "The ticket does not exist, was used or has expired");
     public static readonly ErrorCode QrSceneInvalid = new(2247, "不支持的扫码场景", "Unsupported QR code scene");
+    public static readonly ErrorCode GroupNotFound = new(2510, "分组不存在", "Group does not exist");
+    public static readonly ErrorCode GroupCodeExists = new(2511, "分组 code 已存在", "A group with this code already exists");
+    public static readonly ErrorCode RoleNotFound = new(2520, "角色不存在", "Role does not exist");
+    public static readonly ErrorCode RoleCodeExists = new(2521, "角色 code 已存在", "A role with this code already exists in the namespace");
+    public static readonly ErrorCode RoleParentCycle = new(2522, "角色不能继承自身或其子角色", "A role cannot inherit from itself or its descendants");
+    public static readonly ErrorCode OrgNotFound = new(2530, "组织机构不存在", "Organization does not exist");
+    public static readonly ErrorCode NodeNotFound = new(2531, "节点不存在", "Node does not exist");
+    public static readonly ErrorCode NodeCodeExists = new(2532, "节点 code 已存在", "A node with this code already exists");
+    public static readonly ErrorCode NodeMoveCycle = new(2533, "不能将节点移动到其自身或其子节点下", "A node cannot move under itself or its descendants");
+    public static readonly ErrorCode RootNodeImmutable = new(2534, "根节点不能被删除或移动，请删除组织机构", "The root node cannot be deleted or moved; delete the organization instead");
+    public static readonly ErrorCode NotANodeMember = new(2535, "用户不在该部门中", "The user is not a member of this department");
+    public static readonly ErrorCode ResourceNotFound = new(2540, "资源不存在", "Resource does not exist");
+    public static readonly ErrorCode ResourceCodeExists = new(2541, "资源 code 已存在", "A resource with this code already exists in the namespace");
     public static readonly ErrorCode OldPasswordWrong = new(1320011, "旧密码不正确", "The old password is wrong");
     public static readonly ErrorCode NoOtherLoginMethod = new(1320005, "当前用户未绑定其他登录方式", "No other login method is bound to this user");
     public static readonly ErrorCode TokenInvalid = new(1010001, "id token 非法或已过期", "The id token is invalid or has expired");
@@ -81,5 +94,12 @@ public static class ErrorCodes
     public static readonly ErrorCode MaxDepthExceeded = new(4001, "查询嵌套层级过深", "The query is nested too deeply");
     public static readonly ErrorCode MaxComplexityExceeded = new(4002, "查询过于复杂", "The query is too complex");
     public static readonly ErrorCode InvalidQuery = new(4000, "GraphQL 请求不合法", "Invalid GraphQL request");
+    // Management (issue 6: users, custom fields, pool settings, whitelist, applications).
+    public static readonly ErrorCode CustomFieldNotFound = new(2601, "自定义字段不存在", "The custom field does not exist");
+    public static readonly ErrorCode InvalidCustomFieldValue = new(2602, "自定义字段值与字段类型不符", "The value does not match the custom field's type");
+    public static readonly ErrorCode CustomFieldValueTaken = new(2026, "该自定义字段值已被使用", "This value of a unique custom field is already used");
+    public static readonly ErrorCode AppAccessDenied = new(2604, "用户没有访问此应用的权限", "This user is not allowed to use this application");
+    public static readonly ErrorCode CannotLinkSameAccount = new(2605, "不能绑定同一个账号", "The primary and the secondary account are the same account");
+    public static readonly ErrorCode InvalidCursor = new(2606, "分页游标不合法", "Invalid pagination cursor");
     public static readonly ErrorCode Internal = new(5000, "服务器内部错误", "Internal server error");
 }

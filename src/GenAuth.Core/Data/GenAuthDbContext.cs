@@ -1,7 +1,11 @@
+using GenAuth.Core.Groups;
+using GenAuth.Core.Orgs;
+using GenAuth.Core.Permissions;
 using GenAuth.Core.Mfa;
 using GenAuth.Core.Codes;
 using GenAuth.Core.Pools;
 using GenAuth.Core.QrLogin;
+using GenAuth.Core.Roles;
 using GenAuth.Core.Sessions;
 using GenAuth.Core.Users;
 using System.Linq.Expressions;
@@ -24,11 +28,23 @@ public sealed class GenAuthDbContext(DbContextOptions<GenAuthDbContext> options)
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<LoginLog> LoginLogs => Set<LoginLog>();
     public DbSet<QrCode> QrCodes => Set<QrCode>();
+    public DbSet<Group> Groups => Set<Group>();
+    public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
+    public DbSet<Role> Roles => Set<Role>();
+    public DbSet<RoleAssignment> RoleAssignments => Set<RoleAssignment>();
+    public DbSet<Resource> Resources => Set<Resource>();
+    public DbSet<Permission> Permissions => Set<Permission>();
+    public DbSet<Organization> Orgs => Set<Organization>();
+    public DbSet<OrgNode> OrgNodes => Set<OrgNode>();
+    public DbSet<NodeMember> NodeMembers => Set<NodeMember>();
+    public DbSet<CustomFields.CustomField> CustomFields => Set<CustomFields.CustomField>();
+    public DbSet<CustomFields.CustomFieldValue> CustomFieldValues => Set<CustomFields.CustomFieldValue>();
+    public DbSet<WhitelistEntry> WhitelistEntries => Set<WhitelistEntry>();
+    public DbSet<Applications.AppAccessRule> AppAccessRules => Set<Applications.AppAccessRule>();
     public DbSet<MfaFactor> MfaFactors => Set<MfaFactor>();
     public DbSet<MfaEnrollment> MfaEnrollments => Set<MfaEnrollment>();
     public DbSet<MfaChallenge> MfaChallenges => Set<MfaChallenge>();
     public DbSet<VerificationCode> VerificationCodes => Set<VerificationCode>();
-    public DbSet<WhitelistEntry> WhitelistEntries => Set<WhitelistEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -52,13 +52,13 @@ public sealed class PoolService(GenAuthDbContext db, CallerContext caller, Secre
         var given = SHA256.HashData(Encoding.UTF8.GetBytes(secret ?? ""));
         if (pool is null || !CryptographicOperations.FixedTimeEquals(given, pool.SecretHash))
             throw new GenAuthException(ErrorCodes.WrongSecret);
-        return await tokens.IssueManagementTokenAsync(db, pool.Id, ct);
+        return await tokens.IssueManagementTokenAsync(db, pool, ct);
     }
 
     public UserPool CurrentPoolForAdmin() => caller.RequireAdmin();
 
     public Task<IssuedToken> RefreshAccessTokenAsync(CancellationToken ct) =>
-        tokens.IssueManagementTokenAsync(db, caller.RequireAdmin().Id, ct);
+        tokens.IssueManagementTokenAsync(db, caller.RequireAdmin(), ct);
 
     public string RevealSecret(UserPool pool) => Encoding.UTF8.GetString(sealer.Unseal(pool.SecretSealed));
 

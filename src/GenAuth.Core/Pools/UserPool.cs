@@ -28,6 +28,13 @@ public sealed class UserPool
     public bool QrReturnFullUserInfo { get; set; }
     public bool QrAllowExchangeFromBrowser { get; set; }
 
+    /// <summary>Registration whitelists (GenAuth's whitelist.{email,phone,username}Enabled): only listed values may register.</summary>
+    public bool WhitelistEmailEnabled { get; set; }
+    public bool WhitelistPhoneEnabled { get; set; }
+    public bool WhitelistUsernameEnabled { get; set; }
+
+    /// <summary>Bumped by refreshUserpoolSecret; management tokens carry it, and older ones are refused.</summary>
+    public int SecretVersion { get; set; } = 1;
     /// <summary>Digits in a verification code (4 to 8).</summary>
     public int VerifyCodeLength { get; set; } = 6;
 
@@ -43,9 +50,6 @@ public sealed class UserPool
     /// <summary>updateEmail also needs a code sent to the old address.</summary>
     public bool ChangeEmailVerifyOld { get; set; }
 
-    public bool WhitelistPhoneEnabled { get; set; }
-    public bool WhitelistEmailEnabled { get; set; }
-    public bool WhitelistUsernameEnabled { get; set; }
 
     /// <summary>Per-pool SMTP server; when unset the GenAuth:Smtp configuration (or the outbox) is used.</summary>
     public string? SmtpHost { get; set; }

@@ -64,11 +64,13 @@ public sealed class SessionService
         await BroadcastAsync(sessionId);
     }
 
-    /// <summary>Revokes every session of a user, except the one named (the caller's own, on password change).</summary>
-    public async Task RevokeAllAsync(GenAuthDbContext db, string userId, string? exceptSessionId, CancellationToken ct)
+    /// <summary>Revokes every session of a user (of one app when named), except the one named (the caller's own, on password change).</summary>
+    public async Task RevokeAllAsync(GenAuthDbContext db, string userId, string? exceptSessionId, CancellationToken ct,
+        string? onlyAppId = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var ids = await db.Sessions.Where(s => s.UserId == userId && s.RevokedAt == null && s.Id != exceptSessionId)
+        var ids = await db.Sessions.Where(s => s.UserId == userId && s.RevokedAt == null && s.Id != exceptSessionId
+                                                && (onlyAppId == null || s.AppId == onlyAppId))
             .Select(s => s.Id).ToListAsync(ct);
         if (ids.Count == 0)
             return;

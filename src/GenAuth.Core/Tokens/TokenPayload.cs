@@ -14,6 +14,9 @@ public sealed class TokenPayload
     [JsonPropertyName("userpool_id")] public string? UserPoolId { get; set; }
     [JsonPropertyName("token_type")] public string? TokenType { get; set; }
     [JsonPropertyName("scope")] public string? Scope { get; set; }
+
+    /// <summary>Management tokens: the pool's secret version when issued (refreshUserpoolSecret bumps it).</summary>
+    [JsonPropertyName("sv")] public int? SecretVersion { get; set; }
 }
 
 public static class TokenTypes

@@ -31,8 +31,9 @@ public sealed class TokenService(KeyRing keys, TimeProvider clock, IssuerProvide
         return new IssuedToken(await SignAsync(db, pool.Id, claims, ct), now, expiresAt);
     }
 
-    public async Task<IssuedToken> IssueManagementTokenAsync(GenAuthDbContext db, string poolId, CancellationToken ct)
+    public async Task<IssuedToken> IssueManagementTokenAsync(GenAuthDbContext db, UserPool pool, CancellationToken ct)
     {
+        var poolId = pool.Id;
         var now = clock.GetUtcNow();
         var exp = now.AddSeconds(ManagementTokenLifetimeSeconds);
         var claims = new Dictionary<string, object?>
@@ -45,6 +46,7 @@ public sealed class TokenService(KeyRing keys, TimeProvider clock, IssuerProvide
             ["userpool_id"] = poolId,
             ["token_type"] = TokenTypes.Management,
             ["scope"] = "admin",
+            ["sv"] = pool.SecretVersion,
         };
         return new IssuedToken(await SignAsync(db, poolId, claims, ct), now, exp);
     }

@@ -24,11 +24,12 @@ public sealed partial class AccountService
     public async Task<UserView> UpdateUserAsync(string? id, ProfileInput input, CancellationToken ct)
     {
         User user;
+        var endSessions = false;
         if (caller.Kind == PrincipalKind.Admin)
         {
             caller.RequireAdmin();
-            user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, ct) ?? throw new GenAuthException(ErrorCodes.UserNotFound);
-            await ApplyAdminFieldsAsync(user, input, ct);
+            user = await db.Users.FirstOrDefaultAsync(u => u.Id == id && !u.IsDeleted, ct) ?? throw new GenAuthException(ErrorCodes.UserNotFound);
+            endSessions = await ApplyAdminFieldsAsync(user, input, ct);
         }
         else
         {
@@ -41,6 +42,9 @@ public sealed partial class AccountService
         await EnsureUniqueAsync(user, ct);
         user.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await SaveUniqueAsync(ct);
+        // Note: a blocked user (or one whose tokens an admin expired) is signed out everywhere at once.
+        if (endSessions)
+            await sessions.RevokeAllAsync(db, user.Id, null, ct);
         return caller.Kind == PrincipalKind.Admin ? new UserView(user) : SelfView(user);
     }
 
@@ -130,7 +134,8 @@ public sealed partial class AccountService
                 case "ip" or "udf" when registering:
                     break;
                 case "email" or "phone" or "password" or "emailVerified" or "phoneVerified" or "blocked"
-                    or "loginsCount" or "lastLogin" or "lastIP" or "tokenExpiredAt" or "registerSource":
+                    or "loginsCount" or "lastLogin" or "lastIP" or "tokenExpiredAt" or "registerSource" or "signedUp"
+                    or "isDeleted" or "phoneCountryCode":
                     if (registering)
                         throw new GenAuthException(ErrorCodes.Forbidden, detail: $"'{key}' can't be set at registration");
                     break; // admin fields were applied by ApplyAdminFieldsAsync
@@ -141,8 +146,18 @@ public sealed partial class AccountService
         }
     }
 
-    private async Task ApplyAdminFieldsAsync(User user, ProfileInput input, CancellationToken ct)
+    /// <summary>Admin writes (createUser, updateUser): every field, checked; true when the user's sessions must end.</summary>
+    internal async Task<bool> ApplyAdminInputAsync(User user, ProfileInput input, CancellationToken ct)
     {
+        var endSessions = await ApplyAdminFieldsAsync(user, input, ct);
+        ApplyProfile(user, input, registering: false);
+        return endSessions;
+    }
+
+    /// <summary>Applies the fields only an admin may set; true when the user's sessions must end.</summary>
+    private async Task<bool> ApplyAdminFieldsAsync(User user, ProfileInput input, CancellationToken ct)
+    {
+        var endSessions = false;
         var pool = caller.RequirePool();
         if (input.TryGetValue("email", out var email))
         {
@@ -156,45 +171,37 @@ public sealed partial class AccountService
         if (input.TryGetValue("phoneVerified", out var pv) && pv is bool phoneVerified)
             user.PhoneVerified = phoneVerified;
         if (input.TryGetValue("blocked", out var bl) && bl is bool blocked)
+        {
+            endSessions |= blocked && !user.Blocked;
             user.Blocked = blocked;
+            user.Status = blocked ? "Suspended" : "Activated";
+        }
         if (input.TryGetValue("loginsCount", out var lc) && lc is int logins)
             user.LoginsCount = logins;
+        if (input.TryGetValue("lastLogin", out var ll) && ll is string lastLogin)
+            user.LastLogin = Validation.RequireTime(lastLogin, "lastLogin");
+        if (input.TryGetValue("signedUp", out var su) && su is string signedUp)
+            user.SignedUp = Validation.RequireTime(signedUp, "signedUp");
+        if (input.TryGetValue("phoneCountryCode", out var pcc))
+            user.PhoneCountryCode = pcc as string;
+        if (input.TryGetValue("lastIP", out var ip))
+            user.LastIp = ip as string;
+        if (input.TryGetValue("registerSource", out var rs) && rs is IEnumerable<object?> sources)
+            user.RegisterSource = string.Join(',', sources.OfType<string>());
+        if (input.TryGetValue("tokenExpiredAt", out var te) && te is string tokenExpiredAt)
+            endSessions |= Validation.RequireTime(tokenExpiredAt, "tokenExpiredAt") <= clock.GetUtcNow().UtcDateTime;
         if (input.TryGetValue("password", out var pw) && pw is string password)
         {
             var plain = await transport.DecryptAsync(db, pool.Id, password, ct);
             policy.Require(pool, plain, caller.Lang);
             await SetPasswordAsync(user, plain!, ct);
         }
+        return endSessions;
     }
 
-    internal async Task EnsureUniqueAsync(User user, CancellationToken ct)
-    {
-        var others = db.Users.Where(u => u.Id != user.Id);
-        if (user.EmailNormalized is not null && await others.AnyAsync(u => u.EmailNormalized == user.EmailNormalized, ct))
-            throw new GenAuthException(ErrorCodes.EmailRegistered);
-        if (user.Username is not null && await others.AnyAsync(u => u.Username == user.Username, ct))
-            throw new GenAuthException(ErrorCodes.UsernameExists);
-        if (user.Phone is not null && await others.AnyAsync(u => u.Phone == user.Phone, ct))
-            throw new GenAuthException(ErrorCodes.PhoneRegistered);
-    }
+    internal Task EnsureUniqueAsync(User user, CancellationToken ct) => UserUniqueness.EnsureAsync(db, user, ct);
 
-    /// <summary>Saves; a unique-index violation (a concurrent registration won the race) becomes 2026.</summary>
-    internal async Task SaveUniqueAsync(CancellationToken ct)
-    {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
-        {
-            db.ChangeTracker.Clear();
-            throw new GenAuthException(
-                DbErrors.IsUniqueViolation(e, "Email") ? ErrorCodes.EmailRegistered
-                : DbErrors.IsUniqueViolation(e, "Username") ? ErrorCodes.UsernameExists
-                : DbErrors.IsUniqueViolation(e, "Phone") ? ErrorCodes.PhoneRegistered
-                : ErrorCodes.AlreadyExists);
-        }
-    }
+    internal Task SaveUniqueAsync(CancellationToken ct) => UserUniqueness.SaveAsync(db, ct);
 }
 
 public sealed record IssuedTokenView(string Token, long Iat, long Exp);

@@ -1,3 +1,4 @@
+using GenAuth.Core.Applications;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Codes;
 using GenAuth.Core.Common;
@@ -104,6 +105,11 @@ public sealed partial class AccountService(
     /// </summary>
     public async Task<UserView> CompleteLoginAsync(UserPool pool, User user, string method, CancellationToken ct)
     {
+        if (caller.App is not null && !await ApplicationService.IsAllowedAsync(db, caller.App, user.Id, ct))
+        {
+            await FailLoginAsync(pool, user.Id, method, ErrorCodes.AppAccessDenied, ct);
+            throw new GenAuthException(ErrorCodes.AppAccessDenied);
+        }
         if (pool.LoginRequireEmailVerified && user.Email is not null && !user.EmailVerified)
         {
             await FailLoginAsync(pool, user.Id, method, ErrorCodes.EmailNotVerified, ct);

@@ -41,6 +41,9 @@ public sealed class User : IPoolOwned
     public DateTime SignedUp { get; set; }
     public bool Blocked { get; set; }
     public bool IsDeleted { get; set; }
+
+    /// <summary>When the account was deleted (archived); null while it is live.</summary>
+    public DateTime? DeletedAt { get; set; }
     public string? Device { get; set; }
     public string? Browser { get; set; }
     public string? Company { get; set; }

@@ -40,4 +40,13 @@ public static partial class Validation
             throw new GenAuthException(ErrorCodes.InvalidPhone);
         return trimmed.Replace(" ", "").Replace("-", "");
     }
+
+    /// <summary>An ISO 8601 time (with or without offset; none means UTC) as a UTC DateTime, or 400 naming the field.</summary>
+    public static DateTime RequireTime(string value, string field)
+    {
+        if (DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var t))
+            return t.UtcDateTime;
+        throw new GenAuthException(ErrorCodes.BadRequest, detail: $"'{field}' must be an ISO 8601 time");
+    }
 }

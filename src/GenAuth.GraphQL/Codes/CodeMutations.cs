@@ -14,6 +14,7 @@ public sealed class CodeMutations : IMutationFields
     public void Register(ObjectGraphType m)
     {
         m.Field<CommonMessageType>("sendSmsCode")
+            .PublicAccess()
             .Description("Sends a verification code by SMS (default country code +86). At most one send per number a minute.")
             .Argument<NonNullGraphType<StringGraphType>>("phone")
             .Argument<StringGraphType>("phoneCountryCode")
@@ -25,6 +26,7 @@ public sealed class CodeMutations : IMutationFields
                 return Sent(c);
             });
         m.Field<CommonMessageType>("sendEmail")
+            .PublicAccess()
             .Description("Sends a code (VERIFY_CODE, RESET_PASSWORD, CHANGE_EMAIL, MFA_VERIFY, ...) or a verification link (VERIFY_EMAIL).")
             .Argument<NonNullGraphType<StringGraphType>>("email")
             .Argument<NonNullGraphType<EmailSceneEnum>>("scene")
@@ -36,6 +38,8 @@ public sealed class CodeMutations : IMutationFields
             });
 
         m.Field<UserType>("registerByPhoneCode")
+
+            .PublicAccess()
             .Description("Registers with a phone number and an SMS code (phoneVerified true); the password is optional.")
             .Argument<NonNullGraphType<RegisterByPhoneCodeInputType>>("input")
             .ResolveAsync(async c =>
@@ -45,6 +49,7 @@ public sealed class CodeMutations : IMutationFields
                     Str(i, "code"), Str(i, "password"), Profile(i), IssueToken(i), c.CancellationToken);
             });
         m.Field<UserType>("registerByEmailCode")
+            .PublicAccess()
             .Description("Registers with an email address and a code sent by sendEmail(VERIFY_CODE) (emailVerified true).")
             .Argument<NonNullGraphType<RegisterByEmailCodeInputType>>("input")
             .ResolveAsync(async c =>
@@ -54,6 +59,7 @@ public sealed class CodeMutations : IMutationFields
                     IssueToken(i), c.CancellationToken);
             });
         m.Field<UserType>("loginByPhoneCode")
+            .PublicAccess()
             .Description("Logs in with an SMS code; an unknown number is registered when the pool allows registration.")
             .Argument<NonNullGraphType<LoginByPhoneCodeInputType>>("input")
             .ResolveAsync(async c =>
@@ -63,6 +69,7 @@ public sealed class CodeMutations : IMutationFields
                     Str(i, "code"), c.CancellationToken);
             });
         m.Field<UserType>("loginByEmailCode")
+            .PublicAccess()
             .Description("Logs in with a code sent by sendEmail(VERIFY_CODE).")
             .Argument<NonNullGraphType<LoginByEmailCodeInputType>>("input")
             .ResolveAsync(async c =>
@@ -72,6 +79,8 @@ public sealed class CodeMutations : IMutationFields
             });
 
         m.Field<CommonMessageType>("resetPassword")
+
+            .PublicAccess()
             .Description("Resets a password with a code sent to the phone (sendSmsCode) or the email (sendEmail RESET_PASSWORD); ends all sessions.")
             .Argument<StringGraphType>("phone")
             .Argument<StringGraphType>("phoneCountryCode")
@@ -86,6 +95,7 @@ public sealed class CodeMutations : IMutationFields
                 return Reset(c);
             });
         m.Field<CommonMessageType>("resetPasswordByFirstLoginToken")
+            .PublicAccess()
             .Description("Sets the password with the token a first login answered (users an admin created with reset-on-first-login).")
             .Argument<NonNullGraphType<StringGraphType>>("token")
             .Argument<NonNullGraphType<StringGraphType>>("password")
@@ -96,6 +106,7 @@ public sealed class CodeMutations : IMutationFields
                 return Reset(c);
             });
         m.Field<CommonMessageType>("resetPasswordByForceResetToken")
+            .PublicAccess()
             .Description("Changes the password with the token a force-reset login answered; the old password is required.")
             .Argument<NonNullGraphType<StringGraphType>>("token")
             .Argument<NonNullGraphType<StringGraphType>>("oldPassword")

@@ -12,6 +12,7 @@ public sealed class ContactMutations : IMutationFields
     public void Register(ObjectGraphType m)
     {
         m.Field<UserType>("bindPhone")
+            .UserAccess()
             .Description("Binds a phone to the caller (code from sendSmsCode).")
             .Argument<NonNullGraphType<StringGraphType>>("phone")
             .Argument<NonNullGraphType<StringGraphType>>("phoneCode")
@@ -19,9 +20,11 @@ public sealed class ContactMutations : IMutationFields
             .ResolveAsync(async c => await c.Service<ContactService>().BindPhoneAsync(c.GetArgument<string>("phone"),
                 c.GetArgument<string>("phoneCode"), c.GetArgument<string?>("phoneCountryCode"), c.CancellationToken));
         m.Field<UserType>("unbindPhone")
+            .UserAccess()
             .Description("Removes the caller's phone; refused (1320005) when it is the last way to sign in.")
             .ResolveAsync(async c => await c.Service<ContactService>().UnbindPhoneAsync(c.CancellationToken));
         m.Field<UserType>("updatePhone")
+            .UserAccess()
             .Description("Changes the caller's phone: a code to the new number, and to the old one when the pool requires it.")
             .Argument<NonNullGraphType<StringGraphType>>("phone")
             .Argument<NonNullGraphType<StringGraphType>>("phoneCode")
@@ -33,15 +36,18 @@ public sealed class ContactMutations : IMutationFields
                 c.GetArgument<string>("phoneCode"), c.GetArgument<string?>("oldPhone"), c.GetArgument<string?>("oldPhoneCode"),
                 c.GetArgument<string?>("phoneCountryCode"), c.GetArgument<string?>("oldPhoneCountryCode"), c.CancellationToken));
         m.Field<UserType>("bindEmail")
+            .UserAccess()
             .Description("Binds an email to the caller (code from sendEmail CHANGE_EMAIL); it is verified by the code.")
             .Argument<NonNullGraphType<StringGraphType>>("email")
             .Argument<NonNullGraphType<StringGraphType>>("emailCode")
             .ResolveAsync(async c => await c.Service<ContactService>().BindEmailAsync(c.GetArgument<string>("email"),
                 c.GetArgument<string>("emailCode"), c.CancellationToken));
         m.Field<UserType>("unbindEmail")
+            .UserAccess()
             .Description("Removes the caller's email; refused (1320005) when it is the last way to sign in.")
             .ResolveAsync(async c => await c.Service<ContactService>().UnbindEmailAsync(c.CancellationToken));
         m.Field<UserType>("updateEmail")
+            .UserAccess()
             .Description("Changes the caller's email: a code to the new address, and to the old one when the pool requires it.")
             .Argument<NonNullGraphType<StringGraphType>>("email")
             .Argument<NonNullGraphType<StringGraphType>>("emailCode")
@@ -51,6 +57,7 @@ public sealed class ContactMutations : IMutationFields
                 c.GetArgument<string>("emailCode"), c.GetArgument<string?>("oldEmail"), c.GetArgument<string?>("oldEmailCode"),
                 c.CancellationToken));
         m.Field<CommonMessageType>("verifyEmail")
+            .PublicAccess()
             .Description("Verifies an email address with the token of a verify-email link.")
             .Argument<NonNullGraphType<StringGraphType>>("token")
             .ResolveAsync(async c =>
@@ -59,6 +66,7 @@ public sealed class ContactMutations : IMutationFields
                 return new CommonMessage(200, InputReader.English(c) ? "Email verified" : "邮箱验证成功");
             });
         m.Field<UserType>("updateAvatar")
+            .UserAccess()
             .Description("Sets the caller's photo from a base64 PNG, JPEG or WebP image (data: URL accepted), at most 2 MB.")
             .Argument<NonNullGraphType<StringGraphType>>("image")
             .ResolveAsync(async c =>
@@ -89,6 +97,7 @@ public sealed class ContactQueries : IQueryFields
     public void Register(ObjectGraphType q)
     {
         q.Field<NonNullGraphType<SecurityLevelType>>("getSecurityLevel")
+            .UserAccess()
             .Description("The signed-in account's security level (also GET /api/v2/users/me/security-level).")
             .ResolveAsync(async c => await c.Service<SecurityLevelService>().GetAsync(c.CancellationToken));
     }

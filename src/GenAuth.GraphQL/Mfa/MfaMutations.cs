@@ -12,6 +12,7 @@ public sealed class MfaMutations : IMutationFields
     public void Register(ObjectGraphType m)
     {
         m.Field<NonNullGraphType<SendEnrollFactorRequestPayloadType>>("sendEnrollFactorRequest")
+            .PublicAccess()
             .Description("Starts enrolling a factor: OTP answers the QR code and a recovery code; SMS and EMAIL send a code. "
                          + "With mfaToken (a 1635 answer with needEnroll), for the user of that login instead of the caller.")
             .Argument<NonNullGraphType<FactorTypeEnum>>("factorType")
@@ -27,6 +28,7 @@ public sealed class MfaMutations : IMutationFields
                     : await c.Service<MfaEnrollmentService>().SendEnrollFactorRequestAsync(type, phone, code, email, c.CancellationToken);
             });
         m.Field<NonNullGraphType<EnrollFactorPayloadType>>("enrollFactor")
+            .PublicAccess()
             .Description("Enrols the factor of an enrollmentToken with its code. With mfaToken this also completes that login: "
                          + "the answer's user carries the token.")
             .Argument<NonNullGraphType<StringGraphType>>("enrollmentToken")
@@ -44,6 +46,7 @@ public sealed class MfaMutations : IMutationFields
                         c.CancellationToken), null);
             });
         m.Field<NonNullGraphType<CommonMessageType>>("resetFactor")
+            .UserAccess()
             .Description("Removes one of the caller's factors; needs a login of the last 5 minutes.")
             .Argument<NonNullGraphType<StringGraphType>>("factorId")
             .ResolveAsync(async c =>
@@ -53,12 +56,14 @@ public sealed class MfaMutations : IMutationFields
             });
 
         m.Field<NonNullGraphType<UserType>>("verifyTotpMfa")
+            .PublicAccess()
             .Description("Completes a login answered with 1635 using the authenticator app's code.")
             .Argument<NonNullGraphType<StringGraphType>>("mfaToken")
             .Argument<NonNullGraphType<StringGraphType>>("totp")
             .ResolveAsync(async c => await c.Service<MfaLoginService>().VerifyTotpAsync(c.GetArgument<string>("mfaToken"),
                 c.GetArgument<string>("totp"), c.CancellationToken));
         m.Field<NonNullGraphType<UserType>>("verifySmsMfa")
+            .PublicAccess()
             .Description("Completes a login answered with 1635 using a code sent to the enrolled phone.")
             .Argument<NonNullGraphType<StringGraphType>>("mfaToken")
             .Argument<StringGraphType>("phone")
@@ -68,6 +73,7 @@ public sealed class MfaMutations : IMutationFields
                 c.GetArgument<string?>("phone"), c.GetArgument<string?>("phoneCountryCode"), c.GetArgument<string>("code"),
                 c.CancellationToken));
         m.Field<NonNullGraphType<UserType>>("verifyEmailMfa")
+            .PublicAccess()
             .Description("Completes a login answered with 1635 using a code sent to the enrolled email.")
             .Argument<NonNullGraphType<StringGraphType>>("mfaToken")
             .Argument<StringGraphType>("email")
@@ -75,6 +81,7 @@ public sealed class MfaMutations : IMutationFields
             .ResolveAsync(async c => await c.Service<MfaLoginService>().VerifyEmailAsync(c.GetArgument<string>("mfaToken"),
                 c.GetArgument<string?>("email"), c.GetArgument<string>("code"), c.CancellationToken));
         m.Field<NonNullGraphType<MfaRecoveryPayloadType>>("verifyRecoveryCode")
+            .PublicAccess()
             .Description("Completes a login answered with 1635 with the OTP factor's recovery code, which is replaced.")
             .Argument<NonNullGraphType<StringGraphType>>("mfaToken")
             .Argument<NonNullGraphType<StringGraphType>>("recoveryCode")

@@ -14,10 +14,12 @@ public sealed class PoolQueries : IQueryFields
             .Description("A management token for the pool, from its id and secret.")
             .Argument<NonNullGraphType<StringGraphType>>("userPoolId")
             .Argument<NonNullGraphType<StringGraphType>>("secret")
+            .PublicAccess()
             .ResolveAsync(async c => await c.Service<PoolService>().AccessTokenAsync(
                 c.GetArgument<string>("userPoolId"), c.GetArgument<string>("secret"), c.CancellationToken));
         q.Field<NonNullGraphType<UserPoolType>>("userpool")
             .Description("The caller's pool (admins only).")
+            .AdminOnly()
             .Resolve(c => c.Service<PoolService>().CurrentPoolForAdmin());
     }
 }
@@ -29,6 +31,7 @@ public sealed class PoolMutations : IMutationFields
         m.Field<AccessTokenResType>("refreshAccessToken")
             .Description("A new management token for the pool of the caller's management token.")
             .Argument<StringGraphType>("accessToken")
+            .AdminOnly()
             .ResolveAsync(async c => await c.Service<PoolService>().RefreshAccessTokenAsync(c.CancellationToken));
     }
 }

@@ -39,10 +39,12 @@ public sealed class UserPoolType : ObjectGraphType<UserPool>
         Field<QrcodeLoginStrategyType>("qrcodeLoginStrategy").Resolve(c => c.Source);
         Field<App2WxappLoginStrategyType>("app2WxappLoginStrategy").Resolve(_ => new object());
         Field<RegisterWhiteListConfigType>("whitelist").Resolve(c => c.Source);
+        Field<IntGraphType>("passwordMinLength").Description("Password policy: the minimum length.").Resolve(c => c.Source.PasswordMinLength);
         Field<CustomSmsProviderType>("customSMSProvider").Resolve(_ => null);
         Field<StringGraphType>("packageType").Resolve(_ => "self-hosted");
         Field<BooleanGraphType>("useCustomUserStore").Resolve(_ => false);
         Field<BooleanGraphType>("loginRequireEmailVerified").Resolve(c => c.Source.LoginRequireEmailVerified);
+        Field<BooleanGraphType>("mfaRequired").Description("Every login needs a second factor.").Resolve(c => c.Source.MfaRequired);
         Field<IntGraphType>("verifyCodeLength").Resolve(c => c.Source.VerifyCodeLength);
         Field<IntGraphType>("verifyCodeMaxAttempts").Resolve(c => c.Source.VerifyCodeMaxAttempts);
     }

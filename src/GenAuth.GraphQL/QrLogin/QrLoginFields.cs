@@ -15,6 +15,7 @@ public sealed class QrLoginFields : IQueryFields, IMutationFields, ISubscription
     void IQueryFields.Register(ObjectGraphType q)
     {
         q.Field<NonNullGraphType<QrCodeStatusType>>("qrCodeStatus")
+            .PublicAccess()
             .Description("A QR code's status (REST check); expiry is applied when due.")
             .Argument<NonNullGraphType<StringGraphType>>("random")
             .ResolveAsync(async c => await Qr(c).CheckAsync(c.GetArgument<string>("random"), c.CancellationToken));
@@ -23,6 +24,7 @@ public sealed class QrLoginFields : IQueryFields, IMutationFields, ISubscription
     void IMutationFields.Register(ObjectGraphType m)
     {
         m.Field<NonNullGraphType<QrCodeGeneratedType>>("geneQrCode")
+            .PublicAccess()
             .Description("Generates a QR code for app scan login in the caller's pool (REST gene).")
             .Argument<StringGraphType>("scene", a => a.DefaultValue = QrLoginService.AppAuthScene)
             .Argument<StringGraphType>("customData", "A JSON object written into the QR payload.")
@@ -38,6 +40,7 @@ public sealed class QrLoginFields : IQueryFields, IMutationFields, ISubscription
             (s, r, ct) => s.ConfirmAsync(r, ct));
         AddTransition(m, "cancelQrCode", "The scanner refuses to sign in.", (s, r, ct) => s.CancelAsync(r, ct));
         m.Field<NonNullGraphType<UserType>>("exchangeQrCodeTicket")
+            .AdminOnly()
             .Description("Server side (management token): a confirmed code's ticket → the user and a new token. Single use.")
             .Argument<NonNullGraphType<StringGraphType>>("ticket")
             .ResolveAsync(async c => await Qr(c).ExchangeTicketAsync(c.GetArgument<string>("ticket"), null, c.CancellationToken));
@@ -56,6 +59,7 @@ public sealed class QrLoginFields : IQueryFields, IMutationFields, ISubscription
     private static void AddTransition(ObjectGraphType m, string name, string description,
         Func<QrLoginService, string, CancellationToken, Task<QrCodeState>> transition) =>
         m.Field<NonNullGraphType<QrCodeStatusType>>(name)
+            .UserAccess()
             .Description(description)
             .Argument<NonNullGraphType<StringGraphType>>("random")
             .ResolveAsync(async c => await transition(Qr(c), c.GetArgument<string>("random"), c.CancellationToken));

@@ -14,6 +14,7 @@ public sealed class AccountMutations : IMutationFields
         m.Field<UserType>("registerByEmail")
             .Description("Registers with email and password. Email is case-insensitive and unique in the pool.")
             .Argument<NonNullGraphType<RegisterByEmailInputType>>("input")
+            .PublicAccess()
             .ResolveAsync(async c =>
             {
                 var input = Input(c);
@@ -23,6 +24,7 @@ public sealed class AccountMutations : IMutationFields
         m.Field<UserType>("registerByUsername")
             .Description("Registers with username and password. Username is case-sensitive and unique in the pool.")
             .Argument<NonNullGraphType<RegisterByUsernameInputType>>("input")
+            .PublicAccess()
             .ResolveAsync(async c =>
             {
                 var input = Input(c);
@@ -36,6 +38,7 @@ public sealed class AccountMutations : IMutationFields
             .Description("Logs in with a phone number, email or username and a password.")
             .Argument<NonNullGraphType<StringGraphType>>("account")
             .Argument<NonNullGraphType<StringGraphType>>("password")
+            .PublicAccess()
             .ResolveAsync(async c => await c.Service<AccountService>().LoginAsync(LoginMethod.Account,
                 c.GetArgument<string>("account"), c.GetArgument<string>("password"), c.CancellationToken));
 
@@ -45,6 +48,7 @@ public sealed class AccountMutations : IMutationFields
             .Argument<NonNullGraphType<UpdateUserInputType>>("input")
             .Argument<StringGraphType>("emailToken")
             .Argument<StringGraphType>("phoneToken")
+            .AdminOrSelfAccess()
             .ResolveAsync(async c =>
             {
                 var profile = new ProfileInput();
@@ -56,14 +60,17 @@ public sealed class AccountMutations : IMutationFields
             .Description("Changes the caller's password (old one required); other sessions are revoked.")
             .Argument<NonNullGraphType<StringGraphType>>("newPassword")
             .Argument<StringGraphType>("oldPassword")
+            .UserAccess()
             .ResolveAsync(async c => await c.Service<AccountService>().UpdatePasswordAsync(
                 c.GetArgument<string>("newPassword"), c.GetArgument<string?>("oldPassword"), c.CancellationToken));
         m.Field<RefreshTokenType>("refreshToken")
             .Description("A fresh id token for the caller's session.")
             .Argument<StringGraphType>("id")
+            .UserAccess()
             .ResolveAsync(async c => await c.Service<AccountService>().RefreshTokenAsync(c.GetArgument<string?>("id"), c.CancellationToken));
         m.Field<CommonMessageType>("logout")
             .Description("Ends the caller's session: its token is refused from the next request on.")
+            .UserAccess()
             .ResolveAsync(async c =>
             {
                 await c.Service<AccountService>().LogoutAsync(c.CancellationToken);
@@ -71,6 +78,7 @@ public sealed class AccountMutations : IMutationFields
             });
         m.Field<CommonMessageType>("deleteAccount")
             .Description("Deletes the caller's own account and ends all its sessions.")
+            .UserAccess()
             .ResolveAsync(async c =>
             {
                 await c.Service<AccountService>().DeleteAccountAsync(c.CancellationToken);
@@ -82,6 +90,7 @@ public sealed class AccountMutations : IMutationFields
         where TInput : InputObjectGraphType =>
         m.Field<UserType>(name)
             .Argument<NonNullGraphType<TInput>>("input")
+            .PublicAccess()
             .ResolveAsync(async c =>
             {
                 var input = Input(c);

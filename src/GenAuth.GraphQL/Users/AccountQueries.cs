@@ -15,14 +15,17 @@ public sealed class AccountQueries : IQueryFields
         q.Field<UserType>("user")
             .Description("The signed-in user; an admin may name any user of the pool by id.")
             .Argument<StringGraphType>("id")
+            .AdminOrSelfAccess()
             .ResolveAsync(async c => await c.Service<AccountService>().GetUserAsync(c.GetArgument<string?>("id"), c.CancellationToken));
         q.Field<JwtTokenStatusType>("checkLoginStatus")
             .Description("Whether a token (argument, else the request's bearer token) is valid and its session alive.")
             .Argument<StringGraphType>("token")
+            .PublicAccess()
             .ResolveAsync(async c => await c.Service<LoginStatusService>().CheckAsync(c.GetArgument<string?>("token"), c.CancellationToken));
         q.Field<NonNullGraphType<CheckPasswordStrengthResultType>>("checkPasswordStrength")
             .Description("Checks a password against the pool's password policy.")
             .Argument<NonNullGraphType<StringGraphType>>("password")
+            .PublicAccess()
             .Resolve(c =>
             {
                 var caller = c.Caller();
@@ -34,6 +37,7 @@ public sealed class AccountQueries : IQueryFields
             .Argument<StringGraphType>("phone")
             .Argument<StringGraphType>("username")
             .Argument<StringGraphType>("externalId")
+            .PublicAccess()
             .ResolveAsync(async c => await c.Service<AccountService>().IsUserExistsAsync(c.GetArgument<string?>("email"),
                 c.GetArgument<string?>("phone"), c.GetArgument<string?>("username"), c.GetArgument<string?>("externalId"),
                 c.CancellationToken));

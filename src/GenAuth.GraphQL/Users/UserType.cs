@@ -1,4 +1,7 @@
+using GraphQL;
+using GenAuth.Core.CustomFields;
 using GenAuth.Core.Users;
+using GenAuth.GraphQL.CustomFields;
 using GenAuth.GraphQL.Common;
 using GraphQL.Types;
 
@@ -35,7 +38,8 @@ public sealed class UserType : ObjectGraphType<UserView>
         Field<StringGraphType>("unionid").Resolve(c => c.Source.User.Unionid);
         Field<StringGraphType>("openid").Resolve(c => c.Source.User.Openid);
         Field<StringGraphType>("externalId").Resolve(c => c.Source.User.ExternalId);
-        Field<ListGraphType<IdentityType>>("identities").Resolve(_ => Array.Empty<object>());
+        // Note: a user has a handful of identities and custom values, not the analyzer's default 20 per list.
+        Field<ListGraphType<IdentityType>>("identities").WithComplexityImpact(1, 3).Resolve(_ => Array.Empty<object>());
         Field<StringGraphType>("nickname").Resolve(c => c.Source.User.Nickname);
         Field<ListGraphType<NonNullGraphType<StringGraphType>>>("registerSource")
             .Resolve(c => c.Source.User.RegisterSource?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? []);
@@ -77,11 +81,14 @@ public sealed class UserType : ObjectGraphType<UserView>
         Field<StringGraphType>("createdAt").Resolve(c => c.Source.User.CreatedAt.Iso());
         Field<StringGraphType>("updatedAt").Resolve(c => c.Source.User.UpdatedAt.Iso());
         Field<BooleanGraphType>("newlyCreated").Resolve(c => c.Source.NewlyCreated);
-        Field<ListGraphType<UserCustomDataType>>("customData").Resolve(_ => Array.Empty<object>());
+        Field<ListGraphType<UserCustomDataType>>("customData").WithComplexityImpact(1, 5)
+            .Description("The user's custom field values (batched per request: one load for a whole page of users).")
+            .ResolveAsync(async c => await c.Service<CustomDataLoader>().LoadAsync(c.Source.User.Id, c.CancellationToken));
         Field<StringGraphType>("mainDepartmentId").Resolve(_ => null);
         Field<StringGraphType>("mainDepartmentCode").Resolve(_ => null);
         Field<StringGraphType>("expiredAt").Description("When the account expires; null: never.").Resolve(_ => null);
         Field<StringGraphType>("directManagement").Resolve(_ => null);
+        Roles.UserRbacFields.Register(this);
     }
 }
 
@@ -98,15 +105,15 @@ public sealed class IdentityType : ObjectGraphType<object>
     }
 }
 
-/// <summary>A custom field value; the custom-fields capability fills these.</summary>
-public sealed class UserCustomDataType : ObjectGraphType<object>
+/// <summary>A custom field value of the user (GenAuth's UserCustomData), label in the caller's language.</summary>
+public sealed class UserCustomDataType : ObjectGraphType<CustomDataView>
 {
     public UserCustomDataType()
     {
         Name = "UserCustomData";
-        Field<NonNullGraphType<StringGraphType>>("key").Resolve(_ => "");
-        Field<NonNullGraphType<StringGraphType>>("dataType").Resolve(_ => "STRING");
-        Field<NonNullGraphType<StringGraphType>>("value").Resolve(_ => "");
-        Field<StringGraphType>("label").Resolve(_ => null);
+        Field<NonNullGraphType<StringGraphType>>("key").Resolve(c => c.Source.Key);
+        Field<NonNullGraphType<UdfDataTypeEnum>>("dataType").Resolve(c => c.Source.DataType);
+        Field<NonNullGraphType<StringGraphType>>("value").Resolve(c => c.Source.Value);
+        Field<StringGraphType>("label").Resolve(c => c.Source.Label);
     }
 }

@@ -33,7 +33,10 @@ public static class CompatEndpoints
     /// <summary>Ends the caller's session. Logging out without a live session still succeeds: the goal state holds.</summary>
     private static Task<IResult> LogoutAsync(HttpContext http) => Rest.RunAsync(http, async caller =>
     {
-        if (caller.Kind == PrincipalKind.User)
+        // An admin names a user (SDK users.logout({ userId, appId })): force offline.
+        if (caller.Kind == PrincipalKind.Admin && http.Request.Query["userId"].ToString() is { Length: > 0 } userId)
+            await http.RequestServices.GetRequiredService<UserAdminService>().KickAsync([userId], caller.App?.Id, http.RequestAborted);
+        else if (caller.Kind == PrincipalKind.User)
             await http.RequestServices.GetRequiredService<AccountService>().LogoutAsync(http.RequestAborted);
         return null;
     });

@@ -1,12 +1,16 @@
 using System.Globalization;
+using GenAuth.Core.CustomFields;
 using GenAuth.Core.Users;
 
 namespace GenAuth.Server.Compat;
 
-/// <summary>A user in REST answers: the same field names as GraphQL's User (the SDK treats both alike).</summary>
+/// <summary>A user in REST answers: the same field names as GraphQL's User (the SDK treats both alike); never the hash.</summary>
 public static class UserJson
 {
-    public static Dictionary<string, object?> From(UserView view)
+    public static Dictionary<string, object?> Of(User user, IReadOnlyList<CustomDataView>? customData = null) =>
+        From(new UserView(user), customData);
+
+    public static Dictionary<string, object?> From(UserView view, IReadOnlyList<CustomDataView>? customData = null)
     {
         var u = view.User;
         return new Dictionary<string, object?>
@@ -27,7 +31,8 @@ public static class UserJson
             ["formatted"] = u.Formatted, ["streetAddress"] = u.StreetAddress, ["locality"] = u.Locality, ["region"] = u.Region,
             ["postalCode"] = u.PostalCode, ["city"] = u.City, ["province"] = u.Province, ["country"] = u.Country,
             ["createdAt"] = Iso(u.CreatedAt), ["updatedAt"] = Iso(u.UpdatedAt), ["newlyCreated"] = view.NewlyCreated,
-            ["customData"] = Array.Empty<object>(),
+            ["customData"] = customData?.Select(d => new { key = d.Key, value = d.Value, dataType = d.DataType, label = d.Label })
+                .ToList<object>() ?? [],
         };
     }
 

@@ -8,8 +8,23 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace GenAuth.Tests.Ide;
 
-public sealed partial class BananaCakePopTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public sealed partial class BananaCakePopTests(BananaCakePopTests.IdeHost factory) : IClassFixture<BananaCakePopTests.IdeHost>
 {
+    /// <summary>The server on a data directory of its own (never the source tree's ./data).</summary>
+    public sealed class IdeHost : WebApplicationFactory<Program>
+    {
+        private readonly string _data = Directory.CreateTempSubdirectory("genauth-ide-").FullName;
+
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder) =>
+            builder.UseSetting("GenAuth:DataDirectory", _data);
+
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
+        }
+    }
+
     private const string Path = "/graphql/v2";
 
     [Theory]

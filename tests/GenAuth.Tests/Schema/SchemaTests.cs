@@ -59,10 +59,13 @@ public sealed partial class SchemaTests : IDisposable
             await client.PostAsync(Ops.RegisterByUsername, new { input = new { username = "sdk-user", password = GraphQLClient.Password } });
         if (operation == "loginByPhonePassword")
             await client.PostAsync(Ops.UpdateUser, new { id, input = new { phone = "13000000000" } }, admin);
-        var asAdmin = operation is "userpool" or "accessToken";
+        var asAdmin = operation is "userpool" or "accessToken" || ManagementOperations.Contains(operation);
+        if (ManagementOperations.Contains(operation))
+            GraphQLClient.Success(await client.PostAsync(
+                "mutation { setUdf(targetType: USER, key: \"dept\", dataType: STRING, label: \"Dept\") { key } }", token: admin), "setUdf");
 
         var request = client.NewRequest(HttpMethod.Post, GenAuthApp.GraphQLPath, asAdmin ? admin : token);
-        var body = new JsonObject { ["query"] = SdkDocuments()[operation], ["variables"] = VariablesFor(operation) };
+        var body = new JsonObject { ["query"] = SdkDocuments()[operation], ["variables"] = VariablesFor(operation, id) };
         request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
         request.Headers.Accept.ParseAdd("application/graphql-response+json");
         using var response = await client.Http.SendAsync(request);
@@ -72,14 +75,53 @@ public sealed partial class SchemaTests : IDisposable
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{operation}: {(int)response.StatusCode} {result.ToJsonString()}");
         var errors = result["errors"]?.AsArray() ?? [];
         Assert.True(errors.Count == 0, $"{operation} failed: {result.ToJsonString()}");
-        Assert.NotNull(result["data"]?[operation]);
+        Assert.NotNull(result["data"]?[RootField().Match(SdkDocuments()[operation]).Groups[1].Value]);
     }
 
-    private JsonObject VariablesFor(string operation)
+    /// <summary>The management documents (issue 6), run with a management token after a USER field "dept" is defined.</summary>
+    private static readonly HashSet<string> ManagementOperations =
+    [
+        "createUser", "createUserWithCustomData", "users", "usersWithCustomData", "archivedUsers", "searchUser", "findUser",
+        "findUserWithCustomData", "userBatch", "userBatchWithCustomData", "userWithCustomData", "deleteUser", "deleteUsers", "udf",
+        "setUdf", "removeUdf", "udv", "setUdv", "setUdvBatch", "removeUdv", "udfValueBatch", "setUdfValueBatch", "updateUserpool",
+        "refreshUserpoolSecret", "whitelist", "addWhitelist", "removeWhitelist",
+    ];
+
+    private JsonObject VariablesFor(string operation, string id)
     {
         const string password = GraphQLClient.Password;
+        JsonArray Ids() => [id];
         return operation switch
         {
+            "createUser" => new() { ["userInfo"] = new JsonObject { ["email"] = "sdk-created@example.com", ["password"] = password } },
+            "createUserWithCustomData" => new()
+            {
+                ["userInfo"] = new JsonObject { ["username"] = "sdk-custom" }, ["params"] = "[{\"key\":\"dept\",\"value\":\"eng\"}]",
+            },
+            "users" or "usersWithCustomData" or "archivedUsers" => new() { ["page"] = 1, ["limit"] = 10 },
+            "searchUser" => new() { ["query"] = "sdk" },
+            "findUser" or "findUserWithCustomData" => new() { ["email"] = "sdk-doc@example.com" },
+            "userBatch" or "userBatchWithCustomData" or "deleteUsers" => new() { ["ids"] = Ids() },
+            "userWithCustomData" or "deleteUser" => new() { ["id"] = id },
+            "udf" => new() { ["targetType"] = "USER" },
+            "setUdf" => new() { ["targetType"] = "USER", ["key"] = "title", ["dataType"] = "STRING", ["label"] = "Title" },
+            "removeUdf" => new() { ["targetType"] = "USER", ["key"] = "dept" },
+            "udv" => new() { ["targetType"] = "USER", ["targetId"] = id },
+            "setUdv" => new() { ["targetType"] = "USER", ["targetId"] = id, ["key"] = "dept", ["value"] = "\"eng\"" },
+            "setUdvBatch" => new()
+            {
+                ["targetType"] = "USER", ["targetId"] = id, ["udvList"] = new JsonArray(new JsonObject { ["key"] = "dept", ["value"] = "\"eng\"" }),
+            },
+            "removeUdv" => new() { ["targetType"] = "USER", ["targetId"] = id, ["key"] = "dept" },
+            "udfValueBatch" => new() { ["targetType"] = "USER", ["targetIds"] = Ids() },
+            "setUdfValueBatch" => new()
+            {
+                ["targetType"] = "USER",
+                ["input"] = new JsonArray(new JsonObject { ["targetId"] = id, ["key"] = "dept", ["value"] = "\"eng\"" }),
+            },
+            "updateUserpool" => new() { ["input"] = new JsonObject { ["registerDisabled"] = false } },
+            "whitelist" => new() { ["type"] = "EMAIL" },
+            "addWhitelist" or "removeWhitelist" => new() { ["type"] = "EMAIL", ["list"] = new JsonArray("a@example.com") },
             "registerByEmail" => new() { ["input"] = new JsonObject { ["email"] = "sdk-new@example.com", ["password"] = password } },
             "registerByUsername" => new() { ["input"] = new JsonObject { ["username"] = "sdknew", ["password"] = password } },
             "loginByEmail" => new() { ["input"] = new JsonObject { ["email"] = "sdk-doc@example.com", ["password"] = password } },
@@ -126,4 +168,8 @@ public sealed partial class SchemaTests : IDisposable
 
     [GeneratedRegex(@"^(?:query|mutation) (\w+)")]
     private static partial Regex OperationName();
+
+    /// <summary>The first root field of a document (createUserWithCustomData selects createUser).</summary>
+    [GeneratedRegex(@"\{\s*(\w+)")]
+    private static partial Regex RootField();
 }

@@ -22,7 +22,12 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         b.HasIndex(e => new { e.UserPoolId, e.Username }).IsUnique();
         b.HasIndex(e => new { e.UserPoolId, e.EmailNormalized }).IsUnique();
         b.HasIndex(e => new { e.UserPoolId, e.Phone }).IsUnique();
-        b.HasIndex(e => new { e.UserPoolId, e.CreatedAt });
+        // Listing, cursor pages and prefix searches are index range scans (P4: flat from 10k to 1M users).
+        b.HasIndex(e => new { e.UserPoolId, e.IsDeleted, e.CreatedAt, e.Id });
+        b.HasIndex(e => new { e.UserPoolId, e.IsDeleted, e.UpdatedAt, e.Id });
+        b.HasIndex(e => new { e.UserPoolId, e.Nickname });
+        b.HasIndex(e => new { e.UserPoolId, e.Name });
+        b.HasIndex(e => new { e.UserPoolId, e.ExternalId });
         b.HasOne<UserPool>().WithMany().HasForeignKey(e => e.UserPoolId).OnDelete(DeleteBehavior.Cascade);
     }
 }

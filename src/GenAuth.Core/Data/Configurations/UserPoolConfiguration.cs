@@ -12,6 +12,8 @@ internal sealed class UserPoolConfiguration : IEntityTypeConfiguration<UserPool>
         b.HasKey(e => e.Id);
         b.Property(e => e.Id).HasMaxLength(24);
         b.Property(e => e.Name).HasMaxLength(200);
+        // Note: defaults in the database too, so pools that existed before the column keep working tokens.
+        b.Property(e => e.SecretVersion).HasDefaultValue(1);
     }
 }
 
@@ -23,6 +25,8 @@ internal sealed class ApplicationConfiguration : IEntityTypeConfiguration<Applic
         b.HasKey(e => e.Id);
         b.Property(e => e.Id).HasMaxLength(24);
         b.HasIndex(e => e.UserPoolId);
+        // Note: apps that existed before access control keep letting every user in.
+        b.Property(e => e.DefaultAccess).HasMaxLength(16).HasDefaultValue(AppAccess.AllowAll);
         b.HasOne<UserPool>().WithMany().HasForeignKey(e => e.UserPoolId).OnDelete(DeleteBehavior.Cascade);
     }
 }

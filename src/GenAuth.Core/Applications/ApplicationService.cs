@@ -1,0 +1,137 @@
+using System.Text;
+using GenAuth.Core.Callers;
+using GenAuth.Core.Common;
+using GenAuth.Core.Data;
+using GenAuth.Core.Pools;
+using GenAuth.Core.Security;
+using GenAuth.Core.Sessions;
+using GenAuth.Core.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace GenAuth.Core.Applications;
+
+public sealed record ApplicationInput(string? Name, string? Identifier, IReadOnlyList<string>? RedirectUris, string? Logo,
+    string? Description, string? DefaultAccess, bool? MfaRequired = null);
+
+/// <summary>A user currently signed in to an app: the user and their latest live session there.</summary>
+public sealed record ActiveAppUser(User User, DateTime LastLogin, string? Ip);
+
+/// <summary>Applications of the admin's pool, and which users may use each (seed 001: application authorization).</summary>
+public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller, SecretSealer sealer, SessionService sessions,
+    PoolDirectory directory, TimeProvider clock)
+{
+    public async Task<Application> CreateAsync(ApplicationInput input, CancellationToken ct)
+    {
+        var pool = caller.RequireAdmin();
+        if (string.IsNullOrWhiteSpace(input.Name))
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: "name is required");
+        var now = clock.GetUtcNow().UtcDateTime;
+        var app = new Application
+        {
+            Id = Ids.New(clock),
+            UserPoolId = pool.Id,
+            Name = input.Name,
+            SecretSealed = sealer.Seal(Encoding.UTF8.GetBytes(Ids.NewSecret())),
+            CreatedAt = now,
+        };
+        Apply(app, input, now);
+        db.Applications.Add(app);
+        await db.SaveChangesAsync(ct);
+        return app;
+    }
+
+    public async Task<Page<Application>> ListAsync(int page, int limit, CancellationToken ct)
+    {
+        caller.RequireAdmin();
+        var (skip, take) = Paging.Of(page, limit);
+        var apps = db.Applications.AsNoTracking();
+        return new(await apps.CountAsync(ct), await apps.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).Skip(skip).Take(take).ToListAsync(ct));
+    }
+
+    public async Task<Application> GetAsync(string appId, CancellationToken ct)
+    {
+        caller.RequireAdmin();
+        return await db.Applications.AsNoTracking().FirstOrDefaultAsync(a => a.Id == appId, ct) ?? throw new GenAuthException(ErrorCodes.AppNotFound);
+    }
+
+    public async Task<Application> UpdateAsync(string appId, ApplicationInput input, CancellationToken ct)
+    {
+        caller.RequireAdmin();
+        var app = await db.Applications.FirstOrDefaultAsync(a => a.Id == appId, ct) ?? throw new GenAuthException(ErrorCodes.AppNotFound);
+        if (input.Name is not null && string.IsNullOrWhiteSpace(input.Name))
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: "name can't be empty");
+        app.Name = input.Name ?? app.Name;
+        Apply(app, input, clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+        directory.ForgetApp(app.Id);
+        return app;
+    }
+
+    /// <summary>Allows or denies one user an app; a denied user's sessions in that app end at once.</summary>
+    public async Task SetUserAccessAsync(string appId, string userId, bool allowed, CancellationToken ct)
+    {
+        var pool = caller.RequireAdmin();
+        if (!await db.Applications.AnyAsync(a => a.Id == appId, ct))
+            throw new GenAuthException(ErrorCodes.AppNotFound);
+        if (!await db.Users.AnyAsync(u => u.Id == userId && !u.IsDeleted, ct))
+            throw new GenAuthException(ErrorCodes.UserNotFound);
+        var rule = await db.AppAccessRules.FirstOrDefaultAsync(r => r.AppId == appId && r.UserId == userId, ct);
+        if (rule is null)
+            db.AppAccessRules.Add(rule = new AppAccessRule { UserPoolId = pool.Id, AppId = appId, UserId = userId });
+        rule.Allowed = allowed;
+        rule.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        if (!allowed)
+            await sessions.RevokeAllAsync(db, userId, null, ct, appId);
+    }
+
+    /// <summary>The apps a user may use: explicitly allowed ones, and ALLOW_ALL apps that don't deny the user.</summary>
+    public async Task<Page<Application>> AllowedForAsync(string? userId, int page, int limit, CancellationToken ct)
+    {
+        var id = caller.Kind == PrincipalKind.Admin && !string.IsNullOrEmpty(userId) ? userId : caller.RequireUserId();
+        var (skip, take) = Paging.Of(page, limit);
+        var rules = db.AppAccessRules.Where(r => r.UserId == id);
+        var apps = db.Applications.AsNoTracking().Where(a =>
+            rules.Any(r => r.AppId == a.Id && r.Allowed) || (a.DefaultAccess == AppAccess.AllowAll && !rules.Any(r => r.AppId == a.Id && !r.Allowed)));
+        return new(await apps.CountAsync(ct), await apps.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).Skip(skip).Take(take).ToListAsync(ct));
+    }
+
+    /// <summary>Users with a live session in the app, most recent first (seed 001: currently logged-in users).</summary>
+    public async Task<Page<ActiveAppUser>> ActiveUsersAsync(string appId, int page, int limit, CancellationToken ct)
+    {
+        caller.RequireAdmin();
+        if (!await db.Applications.AnyAsync(a => a.Id == appId, ct))
+            throw new GenAuthException(ErrorCodes.AppNotFound);
+        var (skip, take) = Paging.Of(page, limit);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var live = db.Sessions.Where(s => s.AppId == appId && s.RevokedAt == null && s.ExpiresAt > now)
+            .GroupBy(s => s.UserId).Select(g => new { UserId = g.Key, Last = g.Max(s => s.CreatedAt) });
+        var total = await live.CountAsync(ct);
+        var rows = await live.OrderByDescending(x => x.Last).Skip(skip).Take(take).ToListAsync(ct);
+        var ids = rows.Select(r => r.UserId).ToList();
+        var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id) && !u.IsDeleted).ToDictionaryAsync(u => u.Id, ct);
+        return new(total, rows.Where(r => users.ContainsKey(r.UserId)).Select(r => new ActiveAppUser(users[r.UserId], r.Last, users[r.UserId].LastIp)).ToList());
+    }
+
+    /// <summary>Whether a user may sign in to an app: an explicit rule wins, else the app's default.</summary>
+    public static async Task<bool> IsAllowedAsync(GenAuthDbContext db, Application app, string userId, CancellationToken ct)
+    {
+        var rule = await db.AppAccessRules.AsNoTracking().Where(r => r.AppId == app.Id && r.UserId == userId)
+            .Select(r => (bool?)r.Allowed).FirstOrDefaultAsync(ct);
+        return rule ?? app.DefaultAccess == AppAccess.AllowAll;
+    }
+
+    private static void Apply(Application app, ApplicationInput input, DateTime now)
+    {
+        if (input.DefaultAccess is { } access && access is not (AppAccess.AllowAll or AppAccess.DenyAll))
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: "defaultStrategy must be ALLOW_ALL or DENY_ALL");
+        app.Identifier = input.Identifier ?? app.Identifier;
+        app.Logo = input.Logo ?? app.Logo;
+        app.Description = input.Description ?? app.Description;
+        app.DefaultAccess = input.DefaultAccess ?? app.DefaultAccess;
+        app.MfaRequired = input.MfaRequired ?? app.MfaRequired;
+        if (input.RedirectUris is not null)
+            app.RedirectUris = string.Join('\n', input.RedirectUris);
+        app.UpdatedAt = now;
+    }
+}

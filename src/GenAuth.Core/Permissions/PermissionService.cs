@@ -1,0 +1,149 @@
+using GenAuth.Core.Callers;
+using GenAuth.Core.Common;
+using GenAuth.Core.Data;
+using GenAuth.Core.Groups;
+using GenAuth.Core.Roles;
+using Microsoft.EntityFrameworkCore;
+
+namespace GenAuth.Core.Permissions;
+
+/// <summary>Grants on resources (authorizeResource, allow) and the questions about them (isActionAllowed, authorizedTargets).</summary>
+public sealed class PermissionService(GenAuthDbContext db, CallerContext caller, PermissionEvaluator evaluator, TimeProvider clock)
+{
+    /// <summary>Sets, per target, the actions it may perform on the resource; an empty action list revokes the grant.</summary>
+    public async Task AuthorizeAsync(string? ns, string resource, ResourceType? type, IReadOnlyList<AuthorizeOpt> opts, CancellationToken ct)
+    {
+        caller.RequireAdmin();
+        ns = Role.Ns(ns);
+        if (string.IsNullOrWhiteSpace(resource))
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: "resource is required");
+        var resourceType = type ?? await DeclaredTypeAsync(ns, resource, ct);
+        foreach (var opt in opts)
+        {
+            var targetId = await ResolveTargetAsync(ns, opt.TargetType, opt.TargetIdentifier, ct);
+            var actions = (opt.Actions ?? []).Where(a => !string.IsNullOrEmpty(a)).Distinct().ToList();
+            if (actions.Count == 0)
+            {
+                await db.Permissions.Where(p => p.Namespace == ns && p.Resource == resource && p.TargetType == opt.TargetType
+                                                && p.TargetId == targetId).ExecuteDeleteAsync(ct);
+                continue;
+            }
+            await UpsertAsync(ns, resource, resourceType, opt.TargetType, targetId, p =>
+            {
+                p.Actions = actions;
+                p.Conditions = opt.Conditions;
+            }, ct);
+        }
+    }
+
+    /// <summary>Adds one action on a resource (a code or a pattern such as "books:*") to users and/or roles.</summary>
+    public async Task AllowAsync(string? ns, string resource, string action, IReadOnlyCollection<string> userIds,
+        IReadOnlyCollection<string> roleCodes, CancellationToken ct)
+    {
+        caller.RequireAdmin();
+        ns = Role.Ns(ns);
+        if (string.IsNullOrWhiteSpace(resource) || string.IsNullOrWhiteSpace(action))
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: "resource and action are required");
+        var targets = new List<(PermissionTargetType, string)>();
+        targets.AddRange((await Members.RequireUsersAsync(db, userIds, ct)).Select(id => (PermissionTargetType.User, id)));
+        foreach (var code in roleCodes.Where(c => !string.IsNullOrEmpty(c)).Distinct())
+            targets.Add((PermissionTargetType.Role, await ResolveTargetAsync(ns, PermissionTargetType.Role, code, ct)));
+        if (targets.Count == 0)
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: "userId, userIds, roleCode or roleCodes is required");
+        var type = await DeclaredTypeAsync(ns, resource, ct);
+        foreach (var (targetType, targetId) in targets)
+            await UpsertAsync(ns, resource, type, targetType, targetId, p =>
+            {
+                if (!p.Actions.Contains(action))
+                    p.Actions = [.. p.Actions, action];
+            }, ct);
+    }
+
+    /// <summary>True when the user, through any grant it holds or inherits, may perform the action on the resource.</summary>
+    public async Task<bool> IsAllowedAsync(string resource, string action, string userId, string? ns, CancellationToken ct)
+    {
+        caller.RequireAdmin();
+        var granted = (await evaluator.ForUsersAsync([userId], Role.Ns(ns), null, ct))[userId];
+        return granted.List.Any(r => Wildcard.Matches(r.Code, resource) && r.Actions.Any(a => Wildcard.Matches(a, action)));
+    }
+
+    public async Task<ListPage<AuthorizedTarget>> AuthorizedTargetsAsync(string ns, ResourceType type, string resource,
+        PermissionTargetType? targetType, string? op, IReadOnlyList<string>? actions, CancellationToken ct)
+    {
+        caller.RequireAdmin();
+        var query = db.Permissions.AsNoTracking().Where(p => p.Namespace == ns && p.Resource == resource && p.ResourceType == type);
+        if (targetType is not null)
+            query = query.Where(p => p.TargetType == targetType);
+        var grants = await query.OrderBy(p => p.CreatedAt).ToListAsync(ct);
+        if (actions is { Count: > 0 })
+            grants = grants.Where(g => op == "AND" ? actions.All(g.Actions.Contains) : actions.Any(g.Actions.Contains)).ToList();
+        var identifiers = await IdentifiersAsync(grants, ct);
+        var list = grants.Select(g => new AuthorizedTarget(g.TargetType, identifiers.GetValueOrDefault(g.TargetId, g.TargetId), g.Actions)).ToList();
+        return new ListPage<AuthorizedTarget>(list.Count, list);
+    }
+
+    /// <summary>acl.listAuthorizedResources(targetType, targetIdentifier, namespace, resourceType).</summary>
+    public async Task<ListPage<AuthorizedResource>> ForTargetAsync(PermissionTargetType targetType, string identifier, string? ns,
+        ResourceType? type, CancellationToken ct)
+    {
+        caller.RequireAdmin();
+        ns = Role.Ns(ns);
+        var id = await ResolveTargetAsync(ns, targetType, identifier, ct);
+        return targetType switch
+        {
+            PermissionTargetType.User => (await evaluator.ForUsersAsync([id], ns, type, ct))[id],
+            PermissionTargetType.Group => await evaluator.ForGroupAsync(id, ns, type, ct),
+            PermissionTargetType.Org => await evaluator.ForNodeAsync(await db.OrgNodes.Where(n => n.Id == id).Select(n => n.Path).SingleAsync(ct), ns, type, ct),
+            _ => await evaluator.ForRoleAsync(await db.Roles.AsNoTracking().SingleAsync(r => r.Id == id, ct), type, ct),
+        };
+    }
+
+    private async Task<ResourceType> DeclaredTypeAsync(string ns, string resource, CancellationToken ct) =>
+        await db.Resources.Where(r => r.Namespace == ns && r.Code == resource).Select(r => (ResourceType?)r.Type).FirstOrDefaultAsync(ct)
+        ?? ResourceType.Data;
+
+    private async Task<string> ResolveTargetAsync(string ns, PermissionTargetType type, string identifier, CancellationToken ct)
+    {
+        identifier ??= "";
+        return type switch
+        {
+            PermissionTargetType.User => (await Members.RequireUsersAsync(db, [identifier], ct)).Single(),
+            PermissionTargetType.Group => (await Targets.GroupIdsAsync(db, [identifier], ct)).Single(),
+            PermissionTargetType.Org => (await Targets.NodeIdsAsync(db, [identifier], ct)).Single(),
+            _ => await db.Roles.Where(r => r.Namespace == ns && r.Code == identifier).Select(r => r.Id).FirstOrDefaultAsync(ct)
+                 ?? throw new GenAuthException(ErrorCodes.RoleNotFound, detail: identifier),
+        };
+    }
+
+    private async Task UpsertAsync(string ns, string resource, ResourceType type, PermissionTargetType targetType, string targetId,
+        Action<Permission> change, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var grant = await db.Permissions.FirstOrDefaultAsync(p => p.Namespace == ns && p.Resource == resource
+                                                                  && p.TargetType == targetType && p.TargetId == targetId, ct);
+        if (grant is null)
+        {
+            grant = new Permission
+            {
+                Id = Ids.New(clock), UserPoolId = caller.RequirePool().Id, Namespace = ns, Resource = resource,
+                TargetType = targetType, TargetId = targetId, CreatedAt = now,
+            };
+            db.Permissions.Add(grant);
+        }
+        grant.ResourceType = type;
+        grant.UpdatedAt = now;
+        change(grant);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Role and group codes for their ids (users and nodes are named by id).</summary>
+    private async Task<Dictionary<string, string>> IdentifiersAsync(List<Permission> grants, CancellationToken ct)
+    {
+        var roleIds = grants.Where(g => g.TargetType == PermissionTargetType.Role).Select(g => g.TargetId).ToList();
+        var groupIds = grants.Where(g => g.TargetType == PermissionTargetType.Group).Select(g => g.TargetId).ToList();
+        var map = await db.Roles.Where(r => roleIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.Code, ct);
+        foreach (var (id, code) in await db.Groups.Where(g => groupIds.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.Code, ct))
+            map[id] = code;
+        return map;
+    }
+}

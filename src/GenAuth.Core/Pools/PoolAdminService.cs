@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using System.Text;
+using GenAuth.Core.Callers;
+using GenAuth.Core.Common;
+using GenAuth.Core.Data;
+using GenAuth.Core.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace GenAuth.Core.Pools;
+
+/// <summary>updateUserpool's input: null means "leave as is". Other capabilities add their settings here and on UserPool.</summary>
+public sealed class PoolSettingsInput
+{
+    public string? Name { get; init; }
+    public string? Logo { get; init; }
+    public string? Domain { get; init; }
+    public string? Description { get; init; }
+    public bool? EmailVerifiedDefault { get; init; }
+    public bool? SendWelcomeEmail { get; init; }
+    public bool? RegisterDisabled { get; init; }
+    public string? AllowedOrigins { get; init; }
+    public int? TokenExpiresAfter { get; init; }
+    public bool? LoginRequireEmailVerified { get; init; }
+    public bool? MfaRequired { get; init; }
+    public int? PasswordMinLength { get; init; }
+    public bool? WhitelistEmailEnabled { get; init; }
+    public bool? WhitelistPhoneEnabled { get; init; }
+    public bool? WhitelistUsernameEnabled { get; init; }
+}
+
+/// <summary>The admin's pool: settings and the secret.</summary>
+public sealed class PoolAdminService(GenAuthDbContext db, CallerContext caller, SecretSealer sealer, PoolDirectory directory, TimeProvider clock)
+{
+    public const int MinTokenLifetimeSeconds = 60;
+    public const int MaxTokenLifetimeSeconds = 365 * 24 * 3600;
+
+    public async Task<UserPool> UpdateAsync(PoolSettingsInput input, CancellationToken ct)
+    {
+        var pool = await TrackedPoolAsync(ct);
+        if (input.TokenExpiresAfter is { } ttl && (ttl < MinTokenLifetimeSeconds || ttl > MaxTokenLifetimeSeconds))
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: $"tokenExpiresAfter must be {MinTokenLifetimeSeconds} to {MaxTokenLifetimeSeconds} seconds");
+        if (input.PasswordMinLength is { } min && (min < 8 || min > PasswordPolicy.MaxLength))
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: $"passwordMinLength must be 8 to {PasswordPolicy.MaxLength}");
+        if (input.Name is { } name && (string.IsNullOrWhiteSpace(name) || name.Length > 200))
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: "name must have 1 to 200 characters");
+        pool.Name = input.Name ?? pool.Name;
+        pool.Logo = input.Logo ?? pool.Logo;
+        pool.Domain = input.Domain ?? pool.Domain;
+        pool.Description = input.Description ?? pool.Description;
+        pool.EmailVerifiedDefault = input.EmailVerifiedDefault ?? pool.EmailVerifiedDefault;
+        pool.SendWelcomeEmail = input.SendWelcomeEmail ?? pool.SendWelcomeEmail;
+        pool.RegisterDisabled = input.RegisterDisabled ?? pool.RegisterDisabled;
+        pool.AllowedOrigins = input.AllowedOrigins ?? pool.AllowedOrigins;
+        pool.TokenExpiresAfter = input.TokenExpiresAfter ?? pool.TokenExpiresAfter;
+        pool.LoginRequireEmailVerified = input.LoginRequireEmailVerified ?? pool.LoginRequireEmailVerified;
+        pool.MfaRequired = input.MfaRequired ?? pool.MfaRequired;
+        pool.PasswordMinLength = input.PasswordMinLength ?? pool.PasswordMinLength;
+        pool.WhitelistEmailEnabled = input.WhitelistEmailEnabled ?? pool.WhitelistEmailEnabled;
+        pool.WhitelistPhoneEnabled = input.WhitelistPhoneEnabled ?? pool.WhitelistPhoneEnabled;
+        pool.WhitelistUsernameEnabled = input.WhitelistUsernameEnabled ?? pool.WhitelistUsernameEnabled;
+        return await SaveAsync(pool, ct);
+    }
+
+    /// <summary>A new secret; management tokens issued before stop working (their secret version no longer matches).</summary>
+    public async Task<string> RefreshSecretAsync(CancellationToken ct)
+    {
+        var pool = await TrackedPoolAsync(ct);
+        var secret = Ids.NewSecret();
+        pool.SecretHash = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+        pool.SecretSealed = sealer.Seal(Encoding.UTF8.GetBytes(secret));
+        pool.SecretVersion++;
+        await SaveAsync(pool, ct);
+        return secret;
+    }
+
+    private async Task<UserPool> TrackedPoolAsync(CancellationToken ct)
+    {
+        var poolId = caller.RequireAdmin().Id;
+        return await db.UserPools.FirstOrDefaultAsync(p => p.Id == poolId, ct) ?? throw new GenAuthException(ErrorCodes.UserPoolNotFound);
+    }
+
+    private async Task<UserPool> SaveAsync(UserPool pool, CancellationToken ct)
+    {
+        pool.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        // Note: the directory caches pools for a few seconds; this instance forgets at once.
+        directory.Forget(pool.Id);
+        caller.Pool = pool;
+        return pool;
+    }
+}

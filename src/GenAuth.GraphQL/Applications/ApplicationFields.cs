@@ -1,0 +1,120 @@
+using GenAuth.Core.Applications;
+using GenAuth.Core.Common;
+using GenAuth.Core.Pools;
+using GenAuth.GraphQL.Common;
+using GenAuth.GraphQL.Users;
+using GraphQL;
+using GraphQL.Types;
+
+namespace GenAuth.GraphQL.Applications;
+
+public sealed class ApplicationQueries : IQueryFields
+{
+    public void Register(ObjectGraphType q)
+    {
+        q.Field<NonNullGraphType<PaginatedApplicationsType>>("applications")
+            .Description("The pool's applications.")
+            .Argument<IntGraphType>("page")
+            .Argument<IntGraphType>("limit")
+            .AdminOnly()
+            .ResolveAsync(async c => await c.Service<ApplicationService>().ListAsync(c.GetArgument("page", 1), c.GetArgument("limit", 10), c.CancellationToken));
+        q.Field<NonNullGraphType<ApplicationType>>("application")
+            .Argument<NonNullGraphType<StringGraphType>>("id")
+            .AdminOnly()
+            .ResolveAsync(async c => await c.Service<ApplicationService>().GetAsync(c.GetArgument<string>("id"), c.CancellationToken));
+        q.Field<NonNullGraphType<PaginatedApplicationsType>>("allowedApplications")
+            .Description("The applications the signed-in user may use (an admin may name a user): GET /api/v2/users/me/applications/allowed.")
+            .Argument<StringGraphType>("userId")
+            .Argument<IntGraphType>("page")
+            .Argument<IntGraphType>("limit")
+            .AdminOrSelfAccess()
+            .ResolveAsync(async c => await c.Service<ApplicationService>().AllowedForAsync(c.GetArgument<string?>("userId"),
+                c.GetArgument("page", 1), c.GetArgument("limit", 10), c.CancellationToken));
+        q.Field<NonNullGraphType<PaginatedUsersType>>("applicationActiveUsers")
+            .Description("Users currently signed in to an application (a live session there), most recent first.")
+            .Argument<NonNullGraphType<StringGraphType>>("appId")
+            .Argument<IntGraphType>("page")
+            .Argument<IntGraphType>("limit")
+            .AdminOnly()
+            .ResolveAsync(async c =>
+            {
+                var page = await c.Service<ApplicationService>().ActiveUsersAsync(c.GetArgument<string>("appId"),
+                    c.GetArgument("page", 1), c.GetArgument("limit", 10), c.CancellationToken);
+                return new Page<GenAuth.Core.Users.UserView>(page.TotalCount, UserViews.Of(c, page.List.Select(a => a.User)));
+            });
+    }
+}
+
+public sealed class ApplicationMutations : IMutationFields
+{
+    public void Register(ObjectGraphType m)
+    {
+        m.Field<NonNullGraphType<ApplicationType>>("createApplication")
+            .Argument<NonNullGraphType<StringGraphType>>("name")
+            .Argument<StringGraphType>("identifier")
+            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("redirectUris")
+            .Argument<StringGraphType>("logo")
+            .Argument<StringGraphType>("description")
+            .Argument<StringGraphType>("defaultStrategy", "ALLOW_ALL (default) or DENY_ALL: who may log in without an explicit rule.")
+            .Argument<BooleanGraphType>("mfaRequired", "Logins through this app need a second factor.")
+            .AdminOnly()
+            .ResolveAsync(async c => await c.Service<ApplicationService>().CreateAsync(Input(c), c.CancellationToken));
+        m.Field<NonNullGraphType<ApplicationType>>("updateApplication")
+            .Argument<NonNullGraphType<StringGraphType>>("id")
+            .Argument<StringGraphType>("name")
+            .Argument<StringGraphType>("identifier")
+            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("redirectUris")
+            .Argument<StringGraphType>("logo")
+            .Argument<StringGraphType>("description")
+            .Argument<StringGraphType>("defaultStrategy")
+            .Argument<BooleanGraphType>("mfaRequired")
+            .AdminOnly()
+            .ResolveAsync(async c => await c.Service<ApplicationService>().UpdateAsync(c.GetArgument<string>("id"), Input(c), c.CancellationToken));
+        m.Field<CommonMessageType>("setApplicationUserAccess")
+            .Description("Allows or denies one user an application (seed 001: application authorization); a denied user's sessions there end.")
+            .Argument<NonNullGraphType<StringGraphType>>("appId")
+            .Argument<NonNullGraphType<StringGraphType>>("userId")
+            .Argument<NonNullGraphType<BooleanGraphType>>("allowed")
+            .AdminOnly()
+            .ResolveAsync(async c =>
+            {
+                await c.Service<ApplicationService>().SetUserAccessAsync(c.GetArgument<string>("appId"), c.GetArgument<string>("userId"),
+                    c.GetArgument<bool>("allowed"), c.CancellationToken);
+                return new CommonMessage(200, "ok");
+            });
+    }
+
+    private static ApplicationInput Input(IResolveFieldContext c) => new(c.GetArgument<string?>("name"), c.GetArgument<string?>("identifier"),
+        c.GetArgument<List<string>?>("redirectUris"), c.GetArgument<string?>("logo"), c.GetArgument<string?>("description"),
+        c.GetArgument<string?>("defaultStrategy"), c.GetArgument<bool?>("mfaRequired"));
+}
+
+public sealed class ApplicationType : ObjectGraphType<Application>
+{
+    public ApplicationType()
+    {
+        Name = "Application";
+        Field<NonNullGraphType<StringGraphType>>("id").Resolve(c => c.Source.Id);
+        Field<NonNullGraphType<StringGraphType>>("userPoolId").Resolve(c => c.Source.UserPoolId);
+        Field<NonNullGraphType<StringGraphType>>("name").Resolve(c => c.Source.Name);
+        Field<StringGraphType>("identifier").Resolve(c => c.Source.Identifier);
+        Field<StringGraphType>("description").Resolve(c => c.Source.Description);
+        Field<StringGraphType>("logo").Resolve(c => c.Source.Logo);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("redirectUris")
+            .Resolve(c => c.Source.RedirectUris?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? []);
+        Field<NonNullGraphType<StringGraphType>>("defaultStrategy").Resolve(c => c.Source.DefaultAccess);
+        Field<NonNullGraphType<BooleanGraphType>>("mfaRequired").Resolve(c => c.Source.MfaRequired);
+        Field<StringGraphType>("createdAt").Resolve(c => c.Source.CreatedAt.Iso());
+        Field<StringGraphType>("updatedAt").Resolve(c => c.Source.UpdatedAt.Iso());
+    }
+}
+
+public sealed class PaginatedApplicationsType : ObjectGraphType<Page<Application>>
+{
+    public PaginatedApplicationsType()
+    {
+        Name = "PaginatedApplications";
+        Field<NonNullGraphType<IntGraphType>>("totalCount").Resolve(c => c.Source.TotalCount);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ApplicationType>>>>("list").Resolve(c => c.Source.List);
+    }
+}

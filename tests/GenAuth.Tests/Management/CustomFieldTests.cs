@@ -1,0 +1,172 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using GenAuth.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace GenAuth.Tests.Management;
+
+public sealed class CustomFieldTests : ManagementTestBase
+{
+    private async Task SetUdfAsync(string key, string dataType, string? extra = null) =>
+        GraphQLClient.Success(await AdminAsync($"mutation {{ setUdf(targetType: USER, key: \"{key}\", dataType: {dataType}, label: \"{key}\"{extra}) {{ key }} }}"), "setUdf");
+
+    private async Task<JsonNode> SetUdvBatchAsync(string id, object list, string? token = null) =>
+        await Client.PostAsync("mutation($id: String!, $l: [UserDefinedDataInput!]) { setUdvBatch(targetType: USER, targetId: $id, udvList: $l) { key value dataType } }",
+            new { id, l = list }, token ?? Admin);
+
+    [Fact]
+    public async Task LabelsFollowTheCallersLanguage()
+    {
+        var labels = ", labels: [{ lang: \"zh-CN\", label: \"部门\" }, { lang: \"en-US\", label: \"Department\" }, { lang: \"ja-JP\", label: \"部署\" }]";
+        await SetUdfAsync("dept", "STRING", labels);
+
+        string Label(JsonNode r) => GraphQLClient.Success(r, "udf")[0]!["label"]!.GetValue<string>();
+        var q = "{ udf(targetType: USER) { key label labels { lang label } } }";
+
+        Assert.Equal("Department", Label(await Client.PostAsync(q, token: Admin, headers: new Dictionary<string, string> { ["x-authing-lang"] = "en-US" })));
+        Assert.Equal("部署", Label(await Client.PostAsync(q, token: Admin, headers: new Dictionary<string, string> { ["x-authing-lang"] = "ja-JP" })));
+        Assert.Equal("dept", Label(await Client.PostAsync(q, token: Admin, headers: new Dictionary<string, string> { ["x-authing-lang"] = "zh-TW" })));
+        Assert.Equal(400, Code(await AdminAsync("mutation { setUdf(targetType: USER, key: \"x\", dataType: STRING, label: \"x\", labels: [{ lang: \"xx\", label: \"?\" }]) { key } }")));
+    }
+
+    [Fact]
+    public async Task ValuesAreCheckedAgainstTheTypeAndABadOneWritesNothing()
+    {
+        await SetUdfAsync("age", "NUMBER");
+        await SetUdfAsync("vip", "BOOLEAN");
+        await SetUdfAsync("born", "DATETIME");
+        var id = await CreateUserAsync(new { username = "typed" });
+
+        var bad = await SetUdvBatchAsync(id, new[] { new { key = "vip", value = "true" }, new { key = "age", value = "\"old\"" } });
+        var good = await SetUdvBatchAsync(id, new[] { new { key = "age", value = "42" }, new { key = "vip", value = "true" }, new { key = "born", value = "\"2000-01-02T03:04:05Z\"" } });
+        var unknown = await SetUdvBatchAsync(id, new[] { new { key = "nope", value = "1" } });
+
+        Assert.Equal(2602, Code(bad));
+        var values = GraphQLClient.Success(good, "setUdvBatch").AsArray().ToDictionary(v => v!["key"]!.GetValue<string>(), v => v!["value"]!.GetValue<string>());
+        Assert.Equal("42", values["age"]);
+        Assert.Equal("true", values["vip"]);
+        Assert.Equal("2000-01-02T03:04:05.000Z", values["born"]);
+        Assert.Equal(2601, Code(unknown));
+    }
+
+    [Fact]
+    public async Task UniqueFieldsRefuseASecondEqualValue()
+    {
+        await SetUdfAsync("badge", "STRING", ", unique: true");
+        var a = await CreateUserAsync(new { username = "ua" });
+        var b = await CreateUserAsync(new { username = "ub" });
+
+        GraphQLClient.Success(await SetUdvBatchAsync(a, new[] { new { key = "badge", value = "\"B-1\"" } }), "setUdvBatch");
+        var taken = await SetUdvBatchAsync(b, new[] { new { key = "badge", value = "\"B-1\"" } });
+
+        Assert.Equal(2026, Code(taken));
+        await SetUdfAsync("team", "STRING");
+        GraphQLClient.Success(await SetUdvBatchAsync(a, new[] { new { key = "team", value = "\"x\"" } }), "setUdvBatch");
+        GraphQLClient.Success(await SetUdvBatchAsync(b, new[] { new { key = "team", value = "\"x\"" } }), "setUdvBatch");
+        Assert.Equal(2026, Code(await AdminAsync("mutation { setUdf(targetType: USER, key: \"team\", dataType: STRING, label: \"t\", unique: true) { key } }")));
+        Assert.Equal(400, Code(await AdminAsync("mutation { setUdf(targetType: USER, key: \"flag\", dataType: BOOLEAN, label: \"f\", unique: true) { key } }")));
+    }
+
+    [Fact]
+    public async Task AUserReadsAndWritesOnlyTheirOwnValues()
+    {
+        await SetUdfAsync("motto", "STRING");
+        var (id, token) = await Client.RegisterAndLoginAsync("own@example.com");
+        var other = await CreateUserAsync(new { username = "someone" });
+
+        var own = await SetUdvBatchAsync(id, new[] { new { key = "motto", value = "\"carpe diem\"" } }, token);
+        var read = await Client.PostAsync("query($id: String!) { udv(targetType: USER, targetId: $id) { key value } }", new { id }, token);
+        var foreign = await SetUdvBatchAsync(other, new[] { new { key = "motto", value = "\"no\"" } }, token);
+        var me = await Client.PostAsync("{ user { customData { key value label } } }", token: token);
+
+        Assert.Equal("carpe diem", GraphQLClient.Success(own, "setUdvBatch")[0]!["value"]!.GetValue<string>());
+        Assert.Equal("carpe diem", GraphQLClient.Success(read, "udv")[0]!["value"]!.GetValue<string>());
+        Assert.Equal(403, Code(foreign));
+        Assert.Equal("motto", GraphQLClient.Success(me, "user")["customData"]![0]!["key"]!.GetValue<string>());
+        Assert.Equal(403, Code(await Client.PostAsync("{ udf(targetType: USER) { key } }", token: token)));
+    }
+
+    [Fact]
+    public async Task BatchValuesAndRemoval()
+    {
+        await SetUdfAsync("level", "NUMBER");
+        var a = await CreateUserAsync(new { username = "ba" });
+        var b = await CreateUserAsync(new { username = "bb" });
+
+        GraphQLClient.Success(await AdminAsync("mutation($i: [SetUdfValueBatchInput!]!) { setUdfValueBatch(targetType: USER, input: $i) { code } }",
+            new { i = new[] { new { targetId = a, key = "level", value = "1" }, new { targetId = b, key = "level", value = "2" } } }), "setUdfValueBatch");
+        var batch = GraphQLClient.Success(await AdminAsync("query($ids: [String!]!) { udfValueBatch(targetType: USER, targetIds: $ids) { targetId data { key value } } }",
+            new { ids = new[] { a, b } }), "udfValueBatch");
+        var afterRemove = GraphQLClient.Success(await AdminAsync("mutation($id: String!) { removeUdv(targetType: USER, targetId: $id, key: \"level\") { key } }", new { id = a }), "removeUdv");
+        GraphQLClient.Success(await AdminAsync("mutation { removeUdf(targetType: USER, key: \"level\") { code } }"), "removeUdf");
+        var gone = GraphQLClient.Success(await AdminAsync("query($id: String!) { udv(targetType: USER, targetId: $id) { key } }", new { id = b }), "udv");
+
+        Assert.Equal("2", batch.AsArray().Single(m => m!["targetId"]!.GetValue<string>() == b)!["data"]![0]!["value"]!.GetValue<string>());
+        Assert.Empty(afterRemove.AsArray());
+        Assert.Empty(gone.AsArray());
+        Assert.Equal(2601, Code(await AdminAsync("mutation { removeUdf(targetType: USER, key: \"level\") { code } }")));
+    }
+
+    [Fact]
+    public async Task CustomDataOfAPageOfUsersLoadsInAConstantNumberOfStatements()
+    {
+        await SetUdfAsync("rank", "NUMBER");
+        async Task<int> StatementsForPageOf(int n)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var id = await CreateUserAsync(new { username = $"n{n}-{i}" });
+                await SetUdvBatchAsync(id, new[] { new { key = "rank", value = $"{i}" } });
+            }
+            using var counter = new CommandCounter(App.DataDirectory);
+            var result = await AdminAsync($"{{ users(limit: {n}) {{ list {{ id customData {{ key value }} }} }} }}");
+            Assert.All(GraphQLClient.Success(result, "users")["list"]!.AsArray(), u => Assert.Single(u!["customData"]!.AsArray()));
+            return counter.Count;
+        }
+
+        var few = await StatementsForPageOf(3);
+        var many = await StatementsForPageOf(30);
+
+        Assert.Equal(few, many);
+    }
+
+    /// <summary>Counts the SQL commands EF Core runs against one data directory's database while alive.</summary>
+    private sealed class CommandCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+    {
+        private readonly string _dataDirectory;
+        private readonly List<IDisposable> _subscriptions = [];
+        private int _count;
+
+        public CommandCounter(string dataDirectory)
+        {
+            _dataDirectory = dataDirectory;
+            _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
+        }
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void OnNext(DiagnosticListener listener)
+        {
+            if (listener.Name == DbLoggerCategory.Name)
+                _subscriptions.Add(listener.Subscribe(this));
+        }
+
+        public void OnNext(KeyValuePair<string, object?> e)
+        {
+            if (e.Key == RelationalEventId.CommandExecuted.Name && e.Value is CommandExecutedEventData d
+                && (d.Command.Connection?.ConnectionString?.Contains(_dataDirectory, StringComparison.Ordinal) ?? false))
+                Interlocked.Increment(ref _count);
+        }
+
+        public void OnCompleted() { }
+        public void OnError(Exception error) { }
+
+        public void Dispose()
+        {
+            foreach (var s in _subscriptions)
+                s.Dispose();
+        }
+    }
+}
