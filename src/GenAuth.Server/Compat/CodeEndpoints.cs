@@ -6,6 +6,8 @@ using GenAuth.Core.Data;
 using GenAuth.Core.Users;
 using GenAuth.Server.Callers;
 
+using static GenAuth.Server.Compat.RestBody;
+
 namespace GenAuth.Server.Compat;
 
 /// <summary>The REST paths of codes, contacts, security level and avatar: thin adapters over the Core services.</summary>
@@ -15,14 +17,14 @@ public static class CodeEndpoints
     {
         app.MapPost("/api/v2/sms/send", (Delegate)(static (HttpContext http) => Rest.RunAsync(http, async _ =>
         {
-            var body = await BodyAsync(http);
+            var body = await RestBody.ReadAsync(http);
             await Service<CodeSender>(http).SendSmsCodeAsync(Str(body, "phone"), Str(body, "phoneCountryCode"), Str(body, "scene"),
                 http.RequestAborted);
             return null;
         })));
         app.MapPost("/api/v2/register/email-code", (Delegate)(static (HttpContext http) => Rest.RunAsync(http, async _ =>
         {
-            var body = await BodyAsync(http);
+            var body = await RestBody.ReadAsync(http);
             var issue = Bool(body, "forceLogin") || Bool(body, "generateToken");
             var user = await Service<CodeLoginService>(http).RegisterByEmailCodeAsync(Str(body, "email"), Str(body, "code"),
                 Profile(body), issue, http.RequestAborted);
@@ -30,7 +32,7 @@ public static class CodeEndpoints
         })));
         app.MapPost("/api/v2/login/email-code", (Delegate)(static (HttpContext http) => Rest.RunAsync(http, async _ =>
         {
-            var body = await BodyAsync(http);
+            var body = await RestBody.ReadAsync(http);
             var user = await Service<CodeLoginService>(http).LoginByEmailCodeAsync(Str(body, "email"), Str(body, "code"),
                 http.RequestAborted);
             return UserJson.From(user);
@@ -92,25 +94,8 @@ public static class CodeEndpoints
 
     private static T Service<T>(HttpContext http) where T : notnull => http.RequestServices.GetRequiredService<T>();
 
-    private static async Task<JsonElement> BodyAsync(HttpContext http)
-    {
-        try
-        {
-            using var doc = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
-            return doc.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            throw new GenAuthException(ErrorCodes.BadRequest, detail: "the body must be JSON");
-        }
-    }
 
-    private static string? Str(JsonElement body, string name) =>
-        body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
-            ? v.GetString() : null;
 
-    private static bool Bool(JsonElement body, string name) =>
-        body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
 
     private static ProfileInput? Profile(JsonElement body)
     {

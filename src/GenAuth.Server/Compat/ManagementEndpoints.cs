@@ -5,6 +5,8 @@ using GenAuth.Core.CustomFields;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Users;
 
+using static GenAuth.Server.Compat.RestBody;
+
 namespace GenAuth.Server.Compat;
 
 /// <summary>The management and account REST paths of the SDK (lib/management/*.ts, AuthenticationClient): thin adapters.</summary>
@@ -22,13 +24,13 @@ public static class ManagementEndpoints
         })));
         app.MapPost("/api/v2/users/kick", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
         {
-            var body = await BodyAsync(http);
+            var body = await RestBody.ReadAsync(http);
             await Svc<UserAdminService>(http).KickAsync(Strings(body, "userIds"), Str(body, "appId"), http.RequestAborted);
             return null;
         })));
         app.MapPost("/api/v2/users/batch", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
         {
-            var body = await BodyAsync(http);
+            var body = await RestBody.ReadAsync(http);
             var users = await Svc<UserAdminService>(http).BatchAsync(Strings(body, "ids"), Str(body, "type"), http.RequestAborted);
             var custom = Bool(body, "withCustomData")
                 ? await Svc<CustomFieldService>(http).LoadAsync("USER", users.Select(u => u.Id).ToList(), http.RequestAborted)
@@ -38,13 +40,13 @@ public static class ManagementEndpoints
         foreach (var path in new[] { "/api/v2/users/link", "/api/users/link" })
             app.MapPost(path, (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
             {
-                var body = await BodyAsync(http);
+                var body = await RestBody.ReadAsync(http);
                 await Svc<AccountLinkService>(http).LinkAsync(Str(body, "primaryUserToken"), Str(body, "secondaryUserToken"), http.RequestAborted);
                 return null;
             })));
         app.MapPost("/api/v2/users/unlink", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
         {
-            var body = await BodyAsync(http);
+            var body = await RestBody.ReadAsync(http);
             await Svc<AccountLinkService>(http).UnlinkAsync(Str(body, "primaryUserToken"), Str(body, "provider"), http.RequestAborted);
             return null;
         })));
@@ -52,7 +54,7 @@ public static class ManagementEndpoints
         app.MapGet("/api/v2/users/{id}", (Delegate)((HttpContext http) => Rest.RunAsync(http, async caller =>
         {
             var view = await Svc<UserAdminService>(http).RawAsync(Id(http), http.RequestAborted);
-            var custom = Bool(http, "with_custom_data")
+            var custom = QueryBool(http, "with_custom_data")
                 ? (await Svc<CustomFieldService>(http).LoadAsync("USER", [Id(http)], http.RequestAborted))[Id(http)]
                 : null;
             return UserJson.Of(view, custom);
@@ -64,11 +66,11 @@ public static class ManagementEndpoints
             return new { totalCount = page.TotalCount, list = page.List.Select(AppJson) };
         })));
         app.MapPost("/api/v2/applications", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
-            AppJson(await Svc<ApplicationService>(http).CreateAsync(AppInput(await BodyAsync(http)), http.RequestAborted)))));
+            AppJson(await Svc<ApplicationService>(http).CreateAsync(AppInput(await RestBody.ReadAsync(http)), http.RequestAborted)))));
         app.MapGet("/api/v2/applications/{id}", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
             AppJson(await Svc<ApplicationService>(http).GetAsync(Id(http), http.RequestAborted)))));
         app.MapMethods("/api/v2/applications/{id}", ["PUT", "PATCH"], (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
-            AppJson(await Svc<ApplicationService>(http).UpdateAsync(Id(http), AppInput(await BodyAsync(http)), http.RequestAborted)))));
+            AppJson(await Svc<ApplicationService>(http).UpdateAsync(Id(http), AppInput(await RestBody.ReadAsync(http)), http.RequestAborted)))));
         app.MapGet("/api/v2/applications/{id}/active-users", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
         {
             var page = await Svc<ApplicationService>(http).ActiveUsersAsync(Id(http), Int(http, "page", 1), Int(http, "limit", 10), http.RequestAborted);
@@ -92,32 +94,10 @@ public static class ManagementEndpoints
 
     private static T Svc<T>(HttpContext http) where T : notnull => http.RequestServices.GetRequiredService<T>();
 
-    /// <summary>The body as JSON, or a form (seed 001 posts /api/users/link as application/x-www-form-urlencoded).</summary>
-    private static async Task<JsonElement> BodyAsync(HttpContext http)
-    {
-        if (http.Request.HasFormContentType)
-        {
-            var form = await http.Request.ReadFormAsync(http.RequestAborted);
-            return JsonSerializer.SerializeToElement(form.ToDictionary(f => f.Key, f => f.Value.ToString()));
-        }
-        try
-        {
-            var doc = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
-            return doc.RootElement.ValueKind == JsonValueKind.Object ? doc.RootElement : throw new JsonException();
-        }
-        catch (JsonException)
-        {
-            throw new GenAuthException(ErrorCodes.BadRequest, detail: "the body must be a JSON object");
-        }
-    }
 
-    private static string? Str(JsonElement b, string name) =>
-        b.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    private static bool Bool(JsonElement b, string name) =>
-        b.TryGetProperty(name, out var v) && (v.ValueKind == JsonValueKind.True || (v.ValueKind == JsonValueKind.String && v.GetString() == "true"));
 
-    private static bool Bool(HttpContext http, string name) => http.Request.Query[name].ToString() == "true";
+    private static bool QueryBool(HttpContext http, string name) => http.Request.Query[name].ToString() == "true";
 
     private static List<string> Strings(JsonElement b, string name) =>
         b.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array

@@ -2,6 +2,8 @@ using System.Text.Json;
 using GenAuth.Core.Mfa;
 using GenAuth.Server.Callers;
 
+using static GenAuth.Server.Compat.RestBody;
+
 namespace GenAuth.Server.Compat;
 
 /// <summary>
@@ -28,7 +30,7 @@ public static class MfaEndpoints
 
         app.MapPost("/api/v2/mfa/totp/associate", (Delegate)((HttpContext http) => Rest.RunAsync(http, async caller =>
         {
-            var body = await BodyAsync(http);
+            var body = await RestBody.ReadAsync(http);
             var request = ViaMfaToken(http, caller.UserId, body)
                 ? await Login(http).SendEnrollFactorRequestAsync(MfaToken(http), FactorTypes.Otp, null, null, null, http.RequestAborted)
                 : await Enrollment(http).SendEnrollFactorRequestAsync(FactorTypes.Otp, null, null, null, http.RequestAborted);
@@ -41,7 +43,7 @@ public static class MfaEndpoints
         })));
         app.MapPost("/api/v2/mfa/totp/associate/confirm", (Delegate)((HttpContext http) => Rest.RunAsync(http, async caller =>
         {
-            var body = await BodyAsync(http);
+            var body = await RestBody.ReadAsync(http);
             if (!ViaMfaToken(http, caller.UserId, body))
             {
                 await Enrollment(http).ConfirmTotpAsync(Str(body, "totp"), http.RequestAborted);
@@ -59,12 +61,12 @@ public static class MfaEndpoints
 
         app.MapPost("/api/v2/mfa/totp/verify", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
         {
-            var body = await BodyAsync(http);
+            var body = await RestBody.ReadAsync(http);
             return UserJson.From(await Login(http).VerifyTotpAsync(MfaToken(http), Str(body, "totp"), http.RequestAborted));
         })));
         app.MapPost("/api/v2/mfa/totp/recovery", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
         {
-            var body = await BodyAsync(http);
+            var body = await RestBody.ReadAsync(http);
             var result = await Login(http).VerifyRecoveryCodeAsync(MfaToken(http), Str(body, "recoveryCode"), http.RequestAborted);
             var user = UserJson.From(result.User);
             user["recoveryCode"] = result.RecoveryCode;
@@ -72,20 +74,20 @@ public static class MfaEndpoints
         })));
         app.MapPost("/api/v2/applications/mfa/sms/verify", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
         {
-            var body = await BodyAsync(http);
+            var body = await RestBody.ReadAsync(http);
             return UserJson.From(await Login(http).VerifySmsAsync(MfaToken(http), Str(body, "phone"), Str(body, "phoneCountryCode"),
                 Str(body, "code"),
                 http.RequestAborted));
         })));
         app.MapPost("/api/v2/applications/mfa/email/verify", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
         {
-            var body = await BodyAsync(http);
+            var body = await RestBody.ReadAsync(http);
             return UserJson.From(await Login(http).VerifyEmailAsync(MfaToken(http), Str(body, "email"), Str(body, "code"),
                 http.RequestAborted));
         })));
         app.MapPost("/api/v2/applications/mfa/check", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
         {
-            var body = await BodyAsync(http);
+            var body = await RestBody.ReadAsync(http);
             return await Login(http).PhoneOrEmailBindableAsync(MfaToken(http), Str(body, "phone"), Str(body, "email"),
                 http.RequestAborted);
         })));
@@ -102,27 +104,8 @@ public static class MfaEndpoints
     /// The SDK binds a factor during a login with the mfaToken as bearer and source APPLICATION; a bearer that is no
     /// session token is read as an mfaToken unless the body says SELF.
     /// </summary>
-    private static bool ViaMfaToken(HttpContext http, string? userId, Dictionary<string, JsonElement> body) =>
+    private static bool ViaMfaToken(HttpContext http, string? userId, JsonElement body) =>
         userId is null && MfaToken(http) is not null && Str(body, "source") is not "SELF";
 
-    /// <summary>The JSON body's top-level properties; an absent or non-object body reads as empty.</summary>
-    private static async Task<Dictionary<string, JsonElement>> BodyAsync(HttpContext http)
-    {
-        if (http.Request.ContentLength is 0 || http.Request.HasJsonContentType() is false)
-            return [];
-        try
-        {
-            using var doc = await JsonDocument.ParseAsync(http.Request.Body, default, http.RequestAborted);
-            return doc.RootElement.ValueKind == JsonValueKind.Object
-                ? doc.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone())
-                : [];
-        }
-        catch (JsonException)
-        {
-            return [];
-        }
-    }
 
-    private static string? Str(Dictionary<string, JsonElement> body, string key) =>
-        body.TryGetValue(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

@@ -4,6 +4,8 @@ using GenAuth.Core.QrLogin;
 using GenAuth.Core.Users;
 using QRCoder;
 
+using static GenAuth.Server.Compat.RestBody;
+
 namespace GenAuth.Server.Compat;
 
 /// <summary>GenAuth's app scan-login REST API (/api/qrcode/* and the SDK's /api/v2/qrcode/* twins) over QrLoginService.</summary>
@@ -29,7 +31,7 @@ public static class QrCodeEndpoints
 
     private static Task<IResult> GeneAsync(HttpContext http) => Rest.RunAsync(http, async _ =>
     {
-        var body = await ReadBodyAsync(http);
+        var body = await RestBody.ReadAsync(http);
         // The seed spells it customeData; the SDK sends params.
         var custom = Prop(body, "customData") ?? Prop(body, "customeData") ?? Prop(body, "params");
         var customJson = custom is { ValueKind: JsonValueKind.String } s ? s.GetString()
@@ -44,7 +46,7 @@ public static class QrCodeEndpoints
     private static Task<IResult> TransitionAsync(HttpContext http, Func<QrLoginService, string?, Task<QrCodeState>> transition,
         string message) => Rest.RunAsync(http, async _ =>
     {
-        var body = await ReadBodyAsync(http);
+        var body = await RestBody.ReadAsync(http);
         var state = await transition(Qr(http), Str(body, "random"));
         return new { random = state.Random, status = (int)state.Status, description = state.Status.ToString() };
     }, message);
@@ -52,7 +54,7 @@ public static class QrCodeEndpoints
     /// <summary>Ticket exchange: a management token in Authorization, or the pool secret in the body or x-authing-userpool-secret.</summary>
     private static Task<IResult> UserInfoAsync(HttpContext http) => Rest.RunAsync(http, async _ =>
     {
-        var body = await ReadBodyAsync(http);
+        var body = await RestBody.ReadAsync(http);
         var secret = Str(body, "secret") ?? (http.Request.Headers["x-authing-userpool-secret"].ToString() is { Length: > 0 } h ? h : null);
         var view = await Qr(http).ExchangeTicketAsync(Str(body, "ticket"), secret, http.RequestAborted);
         return UserJson(view);
@@ -110,24 +112,6 @@ public static class QrCodeEndpoints
 
     private static string BaseUrl(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
 
-    private static async Task<JsonElement> ReadBodyAsync(HttpContext http)
-    {
-        if (http.Request.ContentLength is 0 || !http.Request.HasJsonContentType())
-            return default;
-        try
-        {
-            using var doc = await JsonDocument.ParseAsync(http.Request.Body, default, http.RequestAborted);
-            return doc.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            throw new GenAuthException(ErrorCodes.BadRequest, detail: "the body is not valid JSON");
-        }
-    }
 
-    private static JsonElement? Prop(JsonElement body, string name) =>
-        body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
 
-    private static string? Str(JsonElement body, string name) =>
-        Prop(body, name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
 }

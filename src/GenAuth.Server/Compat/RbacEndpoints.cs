@@ -3,6 +3,8 @@ using GenAuth.Core.Common;
 using GenAuth.Core.Orgs;
 using GenAuth.Core.Permissions;
 
+using static GenAuth.Server.Compat.RestBody;
+
 namespace GenAuth.Server.Compat;
 
 /// <summary>REST paths of GenAuth's roles, permissions and org clients (the SDK calls these beside GraphQL).</summary>
@@ -17,7 +19,7 @@ public static class RbacEndpoints
         // AclManagementClient.isAllowed.
         app.MapPost("/api/v2/acl/is-allowed", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
         {
-            var body = await ReadAsync(http);
+            var body = await RestBody.ReadAsync(http);
             var allowed = await http.RequestServices.GetRequiredService<PermissionService>().IsAllowedAsync(
                 Str(body, "resource") ?? "", Str(body, "action") ?? "", Str(body, "userId") ?? "", Str(body, "namespace"), http.RequestAborted);
             return new { allowed };
@@ -43,21 +45,7 @@ public static class RbacEndpoints
         return app;
     }
 
-    private static async Task<JsonElement> ReadAsync(HttpContext http)
-    {
-        try
-        {
-            using var doc = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
-            return doc.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            throw new GenAuthException(ErrorCodes.BadRequest, detail: "the body must be JSON");
-        }
-    }
 
-    private static string? Str(JsonElement body, string name) =>
-        body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static int? Int(string? value) => int.TryParse(value, out var i) ? i : null;
 }
