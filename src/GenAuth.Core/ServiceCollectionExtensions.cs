@@ -104,6 +104,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<CustomFieldService>();
         services.AddScoped<WhitelistService>();
         services.AddScoped<PoolAdminService>();
+        services.AddScoped<PoolSmtpService>();
         services.AddScoped<ApplicationService>();
         services.AddScoped<AccountLinkService>();
 

@@ -1,6 +1,7 @@
 using GenAuth.GraphQL.Applications;
 using GenAuth.GraphQL.Codes;
 using GenAuth.GraphQL.Common;
+using GenAuth.GraphQL.Messaging;
 using GenAuth.GraphQL.CustomFields;
 using GenAuth.GraphQL.Diagnostics;
 using GenAuth.GraphQL.Groups;
@@ -60,6 +61,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IMutationFields, PermissionMutations>();
         services.AddSingleton<IQueryFields, OrgQueries>();
         services.AddSingleton<IMutationFields, OrgMutations>();
+        services.AddSingleton<PoolSmtpFields>();
+        services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<PoolSmtpFields>());
+        services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<PoolSmtpFields>());
         services.AddScoped<BatchLoaders>();
         services.AddScoped<CustomDataLoader>();
 

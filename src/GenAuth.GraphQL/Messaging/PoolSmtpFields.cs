@@ -1,0 +1,57 @@
+using GenAuth.Core.Messaging;
+using GenAuth.GraphQL.Common;
+using GraphQL;
+using GraphQL.Types;
+
+namespace GenAuth.GraphQL.Messaging;
+
+/// <summary>The pool's own mail server (codes, verify links, welcome mails), for admins.</summary>
+public sealed class PoolSmtpFields : IQueryFields, IMutationFields
+{
+    void IQueryFields.Register(ObjectGraphType q) =>
+        q.Field<NonNullGraphType<PoolSmtpSettingsType>>("userpoolSmtp")
+            .AdminOnly()
+            .Description("The pool's SMTP settings (the password is never returned).")
+            .Resolve(c => c.Service<PoolSmtpService>().Get());
+
+    void IMutationFields.Register(ObjectGraphType m) =>
+        m.Field<NonNullGraphType<PoolSmtpSettingsType>>("updateUserpoolSmtp")
+            .AdminOnly()
+            .Description("Sets the pool's SMTP server; omitted fields stay, host \"\" clears the setting (GenAuth:Smtp or the outbox apply).")
+            .Argument<NonNullGraphType<PoolSmtpInputType>>("input")
+            .ResolveAsync(async c =>
+            {
+                var i = InputReader.Input(c);
+                return await c.Service<PoolSmtpService>().UpdateAsync(new PoolSmtpInput(InputReader.Str(i, "host"),
+                    i.GetValueOrDefault("port") as int?, InputReader.Str(i, "security"), InputReader.Str(i, "username"),
+                    InputReader.Str(i, "password"), InputReader.Str(i, "from")), c.CancellationToken);
+            });
+}
+
+public sealed class PoolSmtpInputType : InputObjectGraphType
+{
+    public PoolSmtpInputType()
+    {
+        Name = "UserpoolSmtpInput";
+        Field<StringGraphType>("host");
+        Field<IntGraphType>("port");
+        Field<StringGraphType>("security").Description("Auto, None, StartTls or SslOnConnect.");
+        Field<StringGraphType>("username");
+        Field<StringGraphType>("password").Description("Stored sealed with the master key; \"\" removes it.");
+        Field<StringGraphType>("from").Description("\"Name <address>\" or an address.");
+    }
+}
+
+public sealed class PoolSmtpSettingsType : ObjectGraphType<PoolSmtpView>
+{
+    public PoolSmtpSettingsType()
+    {
+        Name = "UserpoolSmtpSettings";
+        Field<StringGraphType>("host").Resolve(c => c.Source.Host);
+        Field<IntGraphType>("port").Resolve(c => c.Source.Port);
+        Field<StringGraphType>("security").Resolve(c => c.Source.Security);
+        Field<StringGraphType>("username").Resolve(c => c.Source.Username);
+        Field<NonNullGraphType<BooleanGraphType>>("passwordSet").Resolve(c => c.Source.PasswordSet);
+        Field<StringGraphType>("from").Resolve(c => c.Source.From);
+    }
+}
