@@ -8,6 +8,7 @@ using GenAuth.Server.Oidc;
 using GenAuth.Server.QrLogin;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddServerDefaults(builder.Environment);
 
 builder.Services.AddGenAuthCore();
 builder.Services.AddGenAuthGraphQL();
