@@ -20,6 +20,8 @@ public static class Program
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         if (args.Contains("--qr"))
             return await Qr.QrBench.RunAsync(args);
+        if (args.Contains("--p4"))
+            return await P4.P4Bench.RunAsync(args);
         if (args.Contains("--baseline-server"))
         {
             await BaselineServer.RunAsync(args);

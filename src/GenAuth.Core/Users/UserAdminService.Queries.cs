@@ -148,7 +148,14 @@ public sealed partial class UserAdminService
         return keys.Distinct().Where(byKey.ContainsKey).Select(k => byKey[k]).ToList();
     }
 
-    private IQueryable<User> Live() => db.Users.AsNoTracking().Where(u => !u.IsDeleted);
+    // Note: compared with a parameter on purpose. EF renders "!u.IsDeleted" (and "== false") as NOT ("IsDeleted"), which
+    // SQLite cannot use as an index equality, so every page sorted the whole pool (P4); "IsDeleted = @live" walks
+    // (pool, IsDeleted, CreatedAt, Id) in order.
+    private IQueryable<User> Live()
+    {
+        var live = false;
+        return db.Users.AsNoTracking().Where(u => u.IsDeleted == live);
+    }
 
     private static IQueryable<User> Sorted(IQueryable<User> users, UserSort sort) => sort switch
     {
