@@ -33,8 +33,33 @@ public sealed partial class UserAdminService
         var (skip, take) = Paging.Of(page, limit);
         var live = Live();
         var total = await counter.CountAsync(db, caller.RequirePool().Id, () => live.CountAsync(ct));
-        return new(total, await Sorted(live, sort).Skip(skip).Take(take).ToListAsync(ct));
+        if (skip >= total)
+            return new(total, []);
+        // Note: OFFSET steps over every skipped entry, so pages past the middle are counted from the other end, and the
+        // offset runs over the covering (pool, IsDeleted, sort key, Id) index for ids only; rows are then read by key.
+        List<string> ids;
+        if (skip > total / 2)
+        {
+            var fromEnd = Math.Max(0, total - skip - take);
+            var count = Math.Min(take, total - skip);
+            ids = await Sorted(live, Reverse(sort)).Skip(fromEnd).Take(count).Select(u => u.Id).ToListAsync(ct);
+            ids.Reverse();
+        }
+        else
+        {
+            ids = await Sorted(live, sort).Skip(skip).Take(take).Select(u => u.Id).ToListAsync(ct);
+        }
+        var rows = (await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToListAsync(ct)).ToDictionary(u => u.Id);
+        return new(total, ids.Where(rows.ContainsKey).Select(id => rows[id]).ToList());
     }
+
+    private static UserSort Reverse(UserSort sort) => sort switch
+    {
+        UserSort.CreatedAtAsc => UserSort.CreatedAtDesc,
+        UserSort.UpdatedAtDesc => UserSort.UpdatedAtAsc,
+        UserSort.UpdatedAtAsc => UserSort.UpdatedAtDesc,
+        _ => UserSort.CreatedAtAsc,
+    };
 
     public async Task<Page<User>> ArchivedAsync(int page, int limit, CancellationToken ct)
     {

@@ -61,6 +61,28 @@ public sealed class UserAdminTests : ManagementTestBase
         Assert.Equal(["page4"], third["list"]!.AsArray().Select(u => u!["username"]!.GetValue<string>()));
     }
 
+    [Theory]
+    [InlineData("CREATEDAT_ASC")]
+    [InlineData("CREATEDAT_DESC")]
+    public async Task PagesPastTheMiddleAreTheSameAsWalkingFromTheStart(string sortBy)
+    {
+        for (var i = 0; i < 7; i++)
+            await CreateUserAsync(new { username = $"walk{i}" });
+
+        async Task<List<string>> PageAsync(int page, int limit) =>
+            GraphQLClient.Success(await AdminAsync($"{{ users(page: {page}, limit: {limit}, sortBy: {sortBy}) {{ list {{ username }} }} }}"), "users")
+                ["list"]!.AsArray().Select(u => u!["username"]!.GetValue<string>()).ToList();
+
+        var all = await PageAsync(1, 50);
+        var paged = new List<string>();
+        for (var page = 1; page <= 4; page++)
+            paged.AddRange(await PageAsync(page, 2));
+
+        Assert.Equal(7, all.Count(u => u.StartsWith("walk")));
+        Assert.Equal(all, paged);
+        Assert.Empty(await PageAsync(5, 2));
+    }
+
     [Fact]
     public async Task UsersConnectionWalksAllUsersWithCursorsAndFilters()
     {
