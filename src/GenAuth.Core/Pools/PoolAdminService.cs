@@ -26,6 +26,10 @@ public sealed class PoolSettingsInput
     public bool? WhitelistEmailEnabled { get; init; }
     public bool? WhitelistPhoneEnabled { get; init; }
     public bool? WhitelistUsernameEnabled { get; init; }
+    public int? QrCodeExpiresAfter { get; init; }
+    public int? QrTicketExpiresAfter { get; init; }
+    public bool? QrReturnFullUserInfo { get; init; }
+    public bool? QrAllowExchangeFromBrowser { get; init; }
 }
 
 /// <summary>The admin's pool: settings and the secret.</summary>
@@ -41,6 +45,10 @@ public sealed class PoolAdminService(GenAuthDbContext db, CallerContext caller, 
             throw new GenAuthException(ErrorCodes.BadRequest, detail: $"tokenExpiresAfter must be {MinTokenLifetimeSeconds} to {MaxTokenLifetimeSeconds} seconds");
         if (input.PasswordMinLength is { } min && (min < 8 || min > PasswordPolicy.MaxLength))
             throw new GenAuthException(ErrorCodes.BadRequest, detail: $"passwordMinLength must be 8 to {PasswordPolicy.MaxLength}");
+        if (input.QrCodeExpiresAfter is { } qrTtl && (qrTtl < 10 || qrTtl > 3600))
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: "qrcodeExpiresAfter must be 10 to 3600 seconds");
+        if (input.QrTicketExpiresAfter is { } ticketTtl && (ticketTtl < 10 || ticketTtl > 86_400))
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: "ticketExpiresAfter must be 10 to 86400 seconds");
         if (input.Name is { } name && (string.IsNullOrWhiteSpace(name) || name.Length > 200))
             throw new GenAuthException(ErrorCodes.BadRequest, detail: "name must have 1 to 200 characters");
         pool.Name = input.Name ?? pool.Name;
@@ -58,6 +66,10 @@ public sealed class PoolAdminService(GenAuthDbContext db, CallerContext caller, 
         pool.WhitelistEmailEnabled = input.WhitelistEmailEnabled ?? pool.WhitelistEmailEnabled;
         pool.WhitelistPhoneEnabled = input.WhitelistPhoneEnabled ?? pool.WhitelistPhoneEnabled;
         pool.WhitelistUsernameEnabled = input.WhitelistUsernameEnabled ?? pool.WhitelistUsernameEnabled;
+        pool.QrCodeExpiresAfter = input.QrCodeExpiresAfter ?? pool.QrCodeExpiresAfter;
+        pool.QrTicketExpiresAfter = input.QrTicketExpiresAfter ?? pool.QrTicketExpiresAfter;
+        pool.QrReturnFullUserInfo = input.QrReturnFullUserInfo ?? pool.QrReturnFullUserInfo;
+        pool.QrAllowExchangeFromBrowser = input.QrAllowExchangeFromBrowser ?? pool.QrAllowExchangeFromBrowser;
         return await SaveAsync(pool, ct);
     }
 

@@ -38,6 +38,9 @@ public sealed record QrCodeState(
     }
 }
 
+/// <summary>check's answer: the code's state, and the scanner's new session when the pool returns full user info on confirm.</summary>
+public sealed record QrCheckResult(QrCodeState State, GenAuth.Core.Users.UserView? User);
+
 /// <summary>A freshly generated code: what gene answers, and what the QR image encodes.</summary>
 public sealed record QrCodeCreated(string Random, string UserPoolId, string Scene, DateTime CreatedAt, DateTime ExpiresAt,
     int ExpiresIn, string? CustomData);

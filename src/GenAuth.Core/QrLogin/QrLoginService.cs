@@ -58,6 +58,26 @@ public sealed class QrLoginService(GenAuthDbContext db, CallerContext caller, Qr
         return await hub.ReadAsync(db, Key(random), ct) ?? throw new GenAuthException(ErrorCodes.QrCodeNotFound);
     }
 
+    /// <summary>
+    /// check as the browser polls it. When the pool returns full user info (qrcodeLoginStrategy.returnFullUserInfo),
+    /// the first check of a confirmed code consumes its ticket and answers the scanner with a new session instead;
+    /// later checks (and the exchange) find the ticket used. <paramref name="openSession"/> false never consumes.
+    /// </summary>
+    public async Task<QrCheckResult> CheckStatusAsync(string? random, bool openSession, CancellationToken ct)
+    {
+        var pool = caller.RequirePool();
+        var state = await CheckAsync(random, ct);
+        if (!openSession || !pool.QrReturnFullUserInfo || state.Status != QrCodeStatus.Confirmed)
+            return new QrCheckResult(state, null);
+        var now = hub.Now;
+        var consumed = await db.QrCodes
+            .Where(q => q.Id == state.Random && q.Status == QrCodeStatus.Confirmed && q.TicketUsedAt == null && q.TicketExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(q => q.TicketUsedAt, now), ct);
+        if (consumed == 0)
+            return new QrCheckResult(state, null);
+        return new QrCheckResult(state, await LoginScannerAsync(pool, state.ScannedUserId, ct));
+    }
+
     public async Task<QrCodeState> ScannedAsync(string? random, CancellationToken ct)
     {
         var userId = caller.RequireUserId();
@@ -130,6 +150,12 @@ public sealed class QrLoginService(GenAuthDbContext db, CallerContext caller, Qr
         if (used == 0)
             throw new GenAuthException(ErrorCodes.QrTicketInvalid);
         var userId = await db.QrCodes.Where(q => q.TicketHash == hash).Select(q => q.ScannedUserId).FirstAsync(ct);
+        return await LoginScannerAsync(pool, userId, ct);
+    }
+
+    /// <summary>A new session for the scanner of a code whose ticket the caller just consumed.</summary>
+    private async Task<UserView> LoginScannerAsync(UserPool pool, string? userId, CancellationToken ct)
+    {
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId && !u.IsDeleted, ct)
                    ?? throw new GenAuthException(ErrorCodes.UserNotFound);
         if (user.Blocked)

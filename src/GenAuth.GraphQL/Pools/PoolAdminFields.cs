@@ -31,6 +31,7 @@ public sealed class PoolAdminMutations : IMutationFields
             {
                 var i = c.GetArgument<Dictionary<string, object?>>("input");
                 var whitelist = i.GetValueOrDefault("whitelist") as Dictionary<string, object?> ?? [];
+                var qr = i.GetValueOrDefault("qrcodeLoginStrategy") as Dictionary<string, object?> ?? [];
                 return await c.Service<PoolAdminService>().UpdateAsync(new PoolSettingsInput
                 {
                     Name = i.GetValueOrDefault("name") as string,
@@ -48,6 +49,10 @@ public sealed class PoolAdminMutations : IMutationFields
                     WhitelistEmailEnabled = whitelist.GetValueOrDefault("emailEnabled") as bool?,
                     WhitelistPhoneEnabled = whitelist.GetValueOrDefault("phoneEnabled") as bool?,
                     WhitelistUsernameEnabled = whitelist.GetValueOrDefault("usernameEnabled") as bool?,
+                    QrCodeExpiresAfter = qr.GetValueOrDefault("qrcodeExpiresAfter") as int?,
+                    QrTicketExpiresAfter = qr.GetValueOrDefault("ticketExpiresAfter") as int?,
+                    QrReturnFullUserInfo = qr.GetValueOrDefault("returnFullUserInfo") as bool?,
+                    QrAllowExchangeFromBrowser = qr.GetValueOrDefault("allowExchangeUserInfoFromBrowser") as bool?,
                 }, c.CancellationToken);
             });
         m.Field<NonNullGraphType<StringGraphType>>("refreshUserpoolSecret")

@@ -18,7 +18,7 @@ public sealed class QrLoginFields : IQueryFields, IMutationFields, ISubscription
             .PublicAccess()
             .Description("A QR code's status (REST check); expiry is applied when due.")
             .Argument<NonNullGraphType<StringGraphType>>("random")
-            .ResolveAsync(async c => await Qr(c).CheckAsync(c.GetArgument<string>("random"), c.CancellationToken));
+            .ResolveAsync(async c => await Qr(c).CheckStatusAsync(c.GetArgument<string>("random"), SelectsUser(c), c.CancellationToken));
     }
 
     void IMutationFields.Register(ObjectGraphType m)
@@ -62,7 +62,11 @@ public sealed class QrLoginFields : IQueryFields, IMutationFields, ISubscription
             .UserAccess()
             .Description(description)
             .Argument<NonNullGraphType<StringGraphType>>("random")
-            .ResolveAsync(async c => await transition(Qr(c), c.GetArgument<string>("random"), c.CancellationToken));
+            .ResolveAsync(async c => new QrCheckResult(await transition(Qr(c), c.GetArgument<string>("random"), c.CancellationToken), null));
+
+    /// <summary>Only a query that asks for the user may consume the ticket: otherwise the new session's token would be lost.</summary>
+    private static bool SelectsUser(IResolveFieldContext c) =>
+        c.SubFields?.Values.Any(f => f.FieldType.Name == "user") == true;
 
     private static QrLoginService Qr(IResolveFieldContext c) => c.Service<QrLoginService>();
 

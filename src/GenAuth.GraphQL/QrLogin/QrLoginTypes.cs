@@ -1,5 +1,6 @@
 using GenAuth.Core.QrLogin;
 using GenAuth.GraphQL.Common;
+using GenAuth.GraphQL.Users;
 using GraphQL.Types;
 
 namespace GenAuth.GraphQL.QrLogin;
@@ -21,33 +22,38 @@ public sealed class QrCodeStatusEventType : ObjectGraphType<QrCodeState>
     public QrCodeStatusEventType()
     {
         Name = "QrCodeStatusEvent";
-        QrCodeStateFields.Add(this);
+        QrCodeStateFields.Add(this, s => s);
     }
 }
 
 /// <summary>check's answer (GenAuth's QRCodeStatus), also returned by scanned, confirm and cancel.</summary>
-public sealed class QrCodeStatusType : ObjectGraphType<QrCodeState>
+public sealed class QrCodeStatusType : ObjectGraphType<QrCheckResult>
 {
     public QrCodeStatusType()
     {
         Name = "QrCodeStatus";
-        QrCodeStateFields.Add(this);
-        Field<StringGraphType>("scannedUserId").Resolve(c => c.Source.ScannedUserId);
+        QrCodeStateFields.Add(this, r => r.State);
+        Field<StringGraphType>("scannedUserId").Resolve(c => c.Source.State.ScannedUserId);
+        Field<UserType>("user")
+            .Description("The scanner's full profile with a token (a new session), when the pool returns full user info on "
+                         + "confirm (qrcodeLoginStrategy.returnFullUserInfo): answered once, by the first qrCodeStatus that "
+                         + "selects it after the confirm; that consumes the ticket.")
+            .Resolve(c => c.Source.User);
     }
 }
 
 internal static class QrCodeStateFields
 {
-    public static void Add(ObjectGraphType<QrCodeState> t)
+    public static void Add<T>(ObjectGraphType<T> t, Func<T, QrCodeState> state)
     {
-        t.Field<NonNullGraphType<StringGraphType>>("random").Resolve(c => c.Source.Random);
+        t.Field<NonNullGraphType<StringGraphType>>("random").Resolve(c => state(c.Source).Random);
         t.Field<NonNullGraphType<IntGraphType>>("status")
             .Description("0 not scanned, 1 scanned, 2 confirmed (ticket present), 3 cancelled, -1 expired.")
-            .Resolve(c => (int)c.Source.Status);
-        t.Field<QrCodeUserInfoType>("userInfo").Resolve(c => c.Source.UserInfo);
+            .Resolve(c => (int)state(c.Source).Status);
+        t.Field<QrCodeUserInfoType>("userInfo").Resolve(c => state(c.Source).UserInfo);
         t.Field<StringGraphType>("ticket").Description("Exchanged server side for the user and a token; present once confirmed.")
-            .Resolve(c => c.Source.Ticket);
-        t.Field<NonNullGraphType<StringGraphType>>("expiresAt").Resolve(c => c.Source.ExpiresAt.Iso());
+            .Resolve(c => state(c.Source).Ticket);
+        t.Field<NonNullGraphType<StringGraphType>>("expiresAt").Resolve(c => state(c.Source).ExpiresAt.Iso());
     }
 }
 

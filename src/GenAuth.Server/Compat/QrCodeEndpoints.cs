@@ -41,7 +41,7 @@ public static class QrCodeEndpoints
     });
 
     private static Task<IResult> CheckAsync(HttpContext http) => Rest.RunAsync(http, async _ =>
-        Status(await Qr(http).CheckAsync(http.Request.Query["random"].ToString(), http.RequestAborted)));
+        Status(await Qr(http).CheckStatusAsync(http.Request.Query["random"].ToString(), openSession: true, http.RequestAborted)));
 
     private static Task<IResult> TransitionAsync(HttpContext http, Func<QrLoginService, string?, Task<QrCodeState>> transition,
         string message) => Rest.RunAsync(http, async _ =>
@@ -75,14 +75,16 @@ public static class QrCodeEndpoints
         return Results.Bytes(png, "image/png");
     }
 
-    private static object Status(QrCodeState s) => new
+    /// <summary>userInfo is nickname and photo, or the full user with its token when the pool returns full user info.</summary>
+    private static object Status(QrCheckResult r) => new
     {
-        random = s.Random,
-        status = (int)s.Status,
-        userInfo = s.UserInfo is { } u ? new { nickname = u.Nickname, photo = u.Photo } : (object)new { },
-        ticket = s.Ticket,
-        scannedUserId = s.ScannedUserId,
-        expireAt = s.ExpiresAt,
+        random = r.State.Random,
+        status = (int)r.State.Status,
+        userInfo = r.User is { } full ? UserJson(full)
+            : r.State.UserInfo is { } u ? new { nickname = u.Nickname, photo = u.Photo } : (object)new { },
+        ticket = r.State.Ticket,
+        scannedUserId = r.State.ScannedUserId,
+        expireAt = r.State.ExpiresAt,
     };
 
     private static object UserJson(UserView v) => new

@@ -36,6 +36,27 @@ public sealed class GraphQLTransportWsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MessagesOfAnySizeUpToTheLimitAreReadWhole()
+    {
+        using var ws = await _server.ConnectAsync(Protocol);
+        await ws.InitAsync();
+
+        // Larger than the first pooled buffer, then small again, then one message split over several frames.
+        await ws.SendAsync(Subscribe("big", "{ __typename }" + new string(' ', 50 * 1024)));
+        Assert.Equal("Query", (await ws.ReceiveAsync("complete")).GetProperty("payload").GetProperty("data").GetProperty("__typename").GetString());
+        await ws.SendAsync(new { type = "ping", payload = new { n = 2 } });
+        Assert.Equal(2, (await ws.ReceiveAsync("complete")).GetProperty("payload").GetProperty("n").GetInt32());
+        var split = System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(Subscribe("split", "{ __typename }" + new string(' ', 9000))));
+        for (var offset = 0; offset < split.Length; offset += 3000)
+        {
+            var end = Math.Min(offset + 3000, split.Length);
+            await ws.Socket.SendAsync(split.AsMemory(offset, end - offset), System.Net.WebSockets.WebSocketMessageType.Text, end == split.Length, default);
+        }
+        var next = await ws.ReceiveAsync("complete");
+        Assert.Equal("split", next.GetProperty("id").GetString());
+    }
+
+    [Fact]
     public async Task PingIsAnsweredWithPongBeforeAndAfterInit()
     {
         using var ws = await _server.ConnectAsync(Protocol);

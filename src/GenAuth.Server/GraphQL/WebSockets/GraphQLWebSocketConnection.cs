@@ -13,7 +13,7 @@ namespace GenAuth.Server.GraphQL.WebSockets;
 
 /// <summary>
 /// One client's WebSocket connection, whatever the subprotocol: its caller (resolved once, at connection_init),
-/// its running operations (each in a DI scope of its own), and their cleanup when the socket goes away.
+/// its running operations (each in a DI scope of its own, released once a subscription's stream is set up), and their cleanup when the socket goes away.
 /// </summary>
 public sealed class GraphQLWebSocketConnection(
     MessageSocket socket, HttpContext http, IServiceScopeFactory scopes, CallerResolver resolver, SessionService sessions,
@@ -104,14 +104,11 @@ public sealed class GraphQLWebSocketConnection(
     private async Task RunAsync(Operation operation, GraphQLRequest request, IOperationSink sink)
     {
         var ct = operation.Token;
+        await using var services = new OperationServices(OpenScope);
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var services = scope.ServiceProvider;
             var caller = services.GetRequiredService<CallerContext>();
-            caller.CopyFrom(_caller!);
             var db = services.GetRequiredService<GenAuthDbContext>();
-            db.PoolId = caller.Pool?.Id;
             if (!await IsStillSignedInAsync(db, caller, ct))
             {
                 if (Unregister(operation))
@@ -128,6 +125,9 @@ public sealed class GraphQLWebSocketConnection(
             }
             if (result.Streams is { Count: > 0 } streams)
             {
+                // Note: the source stream is set up; its events are built without this scope (QrStatusStream states come
+                // from the bus), so the scope and its pooled DbContext go now instead of living as long as the subscriber.
+                await services.ReleaseAsync();
                 await foreach (var next in ObservableChannel.ReadAllAsync(streams.Values.First(), ct))
                     await sink.NextAsync(operation.Id, next);
             }
@@ -156,6 +156,16 @@ public sealed class GraphQLWebSocketConnection(
             operation.Dispose();
             stats.OperationEnded();
         }
+    }
+
+    /// <summary>A scope for one operation, with the connection's caller and the pool's query filter.</summary>
+    private AsyncServiceScope OpenScope()
+    {
+        var scope = scopes.CreateAsyncScope();
+        var caller = scope.ServiceProvider.GetRequiredService<CallerContext>();
+        caller.CopyFrom(_caller!);
+        scope.ServiceProvider.GetRequiredService<GenAuthDbContext>().PoolId = caller.Pool?.Id;
+        return scope;
     }
 
     // A logged-out or expired token must not keep starting operations on a connection opened while it was valid.

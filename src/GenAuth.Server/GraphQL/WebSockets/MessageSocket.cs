@@ -25,7 +25,9 @@ public sealed class MessageSocket : IDisposable
     private readonly TimeSpan _closeTimeout;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _lifetime = new();
+    private const int InitialBufferBytes = 4096;
     private int _closing;
+    private byte[]? _buffer;
 
     public MessageSocket(WebSocket socket, int maxMessageBytes, TimeSpan closeTimeout)
     {
@@ -41,27 +43,42 @@ public sealed class MessageSocket : IDisposable
 
     public bool IsClosing => Volatile.Read(ref _closing) != 0;
 
-    /// <summary>The next whole message; Closed once the peer closed, the socket broke, or the server gave up.</summary>
+    /// <summary>
+    /// The next whole message; Closed once the peer closed, the socket broke, or the server gave up. The data is
+    /// valid until the next call (or Dispose): it lives in a pooled buffer.
+    /// </summary>
     public async Task<Received> ReceiveAsync()
     {
-        // Note: the buffer grows with the message and is dropped after it, so idle connections hold no large buffers.
-        var buffer = new ArrayBufferWriter<byte>(1024);
+        ReturnBuffer();
         try
         {
+            // Note: a zero-byte receive waits for the next frame without a buffer, so idle connections hold none;
+            // a pooled one is rented only while a message is being read.
+            var first = await _socket.ReceiveAsync(Memory<byte>.Empty, Lifetime);
+            if (first.MessageType == WebSocketMessageType.Close)
+                return await ClosedByPeerAsync();
+            var kind = first.MessageType == WebSocketMessageType.Binary ? ReceivedKind.Binary : ReceivedKind.Text;
+            if (first.EndOfMessage)
+                return new Received(kind, ReadOnlyMemory<byte>.Empty);
+            var buffer = _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
+            var count = 0;
             while (true)
             {
-                var result = await _socket.ReceiveAsync(buffer.GetMemory(4096), Lifetime);
-                if (result.MessageType == WebSocketMessageType.Close)
+                if (count == buffer.Length)
                 {
-                    await CloseAsync(WebSocketCloseStatus.NormalClosure, "");
-                    return new Received(ReceivedKind.Closed, default);
+                    var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, _maxMessageBytes + 1));
+                    buffer.AsSpan().CopyTo(bigger);
+                    ReturnBuffer();
+                    buffer = _buffer = bigger;
                 }
-                buffer.Advance(result.Count);
-                if (buffer.WrittenCount > _maxMessageBytes)
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(count), Lifetime);
+                if (result.MessageType == WebSocketMessageType.Close)
+                    return await ClosedByPeerAsync();
+                count += result.Count;
+                if (count > _maxMessageBytes)
                     return new Received(ReceivedKind.TooBig, default);
                 if (result.EndOfMessage)
-                    return new Received(result.MessageType == WebSocketMessageType.Binary ? ReceivedKind.Binary : ReceivedKind.Text,
-                        buffer.WrittenMemory);
+                    return new Received(kind, buffer.AsMemory(0, count));
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
@@ -69,6 +86,18 @@ public sealed class MessageSocket : IDisposable
             Shutdown();
             return new Received(ReceivedKind.Closed, default);
         }
+    }
+
+    private async Task<Received> ClosedByPeerAsync()
+    {
+        await CloseAsync(WebSocketCloseStatus.NormalClosure, "");
+        return new Received(ReceivedKind.Closed, default);
+    }
+
+    private void ReturnBuffer()
+    {
+        if (Interlocked.Exchange(ref _buffer, null) is { } buffer)
+            ArrayPool<byte>.Shared.Return(buffer);
     }
 
     /// <summary>Sends one text message; false when the socket can no longer carry it.</summary>
@@ -145,10 +174,12 @@ public sealed class MessageSocket : IDisposable
         }
     }
 
+    /// <summary>Called once the receive loop has ended (no receive is pending on the pooled buffer).</summary>
     public void Dispose()
     {
         Shutdown();
         _lifetime.Dispose();
+        ReturnBuffer();
     }
 
     // A close reason is at most 123 bytes of UTF-8.
