@@ -99,6 +99,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<RoleService>();
         services.AddScoped<PermissionEvaluator>();
         services.AddScoped<PermissionService>();
+        services.AddScoped<ResourceService>();
         services.AddScoped<OrgService>();
         services.AddScoped<UserAdminService>();
         services.AddScoped<CustomFieldService>();

@@ -59,6 +59,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IMutationFields, RoleMutations>();
         services.AddSingleton<IQueryFields, PermissionQueries>();
         services.AddSingleton<IMutationFields, PermissionMutations>();
+        services.AddSingleton<IQueryFields, ResourceQueries>();
+        services.AddSingleton<IMutationFields, ResourceMutations>();
         services.AddSingleton<IQueryFields, OrgQueries>();
         services.AddSingleton<IMutationFields, OrgMutations>();
         services.AddSingleton<PoolSmtpFields>();
