@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace GenAuth.Core.Data.Migrations
 {
     [DbContext(typeof(GenAuthDbContext))]
-    [Migration("20261123205741_QrLogin")]
-    partial class QrLogin
+    [Migration("20261123214358_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
