@@ -116,7 +116,7 @@ public sealed class MfaLoginService(
         var users = db.Users.Where(u => !u.IsDeleted && u.Id != challenge.UserId);
         if (!string.IsNullOrWhiteSpace(phone))
         {
-            var key = Validation.PhoneKey(phone);
+            var key = Validation.PhoneLookup(phone);
             return !await users.AnyAsync(u => u.Phone == key, ct);
         }
         if (!string.IsNullOrWhiteSpace(email))

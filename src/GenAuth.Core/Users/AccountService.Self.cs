@@ -103,7 +103,7 @@ public sealed partial class AccountService
         var normalized = email is null ? null : Validation.NormalizeEmail(email);
         var users = db.Users.Where(u => !u.IsDeleted);
         return (normalized is not null && await users.AnyAsync(u => u.EmailNormalized == normalized, ct))
-               || (!string.IsNullOrEmpty(phone) && await users.AnyAsync(u => u.Phone == Validation.PhoneKey(phone), ct))
+               || (!string.IsNullOrEmpty(phone) && await users.AnyAsync(u => u.Phone == Validation.PhoneLookup(phone), ct))
                || (!string.IsNullOrEmpty(username) && await users.AnyAsync(u => u.Username == username, ct))
                || (!string.IsNullOrEmpty(externalId) && await users.AnyAsync(u => u.ExternalId == externalId, ct));
     }
@@ -165,7 +165,13 @@ public sealed partial class AccountService
             user.EmailNormalized = user.Email is null ? null : Validation.NormalizeEmail(user.Email);
         }
         if (input.TryGetValue("phone", out var phone))
-            user.Phone = phone is null ? null : Validation.RequirePhone(phone as string);
+        {
+            // Note: the same parsing and stored form (national number + country code) as the code flows use.
+            var parsed = phone is null ? null
+                : Codes.PhoneNumbersParser.Require(phone as string, input.GetValueOrDefault("phoneCountryCode") as string);
+            user.Phone = parsed?.National;
+            user.PhoneCountryCode = parsed?.CountryCode;
+        }
         if (input.TryGetValue("emailVerified", out var ev) && ev is bool emailVerified)
             user.EmailVerified = emailVerified;
         if (input.TryGetValue("phoneVerified", out var pv) && pv is bool phoneVerified)
@@ -182,7 +188,7 @@ public sealed partial class AccountService
             user.LastLogin = Validation.RequireTime(lastLogin, "lastLogin");
         if (input.TryGetValue("signedUp", out var su) && su is string signedUp)
             user.SignedUp = Validation.RequireTime(signedUp, "signedUp");
-        if (input.TryGetValue("phoneCountryCode", out var pcc))
+        if (!input.ContainsKey("phone") && input.TryGetValue("phoneCountryCode", out var pcc))
             user.PhoneCountryCode = pcc as string;
         if (input.TryGetValue("lastIP", out var ip))
             user.LastIp = ip as string;

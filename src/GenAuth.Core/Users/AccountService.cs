@@ -150,7 +150,7 @@ public sealed partial class AccountService(
     private Task<User?> FindForLoginAsync(LoginMethod method, string account, CancellationToken ct)
     {
         var normalized = Validation.NormalizeEmail(account);
-        var phone = Validation.PhoneKey(account);
+        var phone = Validation.PhoneLookup(account);
         var users = db.Users.Where(u => !u.IsDeleted);
         return method switch
         {

@@ -125,7 +125,7 @@ public sealed partial class UserAdminService
         }
         if (!string.IsNullOrEmpty(phone))
         {
-            var key = Validation.PhoneKey(phone);
+            var key = Validation.PhoneLookup(phone);
             return await live.FirstOrDefaultAsync(u => u.Phone == key, ct);
         }
         if (!string.IsNullOrEmpty(username))

@@ -33,12 +33,20 @@ public static partial class Validation
         return compact.Length > 0 && compact.All(c => char.IsAsciiDigit(c) || c == '+') ? compact : input.Trim();
     }
 
-    public static string RequirePhone(string? phone)
+    /// <summary>
+    /// The stored form to look a phone up by: the national number when it parses (as the code flows and admins store it,
+    /// so "+8613812345678" and "13812345678" find the same user), else the compact input.
+    /// </summary>
+    public static string PhoneLookup(string input)
     {
-        var trimmed = phone?.Trim();
-        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > 32 || !trimmed.All(c => char.IsAsciiDigit(c) || c is '+' or '-' or ' '))
-            throw new GenAuthException(ErrorCodes.InvalidPhone);
-        return trimmed.Replace(" ", "").Replace("-", "");
+        try
+        {
+            return Codes.PhoneNumbersParser.Require(input, null).National;
+        }
+        catch (GenAuthException)
+        {
+            return PhoneKey(input);
+        }
     }
 
     /// <summary>An ISO 8601 time (with or without offset; none means UTC) as a UTC DateTime, or 400 naming the field.</summary>

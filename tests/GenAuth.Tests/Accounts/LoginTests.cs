@@ -77,6 +77,20 @@ public sealed class LoginTests : IDisposable
     }
 
     [Theory]
+    [InlineData("+8613900000012", "13900000012")]
+    [InlineData("139 0000 0012", "+8613900000012")]
+    public async Task APhoneWrittenInEitherFormFindsTheSameUser(string setAs, string loginAs)
+    {
+        var (id, _) = await _client.RegisterAndLoginAsync($"either{setAs.Length}@example.com");
+        await SetPhoneAsync(id, setAs);
+
+        var result = await _client.PostAsync(Ops.LoginByPhonePassword,
+            new { input = new { phone = loginAs, password = GraphQLClient.Password } });
+
+        Assert.Equal(id, GraphQLClient.Success(result, "loginByPhonePassword")["id"]!.GetValue<string>());
+    }
+
+    [Theory]
     [InlineData("dave")]
     [InlineData("Dave@Example.com")]
     [InlineData("13900000003")]
