@@ -1,3 +1,4 @@
+using GenAuth.Core.Profile;
 using GenAuth.Core.Applications;
 using GenAuth.Core.Callers;
 using GenAuth.Core.CustomFields;

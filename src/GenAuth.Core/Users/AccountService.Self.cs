@@ -168,7 +168,7 @@ public sealed partial class AccountService
         {
             // Note: the same parsing and stored form (national number + country code) as the code flows use.
             var parsed = phone is null ? null
-                : Codes.PhoneNumbersParser.Require(phone as string, input.GetValueOrDefault("phoneCountryCode") as string);
+                : PhoneNumbersParser.Require(phone as string, input.GetValueOrDefault("phoneCountryCode") as string);
             user.Phone = parsed?.National;
             user.PhoneCountryCode = parsed?.CountryCode;
         }

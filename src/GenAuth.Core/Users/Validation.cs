@@ -41,7 +41,7 @@ public static partial class Validation
     {
         try
         {
-            return Codes.PhoneNumbersParser.Require(input, null).National;
+            return PhoneNumbersParser.Require(input, null).National;
         }
         catch (GenAuthException)
         {

@@ -1,3 +1,5 @@
+using GenAuth.Core.Users;
+using GenAuth.Core.Profile;
 using GenAuth.Core.Codes;
 using GenAuth.GraphQL.Users;
 using GraphQL.Types;

@@ -1,3 +1,4 @@
+using GenAuth.Core.Profile;
 using System.Text.Json;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Codes;

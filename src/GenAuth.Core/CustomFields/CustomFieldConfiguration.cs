@@ -1,11 +1,8 @@
-using GenAuth.Core.Applications;
-using GenAuth.Core.CustomFields;
 using GenAuth.Core.Pools;
-using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace GenAuth.Core.Data.Configurations;
+namespace GenAuth.Core.CustomFields;
 
 internal sealed class CustomFieldConfiguration : IEntityTypeConfiguration<CustomField>
 {
@@ -34,18 +31,5 @@ internal sealed class CustomFieldValueConfiguration : IEntityTypeConfiguration<C
         // Note: NULLs are distinct in a unique index, so only values of unique fields (UniqueValue set) collide.
         b.HasIndex(e => new { e.UserPoolId, e.TargetType, e.Key, e.UniqueValue }).IsUnique();
         b.HasOne<UserPool>().WithMany().HasForeignKey(e => e.UserPoolId).OnDelete(DeleteBehavior.Cascade);
-    }
-}
-
-internal sealed class AppAccessRuleConfiguration : IEntityTypeConfiguration<AppAccessRule>
-{
-    public void Configure(EntityTypeBuilder<AppAccessRule> b)
-    {
-        b.ToTable("app_access_rules");
-        b.HasKey(e => e.Id);
-        b.HasIndex(e => new { e.UserPoolId, e.AppId, e.UserId }).IsUnique();
-        b.HasIndex(e => new { e.UserPoolId, e.UserId });
-        b.HasOne<Application>().WithMany().HasForeignKey(e => e.AppId).OnDelete(DeleteBehavior.Cascade);
-        b.HasOne<User>().WithMany().HasForeignKey(e => e.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

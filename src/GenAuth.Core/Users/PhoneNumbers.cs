@@ -1,7 +1,7 @@
 using GenAuth.Core.Common;
 using PhoneNumbers;
 
-namespace GenAuth.Core.Codes;
+namespace GenAuth.Core.Users;
 
 /// <summary>A validated phone number: E.164 for delivery and code binding; country code and national number as GenAuth stores them.</summary>
 public sealed record Phone(string E164, string CountryCode, string National);

@@ -1,3 +1,4 @@
+using GenAuth.Core.Codes;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
@@ -6,7 +7,7 @@ using GenAuth.Core.Users;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
-namespace GenAuth.Core.Codes;
+namespace GenAuth.Core.Profile;
 
 public sealed record UploadedFile(string Key, string Url);
 

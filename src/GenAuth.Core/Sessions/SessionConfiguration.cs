@@ -1,9 +1,8 @@
-using GenAuth.Core.Sessions;
 using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace GenAuth.Core.Data.Configurations;
+namespace GenAuth.Core.Sessions;
 
 internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
 {

@@ -1,9 +1,8 @@
 using GenAuth.Core.Pools;
-using GenAuth.Core.Roles;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace GenAuth.Core.Data.Configurations;
+namespace GenAuth.Core.Roles;
 
 internal sealed class RoleConfiguration : IEntityTypeConfiguration<Role>
 {

@@ -1,9 +1,8 @@
-using GenAuth.Core.Codes;
 using GenAuth.Core.Pools;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace GenAuth.Core.Data.Configurations;
+namespace GenAuth.Core.Codes;
 
 internal sealed class VerificationCodeConfiguration : IEntityTypeConfiguration<VerificationCode>
 {
@@ -16,20 +15,6 @@ internal sealed class VerificationCodeConfiguration : IEntityTypeConfiguration<V
         b.Property(e => e.Target).HasMaxLength(320);
         b.Property(e => e.Scene).HasMaxLength(64);
         b.HasIndex(e => new { e.UserPoolId, e.Channel, e.Target, e.CreatedAt });
-        b.HasOne<UserPool>().WithMany().HasForeignKey(e => e.UserPoolId).OnDelete(DeleteBehavior.Cascade);
-    }
-}
-
-internal sealed class WhitelistEntryConfiguration : IEntityTypeConfiguration<WhitelistEntry>
-{
-    public void Configure(EntityTypeBuilder<WhitelistEntry> b)
-    {
-        b.ToTable("whitelist_entries");
-        b.HasKey(e => e.Id);
-        b.Property(e => e.Id).HasMaxLength(24);
-        b.Property(e => e.Type).HasMaxLength(16);
-        b.Property(e => e.Value).HasMaxLength(320);
-        b.HasIndex(e => new { e.UserPoolId, e.Type, e.Value }).IsUnique();
         b.HasOne<UserPool>().WithMany().HasForeignKey(e => e.UserPoolId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -1,8 +1,7 @@
-using GenAuth.Core.QrLogin;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace GenAuth.Core.Data.Configurations;
+namespace GenAuth.Core.QrLogin;
 
 internal sealed class QrCodeConfiguration : IEntityTypeConfiguration<QrCode>
 {

@@ -1,3 +1,4 @@
+using GenAuth.Core.Codes;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
@@ -5,7 +6,7 @@ using GenAuth.Core.Messaging;
 using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
 
-namespace GenAuth.Core.Codes;
+namespace GenAuth.Core.Profile;
 
 /// <summary>The signed-in user's phone and email: bind, unbind, update (codes prove ownership), and email verification.</summary>
 public sealed class ContactService(

@@ -1,9 +1,8 @@
 using GenAuth.Core.Pools;
-using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace GenAuth.Core.Data.Configurations;
+namespace GenAuth.Core.Users;
 
 internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
 {

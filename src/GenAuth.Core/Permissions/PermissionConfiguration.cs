@@ -1,9 +1,8 @@
-using GenAuth.Core.Permissions;
 using GenAuth.Core.Pools;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace GenAuth.Core.Data.Configurations;
+namespace GenAuth.Core.Permissions;
 
 internal sealed class ResourceConfiguration : IEntityTypeConfiguration<Resource>
 {

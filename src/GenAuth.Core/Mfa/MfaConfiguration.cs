@@ -1,9 +1,8 @@
-using GenAuth.Core.Mfa;
 using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace GenAuth.Core.Data.Configurations;
+namespace GenAuth.Core.Mfa;
 
 internal sealed class MfaFactorConfiguration : IEntityTypeConfiguration<MfaFactor>
 {

@@ -1,10 +1,9 @@
-using GenAuth.Core.Groups;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace GenAuth.Core.Data.Configurations;
+namespace GenAuth.Core.Groups;
 
 internal sealed class GroupConfiguration : IEntityTypeConfiguration<Group>
 {

@@ -1,10 +1,9 @@
-using GenAuth.Core.Orgs;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace GenAuth.Core.Data.Configurations;
+namespace GenAuth.Core.Orgs;
 
 internal sealed class OrgConfiguration : IEntityTypeConfiguration<Organization>
 {

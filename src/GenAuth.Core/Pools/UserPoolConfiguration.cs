@@ -1,8 +1,7 @@
-using GenAuth.Core.Pools;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace GenAuth.Core.Data.Configurations;
+namespace GenAuth.Core.Pools;
 
 internal sealed class UserPoolConfiguration : IEntityTypeConfiguration<UserPool>
 {

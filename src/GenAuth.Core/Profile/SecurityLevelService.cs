@@ -1,8 +1,9 @@
+using GenAuth.Core.Codes;
 using GenAuth.Core.Data;
 using GenAuth.Core.Mfa;
 using GenAuth.Core.Users;
 
-namespace GenAuth.Core.Codes;
+namespace GenAuth.Core.Profile;
 
 /// <summary>GenAuth's SecurityLevel: what protects the account, and a 0-100 score.</summary>
 public sealed record SecurityLevel(int Score, bool Email, bool Phone, bool Password, int? PasswordSecurityLevel, bool Mfa);
