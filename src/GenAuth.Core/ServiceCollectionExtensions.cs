@@ -15,6 +15,7 @@ using GenAuth.Core.Pools;
 using GenAuth.Core.Roles;
 using GenAuth.Core.Security;
 using GenAuth.Core.Sessions;
+using GenAuth.Core.SignIn;
 using GenAuth.Core.Tokens;
 using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
@@ -69,7 +70,6 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CallerResolver>();
         services.AddSingleton<Bootstrapper>();
         services.AddSingleton<IEventBus>(CreateEventBus);
-        services.AddSingleton<QrExpiryScheduler>();
         services.AddSingleton<QrLoginHub>();
         services.AddSingleton<UserCounter>();
 
@@ -92,7 +92,13 @@ public static class ServiceCollectionExtensions
         services.AddScoped<ContactService>();
         services.AddScoped<SecurityLevelService>();
         services.AddScoped<AvatarService>();
+        services.AddScoped<UserPasswords>();
+        services.AddScoped<UserWriter>();
         services.AddScoped<AccountService>();
+        services.AddScoped<SignInService>();
+        services.AddScoped<RegistrationService>();
+        services.AddScoped<PasswordSignInService>();
+        services.AddScoped<QrSignInService>();
         services.AddScoped<PoolService>();
         services.AddScoped<LoginStatusService>();
         services.AddScoped<QrLoginService>();

@@ -3,6 +3,7 @@ using System.Text.Json;
 using GenAuth.Core;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Data;
+using GenAuth.Core.SignIn;
 using GenAuth.GraphQL;
 using GenAuth.GraphQL.Common;
 using GraphQL;
@@ -112,18 +113,19 @@ public static class Profiler
                 if (!await sp.GetRequiredService<GenAuth.Core.Security.PasswordHasher>().VerifyAsync(phc, Password, ct))
                     throw new InvalidOperationException();
             }),
-            ("P1H: full login via AccountService.LoginAsync (PasswordHasher verify included), one thread", "the server's work for loginByEmail minus HTTP and GraphQL", async () =>
+            ("P1H: full login via PasswordSignInService.LoginAsync (PasswordHasher verify included), one thread", "the server's work for loginByEmail minus HTTP and GraphQL", async () =>
             {
                 await using var scope = sp.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<GenAuthDbContext>();
                 var caller = scope.ServiceProvider.GetRequiredService<CallerContext>();
                 await resolver.ResolveAsync(db, caller, new CallerHeaders(poolId, null, null, null, "127.0.0.1", "bench"), ct);
-                var view = await scope.ServiceProvider.GetRequiredService<GenAuth.Core.Users.AccountService>()
-                    .LoginAsync(GenAuth.Core.Users.LoginMethod.Email, Program.Email((int)(n++ % tokens.Length)), Password, ct);
+                var view = await scope.ServiceProvider.GetRequiredService<GenAuth.Core.SignIn.PasswordSignInService>()
+                    .LoginAsync(GenAuth.Core.SignIn.LoginMethod.Email, Program.Email((int)(n++ % tokens.Length)), Password, ct)
+                    .RequireSignedIn();
                 if (view.Token is null)
                     throw new InvalidOperationException();
             }),
-            ("P1: login minus the hash: find user by email + AccountService.CompleteLoginAsync", "tracked read, SaveChanges (user, session, login log; SQLite WAL commit), RS256 sign", async () =>
+            ("P1: login minus the hash: find user by email + SignInService.SignInAsync", "tracked read, SaveChanges (user, session, login log; SQLite WAL commit), RS256 sign", async () =>
             {
                 await using var scope = sp.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<GenAuthDbContext>();
@@ -131,7 +133,8 @@ public static class Profiler
                 await resolver.ResolveAsync(db, caller, new CallerHeaders(poolId, null, null, null, "127.0.0.1", "bench"), ct);
                 var email = Program.Email((int)(n++ % tokens.Length));
                 var user = await db.Users.Where(u => !u.IsDeleted).FirstOrDefaultAsync(u => u.EmailNormalized == email, ct) ?? throw new InvalidOperationException();
-                var view = await scope.ServiceProvider.GetRequiredService<GenAuth.Core.Users.AccountService>().CompleteLoginAsync(caller.Pool!, user, "password:email", ct);
+                var view = await scope.ServiceProvider.GetRequiredService<GenAuth.Core.SignIn.SignInService>()
+                    .SignInAsync(GenAuth.Core.SignIn.SignInRequest.Of(user, "password:email"), ct).RequireSignedIn();
                 if (view.Token is null)
                     throw new InvalidOperationException();
             }),
@@ -145,11 +148,12 @@ public static class Profiler
                 await resolver.ResolveAsync(db, caller, new CallerHeaders(poolId, null, null, null, "127.0.0.1", "bench"), ct);
                 var email = Program.Email((int)(n++ % tokens.Length));
                 var user = await db.Users.Where(u => !u.IsDeleted).FirstOrDefaultAsync(u => u.EmailNormalized == email, ct) ?? throw new InvalidOperationException();
-                var view = await scope.ServiceProvider.GetRequiredService<GenAuth.Core.Users.AccountService>().CompleteLoginAsync(caller.Pool!, user, "password:email", ct);
+                var view = await scope.ServiceProvider.GetRequiredService<GenAuth.Core.SignIn.SignInService>()
+                    .SignInAsync(GenAuth.Core.SignIn.SignInRequest.Of(user, "password:email"), ct).RequireSignedIn();
                 if (view.Token is null)
                     throw new InvalidOperationException();
             }),
-            ("P1:   login DB writes without the token: tracked read, counters, session + login log, SaveChanges", "CompleteLoginAsync's DB part, replayed with Core's SessionService", async () =>
+            ("P1:   login DB writes without the token: tracked read, counters, session + login log, SaveChanges", "SignInService's session step, replayed with Core's SessionService", async () =>
             {
                 await using var scope = sp.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<GenAuthDbContext>();

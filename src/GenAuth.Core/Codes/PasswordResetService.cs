@@ -1,7 +1,6 @@
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
-using GenAuth.Core.Security;
 using GenAuth.Core.Sessions;
 using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
@@ -13,10 +12,7 @@ public sealed class PasswordResetService(
     GenAuthDbContext db,
     CallerContext caller,
     CodeService codes,
-    AccountService accounts,
-    PasswordPolicy policy,
-    PasswordHasher hasher,
-    PasswordTransport transport,
+    UserPasswords passwords,
     SessionService sessions,
     TimeProvider clock)
 {
@@ -28,14 +24,14 @@ public sealed class PasswordResetService(
         CancellationToken ct)
     {
         var pool = caller.RequirePool();
-        var plain = await transport.DecryptAsync(db, pool.Id, newPassword, ct);
-        policy.Require(pool, plain, caller.Lang);
+        var plain = await passwords.DecryptAsync(pool.Id, newPassword, ct);
+        passwords.RequireAcceptable(pool, plain);
         User? user;
         if (!string.IsNullOrWhiteSpace(phone))
         {
             var target = PhoneNumbersParser.Require(phone, phoneCountryCode);
             await codes.ConsumeAsync(db, CodeService.Sms, target.E164, CodeScenes.SmsReset, code, ct);
-            user = await CodeLoginService.FindByPhoneAsync(db, target, ct);
+            user = await UserLookup.FindByPhoneAsync(db, target, ct);
             if (user is not null)
                 user.PhoneVerified = true;
         }
@@ -55,8 +51,8 @@ public sealed class PasswordResetService(
     public async Task ResetByFirstLoginTokenAsync(string? token, string? password, CancellationToken ct)
     {
         var pool = caller.RequirePool();
-        var plain = await transport.DecryptAsync(db, pool.Id, password, ct);
-        policy.Require(pool, plain, caller.Lang);
+        var plain = await passwords.DecryptAsync(pool.Id, password, ct);
+        passwords.RequireAcceptable(pool, plain);
         var userId = await codes.ConsumeTokenAsync(db, CodeScenes.FirstLogin, token, ct);
         var user = await RequireUserAsync(userId, ct);
         await SetPasswordAsync(user, plain!, ct);
@@ -65,12 +61,12 @@ public sealed class PasswordResetService(
     public async Task ResetByForceResetTokenAsync(string? token, string? oldPassword, string? newPassword, CancellationToken ct)
     {
         var pool = caller.RequirePool();
-        var plainNew = await transport.DecryptAsync(db, pool.Id, newPassword, ct);
-        var plainOld = await transport.DecryptAsync(db, pool.Id, oldPassword, ct);
-        policy.Require(pool, plainNew, caller.Lang);
+        var plainNew = await passwords.DecryptAsync(pool.Id, newPassword, ct);
+        var plainOld = await passwords.DecryptAsync(pool.Id, oldPassword, ct);
+        passwords.RequireAcceptable(pool, plainNew);
         var userId = await codes.ConsumeTokenAsync(db, CodeScenes.ForceReset, token, ct);
         var user = await RequireUserAsync(userId, ct);
-        if (!await hasher.VerifyAsync(user.PasswordHash, plainOld, ct))
+        if (!await passwords.VerifyAsync(user.PasswordHash, plainOld, ct))
             throw new GenAuthException(ErrorCodes.OldPasswordWrong);
         await SetPasswordAsync(user, plainNew!, ct);
     }
@@ -81,7 +77,7 @@ public sealed class PasswordResetService(
 
     private async Task SetPasswordAsync(User user, string plain, CancellationToken ct)
     {
-        await accounts.SetPasswordAsync(user, plain, ct);
+        await passwords.SetAsync(user, plain, ct);
         user.ResetPasswordOnFirstLogin = false;
         user.ForcePasswordReset = false;
         user.UpdatedAt = clock.GetUtcNow().UtcDateTime;

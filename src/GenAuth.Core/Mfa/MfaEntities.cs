@@ -67,4 +67,7 @@ public sealed class MfaChallenge : IPoolOwned
     public DateTime CreatedAt { get; set; }
     public DateTime ExpiresAt { get; set; }
     public DateTime? ConsumedAt { get; set; }
+
+    /// <summary>The QR code whose ticket this login would spend: the ticket stays unspent until the challenge is answered.</summary>
+    public string? QrCodeId { get; set; }
 }

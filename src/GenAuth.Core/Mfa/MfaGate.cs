@@ -8,10 +8,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GenAuth.Core.Mfa;
 
+/// <summary>The second step a sign-in stopped at: the one-time mfaToken and the data GenAuth's 1635 answer carries.</summary>
+public sealed record MfaChallengeIssued(string MfaToken, IReadOnlyDictionary<string, object?> Data);
+
 /// <summary>
-/// Stops a login at the second factor: every login path ends in AccountService.CompleteLoginAsync, which asks this gate
-/// before it opens a session. A user with an enrolled factor gets error 1635 carrying a one-time mfaToken instead; so does
-/// a user without one when the pool or the caller's app requires MFA (needEnroll: the mfaToken then enrols a factor).
+/// Decides whether a sign-in needs a second factor (SignInService asks it before it opens a session). A user with an
+/// enrolled factor gets a one-time mfaToken instead of a session; so does a user without one when the pool or the
+/// caller's app requires MFA (needEnroll: the mfaToken then enrols a factor). Writes nothing itself beyond adding the
+/// challenge and the login-log row to the context: the caller saves them and returns the outcome.
 /// </summary>
 public sealed class MfaGate(CallerContext caller, SessionService sessions, TimeProvider clock)
 {
@@ -22,12 +26,14 @@ public sealed class MfaGate(CallerContext caller, SessionService sessions, TimeP
     public static Task<bool> HasEnrolledFactorAsync(GenAuthDbContext db, string userId, CancellationToken ct) =>
         db.MfaFactors.AnyAsync(f => f.UserId == userId, ct);
 
-    public async Task RequireSecondFactorAsync(GenAuthDbContext db, UserPool pool, User user, string method, CancellationToken ct)
+    /// <summary>Null when no second factor is needed; else the challenge, added to the context (unsaved).</summary>
+    public async Task<MfaChallengeIssued?> ChallengeAsync(GenAuthDbContext db, UserPool pool, User user, string method,
+        string? qrCodeId, CancellationToken ct)
     {
         var factors = await db.MfaFactors.AsNoTracking().Where(f => f.UserId == user.Id)
             .OrderBy(f => f.CreatedAt).ToListAsync(ct);
         if (factors.Count == 0 && !IsRequired(pool, caller.App))
-            return;
+            return null;
         var now = clock.GetUtcNow().UtcDateTime;
         var id = Ids.New(clock);
         var (token, hash) = OneTimeTokens.New(id);
@@ -41,10 +47,10 @@ public sealed class MfaGate(CallerContext caller, SessionService sessions, TimeP
             TokenHash = hash,
             CreatedAt = now,
             ExpiresAt = now + ChallengeLifetime,
+            QrCodeId = qrCodeId,
         });
         sessions.LogLogin(db, pool.Id, user.Id, caller.App?.Id, method, ErrorCodes.MfaRequired.Code, caller.Ip, caller.UserAgent);
-        await db.SaveChangesAsync(ct);
-        throw new GenAuthException(ErrorCodes.MfaRequired, ChallengeData(token, user, factors));
+        return new MfaChallengeIssued(token, ChallengeData(token, user, factors));
     }
 
     public static bool IsRequired(UserPool pool, Application? app) => pool.MfaRequired || app?.MfaRequired == true;

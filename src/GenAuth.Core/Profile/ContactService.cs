@@ -135,7 +135,7 @@ public sealed class ContactService(
 
     private async Task EnsurePhoneFreeAsync(Users.User user, Phone target, CancellationToken ct)
     {
-        var other = await CodeLoginService.FindByPhoneAsync(db, target, ct);
+        var other = await UserLookup.FindByPhoneAsync(db, target, ct);
         if (other is not null && other.Id != user.Id)
             throw new GenAuthException(ErrorCodes.PhoneRegistered);
     }

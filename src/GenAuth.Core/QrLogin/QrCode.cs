@@ -31,6 +31,12 @@ public sealed class QrCode : IPoolOwned
     public DateTime? TicketExpiresAt { get; set; }
     public DateTime? TicketUsedAt { get; set; }
 
+    /// <summary>
+    /// The confirming app's session had passed a second factor: the browser's sign-in counts as multi-factor. When false
+    /// and the scanner needs one, the exchange answers the second-factor step and the ticket stays unspent until it is done.
+    /// </summary>
+    public bool ConfirmedWithSecondFactor { get; set; }
+
     /// <summary>The caller's customData, as JSON (an object), written into the QR payload.</summary>
     public string? CustomData { get; set; }
     public DateTime CreatedAt { get; set; }

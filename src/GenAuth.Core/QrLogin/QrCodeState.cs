@@ -16,20 +16,34 @@ public sealed record QrCodeState(
     QrScannedUser? UserInfo,
     string? ScannedUserId,
     string? Ticket,
-    DateTime ExpiresAt)
+    DateTime ExpiresAt);
+
+/// <summary>A transition as it crosses the bus: the state without its ticket, and the ticket sealed (confirmed codes only).</summary>
+internal sealed record QrCodeEvent(
+    string Random,
+    QrCodeStatus Status,
+    QrScannedUser? UserInfo,
+    string? ScannedUserId,
+    DateTime ExpiresAt,
+    byte[]? TicketSealed)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    public static QrCodeEvent Of(QrCodeState state, byte[]? ticketSealed) =>
+        new(state.Random, state.Status, state.UserInfo, state.ScannedUserId, state.ExpiresAt, ticketSealed);
+
+    public QrCodeState ToState(string? ticket) => new(Random, Status, UserInfo, ScannedUserId, ticket, ExpiresAt);
+
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    public static QrCodeState? FromJson(string payload)
+    public static QrCodeEvent? FromJson(string payload)
     {
         try
         {
-            return JsonSerializer.Deserialize<QrCodeState>(payload, Json);
+            return JsonSerializer.Deserialize<QrCodeEvent>(payload, Json);
         }
         catch (JsonException)
         {

@@ -6,11 +6,12 @@ namespace GenAuth.Core.QrLogin;
 
 /// <summary>
 /// Pushes expiry: one timer for all live codes, armed for the earliest deadline. When it fires, each due code is
-/// expired by a conditional update (a no-op if it moved on, or if another instance got there first) and the
-/// event goes out on the bus.
+/// handed to <c>expire</c> (the hub's conditional update: a no-op if the code moved on, or if another instance got
+/// there first), with a DbContext of its own scope. Owned by <see cref="QrLoginHub"/>, which gives it that callback:
+/// the scheduler knows nothing of the hub, so the two don't hold each other.
 /// </summary>
-public sealed class QrExpiryScheduler(IServiceScopeFactory scopes, TimeProvider clock, ILogger<QrExpiryScheduler> logger)
-    : IDisposable
+public sealed class QrExpiryScheduler(IServiceScopeFactory scopes, TimeProvider clock, ILogger logger,
+    Func<GenAuthDbContext, string, CancellationToken, Task> expire) : IDisposable
 {
     private readonly object _gate = new();
     private readonly PriorityQueue<(string PoolId, string Random), DateTimeOffset> _queue = new();
@@ -77,11 +78,10 @@ public sealed class QrExpiryScheduler(IServiceScopeFactory scopes, TimeProvider 
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<GenAuthDbContext>();
-            var hub = scope.ServiceProvider.GetRequiredService<QrLoginHub>();
             foreach (var (poolId, random) in due)
             {
                 db.PoolId = poolId;
-                await hub.ExpireIfDueAsync(db, random, CancellationToken.None);
+                await expire(db, random, CancellationToken.None);
             }
         }
         catch (Exception e)

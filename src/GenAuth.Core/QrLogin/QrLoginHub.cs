@@ -4,57 +4,114 @@ using GenAuth.Core.Data;
 using GenAuth.Core.Events;
 using GenAuth.Core.Security;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace GenAuth.Core.QrLogin;
 
-/// <summary>
-/// The shared half of the QR state machine: reading a code's state, expiring it, publishing its transitions on the
-/// bus, and opening subscriber streams. Singleton; every method takes the caller's DbContext.
-/// </summary>
-public sealed class QrLoginHub(IEventBus bus, QrExpiryScheduler scheduler, SecretSealer sealer, TimeProvider clock,
-    ILogger<QrLoginHub> logger)
+/// <summary>A code's row as read before a transition, with the profile its state shows (the scanner's, or the one about to scan).</summary>
+public sealed record QrSnapshot(QrCode Row, QrScannedUser? User)
 {
-    public QrExpiryScheduler Scheduler => scheduler;
+    /// <summary>The state after a transition to <paramref name="status"/>, from what the snapshot and the transition hold.</summary>
+    public QrCodeState State(QrCodeStatus status, string? scannedUserId, string? ticket) =>
+        new(Row.Id, status, User, scannedUserId, ticket, DateTime.SpecifyKind(Row.ExpiresAt, DateTimeKind.Utc));
+}
 
-    public DateTime Now => clock.GetUtcNow().UtcDateTime;
+/// <summary>
+/// The shared half of the QR state machine: reading a code's state, expiring it (it owns the expiry scheduler),
+/// publishing its transitions on the bus, and opening subscriber streams. Singleton; every method takes the caller's
+/// DbContext. A ticket crosses the bus sealed only; each subscriber's instance unseals it for its stream.
+/// </summary>
+public sealed class QrLoginHub : IDisposable
+{
+    private readonly IEventBus _bus;
+    private readonly SecretSealer _sealer;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<QrLoginHub> _logger;
+
+    public QrLoginHub(IEventBus bus, IServiceScopeFactory scopes, SecretSealer sealer, TimeProvider clock, ILogger<QrLoginHub> logger)
+    {
+        _bus = bus;
+        _sealer = sealer;
+        _clock = clock;
+        _logger = logger;
+        Scheduler = new QrExpiryScheduler(scopes, clock, logger, ExpireIfDueAsync);
+    }
+
+    public QrExpiryScheduler Scheduler { get; }
+
+    public DateTime Now => _clock.GetUtcNow().UtcDateTime;
+
+    public void Dispose() => Scheduler.Dispose();
 
     /// <summary>The code as the caller's pool sees it, with expiry applied (and pushed) when it is due; null if unknown.</summary>
     public async Task<QrCodeState?> ReadAsync(GenAuthDbContext db, string random, CancellationToken ct)
     {
+        var snapshot = await LoadAsync(db, random, null, ct);
+        if (snapshot is null)
+            return null;
+        var row = snapshot.Row;
+        if (!QrCode.IsTerminal(row.Status) && row.ExpiresAt <= Now)
+            return await ExpireAsync(db, snapshot, ct) ?? await ReadAsync(db, random, ct);
+        string? ticket = null;
+        if (row.Status == QrCodeStatus.Confirmed && row.TicketSealed is { } sealedTicket)
+            ticket = Encoding.UTF8.GetString(_sealer.Unseal(sealedTicket));
+        return snapshot.State(row.Status, row.ScannedUserId, ticket);
+    }
+
+    /// <summary>
+    /// The row and the profile its state shows: the user who scanned it, or <paramref name="asScanner"/> (the caller about
+    /// to scan). Read once, before a transition; the transition's state is built from it, never re-read.
+    /// </summary>
+    public async Task<QrSnapshot?> LoadAsync(GenAuthDbContext db, string random, string? asScanner, CancellationToken ct)
+    {
         var row = await db.QrCodes.AsNoTracking().FirstOrDefaultAsync(q => q.Id == random, ct);
         if (row is null)
             return null;
-        if (!QrCode.IsTerminal(row.Status) && row.ExpiresAt <= Now)
-            return await ExpireIfDueAsync(db, random, ct) ?? await ReadAsync(db, random, ct);
-        return await ToStateAsync(db, row, ct);
+        QrScannedUser? user = null;
+        if ((asScanner ?? row.ScannedUserId) is { } userId)
+        {
+            user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+                .Select(u => new QrScannedUser(u.Nickname, u.Photo)).FirstOrDefaultAsync(ct) ?? new QrScannedUser(null, null);
+        }
+        return new QrSnapshot(row, user);
     }
 
     /// <summary>Moves a live code past its deadline to Expired and publishes that; null when it was not due or moved on.</summary>
-    public async Task<QrCodeState?> ExpireIfDueAsync(GenAuthDbContext db, string random, CancellationToken ct)
+    public async Task ExpireIfDueAsync(GenAuthDbContext db, string random, CancellationToken ct)
+    {
+        if (await LoadAsync(db, random, null, ct) is { } snapshot)
+            await ExpireAsync(db, snapshot, ct);
+    }
+
+    private async Task<QrCodeState?> ExpireAsync(GenAuthDbContext db, QrSnapshot snapshot, CancellationToken ct)
     {
         var now = Now;
+        var random = snapshot.Row.Id;
         var changed = await db.QrCodes
             .Where(q => q.Id == random && (q.Status == QrCodeStatus.NotScanned || q.Status == QrCodeStatus.Scanned) && q.ExpiresAt <= now)
             .ExecuteUpdateAsync(s => s.SetProperty(q => q.Status, QrCodeStatus.Expired).SetProperty(q => q.UpdatedAt, now), ct);
         if (changed == 0)
             return null;
-        var row = await db.QrCodes.AsNoTracking().FirstAsync(q => q.Id == random, ct);
-        var state = await ToStateAsync(db, row, ct);
-        await PublishAsync(state, ct);
+        var state = snapshot.State(QrCodeStatus.Expired, snapshot.Row.ScannedUserId, null);
+        await PublishAsync(state, null, ct);
         return state;
     }
 
-    public async Task PublishAsync(QrCodeState state, CancellationToken ct)
+    /// <summary>
+    /// Publishes a committed transition. The state goes out without its ticket; a confirmed code's ticket travels
+    /// sealed (<paramref name="ticketSealed"/>, as stored), so the bus (Redis) never carries it in plain text.
+    /// </summary>
+    public async Task PublishAsync(QrCodeState state, byte[]? ticketSealed, CancellationToken ct)
     {
         try
         {
-            await bus.PublishAsync(EventChannels.QrCode(state.Random), state.ToJson(), ct);
+            await _bus.PublishAsync(EventChannels.QrCode(state.Random), QrCodeEvent.Of(state, ticketSealed).ToJson(), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Note: the transition is committed; subscribers that miss it still see it on their next read or at expiry.
-            logger.LogError(e, "Publishing a QR code transition failed");
+            _logger.LogError(e, "Publishing a QR code transition failed");
         }
     }
 
@@ -65,10 +122,10 @@ public sealed class QrLoginHub(IEventBus bus, QrExpiryScheduler scheduler, Secre
     public async Task<QrStatusStream> OpenStreamAsync(GenAuthDbContext db, string poolId, string random, CancellationToken ct)
     {
         var stream = new QrStatusStream();
-        var subscription = await bus.SubscribeAsync(EventChannels.QrCode(random), payload =>
+        var subscription = await _bus.SubscribeAsync(EventChannels.QrCode(random), payload =>
         {
-            if (QrCodeState.FromJson(payload) is { } state)
-                stream.Offer(state);
+            if (QrCodeEvent.FromJson(payload) is { } e)
+                stream.Offer(e.ToState(e.TicketSealed is { } t ? Encoding.UTF8.GetString(_sealer.Unseal(t)) : null));
         }, ct);
         stream.Attach(subscription);
         try
@@ -84,19 +141,5 @@ public sealed class QrLoginHub(IEventBus bus, QrExpiryScheduler scheduler, Secre
             stream.Dispose();
             throw;
         }
-    }
-
-    public async Task<QrCodeState> ToStateAsync(GenAuthDbContext db, QrCode row, CancellationToken ct)
-    {
-        QrScannedUser? user = null;
-        if (row.ScannedUserId is { } userId)
-        {
-            user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-                .Select(u => new QrScannedUser(u.Nickname, u.Photo)).FirstOrDefaultAsync(ct) ?? new QrScannedUser(null, null);
-        }
-        string? ticket = null;
-        if (row.Status == QrCodeStatus.Confirmed && row.TicketSealed is { } sealedTicket)
-            ticket = Encoding.UTF8.GetString(sealer.Unseal(sealedTicket));
-        return new QrCodeState(row.Id, row.Status, user, row.ScannedUserId, ticket, DateTime.SpecifyKind(row.ExpiresAt, DateTimeKind.Utc));
     }
 }

@@ -1,24 +1,21 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
-using GenAuth.Core.Pools;
 using GenAuth.Core.Security;
-using GenAuth.Core.Users;
+using GenAuth.Core.Sessions;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GenAuth.Core.QrLogin;
 
 /// <summary>
 /// App scan login, the caller-facing half of the state machine (REST and GraphQL both call this):
-/// gene → (scanned → confirm | cancel) | expire, then a single-use ticket exchanged server side for a session.
-/// Every transition is one conditional UPDATE, so concurrent callers can't both win.
+/// gene → (scanned → confirm | cancel) | expire. Every transition is one conditional UPDATE, so concurrent callers can't
+/// both win; its state is built from the row read before it and what it changed. Redeeming the ticket for a session
+/// is a sign-in (SignIn.QrSignInService).
 /// </summary>
-public sealed class QrLoginService(GenAuthDbContext db, CallerContext caller, QrLoginHub hub, SecretSealer sealer,
-    IServiceProvider services)
+public sealed class QrLoginService(GenAuthDbContext db, CallerContext caller, QrLoginHub hub, SecretSealer sealer)
 {
     public const string AppAuthScene = "APP_AUTH";
 
@@ -58,30 +55,11 @@ public sealed class QrLoginService(GenAuthDbContext db, CallerContext caller, Qr
         return await hub.ReadAsync(db, Key(random), ct) ?? throw new GenAuthException(ErrorCodes.QrCodeNotFound);
     }
 
-    /// <summary>
-    /// check as the browser polls it. When the pool returns full user info (qrcodeLoginStrategy.returnFullUserInfo),
-    /// the first check of a confirmed code consumes its ticket and answers the scanner with a new session instead;
-    /// later checks (and the exchange) find the ticket used. <paramref name="openSession"/> false never consumes.
-    /// </summary>
-    public async Task<QrCheckResult> CheckStatusAsync(string? random, bool openSession, CancellationToken ct)
-    {
-        var pool = caller.RequirePool();
-        var state = await CheckAsync(random, ct);
-        if (!openSession || !pool.QrReturnFullUserInfo || state.Status != QrCodeStatus.Confirmed)
-            return new QrCheckResult(state, null);
-        var now = hub.Now;
-        var consumed = await db.QrCodes
-            .Where(q => q.Id == state.Random && q.Status == QrCodeStatus.Confirmed && q.TicketUsedAt == null && q.TicketExpiresAt > now)
-            .ExecuteUpdateAsync(s => s.SetProperty(q => q.TicketUsedAt, now), ct);
-        if (consumed == 0)
-            return new QrCheckResult(state, null);
-        return new QrCheckResult(state, await LoginScannerAsync(pool, state.ScannedUserId, ct));
-    }
-
     public async Task<QrCodeState> ScannedAsync(string? random, CancellationToken ct)
     {
         var userId = caller.RequireUserId();
         var key = Key(random);
+        var before = await hub.LoadAsync(db, key, userId, ct) ?? throw new GenAuthException(ErrorCodes.QrCodeNotFound);
         var now = hub.Now;
         var changed = await db.QrCodes
             .Where(q => q.Id == key && q.Status == QrCodeStatus.NotScanned && q.ExpiresAt > now)
@@ -95,7 +73,7 @@ public sealed class QrLoginService(GenAuthDbContext db, CallerContext caller, Qr
                 return current;
             throw Refusal(current, userId);
         }
-        return await PublishCurrentAsync(key, ct);
+        return await PublishAsync(before.State(QrCodeStatus.Scanned, userId, null), null);
     }
 
     public async Task<QrCodeState> ConfirmAsync(string? random, CancellationToken ct)
@@ -103,64 +81,39 @@ public sealed class QrLoginService(GenAuthDbContext db, CallerContext caller, Qr
         var userId = caller.RequireUserId();
         var pool = caller.RequirePool();
         var key = Key(random);
+        var before = await hub.LoadAsync(db, key, userId, ct) ?? throw new GenAuthException(ErrorCodes.QrCodeNotFound);
+        // The browser's sign-in counts as multi-factor only when the confirming session passed a second factor.
+        var sessionId = caller.SessionId;
+        var secondFactor = sessionId is not null
+                           && await db.Sessions.AnyAsync(s => s.Id == sessionId && s.SecondFactorAt != null, ct);
         var now = hub.Now;
         var ticket = Ids.NewSecret(24);
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(ticket));
+        var hash = QrTickets.Hash(ticket);
         var sealedTicket = sealer.Seal(Encoding.UTF8.GetBytes(ticket));
         var ticketExpires = now.AddSeconds(Math.Clamp(pool.QrTicketExpiresAfter, 10, 86_400));
         var changed = await db.QrCodes
             .Where(q => q.Id == key && q.Status == QrCodeStatus.Scanned && q.ScannedUserId == userId && q.ExpiresAt > now)
             .ExecuteUpdateAsync(s => s.SetProperty(q => q.Status, QrCodeStatus.Confirmed)
                 .SetProperty(q => q.TicketHash, hash).SetProperty(q => q.TicketSealed, sealedTicket)
-                .SetProperty(q => q.TicketExpiresAt, ticketExpires).SetProperty(q => q.UpdatedAt, now), ct);
+                .SetProperty(q => q.TicketExpiresAt, ticketExpires).SetProperty(q => q.ConfirmedWithSecondFactor, secondFactor)
+                .SetProperty(q => q.UpdatedAt, now), ct);
         if (changed == 0)
             throw Refusal(await CheckAsync(key, ct), userId);
-        return await PublishCurrentAsync(key, ct);
+        return await PublishAsync(before.State(QrCodeStatus.Confirmed, userId, ticket), sealedTicket);
     }
 
     public async Task<QrCodeState> CancelAsync(string? random, CancellationToken ct)
     {
         var userId = caller.RequireUserId();
         var key = Key(random);
+        var before = await hub.LoadAsync(db, key, userId, ct) ?? throw new GenAuthException(ErrorCodes.QrCodeNotFound);
         var now = hub.Now;
         var changed = await db.QrCodes
             .Where(q => q.Id == key && q.Status == QrCodeStatus.Scanned && q.ScannedUserId == userId && q.ExpiresAt > now)
             .ExecuteUpdateAsync(s => s.SetProperty(q => q.Status, QrCodeStatus.Cancelled).SetProperty(q => q.UpdatedAt, now), ct);
         if (changed == 0)
             throw Refusal(await CheckAsync(key, ct), userId);
-        return await PublishCurrentAsync(key, ct);
-    }
-
-    /// <summary>
-    /// Ticket → the scanner's full profile and a new session. Server side only (management token or pool secret)
-    /// unless the pool allows browsers; single use, within the ticket's lifetime.
-    /// </summary>
-    public async Task<UserView> ExchangeTicketAsync(string? ticket, string? poolSecret, CancellationToken ct)
-    {
-        var pool = caller.RequirePool();
-        if (caller.Kind != PrincipalKind.Admin && !pool.QrAllowExchangeFromBrowser && !SecretMatches(pool, poolSecret))
-            throw new GenAuthException(caller.Kind == PrincipalKind.Anonymous ? ErrorCodes.NotLoggedIn : ErrorCodes.Forbidden);
-        if (string.IsNullOrEmpty(ticket) || ticket.Length > 128)
-            throw new GenAuthException(ErrorCodes.QrTicketInvalid);
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(ticket));
-        var now = hub.Now;
-        var used = await db.QrCodes
-            .Where(q => q.TicketHash == hash && q.Status == QrCodeStatus.Confirmed && q.TicketUsedAt == null && q.TicketExpiresAt > now)
-            .ExecuteUpdateAsync(s => s.SetProperty(q => q.TicketUsedAt, now), ct);
-        if (used == 0)
-            throw new GenAuthException(ErrorCodes.QrTicketInvalid);
-        var userId = await db.QrCodes.Where(q => q.TicketHash == hash).Select(q => q.ScannedUserId).FirstAsync(ct);
-        return await LoginScannerAsync(pool, userId, ct);
-    }
-
-    /// <summary>A new session for the scanner of a code whose ticket the caller just consumed.</summary>
-    private async Task<UserView> LoginScannerAsync(UserPool pool, string? userId, CancellationToken ct)
-    {
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId && !u.IsDeleted, ct)
-                   ?? throw new GenAuthException(ErrorCodes.UserNotFound);
-        if (user.Blocked)
-            throw new GenAuthException(ErrorCodes.AccountBlocked);
-        return await services.GetRequiredService<AccountService>().CompleteLoginAsync(pool, user, "qrcode:app", ct);
+        return await PublishAsync(before.State(QrCodeStatus.Cancelled, userId, null), null);
     }
 
     /// <summary>The open stream of one code's states, for a subscription; unknown or foreign codes are refused.</summary>
@@ -170,11 +123,10 @@ public sealed class QrLoginService(GenAuthDbContext db, CallerContext caller, Qr
         return hub.OpenStreamAsync(db, pool.Id, Key(random), ct);
     }
 
-    private async Task<QrCodeState> PublishCurrentAsync(string random, CancellationToken ct)
+    /// <summary>Publishes the state the transition built (the ticket only sealed) and answers it to the caller.</summary>
+    private async Task<QrCodeState> PublishAsync(QrCodeState state, byte[]? ticketSealed)
     {
-        var row = await db.QrCodes.AsNoTracking().FirstAsync(q => q.Id == random, ct);
-        var state = await hub.ToStateAsync(db, row, ct);
-        await hub.PublishAsync(state, CancellationToken.None);
+        await hub.PublishAsync(state, ticketSealed, CancellationToken.None);
         return state;
     }
 
@@ -190,10 +142,6 @@ public sealed class QrLoginService(GenAuthDbContext db, CallerContext caller, Qr
 
     private static string Key(string? random) =>
         random is { Length: > 0 and <= 64 } r ? r : throw new GenAuthException(ErrorCodes.QrCodeNotFound);
-
-    private static bool SecretMatches(UserPool pool, string? secret) =>
-        !string.IsNullOrEmpty(secret)
-        && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(secret)), pool.SecretHash);
 
     private static string? NormalizeCustomData(string? json)
     {

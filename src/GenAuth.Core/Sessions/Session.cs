@@ -13,4 +13,10 @@ public sealed class Session : IPoolOwned
     public string? Ip { get; set; }
     public string? UserAgent { get; set; }
     public DateTime? RevokedAt { get; set; }
+
+    /// <summary>
+    /// When this session's sign-in passed a second factor (an MFA step, or a QR code confirmed from such a session);
+    /// null for a single-factor session. What a QR confirmation from this session may vouch for.
+    /// </summary>
+    public DateTime? SecondFactorAt { get; set; }
 }

@@ -1,4 +1,3 @@
-using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -12,7 +11,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         b.HasKey(e => e.Id);
         b.Property(e => e.Id).HasMaxLength(32);
         b.HasIndex(e => new { e.UserPoolId, e.UserId });
-        b.HasOne<User>().WithMany().HasForeignKey(e => e.UserId).OnDelete(DeleteBehavior.Cascade);
+        // Note: the foreign key to users is configured from the User side (UserConfiguration), so Sessions stays below Users.
     }
 }
 

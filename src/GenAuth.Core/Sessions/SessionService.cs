@@ -25,16 +25,19 @@ public sealed class SessionService
         _ = bus.SubscribeAsync(EventChannels.SessionRevoked, Evict);
     }
 
-    public Session Create(GenAuthDbContext db, string poolId, string userId, string? appId, DateTime expiresAt, string? ip, string? userAgent)
+    public Session Create(GenAuthDbContext db, string poolId, string userId, string? appId, DateTime expiresAt, string? ip, string? userAgent,
+        bool secondFactor = false)
     {
+        var now = clock.GetUtcNow().UtcDateTime;
         var session = new Session
         {
             Id = Ids.NewSecret(16),
             UserPoolId = poolId,
             UserId = userId,
             AppId = appId,
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            CreatedAt = now,
             ExpiresAt = expiresAt,
+            SecondFactorAt = secondFactor ? now : null,
             Ip = ip,
             UserAgent = Truncate(userAgent, 512),
         };
@@ -54,6 +57,11 @@ public sealed class SessionService
             cache.Set(("session", sessionId), userId, ActiveCacheTtl);
         return active;
     }
+
+    /// <summary>Moves a session's expiry (refresh: same session, a fresh token).</summary>
+    public Task ExtendAsync(GenAuthDbContext db, string sessionId, DateTime expiresAt, CancellationToken ct) =>
+        db.Sessions.Where(s => s.Id == sessionId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.ExpiresAt, expiresAt), ct);
 
     public async Task RevokeAsync(GenAuthDbContext db, string sessionId, CancellationToken ct)
     {

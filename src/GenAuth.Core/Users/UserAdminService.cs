@@ -13,7 +13,7 @@ namespace GenAuth.Core.Users;
 public sealed partial class UserAdminService(
     GenAuthDbContext db,
     CallerContext caller,
-    AccountService accounts,
+    UserWriter writer,
     CustomFieldService customFields,
     PasswordHasher hasher,
     PasswordPolicy policy,
@@ -47,7 +47,7 @@ public sealed partial class UserAdminService(
             input[key] = value;
         if (userInfo.GetValueOrDefault("password") is string password && password.Length > 0)
             user.PasswordHash = keepPassword ? RequirePhc(password) : await HashAsync(pool, password, ct);
-        await accounts.ApplyAdminInputAsync(user, input, ct);
+        await writer.ApplyAdminInputAsync(user, input, ct);
         if (user.Email is null && user.Phone is null && user.Username is null && user.ExternalId is null)
             throw new GenAuthException(ErrorCodes.BadRequest, detail: "a user needs an email, a phone, a username or an externalId");
         await UserUniqueness.EnsureAsync(db, user, ct);

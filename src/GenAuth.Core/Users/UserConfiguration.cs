@@ -1,4 +1,5 @@
 using GenAuth.Core.Pools;
+using GenAuth.Core.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -28,5 +29,6 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         b.HasIndex(e => new { e.UserPoolId, e.Name });
         b.HasIndex(e => new { e.UserPoolId, e.ExternalId });
         b.HasOne<UserPool>().WithMany().HasForeignKey(e => e.UserPoolId).OnDelete(DeleteBehavior.Cascade);
+        b.HasMany<Session>().WithOne().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

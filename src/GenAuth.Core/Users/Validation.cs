@@ -39,6 +39,9 @@ public static partial class Validation
     /// </summary>
     public static string PhoneLookup(string input)
     {
+        // Note: only something shaped like a number goes to the parser, whose refusals are exceptions.
+        if (!CouldBePhone(input))
+            return PhoneKey(input);
         try
         {
             return PhoneNumbersParser.Require(input, null).National;
@@ -47,6 +50,25 @@ public static partial class Validation
         {
             return PhoneKey(input);
         }
+    }
+
+    /// <summary>
+    /// True when the input is shaped like a phone number (an optional +, then 5 to 20 digits with spaces, dashes, dots or
+    /// parentheses between): an email or a username never is, so a login by account tries the phone parse only then.
+    /// </summary>
+    public static bool CouldBePhone(string input)
+    {
+        var digits = 0;
+        var span = input.AsSpan().Trim();
+        for (var i = 0; i < span.Length; i++)
+        {
+            var c = span[i];
+            if (char.IsAsciiDigit(c))
+                digits++;
+            else if (!(c is ' ' or '-' or '.' or '(' or ')' || (c == '+' && i == 0)))
+                return false;
+        }
+        return digits is >= 5 and <= 20;
     }
 
     /// <summary>An ISO 8601 time (with or without offset; none means UTC) as a UTC DateTime, or 400 naming the field.</summary>

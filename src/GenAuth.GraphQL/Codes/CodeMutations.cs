@@ -1,5 +1,6 @@
 using GenAuth.Core.Codes;
 using GenAuth.Core.Users;
+using GenAuth.Core.SignIn;
 using GenAuth.GraphQL.Common;
 using GenAuth.GraphQL.Users;
 using GraphQL;
@@ -46,7 +47,7 @@ public sealed class CodeMutations : IMutationFields
             {
                 var i = Input(c);
                 return await c.Service<CodeLoginService>().RegisterByPhoneCodeAsync(Str(i, "phone"), Str(i, "phoneCountryCode"),
-                    Str(i, "code"), Str(i, "password"), Profile(i), IssueToken(i), c.CancellationToken);
+                    Str(i, "code"), Str(i, "password"), Profile(i), IssueToken(i), c.CancellationToken).RequireSignedIn();
             });
         m.Field<UserType>("registerByEmailCode")
             .PublicAccess()
@@ -56,7 +57,7 @@ public sealed class CodeMutations : IMutationFields
             {
                 var i = Input(c);
                 return await c.Service<CodeLoginService>().RegisterByEmailCodeAsync(Str(i, "email"), Str(i, "code"), Profile(i),
-                    IssueToken(i), c.CancellationToken);
+                    IssueToken(i), c.CancellationToken).RequireSignedIn();
             });
         m.Field<UserType>("loginByPhoneCode")
             .PublicAccess()
@@ -66,7 +67,7 @@ public sealed class CodeMutations : IMutationFields
             {
                 var i = Input(c);
                 return await c.Service<CodeLoginService>().LoginByPhoneCodeAsync(Str(i, "phone"), Str(i, "phoneCountryCode"),
-                    Str(i, "code"), c.CancellationToken);
+                    Str(i, "code"), c.CancellationToken).RequireSignedIn();
             });
         m.Field<UserType>("loginByEmailCode")
             .PublicAccess()
@@ -75,7 +76,8 @@ public sealed class CodeMutations : IMutationFields
             .ResolveAsync(async c =>
             {
                 var i = Input(c);
-                return await c.Service<CodeLoginService>().LoginByEmailCodeAsync(Str(i, "email"), Str(i, "code"), c.CancellationToken);
+                return await c.Service<CodeLoginService>().LoginByEmailCodeAsync(Str(i, "email"), Str(i, "code"), c.CancellationToken)
+                    .RequireSignedIn();
             });
 
         m.Field<CommonMessageType>("resetPassword")

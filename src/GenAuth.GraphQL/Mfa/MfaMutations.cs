@@ -1,4 +1,5 @@
 using GenAuth.Core.Mfa;
+using GenAuth.Core.SignIn;
 using GenAuth.GraphQL.Common;
 using GenAuth.GraphQL.Users;
 using GraphQL;
@@ -41,7 +42,7 @@ public sealed class MfaMutations : IMutationFields
                 var (token, passCode, type) = (c.GetArgument<string>("enrollmentToken"), Str(data, "passCode"),
                     c.GetArgument<string?>("factorType"));
                 return c.GetArgument<string?>("mfaToken") is { } mfaToken
-                    ? await c.Service<MfaLoginService>().EnrollFactorAsync(mfaToken, token, passCode, type, c.CancellationToken)
+                    ? await c.Service<MfaLoginService>().EnrollFactorAsync(mfaToken, token, passCode, type, c.CancellationToken).RequireSignedIn()
                     : new EnrolledFactor(await c.Service<MfaEnrollmentService>().EnrollFactorAsync(token, passCode, type,
                         c.CancellationToken), null);
             });
@@ -61,7 +62,7 @@ public sealed class MfaMutations : IMutationFields
             .Argument<NonNullGraphType<StringGraphType>>("mfaToken")
             .Argument<NonNullGraphType<StringGraphType>>("totp")
             .ResolveAsync(async c => await c.Service<MfaLoginService>().VerifyTotpAsync(c.GetArgument<string>("mfaToken"),
-                c.GetArgument<string>("totp"), c.CancellationToken));
+                c.GetArgument<string>("totp"), c.CancellationToken).RequireSignedIn());
         m.Field<NonNullGraphType<UserType>>("verifySmsMfa")
             .PublicAccess()
             .Description("Completes a login answered with 1635 using a code sent to the enrolled phone.")
@@ -71,7 +72,7 @@ public sealed class MfaMutations : IMutationFields
             .Argument<NonNullGraphType<StringGraphType>>("code")
             .ResolveAsync(async c => await c.Service<MfaLoginService>().VerifySmsAsync(c.GetArgument<string>("mfaToken"),
                 c.GetArgument<string?>("phone"), c.GetArgument<string?>("phoneCountryCode"), c.GetArgument<string>("code"),
-                c.CancellationToken));
+                c.CancellationToken).RequireSignedIn());
         m.Field<NonNullGraphType<UserType>>("verifyEmailMfa")
             .PublicAccess()
             .Description("Completes a login answered with 1635 using a code sent to the enrolled email.")
@@ -79,14 +80,14 @@ public sealed class MfaMutations : IMutationFields
             .Argument<StringGraphType>("email")
             .Argument<NonNullGraphType<StringGraphType>>("code")
             .ResolveAsync(async c => await c.Service<MfaLoginService>().VerifyEmailAsync(c.GetArgument<string>("mfaToken"),
-                c.GetArgument<string?>("email"), c.GetArgument<string>("code"), c.CancellationToken));
+                c.GetArgument<string?>("email"), c.GetArgument<string>("code"), c.CancellationToken).RequireSignedIn());
         m.Field<NonNullGraphType<MfaRecoveryPayloadType>>("verifyRecoveryCode")
             .PublicAccess()
             .Description("Completes a login answered with 1635 with the OTP factor's recovery code, which is replaced.")
             .Argument<NonNullGraphType<StringGraphType>>("mfaToken")
             .Argument<NonNullGraphType<StringGraphType>>("recoveryCode")
             .ResolveAsync(async c => await c.Service<MfaLoginService>().VerifyRecoveryCodeAsync(c.GetArgument<string>("mfaToken"),
-                c.GetArgument<string>("recoveryCode"), c.CancellationToken));
+                c.GetArgument<string>("recoveryCode"), c.CancellationToken).RequireSignedIn());
     }
 
     private static string? Str(Dictionary<string, object?> input, string key) =>

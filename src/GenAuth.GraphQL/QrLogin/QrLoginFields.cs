@@ -1,5 +1,6 @@
 using GenAuth.Core.QrLogin;
 using GenAuth.Core.Tokens;
+using GenAuth.Core.SignIn;
 using GenAuth.GraphQL.Common;
 using GenAuth.GraphQL.Users;
 using GraphQL;
@@ -18,7 +19,8 @@ public sealed class QrLoginFields : IQueryFields, IMutationFields, ISubscription
             .PublicAccess()
             .Description("A QR code's status (REST check); expiry is applied when due.")
             .Argument<NonNullGraphType<StringGraphType>>("random")
-            .ResolveAsync(async c => await Qr(c).CheckStatusAsync(c.GetArgument<string>("random"), SelectsUser(c), c.CancellationToken));
+            .ResolveAsync(async c => await c.Service<QrSignInService>().CheckStatusAsync(c.GetArgument<string>("random"), SelectsUser(c),
+                c.CancellationToken).RequireSignedIn());
     }
 
     void IMutationFields.Register(ObjectGraphType m)
@@ -43,7 +45,8 @@ public sealed class QrLoginFields : IQueryFields, IMutationFields, ISubscription
             .AdminOnly()
             .Description("Server side (management token): a confirmed code's ticket → the user and a new token. Single use.")
             .Argument<NonNullGraphType<StringGraphType>>("ticket")
-            .ResolveAsync(async c => await Qr(c).ExchangeTicketAsync(c.GetArgument<string>("ticket"), null, c.CancellationToken));
+            .ResolveAsync(async c => await c.Service<QrSignInService>().ExchangeTicketAsync(c.GetArgument<string>("ticket"), null,
+                c.CancellationToken).RequireSignedIn());
     }
 
     void ISubscriptionFields.Register(ObjectGraphType s)

@@ -1,4 +1,5 @@
 using GenAuth.Core.Users;
+using GenAuth.Core.SignIn;
 using GenAuth.GraphQL.Common;
 using GraphQL;
 using static GenAuth.GraphQL.Common.InputReader;
@@ -18,8 +19,8 @@ public sealed class AccountMutations : IMutationFields
             .ResolveAsync(async c =>
             {
                 var input = Input(c);
-                return await c.Service<AccountService>().RegisterByEmailAsync(Str(input, "email"), Str(input, "password"),
-                    Profile(input), IssueToken(input), c.CancellationToken);
+                return await c.Service<PasswordSignInService>().RegisterByEmailAsync(Str(input, "email"), Str(input, "password"),
+                    Profile(input), IssueToken(input), c.CancellationToken).RequireSignedIn();
             });
         m.Field<UserType>("registerByUsername")
             .Description("Registers with username and password. Username is case-sensitive and unique in the pool.")
@@ -28,8 +29,8 @@ public sealed class AccountMutations : IMutationFields
             .ResolveAsync(async c =>
             {
                 var input = Input(c);
-                return await c.Service<AccountService>().RegisterByUsernameAsync(Str(input, "username"), Str(input, "password"),
-                    Profile(input), IssueToken(input), c.CancellationToken);
+                return await c.Service<PasswordSignInService>().RegisterByUsernameAsync(Str(input, "username"), Str(input, "password"),
+                    Profile(input), IssueToken(input), c.CancellationToken).RequireSignedIn();
             });
         AddLogin<LoginByEmailInputType>(m, "loginByEmail", "email", LoginMethod.Email);
         AddLogin<LoginByUsernameInputType>(m, "loginByUsername", "username", LoginMethod.Username);
@@ -39,8 +40,8 @@ public sealed class AccountMutations : IMutationFields
             .Argument<NonNullGraphType<StringGraphType>>("account")
             .Argument<NonNullGraphType<StringGraphType>>("password")
             .PublicAccess()
-            .ResolveAsync(async c => await c.Service<AccountService>().LoginAsync(LoginMethod.Account,
-                c.GetArgument<string>("account"), c.GetArgument<string>("password"), c.CancellationToken));
+            .ResolveAsync(async c => await c.Service<PasswordSignInService>().LoginAsync(LoginMethod.Account,
+                c.GetArgument<string>("account"), c.GetArgument<string>("password"), c.CancellationToken).RequireSignedIn());
 
         m.Field<UserType>("updateUser")
             .Description("A user updates their own profile (not email, phone or password); an admin updates any field of any user.")
@@ -67,7 +68,7 @@ public sealed class AccountMutations : IMutationFields
             .Description("A fresh id token for the caller's session.")
             .Argument<StringGraphType>("id")
             .UserAccess()
-            .ResolveAsync(async c => await c.Service<AccountService>().RefreshTokenAsync(c.GetArgument<string?>("id"), c.CancellationToken));
+            .ResolveAsync(async c => await c.Service<SignInService>().RefreshAsync(c.GetArgument<string?>("id"), c.CancellationToken));
         m.Field<CommonMessageType>("logout")
             .Description("Ends the caller's session: its token is refused from the next request on.")
             .UserAccess()
@@ -94,7 +95,7 @@ public sealed class AccountMutations : IMutationFields
             .ResolveAsync(async c =>
             {
                 var input = Input(c);
-                return await c.Service<AccountService>().LoginAsync(method, Str(input, accountField), Str(input, "password"),
-                    c.CancellationToken);
+                return await c.Service<PasswordSignInService>().LoginAsync(method, Str(input, accountField), Str(input, "password"),
+                    c.CancellationToken).RequireSignedIn();
             });
 }

@@ -5,6 +5,7 @@ using GenAuth.Core.Codes;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Users;
+using GenAuth.Core.SignIn;
 using GenAuth.Server.Callers;
 
 using static GenAuth.Server.Compat.RestBody;
@@ -28,14 +29,14 @@ public static class CodeEndpoints
             var body = await RestBody.ReadAsync(http);
             var issue = Bool(body, "forceLogin") || Bool(body, "generateToken");
             var user = await Service<CodeLoginService>(http).RegisterByEmailCodeAsync(Str(body, "email"), Str(body, "code"),
-                Profile(body), issue, http.RequestAborted);
+                Profile(body), issue, http.RequestAborted).RequireSignedIn();
             return UserJson.From(user);
         })));
         app.MapPost("/api/v2/login/email-code", (Delegate)(static (HttpContext http) => Rest.RunAsync(http, async _ =>
         {
             var body = await RestBody.ReadAsync(http);
             var user = await Service<CodeLoginService>(http).LoginByEmailCodeAsync(Str(body, "email"), Str(body, "code"),
-                http.RequestAborted);
+                http.RequestAborted).RequireSignedIn();
             return UserJson.From(user);
         })));
         app.MapGet("/api/v2/users/me/security-level", (Delegate)(static (HttpContext http) => Rest.RunAsync(http, async _ =>

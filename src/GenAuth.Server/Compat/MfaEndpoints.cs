@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GenAuth.Core.Mfa;
+using GenAuth.Core.SignIn;
 using GenAuth.Server.Callers;
 
 using static GenAuth.Server.Compat.RestBody;
@@ -50,7 +51,7 @@ public static class MfaEndpoints
                 return null;
             }
             // Enrolling during a login (1635 with needEnroll) completes it: the answer is the user with token.
-            var enrolled = await Login(http).ConfirmTotpAsync(MfaToken(http), Str(body, "totp"), http.RequestAborted);
+            var enrolled = await Login(http).ConfirmTotpAsync(MfaToken(http), Str(body, "totp"), http.RequestAborted).RequireSignedIn();
             return UserJson.From(enrolled.User!);
         })));
         app.MapDelete("/api/v2/mfa/totp/associate", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
@@ -62,12 +63,13 @@ public static class MfaEndpoints
         app.MapPost("/api/v2/mfa/totp/verify", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
         {
             var body = await RestBody.ReadAsync(http);
-            return UserJson.From(await Login(http).VerifyTotpAsync(MfaToken(http), Str(body, "totp"), http.RequestAborted));
+            return UserJson.From(await Login(http).VerifyTotpAsync(MfaToken(http), Str(body, "totp"), http.RequestAborted).RequireSignedIn());
         })));
         app.MapPost("/api/v2/mfa/totp/recovery", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
         {
             var body = await RestBody.ReadAsync(http);
-            var result = await Login(http).VerifyRecoveryCodeAsync(MfaToken(http), Str(body, "recoveryCode"), http.RequestAborted);
+            var result = await Login(http).VerifyRecoveryCodeAsync(MfaToken(http), Str(body, "recoveryCode"), http.RequestAborted)
+                .RequireSignedIn();
             var user = UserJson.From(result.User);
             user["recoveryCode"] = result.RecoveryCode;
             return user;
@@ -77,13 +79,13 @@ public static class MfaEndpoints
             var body = await RestBody.ReadAsync(http);
             return UserJson.From(await Login(http).VerifySmsAsync(MfaToken(http), Str(body, "phone"), Str(body, "phoneCountryCode"),
                 Str(body, "code"),
-                http.RequestAborted));
+                http.RequestAborted).RequireSignedIn());
         })));
         app.MapPost("/api/v2/applications/mfa/email/verify", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
         {
             var body = await RestBody.ReadAsync(http);
             return UserJson.From(await Login(http).VerifyEmailAsync(MfaToken(http), Str(body, "email"), Str(body, "code"),
-                http.RequestAborted));
+                http.RequestAborted).RequireSignedIn());
         })));
         app.MapPost("/api/v2/applications/mfa/check", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
         {

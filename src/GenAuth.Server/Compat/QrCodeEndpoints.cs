@@ -2,6 +2,7 @@ using System.Text.Json;
 using GenAuth.Core.Common;
 using GenAuth.Core.QrLogin;
 using GenAuth.Core.Users;
+using GenAuth.Core.SignIn;
 using QRCoder;
 
 using static GenAuth.Server.Compat.RestBody;
@@ -41,7 +42,8 @@ public static class QrCodeEndpoints
     });
 
     private static Task<IResult> CheckAsync(HttpContext http) => Rest.RunAsync(http, async _ =>
-        Status(await Qr(http).CheckStatusAsync(http.Request.Query["random"].ToString(), openSession: true, http.RequestAborted)));
+        Status(await QrSignIn(http).CheckStatusAsync(http.Request.Query["random"].ToString(), openSession: true, http.RequestAborted)
+            .RequireSignedIn()));
 
     private static Task<IResult> TransitionAsync(HttpContext http, Func<QrLoginService, string?, Task<QrCodeState>> transition,
         string message) => Rest.RunAsync(http, async _ =>
@@ -56,7 +58,7 @@ public static class QrCodeEndpoints
     {
         var body = await RestBody.ReadAsync(http);
         var secret = Str(body, "secret") ?? (http.Request.Headers["x-authing-userpool-secret"].ToString() is { Length: > 0 } h ? h : null);
-        var view = await Qr(http).ExchangeTicketAsync(Str(body, "ticket"), secret, http.RequestAborted);
+        var view = await QrSignIn(http).ExchangeTicketAsync(Str(body, "ticket"), secret, http.RequestAborted).RequireSignedIn();
         return UserJson(view);
     }, "Exchange for user information successfully");
 
@@ -111,6 +113,8 @@ public static class QrCodeEndpoints
     };
 
     private static QrLoginService Qr(HttpContext http) => http.RequestServices.GetRequiredService<QrLoginService>();
+
+    private static QrSignInService QrSignIn(HttpContext http) => http.RequestServices.GetRequiredService<QrSignInService>();
 
     private static string BaseUrl(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
 

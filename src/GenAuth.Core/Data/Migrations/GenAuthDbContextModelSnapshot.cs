@@ -291,6 +291,9 @@ namespace GenAuth.Core.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("QrCodeId")
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("TokenHash")
                         .IsRequired()
                         .HasColumnType("BLOB");
@@ -890,6 +893,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<string>("AppId")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ConfirmedWithSecondFactor")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -1081,6 +1087,9 @@ namespace GenAuth.Core.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SecondFactorAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("UserAgent")

@@ -2,38 +2,44 @@ using GenAuth.Core.Callers;
 using GenAuth.Core.Codes;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
+using GenAuth.Core.Mfa;
 using GenAuth.Core.Pools;
+using GenAuth.Core.QrLogin;
 using GenAuth.Core.Security;
 using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
 
-namespace GenAuth.Core.Mfa;
+namespace GenAuth.Core.SignIn;
 
-/// <summary>A login after its 1635 answer: the mfaToken plus one factor's code completes it with a session.</summary>
-public sealed record RecoveryLogin(UserView User, string RecoveryCode);
+/// <summary>A recovery-code sign-in: its outcome, and the recovery code that replaced the one spent.</summary>
+public sealed record RecoverySignIn(SignInOutcome Outcome, string RecoveryCode);
 
-/// <summary>An enrolled factor; User (with token) is set when the enrolment answered a login's mfaToken.</summary>
-public sealed record EnrolledFactor(FactorView Factor, UserView? User);
+/// <summary>A factor enrolled with a login's mfaToken, and the sign-in that enrolment completed.</summary>
+public sealed record EnrollmentSignIn(FactorView Factor, SignInOutcome Outcome);
 
+/// <summary>
+/// The second step of a sign-in that answered SecondFactorRequired: the mfaToken plus one factor's code (or a recovery
+/// code, or a factor enrolled with it) completes it through <see cref="SignInService"/>, as a multi-factor session.
+/// </summary>
 public sealed class MfaLoginService(
     GenAuthDbContext db,
     CallerContext caller,
-    AccountService accounts,
+    SignInService signIn,
     MfaEnrollmentService enrollments,
     TotpCodes totp,
     SecretSealer sealer,
     IMfaCodeSender codes,
     TimeProvider clock)
 {
-    public async Task<UserView> VerifyTotpAsync(string? mfaToken, string? code, CancellationToken ct)
+    public async Task<SignInOutcome> VerifyTotpAsync(string? mfaToken, string? code, CancellationToken ct)
     {
-        var (pool, challenge, user) = await OpenAsync(mfaToken, ct);
+        var (_, challenge, user) = await OpenAsync(mfaToken, ct);
         var factor = await RequireFactorAsync(challenge, FactorTypes.Otp, ct);
         await UseTotpAsync(db, totp, sealer, factor, code, () => FailAsync(challenge, ct), ct);
-        return await FinishAsync(pool, challenge, user, ct);
+        return await FinishAsync(challenge, user, ct);
     }
 
-    public async Task<UserView> VerifySmsAsync(string? mfaToken, string? phone, string? phoneCountryCode, string? code,
+    public async Task<SignInOutcome> VerifySmsAsync(string? mfaToken, string? phone, string? phoneCountryCode, string? code,
         CancellationToken ct)
     {
         var (pool, challenge, user) = await OpenAsync(mfaToken, ct);
@@ -41,22 +47,22 @@ public sealed class MfaLoginService(
         var given = string.IsNullOrWhiteSpace(phone) ? factor.Target
             : PhoneNumbersParser.Require(phone, phoneCountryCode ?? factor.PhoneCountryCode).E164;
         await VerifyCodeAsync(pool, challenge, factor, given, code, ct);
-        return await FinishAsync(pool, challenge, user, ct);
+        return await FinishAsync(challenge, user, ct);
     }
 
-    public async Task<UserView> VerifyEmailAsync(string? mfaToken, string? email, string? code, CancellationToken ct)
+    public async Task<SignInOutcome> VerifyEmailAsync(string? mfaToken, string? email, string? code, CancellationToken ct)
     {
         var (pool, challenge, user) = await OpenAsync(mfaToken, ct);
         var factor = await RequireFactorAsync(challenge, FactorTypes.Email, ct);
         var given = string.IsNullOrWhiteSpace(email) ? factor.Target : Validation.NormalizeEmail(email);
         await VerifyCodeAsync(pool, challenge, factor, given, code, ct);
-        return await FinishAsync(pool, challenge, user, ct);
+        return await FinishAsync(challenge, user, ct);
     }
 
     /// <summary>A recovery code works once: it is replaced by a new one, returned beside the user.</summary>
-    public async Task<RecoveryLogin> VerifyRecoveryCodeAsync(string? mfaToken, string? recoveryCode, CancellationToken ct)
+    public async Task<RecoverySignIn> VerifyRecoveryCodeAsync(string? mfaToken, string? recoveryCode, CancellationToken ct)
     {
-        var (pool, challenge, user) = await OpenAsync(mfaToken, ct);
+        var (_, challenge, user) = await OpenAsync(mfaToken, ct);
         var factor = await RequireFactorAsync(challenge, FactorTypes.Otp, ct);
         var next = RecoveryCodes.New();
         var nextHash = RecoveryCodes.Hash(next);
@@ -70,7 +76,7 @@ public sealed class MfaLoginService(
             await FailAsync(challenge, ct);
             throw new GenAuthException(ErrorCodes.RecoveryCodeWrong);
         }
-        return new RecoveryLogin(await FinishAsync(pool, challenge, user, ct), next);
+        return new RecoverySignIn(await FinishAsync(challenge, user, ct), next);
     }
 
     /// <summary>
@@ -85,20 +91,20 @@ public sealed class MfaLoginService(
     }
 
     /// <summary>Enrols the factor with its code and, in the same step, completes the login (the code proves the factor).</summary>
-    public async Task<EnrolledFactor> EnrollFactorAsync(string? mfaToken, string? enrollmentToken, string? passCode,
+    public async Task<EnrollmentSignIn> EnrollFactorAsync(string? mfaToken, string? enrollmentToken, string? passCode,
         string? factorType, CancellationToken ct)
     {
-        var (pool, challenge, user) = await OpenForEnrollmentAsync(mfaToken, ct);
+        var (_, challenge, user) = await OpenForEnrollmentAsync(mfaToken, ct);
         var pending = await enrollments.FindPendingAsync(user.Id, enrollmentToken, factorType, ct);
-        return await EnrollAndFinishAsync(pool, challenge, user, pending, passCode, ct);
+        return await EnrollAndFinishAsync(challenge, user, pending, passCode, ct);
     }
 
     /// <summary>The SDK's confirmAssosicateMfaAuthenticator with an mfaToken (source APPLICATION).</summary>
-    public async Task<EnrolledFactor> ConfirmTotpAsync(string? mfaToken, string? code, CancellationToken ct)
+    public async Task<EnrollmentSignIn> ConfirmTotpAsync(string? mfaToken, string? code, CancellationToken ct)
     {
-        var (pool, challenge, user) = await OpenForEnrollmentAsync(mfaToken, ct);
+        var (_, challenge, user) = await OpenForEnrollmentAsync(mfaToken, ct);
         var pending = await enrollments.FindNewestOtpAsync(user.Id, ct);
-        return await EnrollAndFinishAsync(pool, challenge, user, pending, code, ct);
+        return await EnrollAndFinishAsync(challenge, user, pending, code, ct);
     }
 
     /// <summary>The factors of the user an mfaToken is logging in (the SDK's getMfaAuthenticators during a login).</summary>
@@ -201,30 +207,38 @@ public sealed class MfaLoginService(
         return opened;
     }
 
-    private async Task<EnrolledFactor> EnrollAndFinishAsync(UserPool pool, MfaChallenge challenge, User user, MfaEnrollment pending,
+    private async Task<EnrollmentSignIn> EnrollAndFinishAsync(MfaChallenge challenge, User user, MfaEnrollment pending,
         string? passCode, CancellationToken ct)
     {
         var factor = await enrollments.ProveAsync(pending, passCode, () => FailAsync(challenge, ct), ct);
         // Note: spending the mfaToken, saving the factor and opening the session commit together or not at all.
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         FactorView? saved = null;
-        var view = await FinishAsync(pool, challenge, user, ct, async () => saved = await enrollments.SaveAsync(factor, ct));
-        await tx.CommitAsync(ct);
-        return new EnrolledFactor(saved!, view);
+        var outcome = await FinishAsync(challenge, user, ct, async () => saved = await enrollments.SaveAsync(factor, ct));
+        return new EnrollmentSignIn(saved!, outcome);
     }
 
-    private async Task<UserView> FinishAsync(UserPool pool, MfaChallenge challenge, User user, CancellationToken ct,
-        Func<Task>? beforeSession = null)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        // Note: single use: of concurrent correct answers exactly one spends the token and gets a session.
-        var won = await db.MfaChallenges
-            .Where(c => c.Id == challenge.Id && c.ConsumedAt == null && c.Failures < MfaGate.MaxFailures && c.ExpiresAt > now)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ConsumedAt, now), ct);
-        if (won == 0)
-            throw new GenAuthException(ErrorCodes.MfaTokenInvalid);
-        if (beforeSession is not null)
-            await beforeSession();
-        return await accounts.CompleteSecondFactorLoginAsync(pool, user, challenge.Method, ct);
-    }
+    /// <summary>
+    /// Hands the login to the pipeline as one that passed its second factor. Spending the mfaToken is its single-use
+    /// proof: of concurrent correct answers exactly one gets a session. A challenge raised by a QR ticket's redemption
+    /// spends that ticket too, now and not before.
+    /// </summary>
+    private Task<SignInOutcome> FinishAsync(MfaChallenge challenge, User user, CancellationToken ct, Func<Task>? beforeSession = null) =>
+        signIn.SignInAsync(SignInRequest.Of(user, challenge.Method) with
+        {
+            SecondFactorPassed = true,
+            Claim = async c =>
+            {
+                var now = clock.GetUtcNow().UtcDateTime;
+                var won = await db.MfaChallenges
+                    .Where(x => x.Id == challenge.Id && x.ConsumedAt == null && x.Failures < MfaGate.MaxFailures && x.ExpiresAt > now)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.ConsumedAt, now), c);
+                if (won == 0)
+                    return ErrorCodes.MfaTokenInvalid;
+                if (challenge.QrCodeId is { } qrCodeId && !await QrTickets.SpendAsync(db, qrCodeId, now, c))
+                    return ErrorCodes.QrTicketInvalid;
+                if (beforeSession is not null)
+                    await beforeSession();
+                return null;
+            },
+        }, ct);
 }

@@ -1,0 +1,105 @@
+using GenAuth.Core.Callers;
+using GenAuth.Core.Common;
+using GenAuth.Core.Data;
+using GenAuth.Core.Pools;
+using GenAuth.Core.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace GenAuth.Core.SignIn;
+
+public enum LoginMethod
+{
+    Email,
+    Username,
+    Phone,
+    Account,
+}
+
+/// <summary>The password ways in: login by email, username, phone or any of them (account), and registration with a password.</summary>
+public sealed class PasswordSignInService(
+    GenAuthDbContext db,
+    CallerContext caller,
+    UserPasswords passwords,
+    RegistrationService registration,
+    SignInService signIn)
+{
+    public Task<SignInOutcome> LoginAsync(LoginMethod method, string? account, string? password, CancellationToken ct)
+    {
+        var pool = caller.RequirePool();
+        var key = account?.Trim() ?? "";
+        return signIn.SignInAsync(new SignInRequest("password:" + method.ToString().ToLowerInvariant(), async c =>
+        {
+            var plain = await passwords.DecryptAsync(pool.Id, password, c);
+            var user = key.Length == 0 ? null : await FindForLoginAsync(method, key, c);
+            // Note: verified even without a user, so a missing account takes as long as a wrong password.
+            return new Credential(user, await passwords.VerifyAsync(user?.PasswordHash, plain, c));
+        })
+        {
+            ThrottleKey = key,
+            ByPassword = true,
+        }, ct);
+    }
+
+    public async Task<Registered> RegisterByEmailAsync(string? email, string? password, ProfileInput? profile, bool issueToken,
+        CancellationToken ct)
+    {
+        var pool = registration.RequireOpen();
+        var address = Validation.RequireEmail(email, ErrorCodes.InvalidEmail);
+        await registration.RequireAllowedAsync(pool, WhitelistEntry.Email, Validation.NormalizeEmail(address), ct);
+        var user = registration.NewUser(pool, "basic:email");
+        user.Email = address;
+        user.EmailNormalized = Validation.NormalizeEmail(address);
+        user.EmailVerified = pool.EmailVerifiedDefault;
+        return await RegisterAsync(pool, user, password, profile, issueToken, ct);
+    }
+
+    public async Task<Registered> RegisterByUsernameAsync(string? username, string? password, ProfileInput? profile, bool issueToken,
+        CancellationToken ct)
+    {
+        var pool = registration.RequireOpen();
+        var user = registration.NewUser(pool, "basic:username");
+        user.Username = Validation.RequireUsername(username);
+        await registration.RequireAllowedAsync(pool, WhitelistEntry.Username, user.Username, ct);
+        return await RegisterAsync(pool, user, password, profile, issueToken, ct);
+    }
+
+    private async Task<Registered> RegisterAsync(UserPool pool, User user, string? password, ProfileInput? profile, bool issueToken,
+        CancellationToken ct)
+    {
+        var plain = await passwords.DecryptAsync(pool.Id, password, ct);
+        passwords.RequireAcceptable(pool, plain);
+        await registration.PrepareAsync(pool, user, plain, profile, ct);
+        await registration.SaveAsync(pool, user, ct);
+        return await signIn.AfterRegistrationAsync(pool, user, issueToken, "register", ct);
+    }
+
+    private Task<User?> FindForLoginAsync(LoginMethod method, string account, CancellationToken ct)
+    {
+        var users = db.Users.Where(u => !u.IsDeleted);
+        switch (method)
+        {
+            case LoginMethod.Email:
+            {
+                var normalized = Validation.NormalizeEmail(account);
+                return users.FirstOrDefaultAsync(u => u.EmailNormalized == normalized, ct);
+            }
+            case LoginMethod.Username:
+                return users.FirstOrDefaultAsync(u => u.Username == account, ct);
+            case LoginMethod.Phone:
+            {
+                var phone = Validation.PhoneLookup(account);
+                return users.FirstOrDefaultAsync(u => u.Phone == phone, ct);
+            }
+            default:
+            {
+                var normalized = Validation.NormalizeEmail(account);
+                // Note: only an account shaped like a number is parsed as a phone; an email or a username never is.
+                var phone = Validation.CouldBePhone(account) ? Validation.PhoneLookup(account) : null;
+                // An account string may match a username, an email and a phone of different users: prefer in that order.
+                return users.Where(u => u.Username == account || u.EmailNormalized == normalized || (phone != null && u.Phone == phone))
+                    .OrderBy(u => u.Username == account ? 0 : u.EmailNormalized == normalized ? 1 : 2)
+                    .FirstOrDefaultAsync(ct);
+            }
+        }
+    }
+}

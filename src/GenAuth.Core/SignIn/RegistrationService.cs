@@ -1,0 +1,71 @@
+using GenAuth.Core.Callers;
+using GenAuth.Core.Common;
+using GenAuth.Core.Data;
+using GenAuth.Core.Messaging;
+using GenAuth.Core.Pools;
+using GenAuth.Core.Users;
+
+namespace GenAuth.Core.SignIn;
+
+/// <summary>
+/// A new user by self-registration (password or code, and a phone-code login's first visit): the pool's switch and
+/// whitelist, the row, password, profile and uniqueness, then the registration mails. It opens no session: the way in
+/// that registered hands the user to <see cref="SignInService"/> when a token is wanted.
+/// </summary>
+public sealed class RegistrationService(
+    GenAuthDbContext db,
+    CallerContext caller,
+    UserPasswords passwords,
+    RegistrationGate gate,
+    AccountMailer mailer,
+    TimeProvider clock)
+{
+    public UserPool RequireOpen()
+    {
+        var pool = caller.RequirePool();
+        if (pool.RegisterDisabled)
+            throw new GenAuthException(ErrorCodes.RegistrationDisabled);
+        return pool;
+    }
+
+    /// <summary>The pool's whitelist for this kind of identifier (when enabled) must list it.</summary>
+    public Task RequireAllowedAsync(UserPool pool, string type, string value, CancellationToken ct) =>
+        gate.RequireAllowedAsync(db, pool, type, value, ct);
+
+    public Task<bool> IsAllowedAsync(UserPool pool, string type, string value, CancellationToken ct) =>
+        gate.IsAllowedAsync(db, pool, type, value, ct);
+
+    public User NewUser(UserPool pool, string source)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return new User
+        {
+            Id = Ids.New(clock),
+            UserPoolId = pool.Id,
+            RegisterSource = source,
+            SignedUp = now,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+    }
+
+    /// <summary>Everything that may refuse a registration (password policy, profile, uniqueness), before any code is spent.</summary>
+    public async Task PrepareAsync(UserPool pool, User user, string? plainPassword, ProfileInput? profile, CancellationToken ct)
+    {
+        if (!string.IsNullOrEmpty(plainPassword))
+            passwords.RequireAcceptable(pool, plainPassword);
+        if (profile is not null)
+            UserWriter.ApplyProfile(user, profile, registering: true);
+        await UserUniqueness.EnsureAsync(db, user, ct);
+        if (!string.IsNullOrEmpty(plainPassword))
+            await passwords.SetAsync(user, plainPassword, ct);
+    }
+
+    /// <summary>Stores the new user (the database has the last word on uniqueness) and sends the registration mails.</summary>
+    public async Task SaveAsync(UserPool pool, User user, CancellationToken ct)
+    {
+        db.Users.Add(user);
+        await UserUniqueness.SaveAsync(db, ct);
+        await mailer.OnRegisteredAsync(pool, user, ct);
+    }
+}

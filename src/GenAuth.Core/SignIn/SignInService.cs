@@ -1,0 +1,171 @@
+using GenAuth.Core.Applications;
+using GenAuth.Core.Callers;
+using GenAuth.Core.Codes;
+using GenAuth.Core.Common;
+using GenAuth.Core.Data;
+using GenAuth.Core.Mfa;
+using GenAuth.Core.Pools;
+using GenAuth.Core.Security;
+using GenAuth.Core.Sessions;
+using GenAuth.Core.Tokens;
+using GenAuth.Core.Users;
+
+namespace GenAuth.Core.SignIn;
+
+/// <summary>What a way in proved: the user it found (null: none), and whether its credential held.</summary>
+public readonly record struct Credential(User? User, bool Valid);
+
+/// <summary>One way in, as the pipeline runs it.</summary>
+/// <param name="Method">The login log's method (password:email, code:phone, qrcode:app, …).</param>
+/// <param name="Authenticate">Finds the user and checks the credential; bad input still throws its own code.</param>
+public sealed record SignInRequest(string Method, Func<CancellationToken, Task<Credential>> Authenticate)
+{
+    /// <summary>Counts failures per account and IP (password ways in), so guessing is throttled.</summary>
+    public string? ThrottleKey { get; init; }
+
+    /// <summary>The credential was the password: an admin's "reset on first login" or "force reset" applies.</summary>
+    public bool ByPassword { get; init; }
+
+    /// <summary>A second factor was already passed (the MFA step, or a QR code confirmed from such a session).</summary>
+    public bool SecondFactorPassed { get; init; }
+
+    /// <summary>The QR code whose ticket this sign-in redeems: a second-factor step, if one is needed, spends it.</summary>
+    public string? QrCodeId { get; init; }
+
+    /// <summary>Spends the way in's single-use proof (mfaToken, QR ticket) with the session; an error code when it was lost.</summary>
+    public Func<CancellationToken, Task<ErrorCode?>>? Claim { get; init; }
+
+    /// <summary>A user already proven by the caller (a code, a new registration, a verified factor).</summary>
+    public static SignInRequest Of(User user, string method) => new(method, _ => Task.FromResult(new Credential(user, true)));
+}
+
+/// <summary>
+/// The one place a user is signed in. Every way in (password, code, QR ticket, MFA step, registration with a token)
+/// runs the same steps in the same order: throttle → credential → blocked → forced reset → app access → verified
+/// email → second factor → single-use proof → session, login log and id token. It returns an outcome instead of throwing
+/// after it wrote something; what it wrote (challenge, log row, reset token) is saved before it returns.
+/// </summary>
+public sealed class SignInService(
+    GenAuthDbContext db,
+    CallerContext caller,
+    SessionService sessions,
+    TokenService tokens,
+    MfaGate mfa,
+    CodeService codes,
+    LoginThrottle throttle,
+    TimeProvider clock)
+{
+    public static readonly TimeSpan ResetTokenLifetime = TimeSpan.FromMinutes(30);
+
+    public async Task<SignInOutcome> SignInAsync(SignInRequest request, CancellationToken ct)
+    {
+        var pool = caller.RequirePool();
+        var method = request.Method;
+        if (request.ThrottleKey is { } key && Throttled(pool, key) is { } throttled)
+            return throttled;
+        var (user, valid) = await request.Authenticate(ct);
+        if (user is null || !valid)
+        {
+            if (request.ThrottleKey is not null)
+                throttle.RecordFailure(pool.Id, request.ThrottleKey, caller.Ip);
+            return await RefuseAsync(pool, user?.Id, method, ErrorCodes.WrongAccountOrPassword, ct);
+        }
+        if (request.ThrottleKey is not null)
+            throttle.RecordSuccess(pool.Id, request.ThrottleKey);
+        if (user.Blocked)
+            return await RefuseAsync(pool, user.Id, method, ErrorCodes.AccountBlocked, ct);
+        if (request.ByPassword && (user.ResetPasswordOnFirstLogin || user.ForcePasswordReset))
+        {
+            // Note: the client answers with resetPasswordByFirstLoginToken / resetPasswordByForceResetToken.
+            var first = user.ResetPasswordOnFirstLogin;
+            var token = await codes.IssueTokenAsync(db, pool, user.Id, first ? CodeScenes.FirstLogin : CodeScenes.ForceReset,
+                ResetTokenLifetime, ct);
+            return new ResetRequired(first, token);
+        }
+        if (caller.App is not null && !await ApplicationService.IsAllowedAsync(db, caller.App, user.Id, ct))
+            return await RefuseAsync(pool, user.Id, method, ErrorCodes.AppAccessDenied, ct);
+        if (pool.LoginRequireEmailVerified && user.Email is not null && !user.EmailVerified)
+            return await RefuseAsync(pool, user.Id, method, ErrorCodes.EmailNotVerified, ct);
+        if (!request.SecondFactorPassed && await mfa.ChallengeAsync(db, pool, user, method, request.QrCodeId, ct) is { } challenge)
+        {
+            await db.SaveChangesAsync(ct);
+            return new SecondFactorRequired(challenge.MfaToken, challenge.Data);
+        }
+        return await OpenSessionAsync(pool, user, request, ct);
+    }
+
+    /// <summary>
+    /// After a registration: a session when the caller asked for a token, unless the pool first wants the new email
+    /// verified (then the user without a token).
+    /// </summary>
+    public async Task<Registered> AfterRegistrationAsync(UserPool pool, User user, bool issueToken, string method, CancellationToken ct)
+    {
+        var view = new UserView(user) { NewlyCreated = true };
+        var pending = pool.LoginRequireEmailVerified && user.Email is not null && !user.EmailVerified;
+        if (!issueToken || pending)
+            return new Registered(view, null);
+        return new Registered(view, await SignInAsync(SignInRequest.Of(user, method), ct));
+    }
+
+    /// <summary>A new id token for the caller's session (same session, fresh expiry).</summary>
+    public async Task<IssuedTokenView> RefreshAsync(string? id, CancellationToken ct)
+    {
+        var pool = caller.RequirePool();
+        var user = await UserLookup.RequireSelfAsync(db, caller, id, tracked: false, ct);
+        var expires = clock.GetUtcNow().AddSeconds(pool.TokenExpiresAfter);
+        var sessionId = caller.SessionId!;
+        await sessions.ExtendAsync(db, sessionId, expires.UtcDateTime, ct);
+        var token = await tokens.IssueIdTokenAsync(db, pool, user, sessionId, caller.App?.Id, expires, ct);
+        return new IssuedTokenView(token.Token, token.IssuedAt.ToUnixTimeSeconds(), token.ExpiresAt.ToUnixTimeSeconds());
+    }
+
+    private Refused? Throttled(UserPool pool, string key)
+    {
+        try
+        {
+            throttle.EnsureAllowed(pool.Id, key, caller.Ip);
+            return null;
+        }
+        catch (GenAuthException e)
+        {
+            return new Refused(e.Error, e.Payload);
+        }
+    }
+
+    private async Task<SignInOutcome> OpenSessionAsync(UserPool pool, User user, SignInRequest request, CancellationToken ct)
+    {
+        // Note: the single-use proof, the session and its log row commit together or not at all.
+        await using var tx = request.Claim is not null && db.Database.CurrentTransaction is null
+            ? await db.Database.BeginTransactionAsync(ct)
+            : null;
+        if (request.Claim is not null && await request.Claim(ct) is { } lost)
+            return new Refused(lost);
+        var now = clock.GetUtcNow();
+        var (browser, device) = UserAgentInfo.Parse(caller.UserAgent);
+        user.LoginsCount++;
+        user.LastLogin = now.UtcDateTime;
+        user.LastIp = caller.Ip;
+        user.Browser = browser ?? user.Browser;
+        user.Device = device ?? user.Device;
+        var expires = now.AddSeconds(pool.TokenExpiresAfter);
+        var session = sessions.Create(db, pool.Id, user.Id, caller.App?.Id, expires.UtcDateTime, caller.Ip, caller.UserAgent,
+            secondFactor: request.SecondFactorPassed);
+        sessions.LogLogin(db, pool.Id, user.Id, caller.App?.Id, request.Method, null, caller.Ip, caller.UserAgent);
+        await db.SaveChangesAsync(ct);
+        var token = await tokens.IssueIdTokenAsync(db, pool, user, session.Id, caller.App?.Id, expires, ct);
+        if (tx is not null)
+            await tx.CommitAsync(ct);
+        return new SignedIn(new UserView(user, token.Token, token.ExpiresAt), session.Id);
+    }
+
+    /// <summary>Logs the refusal (and nothing else the attempt changed) and returns it.</summary>
+    private async Task<Refused> RefuseAsync(UserPool pool, string? userId, string method, ErrorCode error, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        sessions.LogLogin(db, pool.Id, userId, caller.App?.Id, method, error.Code, caller.Ip, caller.UserAgent);
+        await db.SaveChangesAsync(ct);
+        return new Refused(error);
+    }
+}
+
+public sealed record IssuedTokenView(string Token, long Iat, long Exp);
