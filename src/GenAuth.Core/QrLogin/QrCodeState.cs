@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GenAuth.Core.Users;
 
 namespace GenAuth.Core.QrLogin;
 
@@ -53,7 +54,7 @@ internal sealed record QrCodeEvent(
 }
 
 /// <summary>check's answer: the code's state, and the scanner's new session when the pool returns full user info on confirm.</summary>
-public sealed record QrCheckResult(QrCodeState State, GenAuth.Core.Users.UserView? User);
+public sealed record QrCheckResult(QrCodeState State, UserView? User);
 
 /// <summary>A freshly generated code: what gene answers, and what the QR image encodes.</summary>
 public sealed record QrCodeCreated(string Random, string UserPoolId, string Scene, DateTime CreatedAt, DateTime ExpiresAt,
