@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Text;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
@@ -20,7 +22,8 @@ public sealed record QrSnapshot(QrCode Row, QrScannedUser? User)
 /// <summary>
 /// The shared half of the QR state machine: reading a code's state, expiring it (it owns the expiry scheduler),
 /// publishing its transitions on the bus, and opening subscriber streams. Singleton; every method takes the caller's
-/// DbContext. A ticket crosses the bus sealed only; each subscriber's instance unseals it for its stream.
+/// DbContext. Streams on this instance get a transition's state as the transition built it; the bus carries it to the
+/// other instances with the ticket sealed only, and each of them unseals it for its streams.
 /// </summary>
 public sealed class QrLoginHub : IDisposable
 {
@@ -28,6 +31,7 @@ public sealed class QrLoginHub : IDisposable
     private readonly SecretSealer _sealer;
     private readonly TimeProvider _clock;
     private readonly ILogger<QrLoginHub> _logger;
+    private readonly ConcurrentDictionary<string, ImmutableList<QrStatusStream>> _streams = new(StringComparer.Ordinal);
 
     public QrLoginHub(IEventBus bus, IServiceScopeFactory scopes, SecretSealer sealer, TimeProvider clock, ILogger<QrLoginHub> logger)
     {
@@ -104,6 +108,13 @@ public sealed class QrLoginHub : IDisposable
     /// </summary>
     public async Task PublishAsync(QrCodeState state, byte[]? ticketSealed, CancellationToken ct)
     {
+        // Note: this instance's streams take the state as built (ticket in hand); the bus's copy reaches them too and
+        // is dropped there as not newer, before anything is unsealed.
+        if (_streams.TryGetValue(state.Random, out var local))
+        {
+            foreach (var stream in local)
+                stream.Offer(state);
+        }
         try
         {
             await _bus.PublishAsync(EventChannels.QrCode(state.Random), QrCodeEvent.Of(state, ticketSealed).ToJson(), ct);
@@ -122,12 +133,13 @@ public sealed class QrLoginHub : IDisposable
     public async Task<QrStatusStream> OpenStreamAsync(GenAuthDbContext db, string poolId, string random, CancellationToken ct)
     {
         var stream = new QrStatusStream();
-        var subscription = await _bus.SubscribeAsync(EventChannels.QrCode(random), payload =>
+        var subscription = await _bus.SubscribeAsync(EventChannels.QrCode(random), payload => OnBusEvent(stream, payload), ct);
+        _streams.AddOrUpdate(random, _ => [stream], (_, list) => list.Add(stream));
+        stream.Attach(new Unsubscriber(() =>
         {
-            if (QrCodeEvent.FromJson(payload) is { } e)
-                stream.Offer(e.ToState(e.TicketSealed is { } t ? Encoding.UTF8.GetString(_sealer.Unseal(t)) : null));
-        }, ct);
-        stream.Attach(subscription);
+            subscription.Dispose();
+            RemoveStream(random, stream);
+        }));
         try
         {
             var current = await ReadAsync(db, random, ct) ?? throw new GenAuthException(ErrorCodes.QrCodeNotFound);
@@ -140,6 +152,25 @@ public sealed class QrLoginHub : IDisposable
         {
             stream.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>A transition made on another instance (or this one's, already offered): unsealed only when it is news.</summary>
+    private void OnBusEvent(QrStatusStream stream, string payload)
+    {
+        if (QrCodeEvent.FromJson(payload) is not { } e
+            || (stream.Last is { } last && QrCode.Rank(last.Status) >= QrCode.Rank(e.Status)))
+            return;
+        stream.Offer(e.ToState(e.TicketSealed is { } t ? Encoding.UTF8.GetString(_sealer.Unseal(t)) : null));
+    }
+
+    private void RemoveStream(string random, QrStatusStream stream)
+    {
+        while (_streams.TryGetValue(random, out var list))
+        {
+            var left = list.Remove(stream);
+            if (left.IsEmpty ? _streams.TryRemove(KeyValuePair.Create(random, list)) : _streams.TryUpdate(random, left, list))
+                return;
         }
     }
 }

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using GenAuth.Core.Events;
+using GenAuth.Core.Security;
 using GenAuth.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -45,5 +48,27 @@ public sealed class QrBusPayloadTests : IDisposable
         // The subscriber's instance unseals it: the GraphQL event carries the ticket as before.
         Assert.Equal(ticket, pushed.GetProperty("ticket").GetString());
         Assert.Equal("Bus", pushed.GetProperty("userInfo").GetProperty("nickname").GetString());
+    }
+
+    [Fact]
+    public async Task ATransitionFromAnotherInstanceHasItsSealedTicketUnsealedForThisInstancesSubscribers()
+    {
+        var random = await _qr.GeneAsync();
+        using var ws = await _qr.ConnectAsync();
+        await QrClient.SubscribeAsync(ws, random);
+        Assert.Equal(0, (await QrClient.NextEventAsync(ws)).GetProperty("status").GetInt32());
+        var sealedTicket = _app.Services.GetRequiredService<SecretSealer>().Seal(Encoding.UTF8.GetBytes("ticket-from-elsewhere"));
+
+        // What another instance's confirm puts on the shared bus (Redis when scaled out).
+        await _app.Services.GetRequiredService<IEventBus>().PublishAsync(EventChannels.QrCode(random), JsonSerializer.Serialize(new
+        {
+            random, status = 2, scannedUserId = "5f00000000000000000000ff", userInfo = new { nickname = "Elsewhere" },
+            expiresAt = DateTime.UtcNow.AddMinutes(1), ticketSealed = Convert.ToBase64String(sealedTicket),
+        }));
+        var pushed = await QrClient.NextEventAsync(ws);
+
+        Assert.Equal(2, pushed.GetProperty("status").GetInt32());
+        Assert.Equal("ticket-from-elsewhere", pushed.GetProperty("ticket").GetString());
+        Assert.Equal("Elsewhere", pushed.GetProperty("userInfo").GetProperty("nickname").GetString());
     }
 }
