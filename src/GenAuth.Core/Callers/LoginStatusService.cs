@@ -1,9 +1,9 @@
-using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
+using GenAuth.Core.Sessions;
 using GenAuth.Core.Tokens;
 
-namespace GenAuth.Core.Sessions;
+namespace GenAuth.Core.Callers;
 
 public sealed record LoginStatus(int Code, string Message, bool Status, int? Exp, int? Iat, string? UserId, string? UserPoolId);
 

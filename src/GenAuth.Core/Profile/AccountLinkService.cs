@@ -4,7 +4,7 @@ using GenAuth.Core.Data;
 using GenAuth.Core.Sessions;
 using Microsoft.EntityFrameworkCore;
 
-namespace GenAuth.Core.Users;
+namespace GenAuth.Core.Profile;
 
 /// <summary>
 /// Account linking (seed 001 "Bind account"): the owner proves both accounts with their tokens; the secondary's
