@@ -17,6 +17,7 @@ using GenAuth.Core.Pools;
 using GenAuth.Core.Roles;
 using GenAuth.Core.Security;
 using GenAuth.Core.Sessions;
+using GenAuth.Core.SignIn;
 using GenAuth.Core.Tokens;
 using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;

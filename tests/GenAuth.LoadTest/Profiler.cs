@@ -3,6 +3,7 @@ using System.Text.Json;
 using GenAuth.Core;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Data;
+using GenAuth.Core.Tokens;
 using GenAuth.GraphQL;
 using GenAuth.GraphQL.Common;
 using GraphQL;

@@ -2,6 +2,7 @@ using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Sessions;
+using GenAuth.Core.Tokens;
 using Microsoft.EntityFrameworkCore;
 
 namespace GenAuth.Core.Profile;

@@ -3,6 +3,7 @@ using GenAuth.Core.Passwords;
 using GenAuth.Core.Sessions;
 using GenAuth.Core.Security;
 using GenAuth.Core.Users;
+using GenAuth.Core.SignIn;
 using GenAuth.GraphQL.Common;
 using GraphQL;
 using GraphQL.Types;

@@ -1,9 +1,10 @@
+using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Sessions;
 using GenAuth.Core.Tokens;
 
-namespace GenAuth.Core.Callers;
+namespace GenAuth.Core.SignIn;
 
 public sealed record LoginStatus(int Code, string Message, bool Status, int? Exp, int? Iat, string? UserId, string? UserPoolId);
 
