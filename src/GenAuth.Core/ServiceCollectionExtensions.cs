@@ -1,3 +1,5 @@
+using GenAuth.Core.Admin;
+using GenAuth.Core.Passwords;
 using GenAuth.Core.Profile;
 using GenAuth.Core.Applications;
 using GenAuth.Core.Callers;
@@ -108,6 +110,12 @@ public static class ServiceCollectionExtensions
         services.AddScoped<PermissionService>();
         services.AddScoped<ResourceService>();
         services.AddScoped<OrgService>();
+        // Roles and Permissions clean up what refers to deleted groups, nodes and roles (hooks declared by those capabilities).
+        services.AddSingleton<IGroupDeletionHook, RoleAssignmentCleanup>();
+        services.AddSingleton<INodeDeletionHook, RoleAssignmentCleanup>();
+        services.AddSingleton<IGroupDeletionHook, PermissionCleanup>();
+        services.AddSingleton<INodeDeletionHook, PermissionCleanup>();
+        services.AddSingleton<IRoleDeletionHook, PermissionCleanup>();
         services.AddScoped<UserAdminService>();
         services.AddScoped<CustomFieldService>();
         services.AddScoped<WhitelistService>();

@@ -4,6 +4,7 @@ using GenAuth.Core;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Data;
 using GenAuth.Core.SignIn;
+using GenAuth.Core.Tokens;
 using GenAuth.GraphQL;
 using GenAuth.GraphQL.Common;
 using GraphQL;

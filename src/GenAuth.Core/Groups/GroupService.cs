@@ -1,15 +1,13 @@
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
-using GenAuth.Core.Permissions;
-using GenAuth.Core.Roles;
 using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
 
 namespace GenAuth.Core.Groups;
 
 /// <summary>Groups and their members. Every operation needs a management token of the caller's pool.</summary>
-public sealed class GroupService(GenAuthDbContext db, CallerContext caller, TimeProvider clock)
+public sealed class GroupService(GenAuthDbContext db, CallerContext caller, IEnumerable<IGroupDeletionHook> deletionHooks, TimeProvider clock)
 {
     public async Task<Group> CreateAsync(string code, string name, string? description, CancellationToken ct)
     {
@@ -54,8 +52,8 @@ public sealed class GroupService(GenAuthDbContext db, CallerContext caller, Time
         caller.RequireAdmin();
         var ids = await db.Groups.Where(g => codes.Contains(g.Code)).Select(g => g.Id).ToListAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.RoleAssignments.Where(a => a.TargetType == RoleTargetType.Group && ids.Contains(a.TargetId)).ExecuteDeleteAsync(ct);
-        await db.Permissions.Where(p => p.TargetType == PermissionTargetType.Group && ids.Contains(p.TargetId)).ExecuteDeleteAsync(ct);
+        foreach (var hook in deletionHooks)
+            await hook.OnDeletingGroupsAsync(db, ids, ct);
         await db.GroupMembers.Where(m => ids.Contains(m.GroupId)).ExecuteDeleteAsync(ct);
         await db.Groups.Where(g => ids.Contains(g.Id)).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);

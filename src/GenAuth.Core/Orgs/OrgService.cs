@@ -1,14 +1,12 @@
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
-using GenAuth.Core.Permissions;
-using GenAuth.Core.Roles;
 using Microsoft.EntityFrameworkCore;
 
 namespace GenAuth.Core.Orgs;
 
 /// <summary>Org trees and their nodes. Every operation needs a management token of the caller's pool.</summary>
-public sealed partial class OrgService(GenAuthDbContext db, CallerContext caller, TimeProvider clock)
+public sealed partial class OrgService(GenAuthDbContext db, CallerContext caller, IEnumerable<INodeDeletionHook> deletionHooks, TimeProvider clock)
 {
     public async Task<Organization> CreateOrgAsync(string name, string? code, string? description, string? tenantId, CancellationToken ct)
     {
@@ -204,8 +202,8 @@ public sealed partial class OrgService(GenAuthDbContext db, CallerContext caller
 
     private async Task DeleteNodesAsync(List<string> ids, CancellationToken ct)
     {
-        await db.RoleAssignments.Where(a => a.TargetType == RoleTargetType.Node && ids.Contains(a.TargetId)).ExecuteDeleteAsync(ct);
-        await db.Permissions.Where(p => p.TargetType == PermissionTargetType.Org && ids.Contains(p.TargetId)).ExecuteDeleteAsync(ct);
+        foreach (var hook in deletionHooks)
+            await hook.OnDeletingNodesAsync(db, ids, ct);
         await db.NodeMembers.Where(m => ids.Contains(m.NodeId)).ExecuteDeleteAsync(ct);
         await db.OrgNodes.Where(n => ids.Contains(n.Id)).ExecuteDeleteAsync(ct);
     }

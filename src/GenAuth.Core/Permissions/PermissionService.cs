@@ -2,6 +2,7 @@ using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Groups;
+using GenAuth.Core.Orgs;
 using GenAuth.Core.Roles;
 using Microsoft.EntityFrameworkCore;
 
@@ -108,8 +109,8 @@ public sealed class PermissionService(GenAuthDbContext db, CallerContext caller,
         return type switch
         {
             PermissionTargetType.User => (await Members.RequireUsersAsync(db, [identifier], ct)).Single(),
-            PermissionTargetType.Group => (await Targets.GroupIdsAsync(db, [identifier], ct)).Single(),
-            PermissionTargetType.Org => (await Targets.NodeIdsAsync(db, [identifier], ct)).Single(),
+            PermissionTargetType.Group => (await GroupCodes.IdsAsync(db, [identifier], ct)).Single(),
+            PermissionTargetType.Org => (await NodeCodes.IdsAsync(db, [identifier], ct)).Single(),
             _ => await db.Roles.Where(r => r.Namespace == ns && r.Code == identifier).Select(r => r.Id).FirstOrDefaultAsync(ct)
                  ?? throw new GenAuthException(ErrorCodes.RoleNotFound, detail: identifier),
         };

@@ -1,4 +1,3 @@
-using GenAuth.Core.Codes;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;

@@ -2,7 +2,6 @@ using GenAuth.Core.Codes;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
-using GenAuth.Core.Messaging;
 using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,4 +1,3 @@
-using GenAuth.Core.Codes;
 using GenAuth.Core.Data;
 using GenAuth.Core.Mfa;
 using GenAuth.Core.Users;

@@ -2,14 +2,14 @@ using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Groups;
-using GenAuth.Core.Permissions;
+using GenAuth.Core.Orgs;
 using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
 
 namespace GenAuth.Core.Roles;
 
 /// <summary>Roles per namespace and who holds them. A null namespace is "default".</summary>
-public sealed class RoleService(GenAuthDbContext db, CallerContext caller, TimeProvider clock)
+public sealed class RoleService(GenAuthDbContext db, CallerContext caller, IEnumerable<IRoleDeletionHook> deletionHooks, TimeProvider clock)
 {
     public async Task<Role> CreateAsync(string? ns, string code, string? description, string? parentCode, CancellationToken ct)
     {
@@ -59,7 +59,8 @@ public sealed class RoleService(GenAuthDbContext db, CallerContext caller, TimeP
         ns = Role.Ns(ns);
         var ids = await db.Roles.Where(r => r.Namespace == ns && codes.Contains(r.Code)).Select(r => r.Id).ToListAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.Permissions.Where(p => p.TargetType == PermissionTargetType.Role && ids.Contains(p.TargetId)).ExecuteDeleteAsync(ct);
+        foreach (var hook in deletionHooks)
+            await hook.OnDeletingRolesAsync(db, ids, ct);
         await db.RoleAssignments.Where(a => ids.Contains(a.RoleId)).ExecuteDeleteAsync(ct);
         await db.Roles.Where(r => r.ParentId != null && ids.Contains(r.ParentId)).ExecuteUpdateAsync(s => s.SetProperty(r => r.ParentId, (string?)null), ct);
         await db.Roles.Where(r => ids.Contains(r.Id)).ExecuteDeleteAsync(ct);
@@ -114,8 +115,8 @@ public sealed class RoleService(GenAuthDbContext db, CallerContext caller, TimeP
 
         var targets = new List<(RoleTargetType Type, string Id)>();
         targets.AddRange((await Members.RequireUsersAsync(db, userIds, ct)).Select(id => (RoleTargetType.User, id)));
-        targets.AddRange((await Targets.GroupIdsAsync(db, groupCodes, ct)).Select(id => (RoleTargetType.Group, id)));
-        targets.AddRange((await Targets.NodeIdsAsync(db, nodeCodes, ct)).Select(id => (RoleTargetType.Node, id)));
+        targets.AddRange((await GroupCodes.IdsAsync(db, groupCodes, ct)).Select(id => (RoleTargetType.Group, id)));
+        targets.AddRange((await NodeCodes.IdsAsync(db, nodeCodes, ct)).Select(id => (RoleTargetType.Node, id)));
 
         var roleIds = roles.Select(r => r.Id).ToList();
         var targetIds = targets.Select(t => t.Id).ToList();

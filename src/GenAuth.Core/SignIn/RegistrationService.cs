@@ -1,3 +1,4 @@
+using GenAuth.Core.Codes;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Users;

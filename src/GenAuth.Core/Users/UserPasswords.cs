@@ -1,3 +1,4 @@
+using GenAuth.Core.Passwords;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Data;
 using GenAuth.Core.Pools;

@@ -1,3 +1,4 @@
+using GenAuth.Core.Admin;
 using GenAuth.Core.Pools;
 using GenAuth.GraphQL.Common;
 using GraphQL.Types;

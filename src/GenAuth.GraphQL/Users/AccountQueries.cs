@@ -1,4 +1,5 @@
 using GenAuth.Core.Callers;
+using GenAuth.Core.Passwords;
 using GenAuth.Core.Sessions;
 using GenAuth.Core.Security;
 using GenAuth.Core.Users;

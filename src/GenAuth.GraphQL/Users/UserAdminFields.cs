@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GenAuth.Core.Admin;
 using GenAuth.Core.Common;
 using GenAuth.Core.Users;
 using GenAuth.GraphQL.Common;

@@ -1,3 +1,4 @@
+using GenAuth.Core.Admin;
 using GenAuth.Core.Common;
 using GenAuth.Core.Sessions;
 using GenAuth.Core.Users;

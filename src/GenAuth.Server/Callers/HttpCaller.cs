@@ -1,5 +1,6 @@
 using GenAuth.Core.Callers;
 using GenAuth.Core.Data;
+using GenAuth.Core.Tokens;
 
 namespace GenAuth.Server.Callers;
 

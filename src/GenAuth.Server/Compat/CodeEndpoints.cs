@@ -4,6 +4,7 @@ using GenAuth.Core.Callers;
 using GenAuth.Core.Codes;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
+using GenAuth.Core.Tokens;
 using GenAuth.Core.Users;
 using GenAuth.Core.SignIn;
 using GenAuth.Server.Callers;

@@ -1,5 +1,7 @@
+using GenAuth.Core.Admin;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Data;
+using GenAuth.Core.Passwords;
 using GenAuth.Core.Security;
 using GenAuth.Core.Common;
 using GenAuth.Core.Users;

@@ -1,8 +1,10 @@
 using System.Text.Json;
+using GenAuth.Core.Admin;
 using GenAuth.Core.Applications;
 using GenAuth.Core.Common;
 using GenAuth.Core.CustomFields;
 using GenAuth.Core.Pools;
+using GenAuth.Core.Profile;
 using GenAuth.Core.Users;
 
 using static GenAuth.Server.Compat.RestBody;

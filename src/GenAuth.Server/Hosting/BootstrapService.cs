@@ -1,4 +1,5 @@
 using GenAuth.Core;
+using GenAuth.Core.Admin;
 using GenAuth.Core.Pools;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

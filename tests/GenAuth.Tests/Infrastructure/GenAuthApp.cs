@@ -1,3 +1,4 @@
+using GenAuth.Core.Admin;
 using GenAuth.Core.Data;
 using GenAuth.Core.Pools;
 using Microsoft.AspNetCore.Hosting;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GenAuth.Core.Callers;
+using GenAuth.Core.Tokens;
 using GenAuth.Server.Callers;
 
 namespace GenAuth.Server.GraphQL.WebSockets;

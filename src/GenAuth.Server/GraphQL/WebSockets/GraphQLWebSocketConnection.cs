@@ -4,6 +4,7 @@ using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Sessions;
+using GenAuth.Core.Tokens;
 using GenAuth.GraphQL.Common;
 using GraphQL;
 using GraphQL.Transport;

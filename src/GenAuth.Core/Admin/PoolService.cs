@@ -3,11 +3,12 @@ using System.Text;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
+using GenAuth.Core.Pools;
 using GenAuth.Core.Security;
 using GenAuth.Core.Tokens;
 using Microsoft.EntityFrameworkCore;
 
-namespace GenAuth.Core.Pools;
+namespace GenAuth.Core.Admin;
 
 /// <summary>Pool administration: creating pools, management tokens, reading the caller's pool.</summary>
 public sealed class PoolService(GenAuthDbContext db, CallerContext caller, SecretSealer sealer, TokenService tokens,

@@ -3,7 +3,7 @@ using System.Text;
 using GenAuth.Core.Data;
 using GenAuth.Core.Pools;
 
-namespace GenAuth.Core.Security;
+namespace GenAuth.Core.Passwords;
 
 /// <summary>Undoes the SDK's password encryption (RSA PKCS#1 v1.5 with the pool's transport key, base64).</summary>
 public sealed class PasswordTransport(KeyRing keys)

@@ -3,10 +3,12 @@ using System.Text;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
+using GenAuth.Core.Passwords;
+using GenAuth.Core.Pools;
 using GenAuth.Core.Security;
 using Microsoft.EntityFrameworkCore;
 
-namespace GenAuth.Core.Pools;
+namespace GenAuth.Core.Admin;
 
 /// <summary>updateUserpool's input: null means "leave as is". Other capabilities add their settings here and on UserPool.</summary>
 public sealed class PoolSettingsInput

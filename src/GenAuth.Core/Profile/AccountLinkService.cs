@@ -2,9 +2,10 @@ using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Sessions;
+using GenAuth.Core.Tokens;
 using Microsoft.EntityFrameworkCore;
 
-namespace GenAuth.Core.Users;
+namespace GenAuth.Core.Profile;
 
 /// <summary>
 /// Account linking (seed 001 "Bind account"): the owner proves both accounts with their tokens; the secondary's

@@ -1,11 +1,11 @@
 using GenAuth.Core.Callers;
-using GenAuth.Core.Codes;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
+using GenAuth.Core.Pools;
 using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
 
-namespace GenAuth.Core.Pools;
+namespace GenAuth.Core.Admin;
 
 /// <summary>Administration of the registration whitelists (RegistrationGate enforces them).</summary>
 public sealed class WhitelistService(GenAuthDbContext db, CallerContext caller, TimeProvider clock)

@@ -1,13 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
 using GenAuth.Core.Callers;
-using GenAuth.Core.Codes;
 using GenAuth.Core.Data;
+using GenAuth.Core.Messaging;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Tokens;
 using GenAuth.Core.Users;
 
-namespace GenAuth.Core.Messaging;
+namespace GenAuth.Core.Codes;
 
 /// <summary>Account mails that carry no code: welcome (pool switch) and the verify-email link.</summary>
 public sealed class AccountMailer(GenAuthDbContext db, CallerContext caller, CodeService codes, Messenger messenger,

@@ -1,7 +1,7 @@
 using GenAuth.Core.Common;
 using GenAuth.Core.Pools;
 
-namespace GenAuth.Core.Security;
+namespace GenAuth.Core.Passwords;
 
 /// <summary>NIST 800-63B style rules: a minimum length (pool setting, default 8), up to 256 characters, no common passwords.</summary>
 public sealed class PasswordPolicy

@@ -2,12 +2,14 @@ using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.CustomFields;
 using GenAuth.Core.Data;
+using GenAuth.Core.Passwords;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Security;
 using GenAuth.Core.Sessions;
+using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
 
-namespace GenAuth.Core.Users;
+namespace GenAuth.Core.Admin;
 
 /// <summary>Admin user management: create, delete, sessions, login history (reads are in UserAdminService.Queries.cs).</summary>
 public sealed partial class UserAdminService(

@@ -1,15 +1,17 @@
+using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Sessions;
-using GenAuth.Core.Tokens;
 
-namespace GenAuth.Core.Callers;
+namespace GenAuth.Core.Tokens;
 
 /// <summary>What a transport read off a request, before anything is checked.</summary>
 public sealed record CallerHeaders(string? UserPoolId, string? AppId, string? BearerToken, string? Lang, string? Ip, string? UserAgent);
 
 /// <summary>Turns request headers into a <see cref="CallerContext"/>: pool, app, and a verified principal.</summary>
+// Note: here rather than in Callers because it needs tokens and sessions; CallerContext itself stays low, so every
+// capability (Users included) may take the caller.
 public sealed class CallerResolver(PoolDirectory pools, TokenService tokens, SessionService sessions)
 {
     public async Task ResolveAsync(GenAuthDbContext db, CallerContext caller, CallerHeaders h, CancellationToken ct)

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace GenAuth.Core.Pools;
+namespace GenAuth.Core.Admin;
 
 /// <summary>What a first start created (or found): printed once and written to bootstrap.json.</summary>
 public sealed record BootstrapInfo(string UserPoolId, string AppId, string Secret, bool Created);

@@ -1,8 +1,9 @@
 using System.Text;
 using GenAuth.Core.Common;
+using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
 
-namespace GenAuth.Core.Users;
+namespace GenAuth.Core.Admin;
 
 public enum UserSort
 {
