@@ -13,8 +13,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace GenAuth.Tests.Codes;
 
 /// <summary>
-/// An in-process server (Kestrel on a loopback port) with a fresh data directory, a movable clock, and real delivery: SMTP to an aiosmtpd process on
-/// loopback, SMS to a local HTTP listener. <see cref="Delivery"/> false leaves both unconfigured (the outbox).
+/// An in-process server (Kestrel on a loopback port) with a fresh data directory, a movable clock, and real delivery:
+/// SMTP to an in-process SMTP server on loopback (<see cref="SmtpSink"/>), SMS to a local HTTP listener. <see cref="Delivery"/> false leaves both unconfigured (the outbox).
 /// </summary>
 public class CodesServer : WebApplicationFactory<Program>
 {
