@@ -1,4 +1,5 @@
-// Loads the Banana Cake Pop IDE served by GenAuth.Server in Debian chromium and runs a query through it.
+// Loads the Banana Cake Pop IDE served by GenAuth.Server in Debian chromium and runs a query through its editor:
+// types it, presses Run, reads the response pane.
 // Run: cd tests/browser && npm ci && GENAUTH_URL=http://127.0.0.1:5000/graphql/v2 npm test
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,8 @@ const server = process.env.GENAUTH_URL ? null : await startServer();
 const ideUrl = new URL(process.env.GENAUTH_URL ?? `${server.baseUrl}/graphql/v2`);
 const endpoint = ideUrl.origin + ideUrl.pathname.replace(/\/$/, '');
 const artifacts = new URL('./artifacts/', import.meta.url);
+// Monaco renders spaces as U+00A0 and one line per element.
+const normalize = (text) => text.replace(/\u00a0/g, ' ').trim();
 const isGraphQLPost = (request, text) =>
   request.method() === 'POST' && request.url().replace(/\/$/, '') === endpoint && (request.postData() ?? '').includes(text);
 
@@ -48,28 +51,39 @@ test('Banana Cake Pop IDE loads from our origin, introspects and runs a query', 
   assert.equal(introspectionResponse.status(), 200, 'introspection POST status');
   assert.ok((await introspectionResponse.json()).data?.__schema, 'introspection returned a schema');
 
-  // Drive the Monaco operation editor; on failure fall back to a same-origin fetch so the endpoint is still checked.
-  let result;
-  try {
-    const [ran] = await Promise.all([
-      page.waitForResponse((r) => isGraphQLPost(r.request(), '__typename'), { timeout: 15_000 }),
-      (async () => {
-        await page.locator('.monaco-editor').first().click();
-        await page.keyboard.press('ControlOrMeta+A');
-        await page.keyboard.type('{ __typename }');
-        await page.waitForTimeout(500); // the IDE syncs editor text into the document state with a debounce
-        await page.getByRole('button', { name: /^Run Operation/ }).click({ timeout: 10_000 });
-      })(),
-    ]);
-    result = await ran.json();
-  } catch (error) {
-    t.diagnostic(`editor not drivable (${error.message.split('\n')[0]}); using page fetch`);
-    result = await page.evaluate(async (url) => {
-      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
-      return r.json();
-    }, endpoint);
+  // Drive the real editor: type an operation into the operations editor, press Run, read the response pane. There is
+  // no fallback: if the IDE can't be driven, it can't run a query, and this test fails.
+  const operations = page.locator('.monaco-editor[data-uri^="file:///operations/"]');
+  await operations.click({ timeout: 10_000 });
+  await page.keyboard.press('ControlOrMeta+A');
+  // insertText, not type(): typed braces would be auto-closed by the editor ("{ ... }}").
+  await page.keyboard.insertText('{ ideProbe: __typename }');
+  assert.equal(normalize(await operations.locator('.view-lines').innerText()), '{ ideProbe: __typename }', 'operations editor text');
+
+  // The IDE copies editor text into its document state after a debounce, and Run sends nothing before that: press
+  // Run until the typed operation goes out (bounded), rather than sleeping and hoping the debounce has passed.
+  const ran = page.waitForResponse((r) => isGraphQLPost(r.request(), 'ideProbe'), { timeout: 20_000 });
+  let sent = false;
+  ran.then(() => { sent = true; }, () => {});
+  for (let attempt = 0; attempt < 10 && !sent; attempt++) {
+    await page.getByRole('button', { name: /^Run Operation/ }).click({ timeout: 10_000 });
+    await Promise.race([ran.catch(() => {}), page.waitForTimeout(1_000)]);
   }
-  assert.equal(typeof result?.data?.__typename, 'string', JSON.stringify(result));
+  const runResponse = await ran;
+  assert.equal(runResponse.status(), 200, 'the IDE\'s run POST status');
+  assert.deepEqual(JSON.parse(runResponse.request().postData()).query, '{ ideProbe: __typename }', 'the IDE sent the typed operation');
+  assert.deepEqual(await runResponse.json(), { data: { ideProbe: 'Query' } }, 'server answer to the IDE');
+
+  // The response pane is the editor that is neither the operations nor the variables one.
+  const responsePane = page.locator('.monaco-editor:not([data-uri^="file:///operations/"]):not([data-uri^="file:///variables/"]) .view-lines');
+  let shown = '';
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    shown = normalize(await responsePane.first().innerText().catch(() => ''));
+    if (shown.includes('"ideProbe"')) break;
+    await page.waitForTimeout(100);
+  }
+  assert.deepEqual(JSON.parse(shown || 'null'), { data: { ideProbe: 'Query' } }, `response pane shows: ${shown}`);
 
   await page.waitForTimeout(1_000);
   mkdirSync(artifacts, { recursive: true });

@@ -11,6 +11,12 @@ public sealed class SmtpOptions
     public string? Username { get; set; }
     public string? Password { get; set; }
     public string From { get; set; } = "GenAuth <no-reply@localhost>";
+
+    /// <summary>
+    /// The SHA-256 of this server's certificate (hex, colons allowed), accepted even when it doesn't chain to a trusted
+    /// root (a self-signed relay). Any other untrusted certificate is still refused; a pool's own server never uses it.
+    /// </summary>
+    public string? TrustedCertificateSha256 { get; set; }
     public int TimeoutSeconds { get; set; } = 30;
 }
 

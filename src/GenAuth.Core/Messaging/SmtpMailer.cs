@@ -1,3 +1,5 @@
+using System.Net.Security;
+using System.Security.Cryptography;
 using System.Text;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Security;
@@ -24,6 +26,10 @@ public sealed class SmtpMailer(IOptions<SmtpOptions> options, SecretSealer seale
         mime.Body = body.ToMessageBody();
 
         using var client = new SmtpClient { Timeout = options.Value.TimeoutSeconds * 1000 };
+        if (server.PinnedSha256 is { } pinned)
+            client.ServerCertificateValidationCallback = (_, certificate, _, errors) => errors == SslPolicyErrors.None
+                || certificate is not null && CryptographicOperations.FixedTimeEquals(
+                    SHA256.HashData(certificate.GetRawCertData()), pinned);
         await client.ConnectAsync(server.Host, server.Port, server.Security, ct);
         if (!string.IsNullOrEmpty(server.Username))
             await client.AuthenticateAsync(server.Username, server.Password ?? "", ct);
@@ -31,7 +37,8 @@ public sealed class SmtpMailer(IOptions<SmtpOptions> options, SecretSealer seale
         await client.DisconnectAsync(true, ct);
     }
 
-    private sealed record Server(string Host, int Port, SecureSocketOptions Security, string? Username, string? Password);
+    private sealed record Server(string Host, int Port, SecureSocketOptions Security, string? Username, string? Password,
+        byte[]? PinnedSha256 = null);
 
     private Server? Resolve(UserPool pool)
     {
@@ -42,8 +49,13 @@ public sealed class SmtpMailer(IOptions<SmtpOptions> options, SecretSealer seale
         }
         var o = options.Value;
         return string.IsNullOrWhiteSpace(o.Host) ? null
-            : new Server(o.Host, o.Port, ParseSecurity(o.Security), o.Username, o.Password);
+            : new Server(o.Host, o.Port, ParseSecurity(o.Security), o.Username, o.Password, ParsePin(o.TrustedCertificateSha256));
     }
+
+    // Note: a malformed pin fails loudly at the first send rather than silently trusting nothing (or everything).
+    private static byte[]? ParsePin(string? hex) => string.IsNullOrWhiteSpace(hex) ? null
+        : Convert.FromHexString(hex.Replace(":", "").Trim()) is { Length: 32 } pin ? pin
+        : throw new InvalidOperationException("GenAuth:Smtp:TrustedCertificateSha256 must be a SHA-256 (64 hex digits)");
 
     private static SecureSocketOptions ParseSecurity(string? value) => value?.ToLowerInvariant() switch
     {

@@ -13,8 +13,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace GenAuth.Tests.Codes;
 
 /// <summary>
-/// An in-process server with a fresh data directory, a movable clock, and real delivery: SMTP to an aiosmtpd process on
-/// loopback, SMS to a local HTTP listener. <see cref="Delivery"/> false leaves both unconfigured (the outbox).
+/// An in-process server (Kestrel on a loopback port) with a fresh data directory, a movable clock, and real delivery:
+/// SMTP to an in-process SMTP server on loopback (<see cref="SmtpSink"/>), SMS to a local HTTP listener. <see cref="Delivery"/> false leaves both unconfigured (the outbox).
 /// </summary>
 public class CodesServer : WebApplicationFactory<Program>
 {
@@ -28,6 +28,7 @@ public class CodesServer : WebApplicationFactory<Program>
 
     public CodesServer()
     {
+        UseKestrel(0); // real HTTP on a loopback port, not the in-memory TestServer
         if (Delivery)
         {
             Smtp = new SmtpSink();
@@ -97,9 +98,14 @@ public class CodesServer : WebApplicationFactory<Program>
         request.Headers.Add("x-authing-lang", lang);
         if (token is not null)
             request.Headers.Authorization = new("Bearer", token);
-        using var response = await CreateClient().SendAsync(request);
+        using var response = await Http.SendAsync(request);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
+
+    private HttpClient? _http;
+
+    /// <summary>One HTTP client to the Kestrel address, reused by <see cref="GqlAsync"/> and <see cref="RestAsync"/>.</summary>
+    public HttpClient Http => _http ??= CreateClient();
 
     public async Task<JsonElement> RestAsync(HttpMethod method, string path, object? body = null, string? token = null)
     {
@@ -109,7 +115,7 @@ public class CodesServer : WebApplicationFactory<Program>
         request.Headers.Add("x-authing-userpool-id", PoolId);
         if (token is not null)
             request.Headers.Authorization = new("Bearer", token);
-        using var response = await CreateClient().SendAsync(request);
+        using var response = await Http.SendAsync(request);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using GenAuth.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace GenAuth.Tests.Compat;
@@ -19,7 +20,7 @@ public sealed class NodeSuite(ITestOutputHelper output, string folder, string in
         var serverDll = Path.Combine(AppContext.BaseDirectory, "GenAuth.Server.dll");
         Assert.True(File.Exists(serverDll), $"The server was not built beside the tests: {serverDll} is missing.");
 
-        var node = NodeTools.Find("node")!;
+        var node = Requires.Node();
         var version = await RunAsync(node, ["--version"], suite, null, TimeSpan.FromSeconds(30));
         Assert.True(
             version.ExitCode == 0 && NodeMajor(version.Output) >= 20,
@@ -27,9 +28,8 @@ public sealed class NodeSuite(ITestOutputHelper output, string folder, string in
 
         if (NeedsInstall(suite))
         {
-            var npm = NodeTools.Find("npm");
-            Assert.True(npm is not null, $"tests/{folder}/node_modules is missing and `npm` is not on PATH to install it.");
-            var install = await RunAsync(npm!, ["ci", "--no-audit", "--no-fund"], suite, null, InstallTimeout);
+            var npm = Requires.Npm();
+            var install = await RunAsync(npm, ["ci", "--no-audit", "--no-fund"], suite, null, InstallTimeout);
             Assert.True(install.ExitCode == 0, $"`npm ci` in {suite} failed (exit {install.ExitCode}):\n{Tail(install.Output)}");
         }
 

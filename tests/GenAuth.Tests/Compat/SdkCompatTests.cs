@@ -8,7 +8,7 @@ namespace GenAuth.Tests.Compat;
 /// </summary>
 public sealed class SdkCompatTests(ITestOutputHelper output)
 {
-    [NodeFact]
+    [Fact]
     public Task OfficialJsSdkPassesAgainstTheServer() =>
         new NodeSuite(output, "sdk-compat", "authing-js-sdk").RunAsync([]);
 }

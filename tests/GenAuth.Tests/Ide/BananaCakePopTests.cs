@@ -10,10 +10,24 @@ namespace GenAuth.Tests.Ide;
 
 public sealed partial class BananaCakePopTests(BananaCakePopTests.IdeHost factory) : IClassFixture<BananaCakePopTests.IdeHost>
 {
-    /// <summary>The server on a data directory of its own (never the source tree's ./data).</summary>
+    /// <summary>The server on a data directory of its own (never the source tree's ./data), on a loopback port (Kestrel).</summary>
     public sealed class IdeHost : WebApplicationFactory<Program>
     {
         private readonly string _data = Directory.CreateTempSubdirectory("genauth-ide-").FullName;
+
+        public IdeHost() => UseKestrel(0);
+
+        private HttpClient? _http;
+
+        /// <summary>A client to the Kestrel address that doesn't follow redirects (the IDE's own redirects are under test).</summary>
+        public HttpClient Http => _http ??= NoRedirectClient();
+
+        private HttpClient NoRedirectClient()
+        {
+            // Note: options replace the defaults wholesale, base address included; the plain client knows the port.
+            using var plain = CreateClient();
+            return CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = plain.BaseAddress! });
+        }
 
         protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder) =>
             builder.UseSetting("GenAuth:DataDirectory", _data);
@@ -53,7 +67,7 @@ public sealed partial class BananaCakePopTests(BananaCakePopTests.IdeHost factor
     [Fact]
     public async Task Does_not_intercept_post()
     {
-        using var response = await factory.CreateClient().PostAsync(Path, new StringContent("{}"));
+        using var response = await factory.Http.PostAsync(Path, new StringContent("{}"));
         Assert.NotEqual("text/html", response.Content.Headers.ContentType?.MediaType);
     }
 
@@ -95,7 +109,7 @@ public sealed partial class BananaCakePopTests(BananaCakePopTests.IdeHost factor
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.Accept.ParseAdd(accept);
-        return await factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }).SendAsync(request);
+        return await factory.Http.SendAsync(request);
     }
 
     [GeneratedRegex("src=\"(static/js/main\\.[^\"]+)\"")]

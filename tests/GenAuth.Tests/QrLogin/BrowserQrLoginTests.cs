@@ -1,5 +1,5 @@
 using GenAuth.Tests.Compat;
-using GenAuth.Tests.Ide;
+using GenAuth.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace GenAuth.Tests.QrLogin;
@@ -11,7 +11,10 @@ namespace GenAuth.Tests.QrLogin;
 /// </summary>
 public sealed class BrowserQrLoginTests(ITestOutputHelper output)
 {
-    [ChromiumFact]
-    public Task HostedPageFollowsScanConfirmAndCancelLive() =>
-        new NodeSuite(output, "browser", "playwright-core").RunAsync(["qrcode.spec.mjs"]);
+    [Fact]
+    public Task HostedPageFollowsScanConfirmAndCancelLive()
+    {
+        Requires.Chromium();
+        return new NodeSuite(output, "browser", "playwright-core").RunAsync(["qrcode.spec.mjs"]);
+    }
 }

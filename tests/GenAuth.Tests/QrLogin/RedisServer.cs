@@ -1,23 +1,14 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using GenAuth.Tests.Compat;
+using GenAuth.Tests.Infrastructure;
 
 namespace GenAuth.Tests.QrLogin;
 
-/// <summary>A fact that needs redis-server on PATH (Debian's redis-server; .ci/run installs it); skipped loudly otherwise.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class RedisFactAttribute : FactAttribute
-{
-    public RedisFactAttribute()
-    {
-        if (NodeTools.Find("redis-server") is null)
-            Skip = "SKIPPED LOUDLY: `redis-server` is not on PATH, so the Redis fan-out tests did not run. " +
-                   "Install it with `apt-get install redis-server` (.ci/run does).";
-    }
-}
-
-/// <summary>A throwaway redis-server on a free loopback port, no persistence, killed at dispose.</summary>
+/// <summary>
+/// A throwaway redis-server (Debian's; ./tests/run installs it) on a free loopback port, no persistence, killed at
+/// dispose. Without redis-server it throws <see cref="MissingComponentException"/>: the test fails, saying how to install it.
+/// </summary>
 public sealed class RedisServer : IDisposable
 {
     private readonly Process _process;
@@ -28,7 +19,7 @@ public sealed class RedisServer : IDisposable
         listener.Start();
         Port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        var start = new ProcessStartInfo(NodeTools.Find("redis-server")!)
+        var start = new ProcessStartInfo(Requires.RedisServer())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -99,7 +99,7 @@ public sealed class GraphQLTransportWsTests : IAsyncLifetime
     public async Task UpgradeRequestHeadersAreUsedWhenThePayloadHasNone()
     {
         var token = await _server.RegisterAsync();
-        using var ws = await _server.ConnectAsync(Protocol, r => r.Headers.Authorization = "Bearer " + token);
+        using var ws = await _server.ConnectAsync(Protocol, o => o.SetRequestHeader("Authorization", "Bearer " + token));
         await ws.InitAsync();
         await ws.SendAsync(Subscribe("me", "{ user { id } }"));
         var next = await ws.ReceiveAsync();
@@ -164,9 +164,17 @@ public sealed class GraphQLTransportWsTests : IAsyncLifetime
         await ws.InitAsync();
         for (var i = 0; i < 3; i++)
             await ws.SendAsync(Subscribe($"s{i}", "subscription { serverTime(intervalMs: 100) }"));
-        for (var i = 0; i < 3; i++)
-            Assert.Equal("next", TypeOf(await ws.ReceiveAsync()));
-        Assert.Equal(3, _server.Stats().RunningOperations);
+        // Every stream has answered once (three `next` could all be s0's), and the server counts all three: the count
+        // moves after the first `next` is written, so poll the observable state with a deadline rather than read it once.
+        var answered = new HashSet<string>();
+        while (answered.Count < 3)
+        {
+            var message = await ws.ReceiveAsync();
+            Assert.Equal("next", TypeOf(message));
+            answered.Add(message.GetProperty("id").GetString()!);
+        }
+        Assert.True(await TransportTestServer.WaitForAsync(() => _server.Stats().RunningOperations == 3),
+            $"expected 3 running operations, the server counts {_server.Stats().RunningOperations}");
 
         ws.Socket.Abort();
         ws.Dispose();

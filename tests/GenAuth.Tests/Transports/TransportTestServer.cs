@@ -9,10 +9,21 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace GenAuth.Tests.Transports;
 
-/// <summary>The real server in-process, on a data directory of its own, with optional configuration overrides.</summary>
-public sealed class TransportTestServer(params (string Key, string Value)[] settings) : WebApplicationFactory<Program>
+/// <summary>
+/// The real server in-process, listening on a loopback port (Kestrel: real HTTP and real WebSockets, not the in-memory
+/// TestServer), on a data directory of its own, with optional configuration overrides.
+/// </summary>
+public sealed class TransportTestServer : WebApplicationFactory<Program>
 {
     public static readonly TimeSpan Guard = TimeSpan.FromSeconds(20);
+
+    private readonly (string Key, string Value)[] _settings;
+
+    public TransportTestServer(params (string Key, string Value)[] settings)
+    {
+        _settings = settings;
+        UseKestrel(0);
+    }
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "genauth-transports-" + Guid.NewGuid().ToString("N"));
 
@@ -22,7 +33,7 @@ public sealed class TransportTestServer(params (string Key, string Value)[] sett
     {
         builder.UseSetting("GenAuth:DataDirectory", _dataDirectory);
         builder.UseSetting("GenAuth:Bootstrap:UserPoolId", PoolId);
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
     }
 
@@ -41,17 +52,23 @@ public sealed class TransportTestServer(params (string Key, string Value)[] sett
         return true;
     }
 
-    public Uri GraphQLUri => new(Server.BaseAddress, "graphql/v2");
+    private HttpClient? _http;
 
-    public async Task<WsTestClient> ConnectAsync(string? subprotocol, Action<Microsoft.AspNetCore.Http.HttpRequest>? configure = null)
+    /// <summary>One HTTP client to the Kestrel address (starts the server on first use).</summary>
+    public HttpClient Http => _http ??= CreateClient();
+
+    public Uri GraphQLUri => new(Http.BaseAddress!, "graphql/v2");
+
+    /// <summary>A real WebSocket (ClientWebSocket over TCP) to /graphql/v2, offering the subprotocol when given.</summary>
+    public async Task<WsTestClient> ConnectAsync(string? subprotocol, Action<ClientWebSocketOptions>? configure = null)
     {
-        var client = Server.CreateWebSocketClient();
+        var socket = new ClientWebSocket();
         if (subprotocol is not null)
-            client.SubProtocols.Add(subprotocol);
-        client.ConfigureRequest = configure;
+            socket.Options.AddSubProtocol(subprotocol);
+        configure?.Invoke(socket.Options);
         using var cts = new CancellationTokenSource(Guard);
-        var uri = new UriBuilder(GraphQLUri) { Scheme = "ws" }.Uri;
-        return new WsTestClient(await client.ConnectAsync(uri, cts.Token));
+        await socket.ConnectAsync(new UriBuilder(GraphQLUri) { Scheme = "ws" }.Uri, cts.Token);
+        return new WsTestClient(socket);
     }
 
     /// <summary>Registers a user over HTTP and returns its id token.</summary>
@@ -66,12 +83,11 @@ public sealed class TransportTestServer(params (string Key, string Value)[] sett
 
     public async Task<JsonElement> PostGraphQLAsync(string query, object? variables = null, string? token = null)
     {
-        using var http = CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql/v2") { Content = JsonContent.Create(new { query, variables }) };
         request.Headers.Add("x-authing-userpool-id", PoolId);
         if (token is not null)
             request.Headers.Add("Authorization", "Bearer " + token);
-        using var response = await http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, body);
         return JsonDocument.Parse(body).RootElement.Clone();
