@@ -13,7 +13,9 @@ builder.Configuration.AddServerDefaults(builder.Environment);
 builder.Services.AddGenAuthCore();
 builder.Services.AddGenAuthGraphQL();
 builder.Services.AddGenAuthGraphQLTransports();
-builder.Services.AddHostedService<BootstrapService>();
+// One instance, both hosted and injectable: REST handlers read the default pool it bootstrapped.
+builder.Services.AddSingleton<BootstrapService>();
+builder.Services.AddHostedService(services => services.GetRequiredService<BootstrapService>());
 builder.Services.AddHttpContextAccessor();
 
 var app = builder.Build();
