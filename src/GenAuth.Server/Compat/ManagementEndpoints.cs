@@ -31,7 +31,7 @@ public static class ManagementEndpoints
     {
         var users = app.MapGroup("/api/v2/users");
         users.MapGet("/me/applications/allowed", static (HttpContext http, ApplicationService apps, CancellationToken ct,
-            QueryInt page = default, QueryInt limit = default) => Rest.RunAsync(http, async _ =>
+            QueryInt? page, QueryInt? limit) => Rest.RunAsync(http, async _ =>
             PageJson(await apps.AllowedForAsync(null, page.Or(1), limit.Or(10), ct), AppJson)));
         users.MapGet("/login-status", static (HttpContext http, [FromQuery] string? userId, [FromQuery] string? appId,
             UserAdminService admin, CancellationToken ct) => Rest.RunAsync(http, async _ =>
@@ -68,17 +68,17 @@ public static class ManagementEndpoints
                 return null;
             }));
         // Note: literal /api/v2/users/* paths win over this template in routing; ids are 24 hex, so "batch" never means an id.
-        users.MapGet("/{id}", static (HttpContext http, string id, [FromQuery(Name = "with_custom_data")] QueryFlag withCustomData,
+        users.MapGet("/{id}", static (HttpContext http, string id, [FromQuery(Name = "with_custom_data")] QueryFlag? withCustomData,
             UserAdminService admin, CustomFieldService fields, CancellationToken ct) => Rest.RunAsync(http, async _ =>
         {
             var user = await admin.RawAsync(id, ct);
-            var custom = withCustomData.Value ? (await fields.LoadAsync("USER", [id], ct))[id] : null;
+            var custom = withCustomData?.Value == true ? (await fields.LoadAsync("USER", [id], ct))[id] : null;
             return UserJson.Of(user, custom);
         }));
 
         var apps = app.MapGroup("/api/v2/applications");
-        apps.MapGet("", static (HttpContext http, ApplicationService service, CancellationToken ct, QueryInt page = default,
-            QueryInt limit = default) => Rest.RunAsync(http, async _ =>
+        apps.MapGet("", static (HttpContext http, ApplicationService service, CancellationToken ct, QueryInt? page,
+            QueryInt? limit) => Rest.RunAsync(http, async _ =>
             PageJson(await service.ListAsync(page.Or(1), limit.Or(10), ct), AppJson)));
         apps.MapPost("", static (HttpContext http, RestBody<ApplicationBody> body, ApplicationService service, CancellationToken ct) =>
             Rest.RunAsync(http, async _ => AppJson(await service.CreateAsync(body.Value.ToInput(), ct))));
@@ -88,7 +88,7 @@ public static class ManagementEndpoints
             ApplicationService service, CancellationToken ct) => Rest.RunAsync(http, async _ =>
             AppJson(await service.UpdateAsync(id, body.Value.ToInput(), ct))));
         apps.MapGet("/{id}/active-users", static (HttpContext http, string id, ApplicationService service, CancellationToken ct,
-            QueryInt page = default, QueryInt limit = default) => Rest.RunAsync(http, async _ =>
+            QueryInt? page, QueryInt? limit) => Rest.RunAsync(http, async _ =>
             PageJson(await service.ActiveUsersAsync(id, page.Or(1), limit.Or(10), ct), a => UserJson.Of(a.User))));
         return app;
     }

@@ -48,10 +48,10 @@ public static class RbacEndpoints
             var page = await orgs.ListOrgsAsync(1, 1, null, ct);
             return new { count = page.TotalCount };
         }));
-        orgs.MapGet("", static (HttpContext http, OrgService orgs, CancellationToken ct, QueryInt page = default, QueryInt limit = default) =>
+        orgs.MapGet("", static (HttpContext http, OrgService orgs, CancellationToken ct, QueryInt? page, QueryInt? limit) =>
             Rest.RunAsync(http, async _ =>
             {
-                var found = await orgs.ListOrgsAsync(page.Value, limit.Value, null, ct);
+                var found = await orgs.ListOrgsAsync(page?.Value, limit?.Value, null, ct);
                 return found.List.Select(o => new
                 {
                     id = o.Id, userPoolId = o.UserPoolId, rootNodeId = o.RootNodeId, tenantId = o.TenantId, logo = o.Logo,
@@ -62,7 +62,7 @@ public static class RbacEndpoints
         // AclManagementClient resources: list, detail (by id or namespace+code), create, update, delete.
         var resources = v2.MapGroup("/resources");
         resources.MapGet("", static (HttpContext http, [FromQuery(Name = "namespace")] string? ns, [FromQuery] string? type,
-            ResourceService resources, CancellationToken ct, QueryInt page = default, QueryInt limit = default) => Rest.RunAsync(http, async _ =>
+            ResourceService resources, CancellationToken ct, QueryInt? page, QueryInt? limit) => Rest.RunAsync(http, async _ =>
         {
             var found = await resources.ListAsync(ns ?? "", ParseType(type), page.Or(1), limit.Or(10), ct);
             return new { totalCount = found.TotalCount, list = found.List.Select(ResourceJson).ToList() };

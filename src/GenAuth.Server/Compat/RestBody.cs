@@ -138,7 +138,10 @@ public sealed class RestBody<T> : IBindableFromHttpContext<RestBody<T>> where T 
     }
 }
 
-/// <summary>An integer query parameter read leniently: a missing or malformed value is null (the path's default), never a 400.</summary>
+/// <summary>
+/// An integer query parameter read leniently: a malformed value is null (the path's default), never an HTTP 400.
+/// Handlers take it as QueryInt? (absent is null too; minimal APIs can't bind a struct's default value).
+/// </summary>
 public readonly record struct QueryInt(int? Value)
 {
     public static bool TryParse(string? text, out QueryInt result)
@@ -147,7 +150,12 @@ public readonly record struct QueryInt(int? Value)
         return true;
     }
 
-    public int Or(int fallback) => Value ?? fallback;
+}
+
+public static class QueryIntExtensions
+{
+    /// <summary>The value, or the path's default when the parameter is absent or malformed.</summary>
+    public static int Or(this QueryInt? query, int fallback) => query?.Value ?? fallback;
 }
 
 /// <summary>A flag in the query: on only for the string "true".</summary>
