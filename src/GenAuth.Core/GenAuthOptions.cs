@@ -13,7 +13,7 @@ public sealed class GenAuthOptions
     /// <summary>Base64 of 32 bytes sealing private keys and secrets at rest; generated into DataDirectory when unset.</summary>
     public string? MasterKey { get; set; }
 
-    /// <summary>Public base URL used in printed links and issuer claims; defaults to the first listening address.</summary>
+    /// <summary>Public base URL of printed and mailed links and of the token issuer; unset, the address the server listens on.</summary>
     public string? PublicUrl { get; set; }
 
     public BootstrapOptions Bootstrap { get; set; } = new();

@@ -13,14 +13,21 @@ builder.Configuration.AddServerDefaults(builder.Environment);
 builder.Services.AddGenAuthCore();
 builder.Services.AddGenAuthGraphQL();
 builder.Services.AddGenAuthGraphQLTransports();
-builder.Services.AddHostedService<BootstrapService>();
+// One instance, both hosted and injectable: REST handlers read the default pool it bootstrapped.
+builder.Services.AddSingleton<BootstrapService>();
+builder.Services.AddHostedService(services => services.GetRequiredService<BootstrapService>());
 builder.Services.AddHttpContextAccessor();
 
 var app = builder.Build();
 
 app.UseWebSockets();
-app.UseBananaCakePop("/graphql/v2");
-app.MapGet("/healthz", () => Results.Text("ok"));
+var bootstrap = app.Services.GetRequiredService<BootstrapService>();
+// The IDE opens on the default pool: its id is the one header a first query needs.
+app.UseBananaCakePop("/graphql/v2", () => bootstrap.Info is { } info
+    ? new Dictionary<string, string> { ["x-authing-userpool-id"] = info.UserPoolId }
+    : new Dictionary<string, string>());
+app.MapStartPage();
+app.MapGet("/healthz", () => TypedResults.Text("ok"));
 app.MapGenAuthGraphQL("/graphql/v2");
 app.MapGenAuthCompatApi();
 app.MapGenAuthQrCodeApi();

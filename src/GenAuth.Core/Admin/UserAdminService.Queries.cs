@@ -31,7 +31,7 @@ public sealed partial class UserAdminService
     public async Task<Page<User>> ListAsync(int page, int limit, UserSort sort, CancellationToken ct)
     {
         caller.RequireAdmin();
-        var (skip, take) = Paging.Of(page, limit);
+        var (skip, take) = Paging.Window(page, limit);
         var live = Live();
         var total = await counter.CountAsync(db, caller.RequirePool().Id, () => live.CountAsync(ct));
         if (skip >= total)
@@ -65,7 +65,7 @@ public sealed partial class UserAdminService
     public async Task<Page<User>> ArchivedAsync(int page, int limit, CancellationToken ct)
     {
         caller.RequireAdmin();
-        var (skip, take) = Paging.Of(page, limit);
+        var (skip, take) = Paging.Window(page, limit);
         var archived = db.Users.AsNoTracking().Where(u => u.IsDeleted);
         return new(await archived.CountAsync(ct),
             await archived.OrderByDescending(u => u.DeletedAt).ThenByDescending(u => u.Id).Skip(skip).Take(take).ToListAsync(ct));
@@ -94,7 +94,7 @@ public sealed partial class UserAdminService
     public async Task<Page<User>> SearchAsync(string query, IReadOnlyList<string>? fields, int page, int limit, CancellationToken ct)
     {
         caller.RequireAdmin();
-        var (skip, take) = Paging.Of(page, limit);
+        var (skip, take) = Paging.Window(page, limit);
         var chosen = fields is { Count: > 0 } ? fields.Where(f => !string.IsNullOrEmpty(f)).Distinct().ToList() : SearchFields.ToList();
         var unknown = chosen.FirstOrDefault(f => !SearchFields.Contains(f));
         if (unknown is not null)

@@ -107,7 +107,7 @@ public sealed partial class UserAdminService(
     public async Task<Page<LoginLog>> LoginHistoryAsync(string userId, int page, int limit, CancellationToken ct)
     {
         await RequireUserAsync(userId, ct);
-        var (skip, take) = Paging.Of(page, limit);
+        var (skip, take) = Paging.Window(page, limit);
         var logs = db.LoginLogs.AsNoTracking().Where(l => l.UserId == userId);
         return new(await logs.CountAsync(ct), await logs.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).Skip(skip).Take(take).ToListAsync(ct));
     }

@@ -43,7 +43,7 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
     public async Task<Page<Application>> ListAsync(int page, int limit, CancellationToken ct)
     {
         caller.RequireAdmin();
-        var (skip, take) = Paging.Of(page, limit);
+        var (skip, take) = Paging.Window(page, limit);
         var apps = db.Applications.AsNoTracking();
         return new(await apps.CountAsync(ct), await apps.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).Skip(skip).Take(take).ToListAsync(ct));
     }
@@ -89,7 +89,7 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
     public async Task<Page<Application>> AllowedForAsync(string? userId, int page, int limit, CancellationToken ct)
     {
         var id = caller.Kind == PrincipalKind.Admin && !string.IsNullOrEmpty(userId) ? userId : caller.RequireUserId();
-        var (skip, take) = Paging.Of(page, limit);
+        var (skip, take) = Paging.Window(page, limit);
         var rules = db.AppAccessRules.Where(r => r.UserId == id);
         var apps = db.Applications.AsNoTracking().Where(a =>
             rules.Any(r => r.AppId == a.Id && r.Allowed) || (a.DefaultAccess == AppAccess.AllowAll && !rules.Any(r => r.AppId == a.Id && !r.Allowed)));
@@ -102,7 +102,7 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
         caller.RequireAdmin();
         if (!await db.Applications.AnyAsync(a => a.Id == appId, ct))
             throw new GenAuthException(ErrorCodes.AppNotFound);
-        var (skip, take) = Paging.Of(page, limit);
+        var (skip, take) = Paging.Window(page, limit);
         var now = clock.GetUtcNow().UtcDateTime;
         var live = db.Sessions.Where(s => s.AppId == appId && s.RevokedAt == null && s.ExpiresAt > now)
             .GroupBy(s => s.UserId).Select(g => new { UserId = g.Key, Last = g.Max(s => s.CreatedAt) });

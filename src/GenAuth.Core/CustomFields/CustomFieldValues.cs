@@ -34,9 +34,9 @@ public static class CustomFieldValues
                 };
             case "DATETIME":
                 if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms))
-                    return Iso(DateTimeOffset.FromUnixTimeMilliseconds(ms));
+                    return IsoTime.Format(DateTimeOffset.FromUnixTimeMilliseconds(ms));
                 if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
-                    return Iso(t);
+                    return IsoTime.Format(t);
                 throw Invalid(field, "an ISO 8601 time or milliseconds since 1970 is expected");
             case "OBJECT":
                 return ParseObject(raw) ?? ParseObject(text) ?? throw Invalid(field, "a JSON object or array is expected");
@@ -100,9 +100,6 @@ public static class CustomFieldValues
             return null;
         }
     }
-
-    private static string Iso(DateTimeOffset t) =>
-        t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 
     private static GenAuthException Invalid(CustomField field, string why) =>
         new(ErrorCodes.InvalidCustomFieldValue, new { key = field.Key, dataType = field.DataType }, $"{field.Key}: {why}");

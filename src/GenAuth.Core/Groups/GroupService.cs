@@ -69,27 +69,27 @@ public sealed class GroupService(GenAuthDbContext db, CallerContext caller, IEnu
         await FindAsync(code, ct) ?? throw new GenAuthException(ErrorCodes.GroupNotFound);
 
     /// <summary>The pool's groups, or those of one user when userId is given.</summary>
-    public async Task<ListPage<Group>> ListAsync(string? userId, int? page, int? limit, string? sortBy, CancellationToken ct)
+    public async Task<Page<Group>> ListAsync(string? userId, int? page, int? limit, string? sortBy, CancellationToken ct)
     {
         caller.RequireAdmin();
         var query = db.Groups.AsNoTracking();
         if (!string.IsNullOrEmpty(userId))
             query = query.Where(g => db.GroupMembers.Any(m => m.GroupId == g.Id && m.UserId == userId));
-        var (skip, take) = ListPage<Group>.Window(page, limit);
+        var (skip, take) = Paging.Window(page, limit);
         var total = await query.CountAsync(ct);
         var list = await SortBy.Apply(query, sortBy, g => g.CreatedAt, g => g.UpdatedAt, g => g.Id).Skip(skip).Take(take).ToListAsync(ct);
-        return new ListPage<Group>(total, list);
+        return new Page<Group>(total, list);
     }
 
     /// <summary>Members of a group (accounts not deleted), newest membership first.</summary>
-    public async Task<ListPage<User>> UsersAsync(string groupId, int? page, int? limit, CancellationToken ct)
+    public async Task<Page<User>> UsersAsync(string groupId, int? page, int? limit, CancellationToken ct)
     {
         caller.RequireAdmin();
         var query = db.Users.AsNoTracking().Where(u => !u.IsDeleted && db.GroupMembers.Any(m => m.GroupId == groupId && m.UserId == u.Id));
-        var (skip, take) = ListPage<User>.Window(page, limit);
+        var (skip, take) = Paging.Window(page, limit);
         var total = await query.CountAsync(ct);
         var list = await query.OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.Id).Skip(skip).Take(take).ToListAsync(ct);
-        return new ListPage<User>(total, list);
+        return new Page<User>(total, list);
     }
 
     public async Task AddUsersAsync(string? code, IReadOnlyCollection<string> userIds, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GenAuth.Core.Common;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +22,7 @@ public sealed partial class Outbox(IOptions<GenAuthOptions> options, TimeProvide
     {
         var line = JsonSerializer.Serialize(new
         {
-            time = clock.GetUtcNow().ToString("O"),
+            time = IsoTime.Format(clock.GetUtcNow()),
             channel = message.Channel,
             to = message.To,
             scene = message.Scene,

@@ -71,7 +71,7 @@ public sealed partial class OrgService
     }
 
     /// <summary>Members of a node (and of its subtree when asked), accounts not deleted.</summary>
-    public async Task<ListPage<User>> NodeUsersAsync(OrgNode node, int? page, int? limit, string? sortBy, bool includeChildren, CancellationToken ct)
+    public async Task<Page<User>> NodeUsersAsync(OrgNode node, int? page, int? limit, string? sortBy, bool includeChildren, CancellationToken ct)
     {
         caller.RequireAdmin();
         var prefix = node.Path + "/";
@@ -79,10 +79,10 @@ public sealed partial class OrgService
             ? db.OrgNodes.Where(n => n.OrgId == node.OrgId && (n.Id == node.Id || n.Path.StartsWith(prefix))).Select(n => n.Id)
             : db.OrgNodes.Where(n => n.Id == node.Id).Select(n => n.Id);
         var query = db.Users.AsNoTracking().Where(u => !u.IsDeleted && db.NodeMembers.Any(m => m.UserId == u.Id && nodeIds.Contains(m.NodeId)));
-        var (skip, take) = ListPage<User>.Window(page, limit);
+        var (skip, take) = Paging.Window(page, limit);
         var total = await query.CountAsync(ct);
         var list = await SortBy.Apply(query, sortBy, u => u.CreatedAt, u => u.UpdatedAt, u => u.Id).Skip(skip).Take(take).ToListAsync(ct);
-        return new ListPage<User>(total, list);
+        return new Page<User>(total, list);
     }
 
     /// <summary>Each user's departments (optionally in one org), in one query (for nested User.departments).</summary>
@@ -139,17 +139,14 @@ public sealed partial class OrgService
 
     private static Dictionary<string, object?> OrgJson(Organization o) => new()
     {
-        ["type"] = "org", ["id"] = o.Id, ["createdAt"] = Iso(o.CreatedAt), ["updatedAt"] = Iso(o.UpdatedAt), ["userPoolId"] = o.UserPoolId,
+        ["type"] = "org", ["id"] = o.Id, ["createdAt"] = IsoTime.Format(o.CreatedAt), ["updatedAt"] = IsoTime.Format(o.UpdatedAt), ["userPoolId"] = o.UserPoolId,
         ["rootNodeId"] = o.RootNodeId, ["logo"] = o.Logo, ["tenantId"] = o.TenantId,
     };
 
     private static Dictionary<string, object?> NodeJson(OrgNode n) => new()
     {
-        ["type"] = "node", ["id"] = n.Id, ["createdAt"] = Iso(n.CreatedAt), ["updatedAt"] = Iso(n.UpdatedAt), ["userPoolId"] = n.UserPoolId,
+        ["type"] = "node", ["id"] = n.Id, ["createdAt"] = IsoTime.Format(n.CreatedAt), ["updatedAt"] = IsoTime.Format(n.UpdatedAt), ["userPoolId"] = n.UserPoolId,
         ["orgId"] = n.OrgId, ["name"] = n.Name, ["nameI18n"] = n.NameI18n, ["description"] = n.Description,
         ["descriptionI18n"] = n.DescriptionI18n, ["order"] = n.Order, ["code"] = n.Code, ["leaderUserId"] = n.LeaderUserId,
     };
-
-    private static string Iso(DateTime t) =>
-        DateTime.SpecifyKind(t, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
 }

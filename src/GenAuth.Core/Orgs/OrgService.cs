@@ -36,13 +36,13 @@ public sealed partial class OrgService(GenAuthDbContext db, CallerContext caller
         await tx.CommitAsync(ct);
     }
 
-    public async Task<ListPage<Organization>> ListOrgsAsync(int? page, int? limit, string? sortBy, CancellationToken ct)
+    public async Task<Page<Organization>> ListOrgsAsync(int? page, int? limit, string? sortBy, CancellationToken ct)
     {
         caller.RequireAdmin();
-        var (skip, take) = ListPage<Organization>.Window(page, limit);
+        var (skip, take) = Paging.Window(page, limit);
         var total = await db.Orgs.CountAsync(ct);
         var list = await SortBy.Apply(db.Orgs.AsNoTracking(), sortBy, o => o.CreatedAt, o => o.UpdatedAt, o => o.Id).Skip(skip).Take(take).ToListAsync(ct);
-        return new ListPage<Organization>(total, list);
+        return new Page<Organization>(total, list);
     }
 
     public async Task<Organization> RequireOrgAsync(string id, CancellationToken ct)

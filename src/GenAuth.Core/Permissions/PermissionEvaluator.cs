@@ -21,7 +21,7 @@ public sealed class PermissionEvaluator(GenAuthDbContext db)
         public HashSet<string> Roles { get; } = [];
     }
 
-    public async Task<IDictionary<string, ListPage<AuthorizedResource>>> ForUsersAsync(IReadOnlyCollection<string> userIds, string ns,
+    public async Task<IDictionary<string, Page<AuthorizedResource>>> ForUsersAsync(IReadOnlyCollection<string> userIds, string ns,
         ResourceType? type, CancellationToken ct)
     {
         var principals = userIds.Distinct().ToDictionary(id => id, id => { var p = new Principal(); p.Users.Add(id); return p; });
@@ -38,21 +38,21 @@ public sealed class PermissionEvaluator(GenAuthDbContext db)
         return await EvaluateAsync(principals, ns, type, ct);
     }
 
-    public async Task<ListPage<AuthorizedResource>> ForGroupAsync(string groupId, string ns, ResourceType? type, CancellationToken ct)
+    public async Task<Page<AuthorizedResource>> ForGroupAsync(string groupId, string ns, ResourceType? type, CancellationToken ct)
     {
         var p = new Principal();
         p.Groups.Add(groupId);
         return await ForOneAsync(p, ns, type, ct);
     }
 
-    public async Task<ListPage<AuthorizedResource>> ForNodeAsync(string nodePath, string ns, ResourceType? type, CancellationToken ct)
+    public async Task<Page<AuthorizedResource>> ForNodeAsync(string nodePath, string ns, ResourceType? type, CancellationToken ct)
     {
         var p = new Principal();
         p.Nodes.UnionWith(nodePath.Split('/'));
         return await ForOneAsync(p, ns, type, ct);
     }
 
-    public async Task<ListPage<AuthorizedResource>> ForRoleAsync(Role role, ResourceType? type, CancellationToken ct)
+    public async Task<Page<AuthorizedResource>> ForRoleAsync(Role role, ResourceType? type, CancellationToken ct)
     {
         var p = new Principal();
         p.Roles.Add(role.Id);
@@ -60,7 +60,7 @@ public sealed class PermissionEvaluator(GenAuthDbContext db)
         return await ForOneAsync(p, role.Namespace, type, ct, rolesDone: true);
     }
 
-    private async Task<ListPage<AuthorizedResource>> ForOneAsync(Principal p, string ns, ResourceType? type, CancellationToken ct, bool rolesDone = false)
+    private async Task<Page<AuthorizedResource>> ForOneAsync(Principal p, string ns, ResourceType? type, CancellationToken ct, bool rolesDone = false)
     {
         if (!rolesDone)
             await AddRolesAsync([p], ns, ct);
@@ -123,7 +123,7 @@ public sealed class PermissionEvaluator(GenAuthDbContext db)
         }
     }
 
-    private async Task<IDictionary<string, ListPage<AuthorizedResource>>> EvaluateAsync(IDictionary<string, Principal> principals, string ns,
+    private async Task<IDictionary<string, Page<AuthorizedResource>>> EvaluateAsync(IDictionary<string, Principal> principals, string ns,
         ResourceType? type, CancellationToken ct)
     {
         var users = principals.Values.SelectMany(p => p.Users).Distinct().ToList();
@@ -143,7 +143,7 @@ public sealed class PermissionEvaluator(GenAuthDbContext db)
             ? new Dictionary<string, string?>()
             : await db.Resources.Where(r => r.Namespace == ns && codes.Contains(r.Code)).ToDictionaryAsync(r => r.Code, r => r.ApiIdentifier, ct);
 
-        var result = new Dictionary<string, ListPage<AuthorizedResource>>();
+        var result = new Dictionary<string, Page<AuthorizedResource>>();
         foreach (var (key, p) in principals)
         {
             var list = grants.Where(g => g.TargetType switch
@@ -158,7 +158,7 @@ public sealed class PermissionEvaluator(GenAuthDbContext db)
                 .Select(g => new AuthorizedResource(g.Key, g.First().ResourceType,
                     g.SelectMany(x => x.Actions).Distinct().ToList(), apis.GetValueOrDefault(g.Key)))
                 .ToList();
-            result[key] = new ListPage<AuthorizedResource>(list.Count, list);
+            result[key] = new Page<AuthorizedResource>(list.Count, list);
         }
         return result;
     }

@@ -68,7 +68,7 @@ public sealed class PermissionService(GenAuthDbContext db, CallerContext caller,
         return granted.List.Any(r => Wildcard.Matches(r.Code, resource) && r.Actions.Any(a => Wildcard.Matches(a, action)));
     }
 
-    public async Task<ListPage<AuthorizedTarget>> AuthorizedTargetsAsync(string ns, ResourceType type, string resource,
+    public async Task<Page<AuthorizedTarget>> AuthorizedTargetsAsync(string ns, ResourceType type, string resource,
         PermissionTargetType? targetType, string? op, IReadOnlyList<string>? actions, CancellationToken ct)
     {
         caller.RequireAdmin();
@@ -80,11 +80,11 @@ public sealed class PermissionService(GenAuthDbContext db, CallerContext caller,
             grants = grants.Where(g => op == "AND" ? actions.All(g.Actions.Contains) : actions.Any(g.Actions.Contains)).ToList();
         var identifiers = await IdentifiersAsync(grants, ct);
         var list = grants.Select(g => new AuthorizedTarget(g.TargetType, identifiers.GetValueOrDefault(g.TargetId, g.TargetId), g.Actions)).ToList();
-        return new ListPage<AuthorizedTarget>(list.Count, list);
+        return new Page<AuthorizedTarget>(list.Count, list);
     }
 
     /// <summary>acl.listAuthorizedResources(targetType, targetIdentifier, namespace, resourceType).</summary>
-    public async Task<ListPage<AuthorizedResource>> ForTargetAsync(PermissionTargetType targetType, string identifier, string? ns,
+    public async Task<Page<AuthorizedResource>> ForTargetAsync(PermissionTargetType targetType, string identifier, string? ns,
         ResourceType? type, CancellationToken ct)
     {
         caller.RequireAdmin();

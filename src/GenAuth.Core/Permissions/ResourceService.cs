@@ -77,7 +77,7 @@ public sealed class ResourceService(GenAuthDbContext db, CallerContext caller, T
                ?? throw new GenAuthException(ErrorCodes.ResourceNotFound);
     }
 
-    public async Task<ListPage<Resource>> ListAsync(string? ns, ResourceType? type, int page, int limit, CancellationToken ct)
+    public async Task<Page<Resource>> ListAsync(string? ns, ResourceType? type, int page, int limit, CancellationToken ct)
     {
         caller.RequireAdmin();
         var query = db.Resources.AsNoTracking();
@@ -85,10 +85,10 @@ public sealed class ResourceService(GenAuthDbContext db, CallerContext caller, T
             query = query.Where(r => r.Namespace == ns);
         if (type is not null)
             query = query.Where(r => r.Type == type);
-        var (skip, take) = Paging.Of(page, limit);
+        var (skip, take) = Paging.Window(page, limit);
         var total = await query.CountAsync(ct);
         var list = await query.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).Skip(skip).Take(take).ToListAsync(ct);
-        return new ListPage<Resource>(total, list);
+        return new Page<Resource>(total, list);
     }
 
     private async Task<Resource> FindAsync(string? ns, string code, bool tracked, CancellationToken ct)

@@ -174,12 +174,9 @@ public sealed class QrLoginService(GenAuthDbContext db, CallerContext caller, Qr
             scene = row.Scene,
             random = row.Id,
             userPoolId = row.UserPoolId,
-            createdAt = Iso(row.CreatedAt),
-            expireAt = Iso(row.ExpiresAt),
+            createdAt = IsoTime.Format(row.CreatedAt),
+            expireAt = IsoTime.Format(row.ExpiresAt),
             customData = custom,
         });
     }
-
-    private static string Iso(DateTime value) =>
-        DateTime.SpecifyKind(value, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
 }

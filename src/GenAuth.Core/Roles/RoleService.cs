@@ -77,27 +77,27 @@ public sealed class RoleService(GenAuthDbContext db, CallerContext caller, IEnum
     public async Task<Role> RequireAsync(string? ns, string code, CancellationToken ct) =>
         await FindAsync(ns, code, ct) ?? throw new GenAuthException(ErrorCodes.RoleNotFound, detail: code);
 
-    public async Task<ListPage<Role>> ListAsync(string? ns, int? page, int? limit, string? sortBy, CancellationToken ct)
+    public async Task<Page<Role>> ListAsync(string? ns, int? page, int? limit, string? sortBy, CancellationToken ct)
     {
         caller.RequireAdmin();
         ns = Role.Ns(ns);
         var query = db.Roles.AsNoTracking().Where(r => r.Namespace == ns);
-        var (skip, take) = ListPage<Role>.Window(page, limit);
+        var (skip, take) = Paging.Window(page, limit);
         var total = await query.CountAsync(ct);
         var list = await SortBy.Apply(query, sortBy, r => r.CreatedAt, r => r.UpdatedAt, r => r.Id).Skip(skip).Take(take).ToListAsync(ct);
-        return new ListPage<Role>(total, list);
+        return new Page<Role>(total, list);
     }
 
     /// <summary>Users who hold the role directly.</summary>
-    public async Task<ListPage<User>> UsersAsync(string roleId, int? page, int? limit, CancellationToken ct)
+    public async Task<Page<User>> UsersAsync(string roleId, int? page, int? limit, CancellationToken ct)
     {
         caller.RequireAdmin();
         var query = db.Users.AsNoTracking().Where(u => !u.IsDeleted && db.RoleAssignments.Any(a =>
             a.RoleId == roleId && a.TargetType == RoleTargetType.User && a.TargetId == u.Id));
-        var (skip, take) = ListPage<User>.Window(page, limit);
+        var (skip, take) = Paging.Window(page, limit);
         var total = await query.CountAsync(ct);
         var list = await query.OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.Id).Skip(skip).Take(take).ToListAsync(ct);
-        return new ListPage<User>(total, list);
+        return new Page<User>(total, list);
     }
 
     /// <summary>Assigns (or revokes) each named role to each named user, group (by code) and node (by code or id).</summary>

@@ -56,11 +56,11 @@ public sealed class FieldAccessMiddleware : IFieldMiddleware
 /// <summary>Complexity of paged lists: the page size, not the analyzer's default of 20 per list level.</summary>
 public static class PagedComplexity
 {
-    /// <summary>On a root field with a "limit" argument (default 10): its children count that many times.</summary>
+    /// <summary>On a root field with a "limit" argument (default 10): its children count as many times as the page holds rows.</summary>
     public static FieldBuilder<TSource, TReturn> PagedBy<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field, string argument = "limit",
         int fallback = 10) =>
         field.WithComplexityImpact(ctx => new global::GraphQL.Validation.Complexity.FieldComplexityResult(1,
-            Math.Clamp(ctx.Arguments?.TryGetValue(argument, out var v) == true && v.Value is int n ? n : fallback, 1, GenAuth.Core.Common.Paging.MaxLimit)));
+            GenAuth.Core.Common.Paging.Take(ctx.Arguments?.TryGetValue(argument, out var v) == true && v.Value is int n ? n : fallback)));
 
     /// <summary>On a root field taking a list of ids: its children count once per id.</summary>
     public static FieldBuilder<TSource, TReturn> PagedByIds<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field, string argument = "ids") =>

@@ -14,5 +14,5 @@ public static class ResolveContextExtensions
     public static string? Iso(this DateTime? value) => value?.Iso();
 
     public static string Iso(this DateTime value) =>
-        DateTime.SpecifyKind(value, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+        GenAuth.Core.Common.IsoTime.Format(value);
 }

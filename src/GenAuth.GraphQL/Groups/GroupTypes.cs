@@ -33,7 +33,7 @@ public sealed class GroupType : ObjectGraphType<Group>
     }
 }
 
-public sealed class PaginatedGroupsType : ObjectGraphType<ListPage<Group>>
+public sealed class PaginatedGroupsType : ObjectGraphType<Page<Group>>
 {
     public PaginatedGroupsType()
     {

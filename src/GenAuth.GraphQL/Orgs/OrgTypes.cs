@@ -29,7 +29,7 @@ public sealed class OrgType : ObjectGraphType<Organization>
     }
 }
 
-public sealed class PaginatedOrgsType : ObjectGraphType<ListPage<Organization>>
+public sealed class PaginatedOrgsType : ObjectGraphType<Page<Organization>>
 {
     public PaginatedOrgsType()
     {
@@ -77,7 +77,7 @@ public sealed class NodeType : ObjectGraphType<OrgNode>
         Field<PaginatedRolesType>("roles").Description("Roles assigned to this node.").ResolveAsync(async c =>
         {
             var list = await c.Service<RoleService>().RolesOfTargetAsync(RoleTargetType.Node, c.Source.Id, c.CancellationToken);
-            return new ListPage<Role>(list.Count, list);
+            return new Page<Role>(list.Count, list);
         });
         Field<PaginatedAuthorizedResourcesType>("authorizedResources")
             .Argument<StringGraphType>("namespace")
@@ -98,7 +98,7 @@ public sealed class UserDepartmentType : ObjectGraphType<UserDepartment>
     }
 }
 
-public sealed class PaginatedDepartmentsType : ObjectGraphType<ListPage<UserDepartment>>
+public sealed class PaginatedDepartmentsType : ObjectGraphType<Page<UserDepartment>>
 {
     public PaginatedDepartmentsType()
     {

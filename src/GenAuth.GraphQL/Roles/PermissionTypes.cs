@@ -53,7 +53,7 @@ public sealed class AuthorizedResourceType : ObjectGraphType<AuthorizedResource>
     }
 }
 
-public sealed class PaginatedAuthorizedResourcesType : ObjectGraphType<ListPage<AuthorizedResource>>
+public sealed class PaginatedAuthorizedResourcesType : ObjectGraphType<Page<AuthorizedResource>>
 {
     public PaginatedAuthorizedResourcesType()
     {
@@ -74,7 +74,7 @@ public sealed class ResourcePermissionAssignmentType : ObjectGraphType<Authorize
     }
 }
 
-public sealed class PaginatedAuthorizedTargetsType : ObjectGraphType<ListPage<AuthorizedTarget>>
+public sealed class PaginatedAuthorizedTargetsType : ObjectGraphType<Page<AuthorizedTarget>>
 {
     public PaginatedAuthorizedTargetsType()
     {

@@ -36,7 +36,7 @@ public sealed class ResourceGraphType : ObjectGraphType<Resource>
     }
 }
 
-public sealed class PaginatedResourcesType : ObjectGraphType<ListPage<Resource>>
+public sealed class PaginatedResourcesType : ObjectGraphType<Page<Resource>>
 {
     public PaginatedResourcesType()
     {

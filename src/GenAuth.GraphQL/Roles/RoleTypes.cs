@@ -40,7 +40,7 @@ public sealed class RoleType : ObjectGraphType<Role>
     }
 }
 
-public sealed class PaginatedRolesType : ObjectGraphType<ListPage<Role>>
+public sealed class PaginatedRolesType : ObjectGraphType<Page<Role>>
 {
     public PaginatedRolesType()
     {

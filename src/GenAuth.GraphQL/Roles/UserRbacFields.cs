@@ -28,12 +28,12 @@ public static class UserRbacFields
                 var ns = c.GetArgument<string?>("namespace");
                 var roles = c.Service<RoleService>();
                 return c.Loaders().Get<string, List<Role>>("user-roles:" + ns, (ids, ct) => roles.RolesOfUsersAsync(ids, ns, ct))
-                    .Load(c.Source.User.Id).Then(Page);
+                    .Load(c.Source.User.Id).Then(PageOf);
             });
         user.Field<PaginatedGroupsType>("groups").Resolve(c =>
         {
             var groups = c.Service<GroupService>();
-            return c.Loaders().Get<string, List<Group>>("user-groups", groups.GroupsOfUsersAsync).Load(c.Source.User.Id).Then(Page);
+            return c.Loaders().Get<string, List<Group>>("user-groups", groups.GroupsOfUsersAsync).Load(c.Source.User.Id).Then(PageOf);
         });
         user.Field<PaginatedDepartmentsType>("departments")
             .Argument<StringGraphType>("orgId")
@@ -42,7 +42,7 @@ public static class UserRbacFields
                 var orgId = c.GetArgument<string?>("orgId");
                 var orgs = c.Service<OrgService>();
                 return c.Loaders().Get<string, List<UserDepartment>>("user-departments:" + orgId, (ids, ct) => orgs.DepartmentsOfUsersAsync(ids, orgId, ct))
-                    .Load(c.Source.User.Id).Then(Page);
+                    .Load(c.Source.User.Id).Then(PageOf);
             });
         user.Field<PaginatedAuthorizedResourcesType>("authorizedResources")
             .Argument<StringGraphType>("namespace")
@@ -52,10 +52,10 @@ public static class UserRbacFields
                 var ns = Role.Ns(c.GetArgument<string?>("namespace"));
                 var type = ResourceTypeEnum.Parse(c.GetArgument<string?>("resourceType"));
                 var evaluator = c.Service<PermissionEvaluator>();
-                return c.Loaders().Get<string, ListPage<AuthorizedResource>>($"user-resources:{ns}:{type}", (ids, ct) => evaluator.ForUsersAsync(ids, ns, type, ct))
-                    .Load(c.Source.User.Id).Then(p => p ?? ListPage<AuthorizedResource>.Empty);
+                return c.Loaders().Get<string, Page<AuthorizedResource>>($"user-resources:{ns}:{type}", (ids, ct) => evaluator.ForUsersAsync(ids, ns, type, ct))
+                    .Load(c.Source.User.Id).Then(p => p ?? Page<AuthorizedResource>.Empty);
             });
     }
 
-    private static ListPage<T> Page<T>(List<T>? list) => list is null ? ListPage<T>.Empty : new ListPage<T>(list.Count, list);
+    private static Page<T> PageOf<T>(List<T>? list) => list is null ? Page<T>.Empty : new Page<T>(list.Count, list);
 }

@@ -20,8 +20,6 @@ public static class UserViews
     }
 
     public static Page<UserView> Of(IResolveFieldContext c, Page<User> page) => new(page.TotalCount, Of(c, page.List));
-
-    public static Page<UserView> Of(IResolveFieldContext c, ListPage<User> page) => new(page.TotalCount, Of(c, page.List));
 }
 
 /// <summary>GenAuth's PaginatedUsers: { totalCount, list }.</summary>

@@ -1,6 +1,7 @@
+using GenAuth.Core.Tokens;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Data;
-using GenAuth.Core.Tokens;
+using Microsoft.Net.Http.Headers;
 
 namespace GenAuth.Server.Callers;
 
@@ -23,12 +24,36 @@ public static class HttpCaller
             NullIfEmpty(h["x-authing-userpool-id"]),
             NullIfEmpty(h["x-authing-app-id"]) ?? NullIfEmpty(http.Request.Query["app_id"]) ?? NullIfEmpty(http.Request.Query["appId"]),
             bearer,
-            NullIfEmpty(h["x-authing-lang"]),
+            LangOf(http.Request),
             http.Connection.RemoteIpAddress?.ToString(),
             NullIfEmpty(h.UserAgent));
         await http.RequestServices.GetRequiredService<CallerResolver>().ResolveAsync(
             http.RequestServices.GetRequiredService<GenAuthDbContext>(), caller, headers, http.RequestAborted);
         return caller;
+    }
+
+    /// <summary>
+    /// The language messages are written in: x-authing-lang, else the most preferred Accept-Language this server has
+    /// messages for (English or Chinese), else null (the pool's default: zh-CN, GenAuth's own default).
+    /// </summary>
+    public static string? LangOf(HttpRequest request) =>
+        NullIfEmpty(request.Headers["x-authing-lang"]) ?? PreferredLanguage(request.Headers.AcceptLanguage.ToString());
+
+    public static string? PreferredLanguage(string? acceptLanguage)
+    {
+        if (string.IsNullOrWhiteSpace(acceptLanguage)
+            || !StringWithQualityHeaderValue.TryParseList([acceptLanguage], out var accepted))
+            return null;
+        // Note: OrderByDescending is stable, so equal weights keep the header's order.
+        foreach (var language in accepted.Where(l => l.Quality is not 0).OrderByDescending(l => l.Quality ?? 1))
+        {
+            var tag = language.Value.Value ?? "";
+            if (tag.StartsWith("zh", StringComparison.OrdinalIgnoreCase))
+                return "zh-CN";
+            if (tag.StartsWith("en", StringComparison.OrdinalIgnoreCase))
+                return "en-US";
+        }
+        return null;
     }
 
     public static string? BearerOf(string? authorization)

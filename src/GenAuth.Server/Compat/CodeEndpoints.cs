@@ -1,111 +1,115 @@
 using GenAuth.Core.Profile;
+using GenAuth.Core.Tokens;
+using GenAuth.Core.SignIn;
 using System.Text.Json;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Codes;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
-using GenAuth.Core.Tokens;
 using GenAuth.Core.Users;
-using GenAuth.Core.SignIn;
 using GenAuth.Server.Callers;
-
-using static GenAuth.Server.Compat.RestBody;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace GenAuth.Server.Compat;
 
 /// <summary>The REST paths of codes, contacts, security level and avatar: thin adapters over the Core services.</summary>
 public static class CodeEndpoints
 {
+    public sealed record SmsCodeBody(string? Phone, string? PhoneCountryCode, string? Scene);
+
+    public sealed record EmailCodeBody(string? Email, string? Code);
+
+    /// <summary>profile is free-form (every value read as text); forceLogin or generateToken issue a token.</summary>
+    public sealed record EmailCodeRegisterBody(string? Email, string? Code, JsonElement? Profile, bool ForceLogin, bool GenerateToken);
+
     public static IEndpointRouteBuilder MapGenAuthCodeApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v2/sms/send", (Delegate)(static (HttpContext http) => Rest.RunAsync(http, async _ =>
+        var v2 = app.MapGroup("/api/v2");
+        v2.MapPost("/sms/send", static (HttpContext http, RestBody<SmsCodeBody> body, CodeSender codes, CancellationToken ct) =>
+            Rest.RunAsync(http, async _ =>
+            {
+                var b = body.Value;
+                await codes.SendSmsCodeAsync(b.Phone, b.PhoneCountryCode, b.Scene, ct);
+                return null;
+            }));
+        v2.MapPost("/register/email-code", static (HttpContext http, RestBody<EmailCodeRegisterBody> body, CodeLoginService logins,
+            CancellationToken ct) => Rest.RunAsync(http, async _ =>
         {
-            var body = await RestBody.ReadAsync(http);
-            await Service<CodeSender>(http).SendSmsCodeAsync(Str(body, "phone"), Str(body, "phoneCountryCode"), Str(body, "scene"),
-                http.RequestAborted);
-            return null;
-        })));
-        app.MapPost("/api/v2/register/email-code", (Delegate)(static (HttpContext http) => Rest.RunAsync(http, async _ =>
+            var b = body.Value;
+            return UserJson.From(await logins.RegisterByEmailCodeAsync(b.Email, b.Code, Profile(b.Profile), b.ForceLogin || b.GenerateToken, ct).RequireSignedIn());
+        }));
+        v2.MapPost("/login/email-code", static (HttpContext http, RestBody<EmailCodeBody> body, CodeLoginService logins,
+            CancellationToken ct) => Rest.RunAsync(http, async _ =>
         {
-            var body = await RestBody.ReadAsync(http);
-            var issue = Bool(body, "forceLogin") || Bool(body, "generateToken");
-            var user = await Service<CodeLoginService>(http).RegisterByEmailCodeAsync(Str(body, "email"), Str(body, "code"),
-                Profile(body), issue, http.RequestAborted).RequireSignedIn();
-            return UserJson.From(user);
-        })));
-        app.MapPost("/api/v2/login/email-code", (Delegate)(static (HttpContext http) => Rest.RunAsync(http, async _ =>
-        {
-            var body = await RestBody.ReadAsync(http);
-            var user = await Service<CodeLoginService>(http).LoginByEmailCodeAsync(Str(body, "email"), Str(body, "code"),
-                http.RequestAborted).RequireSignedIn();
-            return UserJson.From(user);
-        })));
-        app.MapGet("/api/v2/users/me/security-level", (Delegate)(static (HttpContext http) => Rest.RunAsync(http, async _ =>
-            (object?)await Service<SecurityLevelService>(http).GetAsync(http.RequestAborted))));
-        app.MapPost("/api/v2/upload", (Delegate)UploadAsync).DisableAntiforgery();
-        app.MapGet("/uploads/avatar/{name}", (Delegate)ServeAvatar);
-        app.MapGet("/api/v2/email/verify", (Delegate)VerifyEmailAsync);
+            var b = body.Value;
+            return UserJson.From(await logins.LoginByEmailCodeAsync(b.Email, b.Code, ct).RequireSignedIn());
+        }));
+        v2.MapGet("/users/me/security-level", static (HttpContext http, SecurityLevelService levels, CancellationToken ct) =>
+            Rest.RunAsync(http, async _ => (object?)await levels.GetAsync(ct)));
+        v2.MapPost("/upload", UploadAsync).DisableAntiforgery();
+        v2.MapGet("/email/verify", VerifyEmailAsync);
+        app.MapGet("/uploads/avatar/{name}", ServeAvatar);
         return app;
     }
 
-    private static Task<IResult> UploadAsync(HttpContext http) => Rest.RunAsync(http, async _ =>
+    /// <summary>The form is read here, not bound: a request that is no form answers 2xxx in the envelope, not HTTP 415.</summary>
+    private static Task<JsonHttpResult<RestEnvelope>> UploadAsync(HttpContext http, [FromQuery] string? folder, AvatarService avatars,
+        CancellationToken ct) => Rest.RunAsync(http, async _ =>
     {
-        if (http.Request.Query["folder"].ToString() is not ("avatar" or ""))
+        if (folder is not (null or "" or "avatar"))
             throw new GenAuthException(ErrorCodes.BadRequest, detail: "only folder=avatar is supported");
         if (!http.Request.HasFormContentType)
             throw new GenAuthException(ErrorCodes.InvalidImage);
-        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var form = await http.Request.ReadFormAsync(ct);
         var file = form.Files.GetFile("file") ?? form.Files.FirstOrDefault() ?? throw new GenAuthException(ErrorCodes.InvalidImage);
         if (file.Length > AvatarService.MaxBytes)
             throw new GenAuthException(ErrorCodes.InvalidImage);
         await using var stream = file.OpenReadStream();
-        var (uploaded, _) = await Service<AvatarService>(http).UploadAsync(stream, http.RequestAborted);
+        var (uploaded, _) = await avatars.UploadAsync(stream, ct);
         return new { key = uploaded.Key, url = uploaded.Url };
     });
 
-    private static IResult ServeAvatar(HttpContext http, string name)
+    private static Results<NotFound, PhysicalFileHttpResult> ServeAvatar(HttpResponse response, string name, AvatarService avatars)
     {
-        var found = Service<AvatarService>(http).Find(name);
-        if (found is not { } f)
-            return Results.NotFound();
-        http.Response.Headers.XContentTypeOptions = "nosniff";
-        http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
-        return Results.File(f.Path, f.ContentType);
+        if (avatars.Find(name) is not { } f)
+            return TypedResults.NotFound();
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        // Note: the data directory may be relative (./data); the file was written relative to the working directory.
+        return TypedResults.PhysicalFile(Path.GetFullPath(f.Path), f.ContentType);
     }
 
-    /// <summary>The link in verify-email mails: the pool comes from the link, not from headers.</summary>
-    private static async Task<IResult> VerifyEmailAsync(HttpContext http)
+    /// <summary>
+    /// The link in verify-email mails: the pool comes from the link, not from headers; a browser opens it, so the page
+    /// speaks English unless x-authing-lang or Accept-Language asks for Chinese.
+    /// </summary>
+    private static async Task<ContentHttpResult> VerifyEmailAsync(HttpContext http, [FromQuery] string? userPoolId, [FromQuery] string? token,
+        CallerContext caller, GenAuthDbContext db, CallerResolver resolver, ContactService contacts, CancellationToken ct)
     {
-        var caller = Service<CallerContext>(http);
-        var db = Service<GenAuthDbContext>(http);
-        var lang = http.Request.Headers.AcceptLanguage.ToString();
+        var lang = HttpCaller.LangOf(http.Request) ?? "en-US";
         var en = !lang.StartsWith("zh", StringComparison.OrdinalIgnoreCase);
         try
         {
-            await Service<CallerResolver>(http).ResolveAsync(db, caller, new CallerHeaders(http.Request.Query["userPoolId"],
-                null, null, en ? "en-US" : "zh-CN", http.Connection.RemoteIpAddress?.ToString(), null), http.RequestAborted);
+            await resolver.ResolveAsync(db, caller, new CallerHeaders(userPoolId, null, null, en ? "en-US" : "zh-CN",
+                http.Connection.RemoteIpAddress?.ToString(), null), ct);
             caller.RequirePool();
-            await Service<ContactService>(http).VerifyEmailAsync(http.Request.Query["token"], http.RequestAborted);
-            return Results.Text(en ? "Your email address is verified. You can close this page." : "邮箱验证成功，可以关闭此页面。",
+            await contacts.VerifyEmailAsync(token, ct);
+            return TypedResults.Text(en ? "Your email address is verified. You can close this page." : "邮箱验证成功，可以关闭此页面。",
                 "text/plain; charset=utf-8");
         }
         catch (GenAuthException e)
         {
-            return Results.Text(e.LocalizedMessage(caller.Lang), "text/plain; charset=utf-8", statusCode: 400);
+            return TypedResults.Text(e.LocalizedMessage(caller.Lang), "text/plain; charset=utf-8", statusCode: 400);
         }
     }
 
-    private static T Service<T>(HttpContext http) where T : notnull => http.RequestServices.GetRequiredService<T>();
-
-
-
-
-    private static ProfileInput? Profile(JsonElement body)
+    private static ProfileInput? Profile(JsonElement? p)
     {
-        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("profile", out var p) || p.ValueKind != JsonValueKind.Object)
+        if (p is not { ValueKind: JsonValueKind.Object } obj)
             return null;
         var profile = new ProfileInput();
-        foreach (var prop in p.EnumerateObject())
+        foreach (var prop in obj.EnumerateObject())
             profile[prop.Name] = prop.Value.ValueKind == JsonValueKind.String ? prop.Value.GetString() : prop.Value.ToString();
         return profile;
     }

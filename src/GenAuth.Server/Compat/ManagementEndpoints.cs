@@ -1,113 +1,110 @@
-using System.Text.Json;
 using GenAuth.Core.Admin;
+using GenAuth.Core.Profile;
 using GenAuth.Core.Applications;
 using GenAuth.Core.Common;
 using GenAuth.Core.CustomFields;
 using GenAuth.Core.Pools;
-using GenAuth.Core.Profile;
 using GenAuth.Core.Users;
-
-using static GenAuth.Server.Compat.RestBody;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace GenAuth.Server.Compat;
 
 /// <summary>The management and account REST paths of the SDK (lib/management/*.ts, AuthenticationClient): thin adapters.</summary>
 public static class ManagementEndpoints
 {
+    public sealed record KickBody(List<string>? UserIds, string? AppId);
+
+    /// <summary>ids are user ids, or usernames/emails/phones as type says.</summary>
+    public sealed record BatchBody(List<string>? Ids, string? Type, bool WithCustomData);
+
+    public sealed record LinkBody(string? PrimaryUserToken, string? SecondaryUserToken);
+
+    public sealed record UnlinkBody(string? PrimaryUserToken, string? Provider);
+
+    /// <summary>redirectUris absent (or no list) leaves them as they are on an update.</summary>
+    public sealed record ApplicationBody(string? Name, string? Identifier, List<string>? RedirectUris, string? Logo, string? Description,
+        string? DefaultStrategy)
+    {
+        public ApplicationInput ToInput() => new(Name, Identifier, RedirectUris, Logo, Description, DefaultStrategy);
+    }
+
     public static IEndpointRouteBuilder MapGenAuthManagementApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v2/users/me/applications/allowed", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
-            await Svc<ApplicationService>(http).AllowedForAsync(null, Int(http, "page", 1), Int(http, "limit", 10), http.RequestAborted))));
-        app.MapGet("/api/v2/users/login-status", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
+        var users = app.MapGroup("/api/v2/users");
+        users.MapGet("/me/applications/allowed", static (HttpContext http, ApplicationService apps, CancellationToken ct,
+            QueryInt? page, QueryInt? limit) => Rest.RunAsync(http, async _ =>
+            PageJson(await apps.AllowedForAsync(null, page.Or(1), limit.Or(10), ct), AppJson)));
+        users.MapGet("/login-status", static (HttpContext http, [FromQuery] string? userId, [FromQuery] string? appId,
+            UserAdminService admin, CancellationToken ct) => Rest.RunAsync(http, async _ =>
         {
-            var status = await Svc<UserAdminService>(http).LoginStatusAsync(http.Request.Query["userId"].ToString(),
-                NullIfEmpty(http.Request.Query["appId"]), http.RequestAborted);
+            var status = await admin.LoginStatusAsync(userId ?? "", appId is { Length: > 0 } ? appId : null, ct);
             return new { isLogin = status.IsLogin, user = status.User is null ? null : UserJson.Of(status.User), application = status.Applications.Select(AppJson) };
-        })));
-        app.MapPost("/api/v2/users/kick", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
-        {
-            var body = await RestBody.ReadAsync(http);
-            await Svc<UserAdminService>(http).KickAsync(Strings(body, "userIds"), Str(body, "appId"), http.RequestAborted);
-            return null;
-        })));
-        app.MapPost("/api/v2/users/batch", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
-        {
-            var body = await RestBody.ReadAsync(http);
-            var users = await Svc<UserAdminService>(http).BatchAsync(Strings(body, "ids"), Str(body, "type"), http.RequestAborted);
-            var custom = Bool(body, "withCustomData")
-                ? await Svc<CustomFieldService>(http).LoadAsync("USER", users.Select(u => u.Id).ToList(), http.RequestAborted)
-                : null;
-            return users.Select(u => UserJson.Of(u, custom?[u.Id])).ToList();
-        })));
-        foreach (var path in new[] { "/api/v2/users/link", "/api/users/link" })
-            app.MapPost(path, (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
+        }));
+        users.MapPost("/kick", static (HttpContext http, RestBody<KickBody> body, UserAdminService admin, CancellationToken ct) =>
+            Rest.RunAsync(http, async _ =>
             {
-                var body = await RestBody.ReadAsync(http);
-                await Svc<AccountLinkService>(http).LinkAsync(Str(body, "primaryUserToken"), Str(body, "secondaryUserToken"), http.RequestAborted);
+                var b = body.Value;
+                await admin.KickAsync(Required(b.UserIds, "userIds"), b.AppId, ct);
                 return null;
-            })));
-        app.MapPost("/api/v2/users/unlink", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
+            }));
+        users.MapPost("/batch", static (HttpContext http, RestBody<BatchBody> body, UserAdminService admin, CustomFieldService fields,
+            CancellationToken ct) => Rest.RunAsync(http, async _ =>
         {
-            var body = await RestBody.ReadAsync(http);
-            await Svc<AccountLinkService>(http).UnlinkAsync(Str(body, "primaryUserToken"), Str(body, "provider"), http.RequestAborted);
-            return null;
-        })));
-        // Note: registered after the literal /api/v2/users/* paths; ids are 24 hex, so "batch" or "kick" never match here.
-        app.MapGet("/api/v2/users/{id}", (Delegate)((HttpContext http) => Rest.RunAsync(http, async caller =>
+            var b = body.Value;
+            var found = await admin.BatchAsync(Required(b.Ids, "ids"), b.Type, ct);
+            var custom = b.WithCustomData ? await fields.LoadAsync("USER", found.Select(u => u.Id).ToList(), ct) : null;
+            return found.Select(u => UserJson.Of(u, custom?[u.Id])).ToList();
+        }));
+        foreach (var group in new[] { users, app.MapGroup("/api/users") })
+            group.MapPost("/link", static (HttpContext http, RestBody<LinkBody> body, AccountLinkService links, CancellationToken ct) =>
+                Rest.RunAsync(http, async _ =>
+                {
+                    await links.LinkAsync(body.Value.PrimaryUserToken, body.Value.SecondaryUserToken, ct);
+                    return null;
+                }));
+        users.MapPost("/unlink", static (HttpContext http, RestBody<UnlinkBody> body, AccountLinkService links, CancellationToken ct) =>
+            Rest.RunAsync(http, async _ =>
+            {
+                await links.UnlinkAsync(body.Value.PrimaryUserToken, body.Value.Provider, ct);
+                return null;
+            }));
+        // Note: literal /api/v2/users/* paths win over this template in routing; ids are 24 hex, so "batch" never means an id.
+        users.MapGet("/{id}", static (HttpContext http, string id, [FromQuery(Name = "with_custom_data")] QueryFlag? withCustomData,
+            UserAdminService admin, CustomFieldService fields, CancellationToken ct) => Rest.RunAsync(http, async _ =>
         {
-            var view = await Svc<UserAdminService>(http).RawAsync(Id(http), http.RequestAborted);
-            var custom = QueryBool(http, "with_custom_data")
-                ? (await Svc<CustomFieldService>(http).LoadAsync("USER", [Id(http)], http.RequestAborted))[Id(http)]
-                : null;
-            return UserJson.Of(view, custom);
-        })));
+            var user = await admin.RawAsync(id, ct);
+            var custom = withCustomData?.Value == true ? (await fields.LoadAsync("USER", [id], ct))[id] : null;
+            return UserJson.Of(user, custom);
+        }));
 
-        app.MapGet("/api/v2/applications", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
-        {
-            var page = await Svc<ApplicationService>(http).ListAsync(Int(http, "page", 1), Int(http, "limit", 10), http.RequestAborted);
-            return new { totalCount = page.TotalCount, list = page.List.Select(AppJson) };
-        })));
-        app.MapPost("/api/v2/applications", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
-            AppJson(await Svc<ApplicationService>(http).CreateAsync(AppInput(await RestBody.ReadAsync(http)), http.RequestAborted)))));
-        app.MapGet("/api/v2/applications/{id}", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
-            AppJson(await Svc<ApplicationService>(http).GetAsync(Id(http), http.RequestAborted)))));
-        app.MapMethods("/api/v2/applications/{id}", ["PUT", "PATCH"], (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
-            AppJson(await Svc<ApplicationService>(http).UpdateAsync(Id(http), AppInput(await RestBody.ReadAsync(http)), http.RequestAborted)))));
-        app.MapGet("/api/v2/applications/{id}/active-users", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
-        {
-            var page = await Svc<ApplicationService>(http).ActiveUsersAsync(Id(http), Int(http, "page", 1), Int(http, "limit", 10), http.RequestAborted);
-            return new { totalCount = page.TotalCount, list = page.List.Select(a => UserJson.Of(a.User)) };
-        })));
+        var apps = app.MapGroup("/api/v2/applications");
+        apps.MapGet("", static (HttpContext http, ApplicationService service, CancellationToken ct, QueryInt? page,
+            QueryInt? limit) => Rest.RunAsync(http, async _ =>
+            PageJson(await service.ListAsync(page.Or(1), limit.Or(10), ct), AppJson)));
+        apps.MapPost("", static (HttpContext http, RestBody<ApplicationBody> body, ApplicationService service, CancellationToken ct) =>
+            Rest.RunAsync(http, async _ => AppJson(await service.CreateAsync(body.Value.ToInput(), ct))));
+        apps.MapGet("/{id}", static (HttpContext http, string id, ApplicationService service, CancellationToken ct) =>
+            Rest.RunAsync(http, async _ => AppJson(await service.GetAsync(id, ct))));
+        apps.MapMethods("/{id}", ["PUT", "PATCH"], static (HttpContext http, string id, RestBody<ApplicationBody> body,
+            ApplicationService service, CancellationToken ct) => Rest.RunAsync(http, async _ =>
+            AppJson(await service.UpdateAsync(id, body.Value.ToInput(), ct))));
+        apps.MapGet("/{id}/active-users", static (HttpContext http, string id, ApplicationService service, CancellationToken ct,
+            QueryInt? page, QueryInt? limit) => Rest.RunAsync(http, async _ =>
+            PageJson(await service.ActiveUsersAsync(id, page.Or(1), limit.Or(10), ct), a => UserJson.Of(a.User))));
         return app;
     }
+
+    private static object PageJson<T>(Page<T> page, Func<T, object> item) =>
+        new { totalCount = page.TotalCount, list = page.List.Select(item) };
 
     private static object AppJson(Application a) => new
     {
         id = a.Id, userPoolId = a.UserPoolId, name = a.Name, identifier = a.Identifier, description = a.Description, logo = a.Logo,
         redirectUris = a.RedirectUris?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? [], defaultStrategy = a.DefaultAccess,
-        createdAt = a.CreatedAt, updatedAt = a.UpdatedAt,
+        createdAt = IsoTime.Format(a.CreatedAt), updatedAt = IsoTime.Format(a.UpdatedAt),
     };
 
-    private static ApplicationInput AppInput(JsonElement b) => new(Str(b, "name"), Str(b, "identifier"),
-        b.TryGetProperty("redirectUris", out var r) && r.ValueKind == JsonValueKind.Array ? Strings(b, "redirectUris") : null,
-        Str(b, "logo"), Str(b, "description"), Str(b, "defaultStrategy"));
-
-    private static string Id(HttpContext http) => http.Request.RouteValues["id"]?.ToString() ?? "";
-
-    private static T Svc<T>(HttpContext http) where T : notnull => http.RequestServices.GetRequiredService<T>();
-
-
-
-
-    private static bool QueryBool(HttpContext http, string name) => http.Request.Query[name].ToString() == "true";
-
-    private static List<string> Strings(JsonElement b, string name) =>
-        b.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
-            ? v.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList()
-            : throw new GenAuthException(ErrorCodes.BadRequest, detail: $"{name} must be a list of strings");
-
-    private static int Int(HttpContext http, string name, int fallback) =>
-        int.TryParse(http.Request.Query[name], out var v) ? v : fallback;
-
-    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+    private static List<string> Required(List<string>? list, string name) =>
+        list ?? throw new GenAuthException(ErrorCodes.BadRequest, detail: $"{name} must be a list of strings");
 }

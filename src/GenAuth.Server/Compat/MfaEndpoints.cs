@@ -1,9 +1,8 @@
-using System.Text.Json;
-using GenAuth.Core.Mfa;
 using GenAuth.Core.SignIn;
+using GenAuth.Core.Common;
+using GenAuth.Core.Mfa;
 using GenAuth.Server.Callers;
-
-using static GenAuth.Server.Compat.RestBody;
+using Microsoft.AspNetCore.Mvc;
 
 namespace GenAuth.Server.Compat;
 
@@ -13,101 +12,107 @@ namespace GenAuth.Server.Compat;
 /// </summary>
 public static class MfaEndpoints
 {
+    /// <summary>source SELF: a signed-in user binds a factor to their own account (else an mfaToken bearer means a login).</summary>
+    public sealed record AssociateBody(string? Source);
+
+    public sealed record TotpBody(string? Totp, string? Source);
+
+    public sealed record RecoveryBody(string? RecoveryCode);
+
+    public sealed record SmsFactorBody(string? Phone, string? PhoneCountryCode, string? Code);
+
+    public sealed record EmailFactorBody(string? Email, string? Code);
+
+    public sealed record BindableBody(string? Phone, string? Email);
+
     public static IEndpointRouteBuilder MapGenAuthMfaApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v2/mfa/authenticator", (Delegate)((HttpContext http) => Rest.RunAsync(http, async caller =>
+        var mfa = app.MapGroup("/api/v2/mfa");
+        mfa.MapGet("/authenticator", static (HttpContext http, [FromHeader] string? authorization, MfaEnrollmentService enrollment,
+            MfaLoginService login, CancellationToken ct) => Rest.RunAsync(http, async caller =>
         {
             IReadOnlyList<FactorView> factors = caller.UserId is not null
-                ? await Enrollment(http).ListEnrolledFactorsAsync(http.RequestAborted)
-                : await Login(http).ListFactorsForMfaTokenAsync(MfaToken(http), http.RequestAborted);
+                ? await enrollment.ListEnrolledFactorsAsync(ct)
+                : await login.ListFactorsForMfaTokenAsync(HttpCaller.BearerOf(authorization), ct);
             return factors.Where(f => f.FactorType == FactorTypes.Otp).Select(f => new Dictionary<string, object?>
             {
-                ["id"] = f.FactorId, ["createdAt"] = f.CreatedAt, ["updatedAt"] = f.UpdatedAt, ["userId"] = f.UserId,
-                ["enable"] = true, ["authenticatorType"] = "totp",
+                ["id"] = f.FactorId, ["createdAt"] = IsoTime.Format(f.CreatedAt), ["updatedAt"] = IsoTime.Format(f.UpdatedAt),
+                ["userId"] = f.UserId, ["enable"] = true, ["authenticatorType"] = "totp",
                 // Note: the secret and the recovery code are shown once at enrolment and never again (sealed / hashed).
                 ["secret"] = null, ["recoveryCode"] = null,
             }).ToList();
-        })));
+        }));
 
-        app.MapPost("/api/v2/mfa/totp/associate", (Delegate)((HttpContext http) => Rest.RunAsync(http, async caller =>
+        mfa.MapPost("/totp/associate", static (HttpContext http, [FromHeader] string? authorization, RestBody<AssociateBody> body,
+            MfaEnrollmentService enrollment, MfaLoginService login, CancellationToken ct) => Rest.RunAsync(http, async caller =>
         {
-            var body = await RestBody.ReadAsync(http);
-            var request = ViaMfaToken(http, caller.UserId, body)
-                ? await Login(http).SendEnrollFactorRequestAsync(MfaToken(http), FactorTypes.Otp, null, null, null, http.RequestAborted)
-                : await Enrollment(http).SendEnrollFactorRequestAsync(FactorTypes.Otp, null, null, null, http.RequestAborted);
+            var mfaToken = HttpCaller.BearerOf(authorization);
+            var request = ViaMfaToken(caller.UserId, mfaToken, body.Value.Source)
+                ? await login.SendEnrollFactorRequestAsync(mfaToken, FactorTypes.Otp, null, null, null, ct)
+                : await enrollment.SendEnrollFactorRequestAsync(FactorTypes.Otp, null, null, null, ct);
             var otp = request.OtpData!;
             return new Dictionary<string, object?>
             {
                 ["authenticator_type"] = "totp", ["secret"] = otp.Secret, ["qrcode_uri"] = otp.QrCodeUri,
                 ["qrcode_data_url"] = otp.QrCodeDataUrl, ["recovery_code"] = otp.RecoveryCode,
             };
-        })));
-        app.MapPost("/api/v2/mfa/totp/associate/confirm", (Delegate)((HttpContext http) => Rest.RunAsync(http, async caller =>
+        }));
+        mfa.MapPost("/totp/associate/confirm", static (HttpContext http, [FromHeader] string? authorization, RestBody<TotpBody> body,
+            MfaEnrollmentService enrollment, MfaLoginService login, CancellationToken ct) => Rest.RunAsync(http, async caller =>
         {
-            var body = await RestBody.ReadAsync(http);
-            if (!ViaMfaToken(http, caller.UserId, body))
+            var b = body.Value;
+            var mfaToken = HttpCaller.BearerOf(authorization);
+            if (!ViaMfaToken(caller.UserId, mfaToken, b.Source))
             {
-                await Enrollment(http).ConfirmTotpAsync(Str(body, "totp"), http.RequestAborted);
+                await enrollment.ConfirmTotpAsync(b.Totp, ct);
                 return null;
             }
             // Enrolling during a login (1635 with needEnroll) completes it: the answer is the user with token.
-            var enrolled = await Login(http).ConfirmTotpAsync(MfaToken(http), Str(body, "totp"), http.RequestAborted).RequireSignedIn();
+            var enrolled = await login.ConfirmTotpAsync(mfaToken, b.Totp, ct).RequireSignedIn();
             return UserJson.From(enrolled.User!);
-        })));
-        app.MapDelete("/api/v2/mfa/totp/associate", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
-        {
-            await Enrollment(http).ResetTotpAsync(http.RequestAborted);
-            return null;
-        })));
+        }));
+        mfa.MapDelete("/totp/associate", static (HttpContext http, MfaEnrollmentService enrollment, CancellationToken ct) =>
+            Rest.RunAsync(http, async _ =>
+            {
+                await enrollment.ResetTotpAsync(ct);
+                return null;
+            }));
 
-        app.MapPost("/api/v2/mfa/totp/verify", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
+        mfa.MapPost("/totp/verify", static (HttpContext http, [FromHeader] string? authorization, RestBody<TotpBody> body,
+            MfaLoginService login, CancellationToken ct) => Rest.RunAsync(http, async _ =>
+            UserJson.From(await login.VerifyTotpAsync(HttpCaller.BearerOf(authorization), body.Value.Totp, ct).RequireSignedIn())));
+        mfa.MapPost("/totp/recovery", static (HttpContext http, [FromHeader] string? authorization, RestBody<RecoveryBody> body,
+            MfaLoginService login, CancellationToken ct) => Rest.RunAsync(http, async _ =>
         {
-            var body = await RestBody.ReadAsync(http);
-            return UserJson.From(await Login(http).VerifyTotpAsync(MfaToken(http), Str(body, "totp"), http.RequestAborted).RequireSignedIn());
-        })));
-        app.MapPost("/api/v2/mfa/totp/recovery", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
-        {
-            var body = await RestBody.ReadAsync(http);
-            var result = await Login(http).VerifyRecoveryCodeAsync(MfaToken(http), Str(body, "recoveryCode"), http.RequestAborted)
-                .RequireSignedIn();
+            var result = await login.VerifyRecoveryCodeAsync(HttpCaller.BearerOf(authorization), body.Value.RecoveryCode, ct).RequireSignedIn();
             var user = UserJson.From(result.User);
             user["recoveryCode"] = result.RecoveryCode;
             return user;
-        })));
-        app.MapPost("/api/v2/applications/mfa/sms/verify", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
+        }));
+
+        var appMfa = app.MapGroup("/api/v2/applications/mfa");
+        appMfa.MapPost("/sms/verify", static (HttpContext http, [FromHeader] string? authorization, RestBody<SmsFactorBody> body,
+            MfaLoginService login, CancellationToken ct) => Rest.RunAsync(http, async _ =>
         {
-            var body = await RestBody.ReadAsync(http);
-            return UserJson.From(await Login(http).VerifySmsAsync(MfaToken(http), Str(body, "phone"), Str(body, "phoneCountryCode"),
-                Str(body, "code"),
-                http.RequestAborted).RequireSignedIn());
-        })));
-        app.MapPost("/api/v2/applications/mfa/email/verify", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
+            var b = body.Value;
+            return UserJson.From(await login.VerifySmsAsync(HttpCaller.BearerOf(authorization), b.Phone, b.PhoneCountryCode, b.Code, ct).RequireSignedIn());
+        }));
+        appMfa.MapPost("/email/verify", static (HttpContext http, [FromHeader] string? authorization, RestBody<EmailFactorBody> body,
+            MfaLoginService login, CancellationToken ct) => Rest.RunAsync(http, async _ =>
         {
-            var body = await RestBody.ReadAsync(http);
-            return UserJson.From(await Login(http).VerifyEmailAsync(MfaToken(http), Str(body, "email"), Str(body, "code"),
-                http.RequestAborted).RequireSignedIn());
-        })));
-        app.MapPost("/api/v2/applications/mfa/check", (Delegate)((HttpContext http) => Rest.RunAsync(http, async _ =>
-        {
-            var body = await RestBody.ReadAsync(http);
-            return await Login(http).PhoneOrEmailBindableAsync(MfaToken(http), Str(body, "phone"), Str(body, "email"),
-                http.RequestAborted);
-        })));
+            var b = body.Value;
+            return UserJson.From(await login.VerifyEmailAsync(HttpCaller.BearerOf(authorization), b.Email, b.Code, ct).RequireSignedIn());
+        }));
+        appMfa.MapPost("/check", static (HttpContext http, [FromHeader] string? authorization, RestBody<BindableBody> body,
+            MfaLoginService login, CancellationToken ct) => Rest.RunAsync(http, async _ =>
+            (object?)await login.PhoneOrEmailBindableAsync(HttpCaller.BearerOf(authorization), body.Value.Phone, body.Value.Email, ct)));
         return app;
     }
-
-    private static MfaEnrollmentService Enrollment(HttpContext http) => http.RequestServices.GetRequiredService<MfaEnrollmentService>();
-
-    private static MfaLoginService Login(HttpContext http) => http.RequestServices.GetRequiredService<MfaLoginService>();
-
-    private static string? MfaToken(HttpContext http) => HttpCaller.BearerOf(http.Request.Headers.Authorization.ToString());
 
     /// <summary>
     /// The SDK binds a factor during a login with the mfaToken as bearer and source APPLICATION; a bearer that is no
     /// session token is read as an mfaToken unless the body says SELF.
     /// </summary>
-    private static bool ViaMfaToken(HttpContext http, string? userId, JsonElement body) =>
-        userId is null && MfaToken(http) is not null && Str(body, "source") is not "SELF";
-
-
+    private static bool ViaMfaToken(string? userId, string? mfaToken, string? source) =>
+        userId is null && mfaToken is not null && source is not "SELF";
 }

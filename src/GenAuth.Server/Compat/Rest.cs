@@ -1,8 +1,12 @@
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Server.Callers;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GenAuth.Server.Compat;
+
+/// <summary>The body of every answer on GenAuth's REST paths.</summary>
+public sealed record RestEnvelope(int Code, string Message, object? Data);
 
 /// <summary>
 /// GenAuth's REST envelope: { code: 200, message, data } on success, { code, message, data } on failure,
@@ -10,10 +14,15 @@ namespace GenAuth.Server.Compat;
 /// </summary>
 public static class Rest
 {
-    public static IResult Ok(object? data = null, string message = "ok") =>
-        Results.Json(new { code = 200, message, data });
+    public static JsonHttpResult<RestEnvelope> Ok(object? data = null, string message = "ok") =>
+        TypedResults.Json(new RestEnvelope(200, message, data));
 
-    public static async Task<IResult> RunAsync(HttpContext http, Func<CallerContext, Task<object?>> action, string message = "ok")
+    /// <summary>
+    /// Resolves the caller, runs the action and wraps its answer; a <see cref="GenAuthException"/> (also one a
+    /// <see cref="RestBody{T}"/> deferred) becomes its code and message in the caller's language.
+    /// </summary>
+    public static async Task<JsonHttpResult<RestEnvelope>> RunAsync(HttpContext http, Func<CallerContext, Task<object?>> action,
+        string message = "ok")
     {
         CallerContext? caller = null;
         try
@@ -23,7 +32,7 @@ public static class Rest
         }
         catch (GenAuthException e)
         {
-            return Results.Json(new { code = e.Code, message = e.LocalizedMessage(caller?.Lang), data = e.Payload });
+            return TypedResults.Json(new RestEnvelope(e.Code, e.LocalizedMessage(caller?.Lang), e.Payload));
         }
     }
 }

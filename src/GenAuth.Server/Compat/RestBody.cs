@@ -1,11 +1,24 @@
+using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using GenAuth.Core.Common;
 
 namespace GenAuth.Server.Compat;
 
-/// <summary>Reads the bodies of GenAuth's REST paths: JSON (or a form) as one JSON object; absent reads as empty.</summary>
+/// <summary>
+/// Reads the bodies of GenAuth's REST paths: JSON (or a form) as one JSON object; absent reads as empty. GenAuth clients
+/// send odd bodies (forms, "true" for true, a number where a string goes), so fields are read leniently: a value of
+/// the wrong kind reads as absent, never as a 500.
+/// </summary>
 public static class RestBody
 {
+    /// <summary>camelCase names as the SDK sends them, matched exactly; lenient strings, flags and string lists.</summary>
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new LenientString(), new LenientBool(), new LenientStringList() },
+    };
+
     public static async Task<JsonElement> ReadAsync(HttpContext http)
     {
         if (http.Request.HasFormContentType)
@@ -26,14 +39,131 @@ public static class RestBody
         }
     }
 
-    /// <summary>A property that is present and not null; null otherwise (also when the body is not an object).</summary>
-    public static JsonElement? Prop(JsonElement body, string name) =>
-        body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
+    /// <summary>The body as <typeparamref name="T"/>; a body that is no object reads as an empty one.</summary>
+    public static T Read<T>(JsonElement body) where T : class
+    {
+        try
+        {
+            return (body.ValueKind == JsonValueKind.Object ? body.Deserialize<T>(Options) : JsonSerializer.Deserialize<T>("{}", Options))
+                   ?? throw new GenAuthException(ErrorCodes.BadRequest, detail: "the body must be a JSON object");
+        }
+        catch (JsonException)
+        {
+            // Note: only a field typed beyond the lenient kinds gets here (e.g. a nested record given a number).
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: "the body has a field of the wrong type");
+        }
+    }
 
-    public static string? Str(JsonElement body, string name) =>
-        Prop(body, name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
+    /// <summary>A string, or null for any other kind of value.</summary>
+    private sealed class LenientString : JsonConverter<string>
+    {
+        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.String)
+                return reader.GetString();
+            reader.Skip();
+            return null;
+        }
 
-    /// <summary>true, or the string "true" (form bodies).</summary>
-    public static bool Bool(JsonElement body, string name) =>
-        Prop(body, name) is { } v && (v.ValueKind == JsonValueKind.True || (v.ValueKind == JsonValueKind.String && v.GetString() == "true"));
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+    }
+
+    /// <summary>true, or the string "true" (form bodies); anything else is false.</summary>
+    private sealed class LenientBool : JsonConverter<bool>
+    {
+        public override bool Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var value = reader.TokenType == JsonTokenType.True || (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("true"));
+            reader.Skip();
+            return value;
+        }
+
+        public override void Write(Utf8JsonWriter writer, bool value, JsonSerializerOptions options) => writer.WriteBooleanValue(value);
+    }
+
+    /// <summary>The strings of an array (other items skipped); null when the value is no array.</summary>
+    private sealed class LenientStringList : JsonConverter<List<string>>
+    {
+        public override List<string>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                reader.Skip();
+                return null;
+            }
+            var list = new List<string>();
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType == JsonTokenType.String)
+                    list.Add(reader.GetString()!);
+                else
+                    reader.Skip();
+            }
+            return list;
+        }
+
+        public override void Write(Utf8JsonWriter writer, List<string> value, JsonSerializerOptions options) =>
+            JsonSerializer.Serialize(writer, value.ToArray(), options);
+    }
+}
+
+/// <summary>
+/// A REST body bound to <typeparamref name="T"/> as a handler parameter. Reading it never fails the binding: a body
+/// that can't be read is kept as the GenAuth error it is and raised when the handler reads <see cref="Value"/>, inside
+/// <see cref="Rest.RunAsync"/>, so the caller gets the envelope with code 400 as before.
+/// </summary>
+public sealed class RestBody<T> : IBindableFromHttpContext<RestBody<T>> where T : class
+{
+    private readonly T? _value;
+    private readonly GenAuthException? _error;
+
+    private RestBody(T? value, GenAuthException? error)
+    {
+        _value = value;
+        _error = error;
+    }
+
+    public T Value => _error is null ? _value! : throw _error;
+
+    public static async ValueTask<RestBody<T>?> BindAsync(HttpContext context, ParameterInfo parameter)
+    {
+        try
+        {
+            return new RestBody<T>(RestBody.Read<T>(await RestBody.ReadAsync(context)), null);
+        }
+        catch (GenAuthException e)
+        {
+            return new RestBody<T>(null, e);
+        }
+    }
+}
+
+/// <summary>
+/// An integer query parameter read leniently: a malformed value is null (the path's default), never an HTTP 400.
+/// Handlers take it as QueryInt? (absent is null too; minimal APIs can't bind a struct's default value).
+/// </summary>
+public readonly record struct QueryInt(int? Value)
+{
+    public static bool TryParse(string? text, out QueryInt result)
+    {
+        result = new QueryInt(int.TryParse(text, out var v) ? v : null);
+        return true;
+    }
+
+}
+
+public static class QueryIntExtensions
+{
+    /// <summary>The value, or the path's default when the parameter is absent or malformed.</summary>
+    public static int Or(this QueryInt? query, int fallback) => query?.Value ?? fallback;
+}
+
+/// <summary>A flag in the query: on only for the string "true".</summary>
+public readonly record struct QueryFlag(bool Value)
+{
+    public static bool TryParse(string? text, out QueryFlag result)
+    {
+        result = new QueryFlag(text == "true");
+        return true;
+    }
 }

@@ -1,10 +1,13 @@
-using System.Globalization;
+using GenAuth.Core.Common;
 using GenAuth.Core.CustomFields;
 using GenAuth.Core.Users;
 
 namespace GenAuth.Server.Compat;
 
-/// <summary>A user in REST answers: the same field names as GraphQL's User (the SDK treats both alike); never the hash.</summary>
+/// <summary>
+/// The one REST representation of a user (every REST path that answers a user, the QR ticket exchange included): the
+/// same field names as GraphQL's User (the SDK treats both alike), times in <see cref="IsoTime"/>; never the hash.
+/// </summary>
 public static class UserJson
 {
     public static Dictionary<string, object?> Of(User user, IReadOnlyList<CustomDataView>? customData = null) =>
@@ -21,21 +24,18 @@ public static class UserJson
             ["nickname"] = u.Nickname,
             ["registerSource"] = u.RegisterSource?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [],
             ["photo"] = u.Photo, ["password"] = null, ["oauth"] = u.Oauth, ["token"] = view.Token,
-            ["tokenExpiredAt"] = view.TokenExpiresAt is { } e ? Iso(e.UtcDateTime) : null,
-            ["loginsCount"] = u.LoginsCount, ["lastLogin"] = u.LastLogin is { } l ? Iso(l) : null, ["lastIP"] = u.LastIp,
-            ["signedUp"] = Iso(u.SignedUp), ["blocked"] = u.Blocked, ["isDeleted"] = u.IsDeleted, ["device"] = u.Device,
+            ["tokenExpiredAt"] = IsoTime.Format(view.TokenExpiresAt),
+            ["loginsCount"] = u.LoginsCount, ["lastLogin"] = IsoTime.Format(u.LastLogin), ["lastIP"] = u.LastIp,
+            ["signedUp"] = IsoTime.Format(u.SignedUp), ["blocked"] = u.Blocked, ["isDeleted"] = u.IsDeleted, ["device"] = u.Device,
             ["browser"] = u.Browser, ["company"] = u.Company, ["name"] = u.Name, ["givenName"] = u.GivenName,
             ["familyName"] = u.FamilyName, ["middleName"] = u.MiddleName, ["profile"] = u.Profile,
             ["preferredUsername"] = u.PreferredUsername, ["website"] = u.Website, ["gender"] = u.Gender,
             ["birthdate"] = u.Birthdate, ["zoneinfo"] = u.Zoneinfo, ["locale"] = u.Locale, ["address"] = u.Address,
             ["formatted"] = u.Formatted, ["streetAddress"] = u.StreetAddress, ["locality"] = u.Locality, ["region"] = u.Region,
             ["postalCode"] = u.PostalCode, ["city"] = u.City, ["province"] = u.Province, ["country"] = u.Country,
-            ["createdAt"] = Iso(u.CreatedAt), ["updatedAt"] = Iso(u.UpdatedAt), ["newlyCreated"] = view.NewlyCreated,
+            ["createdAt"] = IsoTime.Format(u.CreatedAt), ["updatedAt"] = IsoTime.Format(u.UpdatedAt), ["newlyCreated"] = view.NewlyCreated,
             ["customData"] = customData?.Select(d => new { key = d.Key, value = d.Value, dataType = d.DataType, label = d.Label })
                 .ToList<object>() ?? [],
         };
     }
-
-    private static string Iso(DateTime value) =>
-        DateTime.SpecifyKind(value, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 }

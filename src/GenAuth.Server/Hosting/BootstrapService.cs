@@ -1,14 +1,13 @@
 using GenAuth.Core;
 using GenAuth.Core.Admin;
 using GenAuth.Core.Pools;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using GenAuth.Core.Tokens;
 using Microsoft.Extensions.Options;
 
 namespace GenAuth.Server.Hosting;
 
 /// <summary>Migrates and bootstraps before the server listens; prints the credentials and URLs once it does.</summary>
-public sealed class BootstrapService(Bootstrapper bootstrapper, IServer server, IHostApplicationLifetime lifetime,
+public sealed class BootstrapService(Bootstrapper bootstrapper, IssuerProvider issuer, IHostApplicationLifetime lifetime,
     IOptions<GenAuthOptions> options) : IHostedLifecycleService
 {
     public BootstrapInfo? Info { get; private set; }
@@ -23,8 +22,7 @@ public sealed class BootstrapService(Bootstrapper bootstrapper, IServer server, 
     {
         if (Info is null)
             return;
-        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses;
-        var baseUrl = (options.Value.PublicUrl ?? addresses?.FirstOrDefault() ?? "http://localhost:5000").TrimEnd('/');
+        var baseUrl = issuer.BaseUrl;
         var dataDir = Path.GetFullPath(options.Value.DataDirectory);
         // Note: written to stdout on purpose, not through the logger, so log shipping never carries the secret.
         Console.WriteLine($"""
@@ -33,6 +31,7 @@ public sealed class BootstrapService(Bootstrapper bootstrapper, IServer server, 
               User pool id : {Info.UserPoolId}
               App id       : {Info.AppId}
               Pool secret  : {(Info.Created ? Info.Secret : "(unchanged, see bootstrap.json)")}
+              Start page   : {baseUrl}/
               GraphQL      : {baseUrl}/graphql/v2
               IDE          : {baseUrl}/graphql/v2 (open in a browser)
               JWKS         : {baseUrl}/oidc/.well-known/jwks.json

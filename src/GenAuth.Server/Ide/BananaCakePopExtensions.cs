@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Net.Http.Headers;
 
@@ -14,8 +15,10 @@ public static class BananaCakePopExtensions
 {
     private const string ImmutableCache = "public, max-age=31536000, immutable";
 
+    /// <param name="presetHeaders">Headers every new IDE tab starts with (the default pool's x-authing-userpool-id), read per request.</param>
     public static IApplicationBuilder UseBananaCakePop(
-        this IApplicationBuilder app, PathString graphqlPath, string? distDirectory = null)
+        this IApplicationBuilder app, PathString graphqlPath, Func<IReadOnlyDictionary<string, string>>? presetHeaders = null,
+        string? distDirectory = null)
     {
         var root = distDirectory ?? Path.Combine(AppContext.BaseDirectory, "wwwroot-bcp");
         var indexFile = Path.Combine(root, "index.html");
@@ -33,7 +36,7 @@ public static class BananaCakePopExtensions
             context => IsReadRequest(context.Request) && context.Request.Path.StartsWithSegments(graphqlPath),
             branch =>
             {
-                branch.Use((context, next) => ServeGeneratedAsync(context, next, graphqlPath, indexHtml));
+                branch.Use((context, next) => ServeGeneratedAsync(context, next, graphqlPath, indexHtml, presetHeaders));
                 branch.UseStaticFiles(new StaticFileOptions
                 {
                     RequestPath = graphqlPath,
@@ -56,7 +59,8 @@ public static class BananaCakePopExtensions
     private static bool IsReadRequest(HttpRequest request) =>
         HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
 
-    private static Task ServeGeneratedAsync(HttpContext context, RequestDelegate next, PathString graphqlPath, string indexHtml)
+    private static Task ServeGeneratedAsync(HttpContext context, RequestDelegate next, PathString graphqlPath, string indexHtml,
+        Func<IReadOnlyDictionary<string, string>>? presetHeaders)
     {
         var request = context.Request;
         var endpoint = request.PathBase + graphqlPath;
@@ -69,8 +73,10 @@ public static class BananaCakePopExtensions
 
         if (request.Path == graphqlPath + "/bcp-config.json")
         {
-            // Shape read by the IDE's preset loader (see README in the npm package and the express middleware).
-            var config = new BananaCakePopConfig(endpoint.Value!, UseBrowserUrlAsEndpoint: true, DisableTelemetry: true);
+            // Shape read by the IDE's preset loader (see README in the npm package and the express middleware);
+            // httpHeaders ({ name: value }) become the connection's headers, so the first query already names a pool.
+            var config = new BananaCakePopConfig(endpoint.Value!, UseBrowserUrlAsEndpoint: true, DisableTelemetry: true,
+                presetHeaders?.Invoke() is { Count: > 0 } headers ? headers : null);
             return WriteAsync(context, "application/json; charset=utf-8", JsonSerializer.Serialize(config, JsonSerializerOptions.Web));
         }
 
@@ -86,5 +92,6 @@ public static class BananaCakePopExtensions
         return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : response.WriteAsync(body);
     }
 
-    private sealed record BananaCakePopConfig(string Endpoint, bool UseBrowserUrlAsEndpoint, bool DisableTelemetry);
+    private sealed record BananaCakePopConfig(string Endpoint, bool UseBrowserUrlAsEndpoint, bool DisableTelemetry,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? HttpHeaders);
 }

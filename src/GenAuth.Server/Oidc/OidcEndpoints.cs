@@ -11,25 +11,24 @@ public static class OidcEndpoints
 {
     public static IEndpointRouteBuilder MapGenAuthOidc(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/oidc/.well-known/jwks.json", async (HttpContext http) =>
+        var wellKnown = app.MapGroup("/oidc/.well-known");
+        wellKnown.MapGet("/jwks.json", static async (HttpContext http, GenAuthDbContext db, KeyRing keyRing, CancellationToken ct) =>
         {
             var caller = await http.ResolveCallerAsync();
-            var db = http.RequestServices.GetRequiredService<GenAuthDbContext>();
-            var keyRing = http.RequestServices.GetRequiredService<KeyRing>();
             var poolIds = caller.Pool is { } pool
                 ? [pool.Id]
-                : await db.UserPools.AsNoTracking().Select(p => p.Id).ToListAsync(http.RequestAborted);
+                : await db.UserPools.AsNoTracking().Select(p => p.Id).ToListAsync(ct);
             var keys = new List<object>();
             foreach (var poolId in poolIds)
-                foreach (var key in await keyRing.ListSigningKeysAsync(db, poolId, http.RequestAborted))
+                foreach (var key in await keyRing.ListSigningKeysAsync(db, poolId, ct))
                     keys.Add(ToJwk(key));
-            return Results.Json(new { keys });
+            return TypedResults.Json(new { keys });
         });
 
-        app.MapGet("/oidc/.well-known/openid-configuration", (HttpContext http, IssuerProvider issuer) =>
+        wellKnown.MapGet("/openid-configuration", static (IssuerProvider issuer) =>
         {
             var baseUrl = issuer.BaseUrl;
-            return Results.Json(new Dictionary<string, object>
+            return TypedResults.Json(new Dictionary<string, object>
             {
                 ["issuer"] = issuer.Issuer(""),
                 ["jwks_uri"] = $"{baseUrl}/oidc/.well-known/jwks.json",

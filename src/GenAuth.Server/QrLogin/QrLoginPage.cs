@@ -1,6 +1,8 @@
 using System.Net;
 using GenAuth.Core.Data;
 using GenAuth.Core.Pools;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace GenAuth.Server.QrLogin;
 
@@ -18,37 +20,36 @@ public static class QrLoginPage
 
     public static IEndpointRouteBuilder MapQrLoginPage(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/login/qrcode", (Delegate)PageAsync);
-        app.MapGet("/login/qrcode/qrcode.js", (Delegate)((HttpContext http) =>
+        var page = app.MapGroup("/login/qrcode");
+        page.MapGet("", PageAsync);
+        page.MapGet("/qrcode.js", static (HttpResponse response) =>
         {
-            http.Response.Headers.CacheControl = "no-cache";
-            return Results.Text(Script.Value, "text/javascript; charset=utf-8");
-        }));
+            response.Headers.CacheControl = "no-cache";
+            return TypedResults.Text(Script.Value, "text/javascript; charset=utf-8");
+        });
         return app;
     }
 
-    private static async Task<IResult> PageAsync(HttpContext http)
+    private static async Task<ContentHttpResult> PageAsync(HttpResponse response,
+        [FromQuery(Name = "app_id")] string? appId, [FromQuery(Name = "redirect_uri")] string? redirectUri, [FromQuery] string? transport,
+        GenAuthDbContext db, PoolDirectory pools, CancellationToken ct)
     {
-        var appId = http.Request.Query["app_id"].ToString();
-        var redirectUri = http.Request.Query["redirect_uri"].ToString();
-        var transport = http.Request.Query["transport"].ToString() == "sse" ? "sse" : "auto";
-        var db = http.RequestServices.GetRequiredService<GenAuthDbContext>();
-        var app = appId.Length == 0 ? null
-            : await http.RequestServices.GetRequiredService<PoolDirectory>().FindAppAsync(db, appId, http.RequestAborted);
+        redirectUri ??= "";
+        var app = string.IsNullOrEmpty(appId) ? null : await pools.FindAppAsync(db, appId, ct);
         if (app is null)
-            return Results.Text("Unknown app_id", "text/plain", statusCode: 404);
+            return TypedResults.Text("Unknown app_id", "text/plain", statusCode: 404);
         // Note: the ticket goes only to a callback registered for the app, never to any URL a link names.
         if (redirectUri.Length > 0 && !IsRegistered(app, redirectUri))
-            return Results.Text("redirect_uri is not registered for this app", "text/plain", statusCode: 400);
+            return TypedResults.Text("redirect_uri is not registered for this app", "text/plain", statusCode: 400);
 
-        http.Response.Headers.ContentSecurityPolicy = Csp;
-        http.Response.Headers.CacheControl = "no-store";
-        http.Response.Headers["X-Content-Type-Options"] = "nosniff";
+        response.Headers.ContentSecurityPolicy = Csp;
+        response.Headers.CacheControl = "no-store";
+        response.Headers.XContentTypeOptions = "nosniff";
         var html = Html.Value
             .Replace("{{APP_ID}}", WebUtility.HtmlEncode(app.Id))
             .Replace("{{REDIRECT_URI}}", WebUtility.HtmlEncode(redirectUri))
-            .Replace("{{TRANSPORT}}", transport);
-        return Results.Content(html, "text/html; charset=utf-8");
+            .Replace("{{TRANSPORT}}", transport == "sse" ? "sse" : "auto");
+        return TypedResults.Content(html, "text/html; charset=utf-8");
     }
 
     private static bool IsRegistered(Application app, string uri) =>

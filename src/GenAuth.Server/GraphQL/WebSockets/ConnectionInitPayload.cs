@@ -8,7 +8,8 @@ namespace GenAuth.Server.GraphQL.WebSockets;
 /// <summary>
 /// What a connection_init says about the caller. Browsers can't set headers on a WebSocket, so the payload carries
 /// them: <c>{ "Authorization": "Bearer t" }</c>, <c>{ "token": "t" }</c>, <c>{ "headers": { "Authorization": ... } }</c>,
-/// plus x-authing-userpool-id / x-authing-app-id / x-authing-lang at either level (names case-insensitive).
+/// plus x-authing-userpool-id / x-authing-app-id / x-authing-lang at either level (names case-insensitive; the
+/// upgrade's Accept-Language stands in for a missing x-authing-lang).
 /// The upgrade request's headers (and app_id / appId in its query) fill in whatever the payload leaves out.
 /// </summary>
 public static class ConnectionInitPayload
@@ -35,7 +36,7 @@ public static class ConnectionInitPayload
             Find(PoolHeader) ?? Header(request, PoolHeader),
             Find(AppHeader) ?? Header(request, AppHeader) ?? NullIfEmpty(request.Query["app_id"]) ?? NullIfEmpty(request.Query["appId"]),
             bearer,
-            Find(LangHeader) ?? Header(request, LangHeader),
+            Find(LangHeader) ?? Header(request, LangHeader) ?? HttpCaller.PreferredLanguage(request.Headers.AcceptLanguage.ToString()),
             http.Connection.RemoteIpAddress?.ToString(),
             NullIfEmpty(request.Headers.UserAgent));
         return (headers, Find(SdkHeader) is not null || request.IsFromSdk());
