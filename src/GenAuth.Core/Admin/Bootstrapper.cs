@@ -22,26 +22,30 @@ public sealed class Bootstrapper(IServiceProvider services, IOptions<GenAuthOpti
 
         var path = Path.Combine(o.DataDirectory, "bootstrap.json");
         var saved = File.Exists(path) ? JsonSerializer.Deserialize<BootstrapInfo>(await File.ReadAllTextAsync(path, ct)) : null;
-        var poolId = o.Bootstrap.UserPoolId ?? saved?.UserPoolId;
+        // Note: an empty setting (GenAuth__Bootstrap__Secret= in an env file) means unset, never a pool whose id or secret is "".
+        var (presetPool, presetApp, presetSecret) = (Preset(o.Bootstrap.UserPoolId), Preset(o.Bootstrap.AppId), Preset(o.Bootstrap.Secret));
+        var poolId = presetPool ?? saved?.UserPoolId;
         var pools = scope.ServiceProvider.GetRequiredService<PoolService>();
         if (poolId is not null && await pools.ExistsAsync(poolId, ct))
         {
             var pool = await db.UserPools.AsNoTracking().FirstAsync(p => p.Id == poolId, ct);
-            var appId = o.Bootstrap.AppId ?? saved?.AppId
+            var appId = presetApp ?? saved?.AppId
                         ?? await db.Applications.IgnoreQueryFilters().Where(a => a.UserPoolId == poolId).Select(a => a.Id).FirstAsync(ct);
             var existing = new BootstrapInfo(poolId, appId, pools.RevealSecret(pool), false);
-            if (o.Bootstrap.Secret is not null && o.Bootstrap.Secret != existing.Secret)
+            if (presetSecret is not null && presetSecret != existing.Secret)
                 logger.LogWarning("GenAuth:Bootstrap:Secret differs from the secret stored for pool {PoolId}; the stored one is kept", poolId);
             await WriteAsync(path, existing, ct);
             return existing;
         }
 
-        var created = await pools.CreatePoolAsync(o.Bootstrap.PoolName, poolId, o.Bootstrap.AppId, o.Bootstrap.Secret,
+        var created = await pools.CreatePoolAsync(o.Bootstrap.PoolName, poolId, presetApp, presetSecret,
             o.Bootstrap.AppName, ct);
         var info = new BootstrapInfo(created.Pool.Id, created.App.Id, created.Secret, true);
         await WriteAsync(path, info, ct);
         return info;
     }
+
+    private static string? Preset(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static async Task WriteAsync(string path, BootstrapInfo info, CancellationToken ct)
     {

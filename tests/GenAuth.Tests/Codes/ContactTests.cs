@@ -74,6 +74,32 @@ public sealed class ContactTests(CodesServer server) : IClassFixture<CodesServer
     }
 
     [Fact]
+    public async Task Binding_with_a_code_sent_to_another_target_is_refused()
+    {
+        var email = GqlResult.Email("pw");
+        (await server.GqlAsync("mutation($i: RegisterByEmailInput!) { registerByEmail(input: $i) { id } }",
+            new { i = new { email, password = "correct horse battery" } })).Data("registerByEmail");
+        var token = (await server.GqlAsync("mutation($i: LoginByEmailInput!) { loginByEmail(input: $i) { token } }",
+            new { i = new { email, password = "correct horse battery" } })).Data("loginByEmail").GetProperty("token").GetString()!;
+        var (takenPhone, _) = await PhoneUserAsync();
+
+        var phone = GqlResult.Phone();
+        var codeForOtherPhone = await SmsCodeAsync(GqlResult.Phone());
+        Assert.Equal(2001, (await server.GqlAsync(BindPhone, new { phone, code = codeForOtherPhone }, token)).Code());
+        var codeForTaken = await SmsCodeAsync(takenPhone);
+        Assert.Equal(2026, (await server.GqlAsync(BindPhone, new { phone = takenPhone, code = codeForTaken }, token)).Code());
+        var bound = (await server.GqlAsync(BindPhone, new { phone, code = await SmsCodeAsync(phone) }, token)).Data("bindPhone");
+        Assert.Equal(phone, bound.GetProperty("phone").GetString());
+
+        var (_, phoneUser) = await PhoneUserAsync();
+        var other = GqlResult.Email("bind-other");
+        var codeForOtherEmail = await EmailCodeAsync(GqlResult.Email("bind-elsewhere"), "CHANGE_EMAIL");
+        Assert.Equal(2001, (await server.GqlAsync(BindEmail, new { email = other, code = codeForOtherEmail }, phoneUser)).Code());
+        var codeForItsOwnEmail = await EmailCodeAsync(email, "CHANGE_EMAIL");
+        Assert.Equal(2026, (await server.GqlAsync(BindEmail, new { email, code = codeForItsOwnEmail }, phoneUser)).Code());
+    }
+
+    [Fact]
     public async Task UpdatePhone_needs_the_old_numbers_code_only_when_the_pool_says_so()
     {
         var (phone, token) = await PhoneUserAsync();
@@ -115,10 +141,14 @@ public sealed class ContactTests(CodesServer server) : IClassFixture<CodesServer
         {
             var second = GqlResult.Email("second");
             var newCode = await EmailCodeAsync(second, "CHANGE_EMAIL");
+            Assert.Equal(2003, (await server.GqlAsync(UpdateEmail, new { email = second, code = newCode }, token)).Code());
+            Assert.Equal(2001, (await server.GqlAsync(UpdateEmail, new { email = second, code = newCode, oldEmail = first, oldCode = "000000" }, token)).Code());
             var oldCode = await EmailCodeAsync(first, "CHANGE_EMAIL");
+            Assert.Equal(1320008, (await server.GqlAsync(UpdateEmail, new { email = second, code = newCode, oldEmail = GqlResult.Email("stranger"), oldCode }, token)).Code());
             var updated = (await server.GqlAsync(UpdateEmail, new { email = second, code = newCode, oldEmail = first, oldCode }, token))
                 .Data("updateEmail");
             Assert.Equal(second, updated.GetProperty("email").GetString());
+            Assert.True(updated.GetProperty("emailVerified").GetBoolean());
         }
         finally
         {

@@ -180,7 +180,7 @@ public sealed partial class SmtpSink : IDisposable
 public sealed class SmsGateway : IDisposable
 {
     private readonly HttpListener _listener = new();
-    private readonly List<(string Body, string? Auth)> _received = [];
+    private readonly List<SmsRequestSeen> _received = [];
     public string Url { get; }
     public HttpStatusCode Status { get; set; } = HttpStatusCode.OK;
 
@@ -193,7 +193,10 @@ public sealed class SmsGateway : IDisposable
         _ = Task.Run(LoopAsync);
     }
 
-    public IReadOnlyList<(string Body, string? Auth)> Received
+    /// <summary>One request the gateway got.</summary>
+    public sealed record SmsRequestSeen(string Body, string? Auth, string Method, string? ApiKey);
+
+    public IReadOnlyList<SmsRequestSeen> Received
     {
         get
         {
@@ -225,7 +228,7 @@ public sealed class SmsGateway : IDisposable
             using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
             var body = await reader.ReadToEndAsync();
             lock (_received)
-                _received.Add((body, context.Request.Headers["Authorization"]));
+                _received.Add(new SmsRequestSeen(body, context.Request.Headers["Authorization"], context.Request.HttpMethod, context.Request.Headers["X-Api-Key"]));
             context.Response.StatusCode = (int)Status;
             context.Response.Close();
         }

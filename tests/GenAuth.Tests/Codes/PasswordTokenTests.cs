@@ -60,6 +60,12 @@ public sealed class PasswordTokenTests(CodesServer server) : IClassFixture<Codes
         server.Clock.Advance(TimeSpan.FromMinutes(31));
         Assert.Equal(2065, (await server.GqlAsync(Reset, new { t = TokenOf(expired), o = Password, n = "a brand new passphrase" })).Code());
 
+        var guessed = await server.GqlAsync(LoginByEmail, new { input = new { email, password = Password } });
+        Assert.Equal(1320011, (await server.GqlAsync(Reset, new { t = TokenOf(guessed), o = "not the old password", n = "a brand new passphrase" })).Code());
+        Assert.Equal(2333, (await server.GqlAsync(LoginByEmail, new { input = new { email, password = "a brand new passphrase" } })).Code());
+        // Note: the token is spent by any attempt, a wrong old password included; logging in again gives a new one.
+        Assert.Equal(2065, (await server.GqlAsync(Reset, new { t = TokenOf(guessed), o = Password, n = "a brand new passphrase" })).Code());
+
         var login = await server.GqlAsync(LoginByEmail, new { input = new { email, password = Password } });
         var ok = await server.GqlAsync(Reset, new { t = TokenOf(login), o = Password, n = "a brand new passphrase" });
         Assert.Equal(200, ok.Data("resetPasswordByForceResetToken").GetProperty("code").GetInt32());

@@ -15,6 +15,7 @@ public sealed class GraphQLHttpTests : IDisposable
         ["GenAuth:Http:MaxBodyBytes"] = "4096",
         ["GenAuth:GraphQL:MaxDepth"] = "3",
         ["GenAuth:GraphQL:MaxComplexity"] = "40",
+        ["GenAuth:Http:MaxBatchSize"] = "3",
     });
 
     private readonly GraphQLClient _client;
@@ -100,6 +101,23 @@ public sealed class GraphQLHttpTests : IDisposable
         Assert.Equal(2, results.Count);
         Assert.True(results[0]!["data"]!["checkPasswordStrength"]!["valid"]!.GetValue<bool>());
         Assert.False(results[1]!["data"]!["checkPasswordStrength"]!["valid"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task ABatchOverMaxBatchSizeIsRefusedWholeWith400()
+    {
+        static string Batch(int n) => new JsonArray(Enumerable.Range(0, n)
+            .Select(_ => (JsonNode)new JsonObject { ["query"] = StrengthQuery }).ToArray()).ToJsonString();
+
+        using var atLimit = await PostRaw(new StringContent(Batch(3), Encoding.UTF8, "application/json"));
+        using var overLimit = await PostRaw(new StringContent(Batch(4), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, atLimit.StatusCode);
+        Assert.Equal(3, (await GraphQLClient.ReadJsonAsync(atLimit)).AsArray().Count);
+        Assert.Equal(HttpStatusCode.BadRequest, overLimit.StatusCode);
+        var refused = await GraphQLClient.ReadJsonAsync(overLimit);
+        Assert.Null(refused["data"]);
+        Assert.Contains("at most 3", GraphQLClient.ErrorMessage(refused));
     }
 
     [Theory]

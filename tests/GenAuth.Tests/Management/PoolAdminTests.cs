@@ -9,16 +9,22 @@ public sealed class PoolAdminTests : ManagementTestBase
     {
         var result = await AdminAsync("mutation { updateUserpool(input: { name: \"Renamed\", tokenExpiresAfter: 3600, passwordMinLength: 12, whitelist: { phoneEnabled: true } }) { name tokenExpiresAfter passwordMinLength whitelist { phoneEnabled emailEnabled } } }");
 
-        var pool = GraphQLClient.Success(result, "updateUserpool");
-        Assert.Equal("Renamed", pool["name"]!.GetValue<string>());
-        Assert.True(pool["whitelist"]!["phoneEnabled"]!.GetValue<bool>());
-        Assert.False(pool["whitelist"]!["emailEnabled"]!.GetValue<bool>());
+        var updated = GraphQLClient.Success(result, "updateUserpool");
+        var readBack = GraphQLClient.Success(await AdminAsync("{ userpool { name tokenExpiresAfter passwordMinLength whitelist { phoneEnabled emailEnabled } } }"), "userpool");
+        foreach (var pool in new[] { updated, readBack })
+        {
+            Assert.Equal("Renamed", pool["name"]!.GetValue<string>());
+            Assert.Equal(3600, pool["tokenExpiresAfter"]!.GetValue<int>());
+            Assert.Equal(12, pool["passwordMinLength"]!.GetValue<int>());
+            Assert.True(pool["whitelist"]!["phoneEnabled"]!.GetValue<bool>());
+            Assert.False(pool["whitelist"]!["emailEnabled"]!.GetValue<bool>());
+        }
         Assert.Equal(2040, Code(await Client.RegisterByEmailAsync("short@example.com", "Eleven-Ch1")));
         var user = GraphQLClient.Success(await Client.RegisterByEmailAsync("long@example.com", "Twelve-Chars-1"), "registerByEmail");
         var login = GraphQLClient.Success(await Client.LoginByEmailAsync("long@example.com", "Twelve-Chars-1"), "loginByEmail");
         var exp = Jwt.Payload(login["token"]!.GetValue<string>());
         Assert.Equal(3600, exp["exp"]!.GetValue<long>() - exp["iat"]!.GetValue<long>());
-        Assert.NotNull(user);
+        Assert.Equal("long@example.com", user["email"]!.GetValue<string>());
         Assert.Equal(400, Code(await AdminAsync("mutation { updateUserpool(input: { tokenExpiresAfter: 5 }) { id } }")));
     }
 

@@ -182,8 +182,16 @@ public sealed class UserAdminTests : ManagementTestBase
 
         var result = await AdminAsync(Ops.UpdateUser, new { id, input = new { email = "after@example.com", phone = "13700000003", password = "Another-Strong-77" } });
 
-        GraphQLClient.Success(result, "updateUser");
+        var updated = GraphQLClient.Success(result, "updateUser");
+        Assert.Equal("after@example.com", updated["email"]!.GetValue<string>());
+        Assert.Equal("13700000003", updated["phone"]!.GetValue<string>());
+        var read = GraphQLClient.Success(await AdminAsync(Ops.User, new { id }), "user");
+        Assert.Equal("13700000003", read["phone"]!.GetValue<string>());
         GraphQLClient.Success(await Client.LoginByEmailAsync("after@example.com", "Another-Strong-77"), "loginByEmail");
+        var byPhone = await Client.PostAsync(Ops.LoginByPhonePassword, new { input = new { phone = "13700000003", password = "Another-Strong-77" } });
+        Assert.Equal(id, GraphQLClient.Success(byPhone, "loginByPhonePassword")["id"]!.GetValue<string>());
+        Assert.Equal(2333, Code(await Client.LoginByEmailAsync("before@example.com", "Another-Strong-77")));
+        Assert.Equal(2333, Code(await Client.LoginByEmailAsync("after@example.com")));
     }
 
     [Fact]

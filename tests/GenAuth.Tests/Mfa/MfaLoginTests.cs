@@ -15,7 +15,9 @@ public sealed class MfaLoginTests : IDisposable
     public async Task EveryPasswordLoginOfAUserWithAFactorStopsAt1635WithAnMfaToken()
     {
         var (token, _, _, _) = await _h.EnrollOtpAsync("gate@example.com");
-        GraphQLClient.Success(await _h.Client.PostAsync(Ops.UpdateUser, new { input = new { username = "gate" } }, token), "updateUser");
+        var id = GraphQLClient.Success(await _h.Client.PostAsync(Ops.UpdateUser, new { input = new { username = "gate" } }, token), "updateUser")["id"]!.GetValue<string>();
+        var admin = await _h.Client.ManagementTokenAsync(_h.App.Secret);
+        GraphQLClient.Success(await _h.Client.PostAsync(Ops.UpdateUser, new { id, input = new { phone = "13700000042" } }, admin), "updateUser");
         var sessionsBefore = await _h.App.QueryDbAsync(db => db.Sessions.CountAsync());
 
         var results = new (string Field, JsonNode Result)[]
@@ -23,6 +25,8 @@ public sealed class MfaLoginTests : IDisposable
             ("loginByEmail", await _h.Client.LoginByEmailAsync("gate@example.com")),
             ("loginByUsername", await _h.Client.PostAsync(Ops.LoginByUsername, new { input = new { username = "gate", password = GraphQLClient.Password } })),
             ("loginByAccount", await _h.Client.PostAsync(Ops.LoginByAccount, new { account = "gate@example.com", password = GraphQLClient.Password })),
+            ("loginByAccount", await _h.Client.PostAsync(Ops.LoginByAccount, new { account = "13700000042", password = GraphQLClient.Password })),
+            ("loginByPhonePassword", await _h.Client.PostAsync(Ops.LoginByPhonePassword, new { input = new { phone = "13700000042", password = GraphQLClient.Password } })),
         };
 
         foreach (var (field, result) in results)

@@ -51,15 +51,20 @@ public sealed class MfaRestTests : IDisposable
     [Fact]
     public async Task PhoneOrEmailBindableSaysWhetherAnotherUserHasIt()
     {
-        await _h.Client.RegisterAndLoginAsync("taken@example.com");
+        var (takenId, _) = await _h.Client.RegisterAndLoginAsync("taken@example.com");
+        var admin = await _h.Client.ManagementTokenAsync(_h.App.Secret);
+        GraphQLClient.Success(await _h.Client.PostAsync(Ops.UpdateUser, new { id = takenId, input = new { phone = "13700000077" } }, admin), "updateUser");
         await _h.EnrollOtpAsync("bind@example.com");
         var mfaToken = await _h.MfaTokenAsync("bind@example.com");
 
-        var taken = await SendAsync(HttpMethod.Post, "/api/v2/applications/mfa/check", mfaToken, new { email = "taken@example.com" });
-        var free = await SendAsync(HttpMethod.Post, "/api/v2/applications/mfa/check", mfaToken, new { email = "free@example.com" });
+        async Task<bool> Bindable(object body) =>
+            Data(await SendAsync(HttpMethod.Post, "/api/v2/applications/mfa/check", mfaToken, body)).GetValue<bool>();
 
-        Assert.False(taken["data"]!.GetValue<bool>());
-        Assert.True(free["data"]!.GetValue<bool>());
+        Assert.False(await Bindable(new { email = "taken@example.com" }));
+        Assert.True(await Bindable(new { email = "free@example.com" }));
+        Assert.False(await Bindable(new { phone = "13700000077" }));
+        Assert.False(await Bindable(new { phone = "+8613700000077" }));
+        Assert.True(await Bindable(new { phone = "13700000078" }));
     }
 
     private async Task<JsonNode> SendAsync(HttpMethod method, string path, string? bearer, object? body = null)

@@ -35,15 +35,21 @@ public sealed class QrLoginFlowTests : IDisposable
     [Fact]
     public async Task ImagePayloadIsTheSeedsJson()
     {
-        var random = await _qr.GeneAsync();
-        await using var scope = _app.Services.CreateAsyncScope();
-        var payload = await scope.ServiceProvider.GetRequiredService<QrLoginService>().ImagePayloadAsync(random, default);
-        var json = System.Text.Json.Nodes.JsonNode.Parse(payload!)!;
+        var data = QrClient.Ok(await _qr.PostAsync("/api/v2/qrcode/gene", new { scene = "APP_AUTH", customData = new { hello = "world" } }));
+        var random = data["random"]!.GetValue<string>();
+
+        // Read the image as the app's scanner does: decode the QR code in the PNG the url serves.
+        var text = QrImage.Decode(await _qr.Http.GetByteArrayAsync(data["url"]!.GetValue<string>()));
+
+        var json = System.Text.Json.Nodes.JsonNode.Parse(text)!;
         Assert.Equal("APP_AUTH", json["scene"]!.GetValue<string>());
         Assert.Equal(random, json["random"]!.GetValue<string>());
         Assert.Equal(_app.UserPoolId, json["userPoolId"]!.GetValue<string>());
-        Assert.NotNull(json["createdAt"]);
-        Assert.NotNull(json["expireAt"]);
+        Assert.Equal("world", json["customData"]!["hello"]!.GetValue<string>());
+        var createdAt = DateTimeOffset.Parse(json["createdAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        var expireAt = DateTimeOffset.Parse(json["expireAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(TimeSpan.FromSeconds(120), expireAt - createdAt);
+        Assert.InRange(createdAt, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddSeconds(1));
     }
 
     [Fact]

@@ -120,6 +120,10 @@ public sealed class OrgTests : IAsyncLifetime
         Assert.Equal(3, deep["users"]!["totalCount"]!.GetValue<int>());
 
         await _admin.AdminAsync(OrgOps.MoveMembers, "moveMembers", new { userIds = new[] { users[1] }, sourceNodeId = t.Mobile, targetNodeId = t.Ios });
+        var ios = await _admin.AdminAsync(OrgOps.NodeByIdWithMembers, "nodeById", new { id = t.Ios });
+        Assert.Equal([users[1]], ios["users"]!["list"]!.AsArray().Select(u => Id(u!)));
+        var mobile = await _admin.AdminAsync(OrgOps.NodeByIdWithMembers, "nodeById", new { id = t.Mobile });
+        Assert.DoesNotContain(users[1], mobile["users"]!["list"]!.AsArray().Select(u => Id(u!)));
         var removed = await _admin.AdminAsync(OrgOps.RemoveMember, "removeMember", new { nodeId = t.Mobile, userIds = new[] { users[2] } });
         Assert.Equal([users[0]], removed["users"]!["list"]!.AsArray().Select(u => Id(u!)));
         Assert.Equal(2535, await _admin.AdminErrorAsync(OrgOps.MoveMembers, new { userIds = new[] { users[2] }, sourceNodeId = t.Mobile, targetNodeId = t.Hr }));

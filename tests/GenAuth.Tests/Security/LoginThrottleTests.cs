@@ -18,12 +18,22 @@ public sealed class LoginThrottleTests
         }), _clock);
     }
 
+    private void AssertAllowed(string pool, string account, string? ip) =>
+        Assert.Null(Record.Exception(() => _throttle.EnsureAllowed(pool, account, ip)));
+
+    private void AssertThrottled(string pool, string account, string? ip) =>
+        Assert.Equal(2058, Assert.Throws<GenAuthException>(() => _throttle.EnsureAllowed(pool, account, ip)).Code);
+
     [Fact]
     public void FailuresWithinTheAllowanceAreNotThrottled()
     {
         for (var i = 0; i < 3; i++)
             _throttle.RecordFailure("p", "bob@x.com", "10.0.0.1");
-        _throttle.EnsureAllowed("p", "bob@x.com", "10.0.0.1");
+        AssertAllowed("p", "bob@x.com", "10.0.0.1");
+
+        // The allowance is exactly 3: one more failure throttles.
+        _throttle.RecordFailure("p", "bob@x.com", "10.0.0.1");
+        AssertThrottled("p", "bob@x.com", "10.0.0.1");
     }
 
     [Fact]
@@ -31,18 +41,19 @@ public sealed class LoginThrottleTests
     {
         for (var i = 0; i < 4; i++)
             _throttle.RecordFailure("p", "bob@x.com", "10.0.0.1");
-        var e = Assert.Throws<GenAuthException>(() => _throttle.EnsureAllowed("p", "BOB@x.com", "10.0.0.2"));
-        Assert.Equal(2058, e.Code);
+        AssertThrottled("p", "BOB@x.com", "10.0.0.2");
 
-        _clock.Advance(TimeSpan.FromSeconds(31));
-        _throttle.EnsureAllowed("p", "bob@x.com", "10.0.0.2");
+        _clock.Advance(TimeSpan.FromSeconds(29));
+        AssertThrottled("p", "bob@x.com", "10.0.0.2");
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        AssertAllowed("p", "bob@x.com", "10.0.0.2");
 
         for (var i = 0; i < 10; i++)
             _throttle.RecordFailure("p", "bob@x.com", null);
         _clock.Advance(TimeSpan.FromSeconds(89));
-        Assert.Throws<GenAuthException>(() => _throttle.EnsureAllowed("p", "bob@x.com", null));
+        AssertThrottled("p", "bob@x.com", null);
         _clock.Advance(TimeSpan.FromSeconds(2));
-        _throttle.EnsureAllowed("p", "bob@x.com", null);
+        AssertAllowed("p", "bob@x.com", null);
     }
 
     [Fact]
@@ -50,9 +61,9 @@ public sealed class LoginThrottleTests
     {
         for (var i = 0; i < 11; i++)
             _throttle.RecordFailure("p", $"user{i}", "10.0.0.9");
-        Assert.Throws<GenAuthException>(() => _throttle.EnsureAllowed("p", "someone-else", "10.0.0.9"));
-        _throttle.EnsureAllowed("p", "someone-else", "10.0.0.10");
-        _throttle.EnsureAllowed("other-pool", "someone-else", "10.0.0.9");
+        AssertThrottled("p", "someone-else", "10.0.0.9");
+        AssertAllowed("p", "someone-else", "10.0.0.10");
+        AssertAllowed("other-pool", "someone-else", "10.0.0.9");
     }
 
     [Fact]
@@ -62,6 +73,12 @@ public sealed class LoginThrottleTests
             _throttle.RecordFailure("p", "bob", null);
         _throttle.RecordSuccess("p", "bob");
         _throttle.RecordFailure("p", "bob", null);
-        _throttle.EnsureAllowed("p", "bob", null);
+        AssertAllowed("p", "bob", null);
+
+        // Without the success the same four failures throttle.
+        _throttle.RecordFailure("p", "carol", null);
+        for (var i = 0; i < 3; i++)
+            _throttle.RecordFailure("p", "carol", null);
+        AssertThrottled("p", "carol", null);
     }
 }
