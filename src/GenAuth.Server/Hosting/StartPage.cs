@@ -1,7 +1,6 @@
 using System.Net;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Tokens;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GenAuth.Server.Hosting;
 
