@@ -2,7 +2,6 @@ using GenAuth.Core.Admin;
 using System.Net;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Tokens;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GenAuth.Server.Hosting;
 
