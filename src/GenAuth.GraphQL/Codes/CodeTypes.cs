@@ -21,67 +21,86 @@ public sealed class EmailSceneEnum : EnumerationGraphType
     }
 }
 
-public sealed class RegisterByPhoneCodeInputType : InputObjectGraphType
+public sealed record RegisterByPhoneCodeInput(string Phone, string Code, string? PhoneCountryCode, string? Password, RegisterProfile? Profile,
+    bool? ForceLogin, bool? GenerateToken, string? ClientIp, string? Params, string? Context, string? EmailToken)
+{
+    /// <summary>The SDK's forceLogin / generateToken: register and return a session token at once.</summary>
+    public bool IssueToken => ForceLogin == true || GenerateToken == true;
+}
+
+public sealed class RegisterByPhoneCodeInputType : InputObjectGraphType<RegisterByPhoneCodeInput>
 {
     public RegisterByPhoneCodeInputType()
     {
         Name = "RegisterByPhoneCodeInput";
-        Field<NonNullGraphType<StringGraphType>>("phone");
-        Field<NonNullGraphType<StringGraphType>>("code");
-        Field<StringGraphType>("phoneCountryCode");
-        Field<StringGraphType>("password");
-        Field<RegisterProfileInputType>("profile");
-        Field<BooleanGraphType>("forceLogin");
-        Field<BooleanGraphType>("generateToken");
-        Field<StringGraphType>("clientIp");
-        Field<StringGraphType>("params");
-        Field<StringGraphType>("context");
-        Field<StringGraphType>("emailToken");
+        Field(x => x.Phone, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.Code, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.PhoneCountryCode, typeof(StringGraphType));
+        Field(x => x.Password, typeof(StringGraphType));
+        Field(x => x.Profile, typeof(RegisterProfileInputType));
+        Field(x => x.ForceLogin, typeof(BooleanGraphType));
+        Field(x => x.GenerateToken, typeof(BooleanGraphType));
+        Field(x => x.ClientIp, typeof(StringGraphType));
+        Field(x => x.Params, typeof(StringGraphType));
+        Field(x => x.Context, typeof(StringGraphType));
+        Field(x => x.EmailToken, typeof(StringGraphType));
     }
 }
 
-public sealed class RegisterByEmailCodeInputType : InputObjectGraphType
+public sealed record RegisterByEmailCodeInput(string Email, string Code, RegisterProfile? Profile, bool? ForceLogin, bool? GenerateToken,
+    string? ClientIp, string? Params, string? Context, string? PhoneToken)
+{
+    /// <summary>The SDK's forceLogin / generateToken: register and return a session token at once.</summary>
+    public bool IssueToken => ForceLogin == true || GenerateToken == true;
+}
+
+public sealed class RegisterByEmailCodeInputType : InputObjectGraphType<RegisterByEmailCodeInput>
 {
     public RegisterByEmailCodeInputType()
     {
         Name = "RegisterByEmailCodeInput";
-        Field<NonNullGraphType<StringGraphType>>("email");
-        Field<NonNullGraphType<StringGraphType>>("code");
-        Field<RegisterProfileInputType>("profile");
-        Field<BooleanGraphType>("forceLogin");
-        Field<BooleanGraphType>("generateToken");
-        Field<StringGraphType>("clientIp");
-        Field<StringGraphType>("params");
-        Field<StringGraphType>("context");
-        Field<StringGraphType>("phoneToken");
+        Field(x => x.Email, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.Code, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.Profile, typeof(RegisterProfileInputType));
+        Field(x => x.ForceLogin, typeof(BooleanGraphType));
+        Field(x => x.GenerateToken, typeof(BooleanGraphType));
+        Field(x => x.ClientIp, typeof(StringGraphType));
+        Field(x => x.Params, typeof(StringGraphType));
+        Field(x => x.Context, typeof(StringGraphType));
+        Field(x => x.PhoneToken, typeof(StringGraphType));
     }
 }
 
-public sealed class LoginByPhoneCodeInputType : InputObjectGraphType
+public sealed record LoginByPhoneCodeInput(string Phone, string Code, string? PhoneCountryCode, bool? AutoRegister, string? ClientIp,
+    string? Params, string? Context);
+
+public sealed class LoginByPhoneCodeInputType : InputObjectGraphType<LoginByPhoneCodeInput>
 {
     public LoginByPhoneCodeInputType()
     {
         Name = "LoginByPhoneCodeInput";
-        Field<NonNullGraphType<StringGraphType>>("phone");
-        Field<NonNullGraphType<StringGraphType>>("code");
-        Field<StringGraphType>("phoneCountryCode");
-        Field<BooleanGraphType>("autoRegister");
-        Field<StringGraphType>("clientIp");
-        Field<StringGraphType>("params");
-        Field<StringGraphType>("context");
+        Field(x => x.Phone, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.Code, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.PhoneCountryCode, typeof(StringGraphType));
+        Field(x => x.AutoRegister, typeof(BooleanGraphType));
+        Field(x => x.ClientIp, typeof(StringGraphType));
+        Field(x => x.Params, typeof(StringGraphType));
+        Field(x => x.Context, typeof(StringGraphType));
     }
 }
 
-public sealed class LoginByEmailCodeInputType : InputObjectGraphType
+public sealed record LoginByEmailCodeInput(string Email, string Code, string? ClientIp, string? Params, string? Context);
+
+public sealed class LoginByEmailCodeInputType : InputObjectGraphType<LoginByEmailCodeInput>
 {
     public LoginByEmailCodeInputType()
     {
         Name = "LoginByEmailCodeInput";
-        Field<NonNullGraphType<StringGraphType>>("email");
-        Field<NonNullGraphType<StringGraphType>>("code");
-        Field<StringGraphType>("clientIp");
-        Field<StringGraphType>("params");
-        Field<StringGraphType>("context");
+        Field(x => x.Email, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.Code, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.ClientIp, typeof(StringGraphType));
+        Field(x => x.Params, typeof(StringGraphType));
+        Field(x => x.Context, typeof(StringGraphType));
     }
 }
 

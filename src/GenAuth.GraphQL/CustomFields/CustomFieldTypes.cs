@@ -53,13 +53,15 @@ public sealed class UdfLabelType : ObjectGraphType<UdfLabel>
     }
 }
 
-public sealed class UdfLabelInputType : InputObjectGraphType
+public sealed record UdfLabelInput(string Lang, string Label);
+
+public sealed class UdfLabelInputType : InputObjectGraphType<UdfLabelInput>
 {
     public UdfLabelInputType()
     {
         Name = "UDFLabelInput";
-        Field<NonNullGraphType<StringGraphType>>("lang");
-        Field<NonNullGraphType<StringGraphType>>("label");
+        Field(x => x.Lang, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.Label, typeof(NonNullGraphType<StringGraphType>));
     }
 }
 
@@ -87,23 +89,27 @@ public sealed class UserDefinedDataMapType : ObjectGraphType<CustomDataMap>
     }
 }
 
-public sealed class UserDefinedDataInputType : InputObjectGraphType
+public sealed record UserDefinedDataInput(string Key, string? Value);
+
+public sealed class UserDefinedDataInputType : InputObjectGraphType<UserDefinedDataInput>
 {
     public UserDefinedDataInputType()
     {
         Name = "UserDefinedDataInput";
-        Field<NonNullGraphType<StringGraphType>>("key");
-        Field<StringGraphType>("value");
+        Field(x => x.Key, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.Value, typeof(StringGraphType));
     }
 }
 
-public sealed class SetUdfValueBatchInputType : InputObjectGraphType
+public sealed record SetUdfValueBatchInput(string TargetId, string Key, string Value);
+
+public sealed class SetUdfValueBatchInputType : InputObjectGraphType<SetUdfValueBatchInput>
 {
     public SetUdfValueBatchInputType()
     {
         Name = "SetUdfValueBatchInput";
-        Field<NonNullGraphType<StringGraphType>>("targetId");
-        Field<NonNullGraphType<StringGraphType>>("key");
-        Field<NonNullGraphType<StringGraphType>>("value");
+        Field(x => x.TargetId, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.Key, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.Value, typeof(NonNullGraphType<StringGraphType>));
     }
 }

@@ -33,10 +33,10 @@ public sealed class PermissionQueries : IQueryFields
             .Argument<AuthorizedTargetsActionsInput>("actions")
             .ResolveAsync(async c =>
             {
-                var actions = c.GetArgument<Dictionary<string, object?>?>("actions");
+                var actions = c.GetArgument<AuthorizedTargetsActions?>("actions");
                 return await c.Service<PermissionService>().AuthorizedTargetsAsync(c.GetArgument<string>("namespace"),
                     c.GetArgument<ResourceType>("resourceType"), c.GetArgument<string>("resource"), TargetType(c.GetArgument<object?>("targetType")),
-                    actions?["op"] as string, (actions?["list"] as IEnumerable<object?>)?.OfType<string>().ToList(), c.CancellationToken);
+                    actions?.Op, actions?.List.OfType<string>().ToList(), c.CancellationToken);
             });
         q.Field<PaginatedAuthorizedResourcesType>("authorizedResources").AdminOnly()
             .Argument<PolicyAssignmentTargetTypeEnum>("targetType")
@@ -72,12 +72,9 @@ public sealed class PermissionMutations : IMutationFields
             .Argument<ListGraphType<AuthorizeResourceOptInput>>("opts")
             .ResolveAsync(async c =>
             {
-                var opts = (c.GetArgument<List<Dictionary<string, object?>?>?>("opts") ?? []).OfType<Dictionary<string, object?>>()
-                    .Select(o => new AuthorizeOpt(
-                        PermissionQueries.TargetType(o.GetValueOrDefault("targetType")) ?? PermissionTargetType.User,
-                        o.GetValueOrDefault("targetIdentifier") as string ?? "",
-                        (o.GetValueOrDefault("actions") as IEnumerable<object?>)?.OfType<string>().ToList(),
-                        o.GetValueOrDefault("conditions") as string))
+                var opts = (c.GetArgument<List<AuthorizeResourceOpt?>?>("opts") ?? []).OfType<AuthorizeResourceOpt>()
+                    .Select(o => new AuthorizeOpt(PermissionQueries.TargetType(o.TargetType) ?? PermissionTargetType.User, o.TargetIdentifier,
+                        o.Actions, o.Conditions))
                     .ToList();
                 await c.Service<PermissionService>().AuthorizeAsync(c.GetArgument<string?>("namespace"), c.GetArgument<string?>("resource") ?? "",
                     c.GetArgument<ResourceType?>("resourceType"), opts, c.CancellationToken);

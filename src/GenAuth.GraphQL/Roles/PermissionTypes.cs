@@ -84,24 +84,32 @@ public sealed class PaginatedAuthorizedTargetsType : ObjectGraphType<ListPage<Au
     }
 }
 
-public sealed class AuthorizeResourceOptInput : InputObjectGraphType
+/// <summary>
+/// One grant of authorizeResource. TargetType holds what PolicyAssignmentTargetType parsed: a PermissionTargetType, or
+/// the string "AK_SK" (in GenAuth's enum, refused here).
+/// </summary>
+public sealed record AuthorizeResourceOpt(object TargetType, string TargetIdentifier, List<string>? Actions, string? Conditions);
+
+public sealed class AuthorizeResourceOptInput : InputObjectGraphType<AuthorizeResourceOpt>
 {
     public AuthorizeResourceOptInput()
     {
         Name = "AuthorizeResourceOpt";
-        Field<NonNullGraphType<PolicyAssignmentTargetTypeEnum>>("targetType");
-        Field<NonNullGraphType<StringGraphType>>("targetIdentifier");
-        Field<ListGraphType<NonNullGraphType<StringGraphType>>>("actions");
-        Field<StringGraphType>("conditions").Description("Optional conditions as JSON; stored and returned, not evaluated.");
+        Field(x => x.TargetType, typeof(NonNullGraphType<PolicyAssignmentTargetTypeEnum>));
+        Field(x => x.TargetIdentifier, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.Actions, typeof(ListGraphType<NonNullGraphType<StringGraphType>>));
+        Field(x => x.Conditions, typeof(StringGraphType)).Description("Optional conditions as JSON; stored and returned, not evaluated.");
     }
 }
 
-public sealed class AuthorizedTargetsActionsInput : InputObjectGraphType
+public sealed record AuthorizedTargetsActions(string Op, List<string?> List);
+
+public sealed class AuthorizedTargetsActionsInput : InputObjectGraphType<AuthorizedTargetsActions>
 {
     public AuthorizedTargetsActionsInput()
     {
         Name = "AuthorizedTargetsActionsInput";
-        Field<NonNullGraphType<OperatorEnum>>("op");
-        Field<NonNullGraphType<ListGraphType<StringGraphType>>>("list");
+        Field(x => x.Op, typeof(NonNullGraphType<OperatorEnum>));
+        Field(x => x.List, typeof(NonNullGraphType<ListGraphType<StringGraphType>>));
     }
 }

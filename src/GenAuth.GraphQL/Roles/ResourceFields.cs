@@ -46,13 +46,15 @@ public sealed class PaginatedResourcesType : ObjectGraphType<ListPage<Resource>>
     }
 }
 
-public sealed class ResourceActionInput : InputObjectGraphType
+public sealed record ResourceActionValue(string Name, string? Description);
+
+public sealed class ResourceActionInput : InputObjectGraphType<ResourceActionValue>
 {
     public ResourceActionInput()
     {
         Name = "ResourceActionInput";
-        Field<NonNullGraphType<StringGraphType>>("name");
-        Field<StringGraphType>("description");
+        Field(x => x.Name, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.Description, typeof(StringGraphType));
     }
 }
 
@@ -112,8 +114,6 @@ public sealed class ResourceMutations : IMutationFields
     private static ResourceInput Input(IResolveFieldContext c) => new(
         c.GetArgument<ResourceType?>("type"),
         c.GetArgument<string?>("description"),
-        c.GetArgument<List<Dictionary<string, object?>>?>("actions")?
-            .Select(a => new ResourceAction { Name = a.GetValueOrDefault("name") as string ?? "", Description = a.GetValueOrDefault("description") as string })
-            .ToList(),
+        c.GetArgument<List<ResourceActionValue>?>("actions")?.Select(a => new ResourceAction { Name = a.Name, Description = a.Description }).ToList(),
         c.GetArgument<string?>("apiIdentifier"));
 }

@@ -1,7 +1,6 @@
 using GenAuth.Core.Users;
 using GenAuth.GraphQL.Common;
 using GraphQL;
-using static GenAuth.GraphQL.Common.InputReader;
 using GraphQL.Types;
 
 namespace GenAuth.GraphQL.Users;
@@ -17,9 +16,9 @@ public sealed class AccountMutations : IMutationFields
             .PublicAccess()
             .ResolveAsync(async c =>
             {
-                var input = Input(c);
-                return await c.Service<AccountService>().RegisterByEmailAsync(Str(input, "email"), Str(input, "password"),
-                    Profile(input), IssueToken(input), c.CancellationToken);
+                var input = c.GetArgument<RegisterByEmailInput>("input");
+                return await c.Service<AccountService>().RegisterByEmailAsync(input.Email, input.Password,
+                    input.Profile?.ToProfileInput(), input.IssueToken, c.CancellationToken);
             });
         m.Field<UserType>("registerByUsername")
             .Description("Registers with username and password. Username is case-sensitive and unique in the pool.")
@@ -27,13 +26,13 @@ public sealed class AccountMutations : IMutationFields
             .PublicAccess()
             .ResolveAsync(async c =>
             {
-                var input = Input(c);
-                return await c.Service<AccountService>().RegisterByUsernameAsync(Str(input, "username"), Str(input, "password"),
-                    Profile(input), IssueToken(input), c.CancellationToken);
+                var input = c.GetArgument<RegisterByUsernameInput>("input");
+                return await c.Service<AccountService>().RegisterByUsernameAsync(input.Username, input.Password,
+                    input.Profile?.ToProfileInput(), input.IssueToken, c.CancellationToken);
             });
-        AddLogin<LoginByEmailInputType>(m, "loginByEmail", "email", LoginMethod.Email);
-        AddLogin<LoginByUsernameInputType>(m, "loginByUsername", "username", LoginMethod.Username);
-        AddLogin<LoginByPhonePasswordInputType>(m, "loginByPhonePassword", "phone", LoginMethod.Phone);
+        AddLogin<LoginByEmailInputType, LoginByEmailInput>(m, "loginByEmail", i => i.Email, LoginMethod.Email);
+        AddLogin<LoginByUsernameInputType, LoginByUsernameInput>(m, "loginByUsername", i => i.Username, LoginMethod.Username);
+        AddLogin<LoginByPhonePasswordInputType, LoginByPhonePasswordInput>(m, "loginByPhonePassword", i => i.Phone, LoginMethod.Phone);
         m.Field<UserType>("loginByAccount")
             .Description("Logs in with a phone number, email or username and a password.")
             .Argument<NonNullGraphType<StringGraphType>>("account")
@@ -49,13 +48,8 @@ public sealed class AccountMutations : IMutationFields
             .Argument<StringGraphType>("emailToken")
             .Argument<StringGraphType>("phoneToken")
             .AdminOrSelfAccess()
-            .ResolveAsync(async c =>
-            {
-                var profile = new ProfileInput();
-                foreach (var (key, value) in Input(c))
-                    profile[key] = value;
-                return await c.Service<AccountService>().UpdateUserAsync(c.GetArgument<string?>("id"), profile, c.CancellationToken);
-            });
+            .ResolveAsync(async c => await c.Service<AccountService>().UpdateUserAsync(c.GetArgument<string?>("id"),
+                c.GetArgument<UpdateUserInput>("input").ToProfileInput(), c.CancellationToken));
         m.Field<UserType>("updatePassword")
             .Description("Changes the caller's password (old one required); other sessions are revoked.")
             .Argument<NonNullGraphType<StringGraphType>>("newPassword")
@@ -86,15 +80,15 @@ public sealed class AccountMutations : IMutationFields
             });
     }
 
-    private static void AddLogin<TInput>(ObjectGraphType m, string name, string accountField, LoginMethod method)
-        where TInput : InputObjectGraphType =>
+    private static void AddLogin<TInputType, TInput>(ObjectGraphType m, string name, Func<TInput, string> account, LoginMethod method)
+        where TInputType : InputObjectGraphType<TInput>
+        where TInput : LoginInputBase =>
         m.Field<UserType>(name)
-            .Argument<NonNullGraphType<TInput>>("input")
+            .Argument<NonNullGraphType<TInputType>>("input")
             .PublicAccess()
             .ResolveAsync(async c =>
             {
-                var input = Input(c);
-                return await c.Service<AccountService>().LoginAsync(method, Str(input, accountField), Str(input, "password"),
-                    c.CancellationToken);
+                var input = c.GetArgument<TInput>("input");
+                return await c.Service<AccountService>().LoginAsync(method, account(input), input.Password, c.CancellationToken);
             });
 }

@@ -68,18 +68,21 @@ public sealed class UserPageInfoType : ObjectGraphType<UserConnectionView>
     }
 }
 
-public sealed class UsersFilterInputType : InputObjectGraphType
+public sealed record UsersFilterInput(string? EmailPrefix, string? PhonePrefix, string? UsernamePrefix, string? NicknamePrefix, bool? Blocked,
+    string? CreatedAfter, string? CreatedBefore);
+
+public sealed class UsersFilterInputType : InputObjectGraphType<UsersFilterInput>
 {
     public UsersFilterInputType()
     {
         Name = "UsersFilterInput";
-        Field<StringGraphType>("emailPrefix");
-        Field<StringGraphType>("phonePrefix");
-        Field<StringGraphType>("usernamePrefix");
-        Field<StringGraphType>("nicknamePrefix");
-        Field<BooleanGraphType>("blocked");
-        Field<StringGraphType>("createdAfter").Description("ISO 8601, inclusive.");
-        Field<StringGraphType>("createdBefore").Description("ISO 8601, exclusive.");
+        Field(x => x.EmailPrefix, typeof(StringGraphType));
+        Field(x => x.PhonePrefix, typeof(StringGraphType));
+        Field(x => x.UsernamePrefix, typeof(StringGraphType));
+        Field(x => x.NicknamePrefix, typeof(StringGraphType));
+        Field(x => x.Blocked, typeof(BooleanGraphType));
+        Field(x => x.CreatedAfter, typeof(StringGraphType)).Description("ISO 8601, inclusive.");
+        Field(x => x.CreatedBefore, typeof(StringGraphType)).Description("ISO 8601, exclusive.");
     }
 }
 
@@ -122,76 +125,117 @@ public sealed class PaginatedLoginHistoryType : ObjectGraphType<Page<LoginLog>>
     }
 }
 
-public sealed class CreateUserInputType : InputObjectGraphType
+/// <summary>createUser's userInfo: every field an admin may set; the supplied ones are applied (Core's ProfileInput).</summary>
+public sealed record CreateUserInput : ProfileFieldsInput
+{
+    public Optional<string?> Email { get; init; }
+    public Optional<string?> Phone { get; init; }
+    public Optional<string?> Unionid { get; init; }
+    public Optional<string?> Openid { get; init; }
+    public Optional<string?> Password { get; init; }
+    public Optional<string?> Oauth { get; init; }
+    public Optional<string?> LastLogin { get; init; }
+    public Optional<string?> LastIP { get; init; }
+    public Optional<string?> SignedUp { get; init; }
+    public Optional<string?> ExternalId { get; init; }
+    public Optional<string?> PhoneCountryCode { get; init; }
+    public Optional<bool?> EmailVerified { get; init; }
+    public Optional<bool?> PhoneVerified { get; init; }
+    public Optional<List<string>?> RegisterSource { get; init; }
+    public Optional<int?> LoginsCount { get; init; }
+    public Optional<bool?> Blocked { get; init; }
+    public Optional<bool?> IsDeleted { get; init; }
+}
+
+public sealed class CreateUserInputType : PartialInputObjectGraphType<CreateUserInput>
 {
     public CreateUserInputType()
     {
         Name = "CreateUserInput";
-        foreach (var name in new[] { "email", "phone", "unionid", "openid", "password", "oauth", "lastLogin", "lastIP", "signedUp",
-                     "externalId", "phoneCountryCode" })
-            Field<StringGraphType>(name);
-        Field<BooleanGraphType>("emailVerified");
-        Field<BooleanGraphType>("phoneVerified");
-        Field<ListGraphType<NonNullGraphType<StringGraphType>>>("registerSource");
-        Field<IntGraphType>("loginsCount");
-        Field<BooleanGraphType>("blocked");
-        Field<BooleanGraphType>("isDeleted");
+        Field(x => x.Email, typeof(StringGraphType));
+        Field(x => x.Phone, typeof(StringGraphType));
+        Field(x => x.Unionid, typeof(StringGraphType));
+        Field(x => x.Openid, typeof(StringGraphType));
+        Field(x => x.Password, typeof(StringGraphType));
+        Field(x => x.Oauth, typeof(StringGraphType));
+        Field(x => x.LastLogin, typeof(StringGraphType));
+        Field(x => x.LastIP, typeof(StringGraphType));
+        Field(x => x.SignedUp, typeof(StringGraphType));
+        Field(x => x.ExternalId, typeof(StringGraphType));
+        Field(x => x.PhoneCountryCode, typeof(StringGraphType));
+        Field(x => x.EmailVerified, typeof(BooleanGraphType));
+        Field(x => x.PhoneVerified, typeof(BooleanGraphType));
+        Field(x => x.RegisterSource, typeof(ListGraphType<NonNullGraphType<StringGraphType>>));
+        Field(x => x.LoginsCount, typeof(IntGraphType));
+        Field(x => x.Blocked, typeof(BooleanGraphType));
+        Field(x => x.IsDeleted, typeof(BooleanGraphType));
         ProfileFields.AddTo(this);
     }
 }
 
-public sealed class CreateUserIdentityInputType : InputObjectGraphType
+public sealed record CreateUserIdentityInput(string Provider, string UserIdInIdp, string? Openid, bool? IsSocial, string? ConnectionId,
+    string? AccessToken, string? RefreshToken);
+
+public sealed class CreateUserIdentityInputType : InputObjectGraphType<CreateUserIdentityInput>
 {
     public CreateUserIdentityInputType()
     {
         Name = "CreateUserIdentityInput";
-        Field<NonNullGraphType<StringGraphType>>("provider");
-        Field<NonNullGraphType<StringGraphType>>("userIdInIdp");
-        Field<StringGraphType>("openid");
-        Field<BooleanGraphType>("isSocial");
-        Field<StringGraphType>("connectionId");
-        Field<StringGraphType>("accessToken");
-        Field<StringGraphType>("refreshToken");
+        Field(x => x.Provider, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.UserIdInIdp, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.Openid, typeof(StringGraphType));
+        Field(x => x.IsSocial, typeof(BooleanGraphType));
+        Field(x => x.ConnectionId, typeof(StringGraphType));
+        Field(x => x.AccessToken, typeof(StringGraphType));
+        Field(x => x.RefreshToken, typeof(StringGraphType));
     }
 }
 
-public sealed class FindUserByIdentityInputType : InputObjectGraphType
+public sealed record FindUserByIdentityInput(string? Identifier, string? UserIdInIdp, bool? IsSocial, string? Provider);
+
+public sealed class FindUserByIdentityInputType : InputObjectGraphType<FindUserByIdentityInput>
 {
     public FindUserByIdentityInputType()
     {
         Name = "FindUserByIdentityInput";
-        Field<StringGraphType>("identifier");
-        Field<StringGraphType>("userIdInIdp");
-        Field<BooleanGraphType>("isSocial");
-        Field<StringGraphType>("provider");
+        Field(x => x.Identifier, typeof(StringGraphType));
+        Field(x => x.UserIdInIdp, typeof(StringGraphType));
+        Field(x => x.IsSocial, typeof(BooleanGraphType));
+        Field(x => x.Provider, typeof(StringGraphType));
     }
 }
 
-public sealed class SearchUserDepartmentOptType : InputObjectGraphType
+public sealed record SearchUserDepartmentOpt(string? DepartmentId, bool? IncludeChildrenDepartments);
+
+public sealed class SearchUserDepartmentOptType : InputObjectGraphType<SearchUserDepartmentOpt>
 {
     public SearchUserDepartmentOptType()
     {
         Name = "SearchUserDepartmentOpt";
-        Field<StringGraphType>("departmentId");
-        Field<BooleanGraphType>("includeChildrenDepartments");
+        Field(x => x.DepartmentId, typeof(StringGraphType));
+        Field(x => x.IncludeChildrenDepartments, typeof(BooleanGraphType));
     }
 }
 
-public sealed class SearchUserGroupOptType : InputObjectGraphType
+public sealed record SearchUserGroupOpt(string? Code);
+
+public sealed class SearchUserGroupOptType : InputObjectGraphType<SearchUserGroupOpt>
 {
     public SearchUserGroupOptType()
     {
         Name = "SearchUserGroupOpt";
-        Field<StringGraphType>("code");
+        Field(x => x.Code, typeof(StringGraphType));
     }
 }
 
-public sealed class SearchUserRoleOptType : InputObjectGraphType
+public sealed record SearchUserRoleOpt(string? Namespace, string Code);
+
+public sealed class SearchUserRoleOptType : InputObjectGraphType<SearchUserRoleOpt>
 {
     public SearchUserRoleOptType()
     {
         Name = "SearchUserRoleOpt";
-        Field<StringGraphType>("namespace");
-        Field<NonNullGraphType<StringGraphType>>("code");
+        Field(x => x.Namespace, typeof(StringGraphType));
+        Field(x => x.Code, typeof(NonNullGraphType<StringGraphType>));
     }
 }
