@@ -33,17 +33,17 @@ public sealed class RegisterByPhoneCodeInputType : InputObjectGraphType<Register
     public RegisterByPhoneCodeInputType()
     {
         Name = "RegisterByPhoneCodeInput";
-        Field(x => x.Phone, typeof(NonNullGraphType<StringGraphType>));
-        Field(x => x.Code, typeof(NonNullGraphType<StringGraphType>));
-        Field(x => x.PhoneCountryCode, typeof(StringGraphType));
-        Field(x => x.Password, typeof(StringGraphType));
-        Field(x => x.Profile, typeof(RegisterProfileInputType));
-        Field(x => x.ForceLogin, typeof(BooleanGraphType));
-        Field(x => x.GenerateToken, typeof(BooleanGraphType));
-        Field(x => x.ClientIp, typeof(StringGraphType));
-        Field(x => x.Params, typeof(StringGraphType));
-        Field(x => x.Context, typeof(StringGraphType));
-        Field(x => x.EmailToken, typeof(StringGraphType));
+        Field(x => x.Phone, typeof(NonNullGraphType<StringGraphType>)).Description("The phone number to register.");
+        Field(x => x.Code, typeof(NonNullGraphType<StringGraphType>)).Description("The SMS code sent by sendSmsCode.");
+        Field(x => x.PhoneCountryCode, typeof(StringGraphType)).Description("The phone's country calling code; +86 when omitted.");
+        Field(x => x.Password, typeof(StringGraphType)).Description("An optional password; the pool's password policy applies.");
+        Field(x => x.Profile, typeof(RegisterProfileInputType)).Description("Profile fields of the new user.");
+        Field(x => x.ForceLogin, typeof(BooleanGraphType)).Description("Also sign the new user in: the answer carries a token.");
+        Field(x => x.GenerateToken, typeof(BooleanGraphType)).Description("Same as forceLogin (the SDK's other name).");
+        Field(x => x.ClientIp, typeof(StringGraphType)).Description("The client IP: Accepted for SDK compatibility and ignored.");
+        Field(x => x.Params, typeof(StringGraphType)).Description("Accepted for SDK compatibility and ignored.");
+        Field(x => x.Context, typeof(StringGraphType)).Description("Pipeline context: Accepted for SDK compatibility and ignored.");
+        Field(x => x.EmailToken, typeof(StringGraphType)).Description("Accepted for SDK compatibility and ignored.");
     }
 }
 
@@ -59,15 +59,15 @@ public sealed class RegisterByEmailCodeInputType : InputObjectGraphType<Register
     public RegisterByEmailCodeInputType()
     {
         Name = "RegisterByEmailCodeInput";
-        Field(x => x.Email, typeof(NonNullGraphType<StringGraphType>));
-        Field(x => x.Code, typeof(NonNullGraphType<StringGraphType>));
-        Field(x => x.Profile, typeof(RegisterProfileInputType));
-        Field(x => x.ForceLogin, typeof(BooleanGraphType));
-        Field(x => x.GenerateToken, typeof(BooleanGraphType));
-        Field(x => x.ClientIp, typeof(StringGraphType));
-        Field(x => x.Params, typeof(StringGraphType));
-        Field(x => x.Context, typeof(StringGraphType));
-        Field(x => x.PhoneToken, typeof(StringGraphType));
+        Field(x => x.Email, typeof(NonNullGraphType<StringGraphType>)).Description("The email address to register (case-insensitive, unique in the pool).");
+        Field(x => x.Code, typeof(NonNullGraphType<StringGraphType>)).Description("The code sent by sendEmail(VERIFY_CODE).");
+        Field(x => x.Profile, typeof(RegisterProfileInputType)).Description("Profile fields of the new user.");
+        Field(x => x.ForceLogin, typeof(BooleanGraphType)).Description("Also sign the new user in: the answer carries a token.");
+        Field(x => x.GenerateToken, typeof(BooleanGraphType)).Description("Same as forceLogin (the SDK's other name).");
+        Field(x => x.ClientIp, typeof(StringGraphType)).Description("The client IP: Accepted for SDK compatibility and ignored.");
+        Field(x => x.Params, typeof(StringGraphType)).Description("Accepted for SDK compatibility and ignored.");
+        Field(x => x.Context, typeof(StringGraphType)).Description("Pipeline context: Accepted for SDK compatibility and ignored.");
+        Field(x => x.PhoneToken, typeof(StringGraphType)).Description("Accepted for SDK compatibility and ignored.");
     }
 }
 
@@ -79,13 +79,13 @@ public sealed class LoginByPhoneCodeInputType : InputObjectGraphType<LoginByPhon
     public LoginByPhoneCodeInputType()
     {
         Name = "LoginByPhoneCodeInput";
-        Field(x => x.Phone, typeof(NonNullGraphType<StringGraphType>));
-        Field(x => x.Code, typeof(NonNullGraphType<StringGraphType>));
-        Field(x => x.PhoneCountryCode, typeof(StringGraphType));
-        Field(x => x.AutoRegister, typeof(BooleanGraphType));
-        Field(x => x.ClientIp, typeof(StringGraphType));
-        Field(x => x.Params, typeof(StringGraphType));
-        Field(x => x.Context, typeof(StringGraphType));
+        Field(x => x.Phone, typeof(NonNullGraphType<StringGraphType>)).Description("The phone number.");
+        Field(x => x.Code, typeof(NonNullGraphType<StringGraphType>)).Description("The SMS code sent by sendSmsCode.");
+        Field(x => x.PhoneCountryCode, typeof(StringGraphType)).Description("The phone's country calling code; +86 when omitted.");
+        Field(x => x.AutoRegister, typeof(BooleanGraphType)).Description("Accepted for SDK compatibility and ignored. An unknown number is registered when the pool allows registration.");
+        Field(x => x.ClientIp, typeof(StringGraphType)).Description("The client IP: Accepted for SDK compatibility and ignored.");
+        Field(x => x.Params, typeof(StringGraphType)).Description("Accepted for SDK compatibility and ignored.");
+        Field(x => x.Context, typeof(StringGraphType)).Description("Pipeline context: Accepted for SDK compatibility and ignored.");
     }
 }
 
@@ -96,11 +96,11 @@ public sealed class LoginByEmailCodeInputType : InputObjectGraphType<LoginByEmai
     public LoginByEmailCodeInputType()
     {
         Name = "LoginByEmailCodeInput";
-        Field(x => x.Email, typeof(NonNullGraphType<StringGraphType>));
-        Field(x => x.Code, typeof(NonNullGraphType<StringGraphType>));
-        Field(x => x.ClientIp, typeof(StringGraphType));
-        Field(x => x.Params, typeof(StringGraphType));
-        Field(x => x.Context, typeof(StringGraphType));
+        Field(x => x.Email, typeof(NonNullGraphType<StringGraphType>)).Description("The account's email (case-insensitive).");
+        Field(x => x.Code, typeof(NonNullGraphType<StringGraphType>)).Description("The code sent by sendEmail(VERIFY_CODE).");
+        Field(x => x.ClientIp, typeof(StringGraphType)).Description("The client IP: Accepted for SDK compatibility and ignored.");
+        Field(x => x.Params, typeof(StringGraphType)).Description("Accepted for SDK compatibility and ignored.");
+        Field(x => x.Context, typeof(StringGraphType)).Description("Pipeline context: Accepted for SDK compatibility and ignored.");
     }
 }
 

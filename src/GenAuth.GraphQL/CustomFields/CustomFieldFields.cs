@@ -1,6 +1,5 @@
 using GenAuth.Core.CustomFields;
 using GenAuth.GraphQL.Common;
-using GenAuth.GraphQL.Users;
 using GraphQL;
 using GraphQL.Types;
 
@@ -60,6 +59,7 @@ public sealed class CustomFieldMutations : IMutationFields
                     c.GetArgument<string?>("options"), c.GetArgument<bool?>("unique"), labels), c.CancellationToken);
             });
         m.Field<CommonMessageType>("removeUdf")
+            .Description("Deletes a custom field definition and every value of it.")
             .Argument<NonNullGraphType<UdfTargetTypeEnum>>("targetType")
             .Argument<NonNullGraphType<StringGraphType>>("key")
             .AdminOnly()
@@ -91,6 +91,7 @@ public sealed class CustomFieldMutations : IMutationFields
                     c.GetArgument<string>("targetId"), list, c.CancellationToken);
             });
         m.Field<ListGraphType<NonNullGraphType<UserDefinedDataType>>>("removeUdv")
+            .Description("Removes one custom field value of a target; answers the values left (a user may remove their own).")
             .Argument<NonNullGraphType<UdfTargetTypeEnum>>("targetType")
             .Argument<NonNullGraphType<StringGraphType>>("targetId")
             .Argument<NonNullGraphType<StringGraphType>>("key")

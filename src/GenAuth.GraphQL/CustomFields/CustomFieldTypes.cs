@@ -60,8 +60,8 @@ public sealed class UdfLabelInputType : InputObjectGraphType<UdfLabelInput>
     public UdfLabelInputType()
     {
         Name = "UDFLabelInput";
-        Field(x => x.Lang, typeof(NonNullGraphType<StringGraphType>));
-        Field(x => x.Label, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.Lang, typeof(NonNullGraphType<StringGraphType>)).Description("The language: zh-CN, en-US, zh-TW or ja-JP.");
+        Field(x => x.Label, typeof(NonNullGraphType<StringGraphType>)).Description("The display name in that language.");
     }
 }
 
@@ -96,8 +96,8 @@ public sealed class UserDefinedDataInputType : InputObjectGraphType<UserDefinedD
     public UserDefinedDataInputType()
     {
         Name = "UserDefinedDataInput";
-        Field(x => x.Key, typeof(NonNullGraphType<StringGraphType>));
-        Field(x => x.Value, typeof(StringGraphType));
+        Field(x => x.Key, typeof(NonNullGraphType<StringGraphType>)).Description("The custom field's key.");
+        Field(x => x.Value, typeof(StringGraphType)).Description("The value, JSON-encoded as the SDKs send it (a string as \"\\\"text\\\"\").");
     }
 }
 
@@ -108,8 +108,8 @@ public sealed class SetUdfValueBatchInputType : InputObjectGraphType<SetUdfValue
     public SetUdfValueBatchInputType()
     {
         Name = "SetUdfValueBatchInput";
-        Field(x => x.TargetId, typeof(NonNullGraphType<StringGraphType>));
-        Field(x => x.Key, typeof(NonNullGraphType<StringGraphType>));
-        Field(x => x.Value, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.TargetId, typeof(NonNullGraphType<StringGraphType>)).Description("The target's id (a user id for USER).");
+        Field(x => x.Key, typeof(NonNullGraphType<StringGraphType>)).Description("The custom field's key.");
+        Field(x => x.Value, typeof(NonNullGraphType<StringGraphType>)).Description("The value, JSON-encoded as the SDKs send it.");
     }
 }

@@ -35,10 +35,10 @@ public sealed class PoolSmtpInputType : InputObjectGraphType<UserpoolSmtpInput>
     public PoolSmtpInputType()
     {
         Name = "UserpoolSmtpInput";
-        Field(x => x.Host, typeof(StringGraphType));
-        Field(x => x.Port, typeof(IntGraphType));
+        Field(x => x.Host, typeof(StringGraphType)).Description("The SMTP server's host name; \"\" clears the pool's SMTP setting.");
+        Field(x => x.Port, typeof(IntGraphType)).Description("The SMTP server's port.");
         Field(x => x.Security, typeof(StringGraphType)).Description("Auto, None, StartTls or SslOnConnect.");
-        Field(x => x.Username, typeof(StringGraphType));
+        Field(x => x.Username, typeof(StringGraphType)).Description("The SMTP login; none: the server is used without authentication.");
         Field(x => x.Password, typeof(StringGraphType)).Description("Stored sealed with the master key; \"\" removes it.");
         Field(x => x.From, typeof(StringGraphType)).Description("\"Name <address>\" or an address.");
     }

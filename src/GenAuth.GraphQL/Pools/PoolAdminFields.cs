@@ -132,33 +132,33 @@ public sealed class UpdateUserpoolInputType : InputObjectGraphType<UpdateUserpoo
     public UpdateUserpoolInputType()
     {
         Name = "UpdateUserpoolInput";
-        Field(x => x.Name, typeof(StringGraphType));
-        Field(x => x.Logo, typeof(StringGraphType));
-        Field(x => x.Domain, typeof(StringGraphType));
-        Field(x => x.Description, typeof(StringGraphType));
-        Field(x => x.AllowedOrigins, typeof(StringGraphType));
-        Field(x => x.LoginFailStrategy, typeof(StringGraphType));
-        Field(x => x.UserpoolTypes, typeof(ListGraphType<NonNullGraphType<StringGraphType>>));
-        Field(x => x.EmailVerifiedDefault, typeof(BooleanGraphType));
-        Field(x => x.SendWelcomeEmail, typeof(BooleanGraphType));
-        Field(x => x.RegisterDisabled, typeof(BooleanGraphType));
-        Field(x => x.AppSsoEnabled, typeof(BooleanGraphType));
-        Field(x => x.LoginRequireEmailVerified, typeof(BooleanGraphType));
-        Field(x => x.TokenExpiresAfter, typeof(IntGraphType));
-        Field(x => x.VerifyCodeLength, typeof(IntGraphType));
-        Field(x => x.VerifyCodeMaxAttempts, typeof(IntGraphType));
+        Field(x => x.Name, typeof(StringGraphType)).Description("The pool's name.");
+        Field(x => x.Logo, typeof(StringGraphType)).Description("The pool's logo URL.");
+        Field(x => x.Domain, typeof(StringGraphType)).Description("The pool's domain (the subdomain of its hosted pages).");
+        Field(x => x.Description, typeof(StringGraphType)).Description("A description of the pool.");
+        Field(x => x.AllowedOrigins, typeof(StringGraphType)).Description("Origins allowed to call the API from a browser (CORS).");
+        Field(x => x.LoginFailStrategy, typeof(StringGraphType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.UserpoolTypes, typeof(ListGraphType<NonNullGraphType<StringGraphType>>)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.EmailVerifiedDefault, typeof(BooleanGraphType)).Description("New users' emailVerified value (registration and createUser).");
+        Field(x => x.SendWelcomeEmail, typeof(BooleanGraphType)).Description("Send a welcome mail after registration.");
+        Field(x => x.RegisterDisabled, typeof(BooleanGraphType)).Description("Refuse self-registration (admins still create users).");
+        Field(x => x.AppSsoEnabled, typeof(BooleanGraphType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.LoginRequireEmailVerified, typeof(BooleanGraphType)).Description("Refuse logins (and sessions at registration) until the email is verified.");
+        Field(x => x.TokenExpiresAfter, typeof(IntGraphType)).Description("Lifetime of user tokens and sessions, in seconds (60 to one year).");
+        Field(x => x.VerifyCodeLength, typeof(IntGraphType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.VerifyCodeMaxAttempts, typeof(IntGraphType)).Description("Accepted for SDK compatibility, not stored yet.");
         Field(x => x.PasswordMinLength, typeof(IntGraphType)).Description("Password policy: the minimum length (8 to 256).");
         Field(x => x.MfaRequired, typeof(BooleanGraphType)).Description("Every login of the pool needs a second factor (users without one enrol during login).");
-        Field(x => x.FrequentRegisterCheck, typeof(FrequentRegisterCheckConfigInputType));
-        Field(x => x.LoginFailCheck, typeof(LoginFailCheckConfigInputType));
-        Field(x => x.PasswordUpdatePolicy, typeof(PasswordUpdatePolicyInputType));
-        Field(x => x.LoginPasswordFailCheck, typeof(LoginPasswordFailCheckConfigInputType));
-        Field(x => x.ChangePhoneStrategy, typeof(ChangePhoneStrategyInputType));
-        Field(x => x.ChangeEmailStrategy, typeof(ChangeEmailStrategyInputType));
-        Field(x => x.QrcodeLoginStrategy, typeof(QrcodeLoginStrategyInputType));
-        Field(x => x.App2WxappLoginStrategy, typeof(App2WxappLoginStrategyInputType));
-        Field(x => x.Whitelist, typeof(RegisterWhiteListConfigInputType));
-        Field(x => x.CustomSMSProvider, typeof(CustomSmsProviderInputType));
+        Field(x => x.FrequentRegisterCheck, typeof(FrequentRegisterCheckConfigInputType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.LoginFailCheck, typeof(LoginFailCheckConfigInputType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.PasswordUpdatePolicy, typeof(PasswordUpdatePolicyInputType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.LoginPasswordFailCheck, typeof(LoginPasswordFailCheckConfigInputType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.ChangePhoneStrategy, typeof(ChangePhoneStrategyInputType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.ChangeEmailStrategy, typeof(ChangeEmailStrategyInputType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.QrcodeLoginStrategy, typeof(QrcodeLoginStrategyInputType)).Description("App scan login: code and ticket lifetimes, and what the browser may learn.");
+        Field(x => x.App2WxappLoginStrategy, typeof(App2WxappLoginStrategyInputType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.Whitelist, typeof(RegisterWhiteListConfigInputType)).Description("Which registration whitelists (phone, email, username) are enforced.");
+        Field(x => x.CustomSMSProvider, typeof(CustomSmsProviderInputType)).Description("Accepted for SDK compatibility, not stored yet.");
     }
 }
 
@@ -171,9 +171,9 @@ public abstract class FrequencyCheckInputType : InputObjectGraphType<FrequencyCh
     protected FrequencyCheckInputType(string name)
     {
         Name = name;
-        Field(x => x.TimeInterval, typeof(IntGraphType));
-        Field(x => x.Limit, typeof(IntGraphType));
-        Field(x => x.Enabled, typeof(BooleanGraphType));
+        Field(x => x.TimeInterval, typeof(IntGraphType)).Description("The window, in seconds. Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.Limit, typeof(IntGraphType)).Description("How many attempts the window allows. Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.Enabled, typeof(BooleanGraphType)).Description("Whether the check is on. Accepted for SDK compatibility, not stored yet.");
     }
 }
 
@@ -188,9 +188,9 @@ public sealed class PasswordUpdatePolicyInputType : InputObjectGraphType<Passwor
     public PasswordUpdatePolicyInputType()
     {
         Name = "PasswordUpdatePolicyInput";
-        Field(x => x.ForcedCycle, typeof(IntGraphType));
-        Field(x => x.DifferenceCycle, typeof(IntGraphType));
-        Field(x => x.Enabled, typeof(BooleanGraphType));
+        Field(x => x.ForcedCycle, typeof(IntGraphType)).Description("Days after which the password must change. Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.DifferenceCycle, typeof(IntGraphType)).Description("How many earlier passwords may not be reused. Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.Enabled, typeof(BooleanGraphType)).Description("Whether the policy is on. Accepted for SDK compatibility, not stored yet.");
     }
 }
 
@@ -201,7 +201,7 @@ public sealed class ChangePhoneStrategyInputType : InputObjectGraphType<ChangePh
     public ChangePhoneStrategyInputType()
     {
         Name = "ChangePhoneStrategyInput";
-        Field(x => x.VerifyOldPhone, typeof(BooleanGraphType));
+        Field(x => x.VerifyOldPhone, typeof(BooleanGraphType)).Description("updatePhone also needs a code sent to the old number. Accepted for SDK compatibility, not stored yet.");
     }
 }
 
@@ -212,7 +212,7 @@ public sealed class ChangeEmailStrategyInputType : InputObjectGraphType<ChangeEm
     public ChangeEmailStrategyInputType()
     {
         Name = "ChangeEmailStrategyInput";
-        Field(x => x.VerifyOldEmail, typeof(BooleanGraphType));
+        Field(x => x.VerifyOldEmail, typeof(BooleanGraphType)).Description("updateEmail also needs a code sent to the old address. Accepted for SDK compatibility, not stored yet.");
     }
 }
 
@@ -224,10 +224,10 @@ public sealed class QrcodeLoginStrategyInputType : InputObjectGraphType<QrcodeLo
     public QrcodeLoginStrategyInputType()
     {
         Name = "QrcodeLoginStrategyInput";
-        Field(x => x.QrcodeExpiresAfter, typeof(IntGraphType));
-        Field(x => x.TicketExpiresAfter, typeof(IntGraphType));
-        Field(x => x.ReturnFullUserInfo, typeof(BooleanGraphType));
-        Field(x => x.AllowExchangeUserInfoFromBrowser, typeof(BooleanGraphType));
+        Field(x => x.QrcodeExpiresAfter, typeof(IntGraphType)).Description("Seconds a new QR code stays valid.");
+        Field(x => x.TicketExpiresAfter, typeof(IntGraphType)).Description("Seconds a confirmed code's ticket can be exchanged.");
+        Field(x => x.ReturnFullUserInfo, typeof(BooleanGraphType)).Description("The first qrCodeStatus after confirm may answer the scanner's profile with a token (qrCodeStatus.user).");
+        Field(x => x.AllowExchangeUserInfoFromBrowser, typeof(BooleanGraphType)).Description("The browser may exchange the ticket itself (else only a server with the pool's secret).");
     }
 }
 
@@ -239,8 +239,8 @@ public sealed class App2WxappLoginStrategyInputType : InputObjectGraphType<App2W
     public App2WxappLoginStrategyInputType()
     {
         Name = "App2WxappLoginStrategyInput";
-        Field(x => x.TicketExpriresAfter, typeof(IntGraphType));
-        Field(x => x.TicketExchangeUserInfoNeedSecret, typeof(BooleanGraphType));
+        Field(x => x.TicketExpriresAfter, typeof(IntGraphType)).Description("Seconds a mini-program ticket stays valid (GenAuth's spelling). Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.TicketExchangeUserInfoNeedSecret, typeof(BooleanGraphType)).Description("Exchanging the ticket needs the pool secret. Accepted for SDK compatibility, not stored yet.");
     }
 }
 
@@ -251,9 +251,9 @@ public sealed class RegisterWhiteListConfigInputType : InputObjectGraphType<Regi
     public RegisterWhiteListConfigInputType()
     {
         Name = "RegisterWhiteListConfigInput";
-        Field(x => x.PhoneEnabled, typeof(BooleanGraphType));
-        Field(x => x.EmailEnabled, typeof(BooleanGraphType));
-        Field(x => x.UsernameEnabled, typeof(BooleanGraphType));
+        Field(x => x.PhoneEnabled, typeof(BooleanGraphType)).Description("Only phones on the PHONE whitelist may register.");
+        Field(x => x.EmailEnabled, typeof(BooleanGraphType)).Description("Only emails on the EMAIL whitelist may register.");
+        Field(x => x.UsernameEnabled, typeof(BooleanGraphType)).Description("Only usernames on the USERNAME whitelist may register.");
     }
 }
 
@@ -264,8 +264,8 @@ public sealed class CustomSmsProviderInputType : InputObjectGraphType<CustomSmsP
     public CustomSmsProviderInputType()
     {
         Name = "CustomSMSProviderInput";
-        Field(x => x.Enabled, typeof(BooleanGraphType));
-        Field(x => x.Provider, typeof(StringGraphType));
-        Field(x => x.Config, typeof(StringGraphType));
+        Field(x => x.Enabled, typeof(BooleanGraphType)).Description("Send SMS through a custom provider. Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.Provider, typeof(StringGraphType)).Description("The provider's name. Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.Config, typeof(StringGraphType)).Description("The provider's settings (JSON). Accepted for SDK compatibility, not stored yet.");
     }
 }

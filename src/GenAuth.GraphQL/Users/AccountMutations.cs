@@ -30,9 +30,12 @@ public sealed class AccountMutations : IMutationFields
                 return await c.Service<AccountService>().RegisterByUsernameAsync(input.Username, input.Password,
                     input.Profile?.ToProfileInput(), input.IssueToken, c.CancellationToken);
             });
-        AddLogin<LoginByEmailInputType, LoginByEmailInput>(m, "loginByEmail", i => i.Email, LoginMethod.Email);
-        AddLogin<LoginByUsernameInputType, LoginByUsernameInput>(m, "loginByUsername", i => i.Username, LoginMethod.Username);
-        AddLogin<LoginByPhonePasswordInputType, LoginByPhonePasswordInput>(m, "loginByPhonePassword", i => i.Phone, LoginMethod.Phone);
+        AddLogin<LoginByEmailInputType, LoginByEmailInput>(m, "loginByEmail", i => i.Email, LoginMethod.Email,
+            "Logs in with an email (case-insensitive) and a password.");
+        AddLogin<LoginByUsernameInputType, LoginByUsernameInput>(m, "loginByUsername", i => i.Username, LoginMethod.Username,
+            "Logs in with a username (case-sensitive) and a password.");
+        AddLogin<LoginByPhonePasswordInputType, LoginByPhonePasswordInput>(m, "loginByPhonePassword", i => i.Phone, LoginMethod.Phone,
+            "Logs in with a phone number and a password.");
         m.Field<UserType>("loginByAccount")
             .Description("Logs in with a phone number, email or username and a password.")
             .Argument<NonNullGraphType<StringGraphType>>("account")
@@ -80,10 +83,12 @@ public sealed class AccountMutations : IMutationFields
             });
     }
 
-    private static void AddLogin<TInputType, TInput>(ObjectGraphType m, string name, Func<TInput, string> account, LoginMethod method)
+    private static void AddLogin<TInputType, TInput>(ObjectGraphType m, string name, Func<TInput, string> account, LoginMethod method,
+        string description)
         where TInputType : InputObjectGraphType<TInput>
         where TInput : LoginInputBase =>
         m.Field<UserType>(name)
+            .Description(description)
             .Argument<NonNullGraphType<TInputType>>("input")
             .PublicAccess()
             .ResolveAsync(async c =>

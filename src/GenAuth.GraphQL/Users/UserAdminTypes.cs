@@ -2,21 +2,15 @@ using GenAuth.Core.Common;
 using GenAuth.Core.Sessions;
 using GenAuth.Core.Users;
 using GenAuth.GraphQL.Common;
-using GenAuth.GraphQL.CustomFields;
 using GraphQL;
 using GraphQL.Types;
 
 namespace GenAuth.GraphQL.Users;
 
-/// <summary>Turns rows into UserViews and announces them to the customData loader (no N+1 on lists).</summary>
+/// <summary>Turns rows into UserViews (the per-user fields of a list load in batches: no N+1).</summary>
 public static class UserViews
 {
-    public static List<UserView> Of(IResolveFieldContext c, IEnumerable<User> users)
-    {
-        var list = users.Select(u => new UserView(u)).ToList();
-        c.Service<CustomDataLoader>().Expect(list.Select(v => v.User.Id));
-        return list;
-    }
+    public static List<UserView> Of(IResolveFieldContext c, IEnumerable<User> users) => users.Select(u => new UserView(u)).ToList();
 
     public static Page<UserView> Of(IResolveFieldContext c, Page<User> page) => new(page.TotalCount, Of(c, page.List));
 
@@ -76,11 +70,11 @@ public sealed class UsersFilterInputType : InputObjectGraphType<UsersFilterInput
     public UsersFilterInputType()
     {
         Name = "UsersFilterInput";
-        Field(x => x.EmailPrefix, typeof(StringGraphType));
-        Field(x => x.PhonePrefix, typeof(StringGraphType));
-        Field(x => x.UsernamePrefix, typeof(StringGraphType));
-        Field(x => x.NicknamePrefix, typeof(StringGraphType));
-        Field(x => x.Blocked, typeof(BooleanGraphType));
+        Field(x => x.EmailPrefix, typeof(StringGraphType)).Description("Only users whose email starts with this.");
+        Field(x => x.PhonePrefix, typeof(StringGraphType)).Description("Only users whose phone starts with this.");
+        Field(x => x.UsernamePrefix, typeof(StringGraphType)).Description("Only users whose username starts with this.");
+        Field(x => x.NicknamePrefix, typeof(StringGraphType)).Description("Only users whose nickname starts with this.");
+        Field(x => x.Blocked, typeof(BooleanGraphType)).Description("Only blocked users (true) or only users who are not blocked (false).");
         Field(x => x.CreatedAfter, typeof(StringGraphType)).Description("ISO 8601, inclusive.");
         Field(x => x.CreatedBefore, typeof(StringGraphType)).Description("ISO 8601, exclusive.");
     }
@@ -152,23 +146,23 @@ public sealed class CreateUserInputType : PartialInputObjectGraphType<CreateUser
     public CreateUserInputType()
     {
         Name = "CreateUserInput";
-        Field(x => x.Email, typeof(StringGraphType));
-        Field(x => x.Phone, typeof(StringGraphType));
-        Field(x => x.Unionid, typeof(StringGraphType));
-        Field(x => x.Openid, typeof(StringGraphType));
-        Field(x => x.Password, typeof(StringGraphType));
-        Field(x => x.Oauth, typeof(StringGraphType));
-        Field(x => x.LastLogin, typeof(StringGraphType));
-        Field(x => x.LastIP, typeof(StringGraphType));
-        Field(x => x.SignedUp, typeof(StringGraphType));
-        Field(x => x.ExternalId, typeof(StringGraphType));
-        Field(x => x.PhoneCountryCode, typeof(StringGraphType));
-        Field(x => x.EmailVerified, typeof(BooleanGraphType));
-        Field(x => x.PhoneVerified, typeof(BooleanGraphType));
-        Field(x => x.RegisterSource, typeof(ListGraphType<NonNullGraphType<StringGraphType>>));
-        Field(x => x.LoginsCount, typeof(IntGraphType));
-        Field(x => x.Blocked, typeof(BooleanGraphType));
-        Field(x => x.IsDeleted, typeof(BooleanGraphType));
+        Field(x => x.Email, typeof(StringGraphType)).Description("The email (case-insensitive, unique in the pool).");
+        Field(x => x.Phone, typeof(StringGraphType)).Description("The phone number (unique in the pool), read with phoneCountryCode.");
+        Field(x => x.Unionid, typeof(StringGraphType)).Description("The WeChat unionid.");
+        Field(x => x.Openid, typeof(StringGraphType)).Description("The WeChat openid.");
+        Field(x => x.Password, typeof(StringGraphType)).Description("The password: hashed here, or with keepPassword an existing PHC hash (argon2, bcrypt, ...) kept as is.");
+        Field(x => x.Oauth, typeof(StringGraphType)).Description("Raw profile data from an OAuth provider (JSON).");
+        Field(x => x.LastLogin, typeof(StringGraphType)).Description("The last login time (ISO 8601), e.g. when importing users.");
+        Field(x => x.LastIP, typeof(StringGraphType)).Description("The IP of the last login.");
+        Field(x => x.SignedUp, typeof(StringGraphType)).Description("When the user signed up (ISO 8601); now when omitted.");
+        Field(x => x.ExternalId, typeof(StringGraphType)).Description("The user's id in an external system.");
+        Field(x => x.PhoneCountryCode, typeof(StringGraphType)).Description("The phone's country calling code; +86 when omitted.");
+        Field(x => x.EmailVerified, typeof(BooleanGraphType)).Description("Whether the email is verified; the pool's emailVerifiedDefault when omitted.");
+        Field(x => x.PhoneVerified, typeof(BooleanGraphType)).Description("Whether the phone is verified; false when omitted.");
+        Field(x => x.RegisterSource, typeof(ListGraphType<NonNullGraphType<StringGraphType>>)).Description("Where the user came from; import:manual when omitted.");
+        Field(x => x.LoginsCount, typeof(IntGraphType)).Description("The number of logins so far (imports).");
+        Field(x => x.Blocked, typeof(BooleanGraphType)).Description("Create the user blocked (status Suspended).");
+        Field(x => x.IsDeleted, typeof(BooleanGraphType)).Description("Accepted for SDK compatibility and ignored. A new user is never deleted.");
         ProfileFields.AddTo(this);
     }
 }
@@ -181,13 +175,13 @@ public sealed class CreateUserIdentityInputType : InputObjectGraphType<CreateUse
     public CreateUserIdentityInputType()
     {
         Name = "CreateUserIdentityInput";
-        Field(x => x.Provider, typeof(NonNullGraphType<StringGraphType>));
-        Field(x => x.UserIdInIdp, typeof(NonNullGraphType<StringGraphType>));
-        Field(x => x.Openid, typeof(StringGraphType));
-        Field(x => x.IsSocial, typeof(BooleanGraphType));
-        Field(x => x.ConnectionId, typeof(StringGraphType));
-        Field(x => x.AccessToken, typeof(StringGraphType));
-        Field(x => x.RefreshToken, typeof(StringGraphType));
+        Field(x => x.Provider, typeof(NonNullGraphType<StringGraphType>)).Description("The identity provider (createUser refuses an identity for now).");
+        Field(x => x.UserIdInIdp, typeof(NonNullGraphType<StringGraphType>)).Description("The user's id at the provider.");
+        Field(x => x.Openid, typeof(StringGraphType)).Description("The user's openid at the provider.");
+        Field(x => x.IsSocial, typeof(BooleanGraphType)).Description("Whether the provider is a social one (else enterprise).");
+        Field(x => x.ConnectionId, typeof(StringGraphType)).Description("The provider connection's id.");
+        Field(x => x.AccessToken, typeof(StringGraphType)).Description("The provider's access token.");
+        Field(x => x.RefreshToken, typeof(StringGraphType)).Description("The provider's refresh token.");
     }
 }
 
@@ -198,10 +192,10 @@ public sealed class FindUserByIdentityInputType : InputObjectGraphType<FindUserB
     public FindUserByIdentityInputType()
     {
         Name = "FindUserByIdentityInput";
-        Field(x => x.Identifier, typeof(StringGraphType));
-        Field(x => x.UserIdInIdp, typeof(StringGraphType));
-        Field(x => x.IsSocial, typeof(BooleanGraphType));
-        Field(x => x.Provider, typeof(StringGraphType));
+        Field(x => x.Identifier, typeof(StringGraphType)).Description("The provider connection's identifier (findUser refuses an identity for now).");
+        Field(x => x.UserIdInIdp, typeof(StringGraphType)).Description("The user's id at the provider.");
+        Field(x => x.IsSocial, typeof(BooleanGraphType)).Description("Whether the provider is a social one (else enterprise).");
+        Field(x => x.Provider, typeof(StringGraphType)).Description("The identity provider.");
     }
 }
 
@@ -212,8 +206,8 @@ public sealed class SearchUserDepartmentOptType : InputObjectGraphType<SearchUse
     public SearchUserDepartmentOptType()
     {
         Name = "SearchUserDepartmentOpt";
-        Field(x => x.DepartmentId, typeof(StringGraphType));
-        Field(x => x.IncludeChildrenDepartments, typeof(BooleanGraphType));
+        Field(x => x.DepartmentId, typeof(StringGraphType)).Description("Only users of this department (node id); department filters are refused for now.");
+        Field(x => x.IncludeChildrenDepartments, typeof(BooleanGraphType)).Description("Also users of its sub-departments.");
     }
 }
 
@@ -224,7 +218,7 @@ public sealed class SearchUserGroupOptType : InputObjectGraphType<SearchUserGrou
     public SearchUserGroupOptType()
     {
         Name = "SearchUserGroupOpt";
-        Field(x => x.Code, typeof(StringGraphType));
+        Field(x => x.Code, typeof(StringGraphType)).Description("Only users of this group (group code); group filters are refused for now.");
     }
 }
 
@@ -235,7 +229,7 @@ public sealed class SearchUserRoleOptType : InputObjectGraphType<SearchUserRoleO
     public SearchUserRoleOptType()
     {
         Name = "SearchUserRoleOpt";
-        Field(x => x.Namespace, typeof(StringGraphType));
-        Field(x => x.Code, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.Namespace, typeof(StringGraphType)).Description("The role's namespace; the default namespace when omitted.");
+        Field(x => x.Code, typeof(NonNullGraphType<StringGraphType>)).Description("Only users with this role (role code); role filters are refused for now.");
     }
 }

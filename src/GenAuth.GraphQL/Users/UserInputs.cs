@@ -54,32 +54,32 @@ internal static class ProfileFields
 {
     public static void AddTo<T>(PartialInputObjectGraphType<T> type) where T : ProfileFieldsInput, new()
     {
-        type.Field(x => x.Username, typeof(StringGraphType));
-        type.Field(x => x.Nickname, typeof(StringGraphType));
-        type.Field(x => x.Company, typeof(StringGraphType));
-        type.Field(x => x.Photo, typeof(StringGraphType));
-        type.Field(x => x.Device, typeof(StringGraphType));
-        type.Field(x => x.Browser, typeof(StringGraphType));
-        type.Field(x => x.Name, typeof(StringGraphType));
-        type.Field(x => x.GivenName, typeof(StringGraphType));
-        type.Field(x => x.FamilyName, typeof(StringGraphType));
-        type.Field(x => x.MiddleName, typeof(StringGraphType));
-        type.Field(x => x.Profile, typeof(StringGraphType));
-        type.Field(x => x.PreferredUsername, typeof(StringGraphType));
-        type.Field(x => x.Website, typeof(StringGraphType));
-        type.Field(x => x.Gender, typeof(StringGraphType));
-        type.Field(x => x.Birthdate, typeof(StringGraphType));
-        type.Field(x => x.Zoneinfo, typeof(StringGraphType));
-        type.Field(x => x.Locale, typeof(StringGraphType));
-        type.Field(x => x.Address, typeof(StringGraphType));
-        type.Field(x => x.Formatted, typeof(StringGraphType));
-        type.Field(x => x.StreetAddress, typeof(StringGraphType));
-        type.Field(x => x.Locality, typeof(StringGraphType));
-        type.Field(x => x.Region, typeof(StringGraphType));
-        type.Field(x => x.PostalCode, typeof(StringGraphType));
-        type.Field(x => x.City, typeof(StringGraphType));
-        type.Field(x => x.Province, typeof(StringGraphType));
-        type.Field(x => x.Country, typeof(StringGraphType));
+        type.Field(x => x.Username, typeof(StringGraphType)).Description("Username: unique in the pool, case-sensitive.");
+        type.Field(x => x.Nickname, typeof(StringGraphType)).Description("Nickname (display name).");
+        type.Field(x => x.Company, typeof(StringGraphType)).Description("Company or organisation.");
+        type.Field(x => x.Photo, typeof(StringGraphType)).Description("Avatar URL.");
+        type.Field(x => x.Device, typeof(StringGraphType)).Description("The device the user signs in from.");
+        type.Field(x => x.Browser, typeof(StringGraphType)).Description("The browser the user signs in from.");
+        type.Field(x => x.Name, typeof(StringGraphType)).Description("Full name (OIDC name).");
+        type.Field(x => x.GivenName, typeof(StringGraphType)).Description("Given name (OIDC given_name).");
+        type.Field(x => x.FamilyName, typeof(StringGraphType)).Description("Family name (OIDC family_name).");
+        type.Field(x => x.MiddleName, typeof(StringGraphType)).Description("Middle name (OIDC middle_name).");
+        type.Field(x => x.Profile, typeof(StringGraphType)).Description("Profile page URL (OIDC profile).");
+        type.Field(x => x.PreferredUsername, typeof(StringGraphType)).Description("Preferred username (OIDC preferred_username).");
+        type.Field(x => x.Website, typeof(StringGraphType)).Description("Web page or blog URL (OIDC website).");
+        type.Field(x => x.Gender, typeof(StringGraphType)).Description("Gender: M, F or U (unknown); MALE and FEMALE are accepted.");
+        type.Field(x => x.Birthdate, typeof(StringGraphType)).Description("Birthday (OIDC birthdate), e.g. 1990-01-31.");
+        type.Field(x => x.Zoneinfo, typeof(StringGraphType)).Description("Time zone (OIDC zoneinfo), e.g. Asia/Shanghai.");
+        type.Field(x => x.Locale, typeof(StringGraphType)).Description("Locale (OIDC locale), e.g. zh-CN.");
+        type.Field(x => x.Address, typeof(StringGraphType)).Description("Postal address as one string.");
+        type.Field(x => x.Formatted, typeof(StringGraphType)).Description("Full mailing address (OIDC address.formatted).");
+        type.Field(x => x.StreetAddress, typeof(StringGraphType)).Description("Street address (OIDC address.street_address).");
+        type.Field(x => x.Locality, typeof(StringGraphType)).Description("City or locality (OIDC address.locality).");
+        type.Field(x => x.Region, typeof(StringGraphType)).Description("State, province or region (OIDC address.region).");
+        type.Field(x => x.PostalCode, typeof(StringGraphType)).Description("Postal code (OIDC address.postal_code).");
+        type.Field(x => x.City, typeof(StringGraphType)).Description("City of the address.");
+        type.Field(x => x.Province, typeof(StringGraphType)).Description("Province of the address.");
+        type.Field(x => x.Country, typeof(StringGraphType)).Description("Country (OIDC address.country).");
     }
 }
 
@@ -90,8 +90,8 @@ public sealed class UserDdfInputType : InputObjectGraphType<UserDdfInput>
     public UserDdfInputType()
     {
         Name = "UserDdfInput";
-        Field(x => x.Key, typeof(NonNullGraphType<StringGraphType>));
-        Field(x => x.Value, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.Key, typeof(NonNullGraphType<StringGraphType>)).Description("The custom field key.");
+        Field(x => x.Value, typeof(NonNullGraphType<StringGraphType>)).Description("The value.");
     }
 }
 
@@ -110,12 +110,12 @@ public sealed class RegisterProfileInputType : PartialInputObjectGraphType<Regis
     public RegisterProfileInputType()
     {
         Name = "RegisterProfile";
-        Field(x => x.Ip, typeof(StringGraphType));
-        Field(x => x.Phone, typeof(StringGraphType));
-        Field(x => x.Email, typeof(StringGraphType));
-        Field(x => x.Oauth, typeof(StringGraphType));
+        Field(x => x.Ip, typeof(StringGraphType)).Description("The client IP: Accepted for SDK compatibility and ignored.");
+        Field(x => x.Phone, typeof(StringGraphType)).Description("Refused when supplied: a phone is registered through registerByPhoneCode.");
+        Field(x => x.Email, typeof(StringGraphType)).Description("Refused when supplied: the email is the register input's own.");
+        Field(x => x.Oauth, typeof(StringGraphType)).Description("Raw profile data from an OAuth provider (JSON), kept on the user.");
         ProfileFields.AddTo(this);
-        Field(x => x.Udf, typeof(ListGraphType<NonNullGraphType<UserDdfInputType>>));
+        Field(x => x.Udf, typeof(ListGraphType<NonNullGraphType<UserDdfInputType>>)).Description("Custom field values: Accepted for SDK compatibility and ignored. (set them with setUdv after registering).");
     }
 }
 
@@ -143,20 +143,20 @@ public sealed class UpdateUserInputType : PartialInputObjectGraphType<UpdateUser
     public UpdateUserInputType()
     {
         Name = "UpdateUserInput";
-        Field(x => x.Email, typeof(StringGraphType));
-        Field(x => x.Unionid, typeof(StringGraphType));
-        Field(x => x.Openid, typeof(StringGraphType));
-        Field(x => x.EmailVerified, typeof(BooleanGraphType));
-        Field(x => x.Phone, typeof(StringGraphType));
-        Field(x => x.PhoneVerified, typeof(BooleanGraphType));
-        Field(x => x.Password, typeof(StringGraphType));
-        Field(x => x.Oauth, typeof(StringGraphType));
-        Field(x => x.TokenExpiredAt, typeof(StringGraphType));
-        Field(x => x.LoginsCount, typeof(IntGraphType));
-        Field(x => x.LastLogin, typeof(StringGraphType));
-        Field(x => x.LastIP, typeof(StringGraphType));
-        Field(x => x.Blocked, typeof(BooleanGraphType));
-        Field(x => x.ExternalId, typeof(StringGraphType));
+        Field(x => x.Email, typeof(StringGraphType)).Description("Admin only: the email (case-insensitive, unique in the pool); null removes it.");
+        Field(x => x.Unionid, typeof(StringGraphType)).Description("Admin only: the WeChat unionid.");
+        Field(x => x.Openid, typeof(StringGraphType)).Description("Admin only: the WeChat openid.");
+        Field(x => x.EmailVerified, typeof(BooleanGraphType)).Description("Admin only: whether the email is verified.");
+        Field(x => x.Phone, typeof(StringGraphType)).Description("Admin only: the phone number (unique in the pool, +86 numbers); null removes it.");
+        Field(x => x.PhoneVerified, typeof(BooleanGraphType)).Description("Admin only: whether the phone is verified.");
+        Field(x => x.Password, typeof(StringGraphType)).Description("Admin only: a new password, checked against the pool's password policy.");
+        Field(x => x.Oauth, typeof(StringGraphType)).Description("Admin only: raw profile data from an OAuth provider (JSON).");
+        Field(x => x.TokenExpiredAt, typeof(StringGraphType)).Description("Admin only: a time (ISO 8601); one at or before now ends every session of the user.");
+        Field(x => x.LoginsCount, typeof(IntGraphType)).Description("Admin only: the number of logins.");
+        Field(x => x.LastLogin, typeof(StringGraphType)).Description("Admin only: the last login time (ISO 8601).");
+        Field(x => x.LastIP, typeof(StringGraphType)).Description("Admin only: the IP of the last login.");
+        Field(x => x.Blocked, typeof(BooleanGraphType)).Description("Admin only: true blocks the user (status Suspended, every session ends); false reactivates.");
+        Field(x => x.ExternalId, typeof(StringGraphType)).Description("Admin only: the user's id in an external system.");
         ProfileFields.AddTo(this);
     }
 }
@@ -182,15 +182,15 @@ internal static class RegisterFields
 {
     public static void AddTo<T>(InputObjectGraphType<T> type) where T : RegisterInputBase
     {
-        type.Field(x => x.Password, typeof(NonNullGraphType<StringGraphType>));
-        type.Field(x => x.Profile, typeof(RegisterProfileInputType));
-        type.Field(x => x.ForceLogin, typeof(BooleanGraphType));
-        type.Field(x => x.GenerateToken, typeof(BooleanGraphType));
-        type.Field(x => x.ClientIp, typeof(StringGraphType));
-        type.Field(x => x.Params, typeof(StringGraphType));
-        type.Field(x => x.Context, typeof(StringGraphType));
-        type.Field(x => x.PhoneToken, typeof(StringGraphType));
-        type.Field(x => x.EmailToken, typeof(StringGraphType));
+        type.Field(x => x.Password, typeof(NonNullGraphType<StringGraphType>)).Description("The password (plain, or encrypted with the pool's public key as the SDKs send it); the pool's password policy applies.");
+        type.Field(x => x.Profile, typeof(RegisterProfileInputType)).Description("Profile fields of the new user.");
+        type.Field(x => x.ForceLogin, typeof(BooleanGraphType)).Description("Also sign the new user in: the answer carries a token (unless the pool requires a verified email first).");
+        type.Field(x => x.GenerateToken, typeof(BooleanGraphType)).Description("Same as forceLogin (the SDK's other name).");
+        type.Field(x => x.ClientIp, typeof(StringGraphType)).Description("The client IP: Accepted for SDK compatibility and ignored.");
+        type.Field(x => x.Params, typeof(StringGraphType)).Description("Custom data as JSON: Accepted for SDK compatibility and ignored. (set it with setUdv).");
+        type.Field(x => x.Context, typeof(StringGraphType)).Description("Pipeline context: Accepted for SDK compatibility and ignored.");
+        type.Field(x => x.PhoneToken, typeof(StringGraphType)).Description("Accepted for SDK compatibility and ignored.");
+        type.Field(x => x.EmailToken, typeof(StringGraphType)).Description("Accepted for SDK compatibility and ignored.");
     }
 }
 
@@ -204,7 +204,7 @@ public sealed class RegisterByEmailInputType : InputObjectGraphType<RegisterByEm
     public RegisterByEmailInputType()
     {
         Name = "RegisterByEmailInput";
-        Field(x => x.Email, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.Email, typeof(NonNullGraphType<StringGraphType>)).Description("The email address: case-insensitive, unique in the pool.");
         RegisterFields.AddTo(this);
     }
 }
@@ -219,7 +219,7 @@ public sealed class RegisterByUsernameInputType : InputObjectGraphType<RegisterB
     public RegisterByUsernameInputType()
     {
         Name = "RegisterByUsernameInput";
-        Field(x => x.Username, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.Username, typeof(NonNullGraphType<StringGraphType>)).Description("The username: case-sensitive, unique in the pool.");
         RegisterFields.AddTo(this);
     }
 }
@@ -239,12 +239,12 @@ internal static class LoginFields
 {
     public static void AddTo<T>(InputObjectGraphType<T> type) where T : LoginInputBase
     {
-        type.Field(x => x.Password, typeof(NonNullGraphType<StringGraphType>));
-        type.Field(x => x.CaptchaCode, typeof(StringGraphType));
-        type.Field(x => x.AutoRegister, typeof(BooleanGraphType));
-        type.Field(x => x.ClientIp, typeof(StringGraphType));
-        type.Field(x => x.Params, typeof(StringGraphType));
-        type.Field(x => x.Context, typeof(StringGraphType));
+        type.Field(x => x.Password, typeof(NonNullGraphType<StringGraphType>)).Description("The password (plain, or encrypted with the pool's public key as the SDKs send it).");
+        type.Field(x => x.CaptchaCode, typeof(StringGraphType)).Description("Accepted for SDK compatibility and ignored. Repeated failures are throttled instead.");
+        type.Field(x => x.AutoRegister, typeof(BooleanGraphType)).Description("Accepted for SDK compatibility and ignored. An unknown account is refused.");
+        type.Field(x => x.ClientIp, typeof(StringGraphType)).Description("The client IP: Accepted for SDK compatibility and ignored.");
+        type.Field(x => x.Params, typeof(StringGraphType)).Description("Accepted for SDK compatibility and ignored.");
+        type.Field(x => x.Context, typeof(StringGraphType)).Description("Pipeline context: Accepted for SDK compatibility and ignored.");
     }
 }
 
@@ -258,7 +258,7 @@ public sealed class LoginByEmailInputType : InputObjectGraphType<LoginByEmailInp
     public LoginByEmailInputType()
     {
         Name = "LoginByEmailInput";
-        Field(x => x.Email, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.Email, typeof(NonNullGraphType<StringGraphType>)).Description("The account's email (case-insensitive).");
         LoginFields.AddTo(this);
     }
 }
@@ -273,7 +273,7 @@ public sealed class LoginByUsernameInputType : InputObjectGraphType<LoginByUsern
     public LoginByUsernameInputType()
     {
         Name = "LoginByUsernameInput";
-        Field(x => x.Username, typeof(NonNullGraphType<StringGraphType>));
+        Field(x => x.Username, typeof(NonNullGraphType<StringGraphType>)).Description("The account's username (case-sensitive).");
         LoginFields.AddTo(this);
     }
 }
@@ -289,8 +289,8 @@ public sealed class LoginByPhonePasswordInputType : InputObjectGraphType<LoginBy
     public LoginByPhonePasswordInputType()
     {
         Name = "LoginByPhonePasswordInput";
-        Field(x => x.Phone, typeof(NonNullGraphType<StringGraphType>));
-        Field(x => x.PhoneCountryCode, typeof(StringGraphType));
+        Field(x => x.Phone, typeof(NonNullGraphType<StringGraphType>)).Description("The account's phone number.");
+        Field(x => x.PhoneCountryCode, typeof(StringGraphType)).Description("The phone's country calling code; +86 when omitted.");
         LoginFields.AddTo(this);
     }
 }

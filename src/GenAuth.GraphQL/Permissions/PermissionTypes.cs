@@ -2,7 +2,7 @@ using GenAuth.Core.Common;
 using GenAuth.Core.Permissions;
 using GraphQL.Types;
 
-namespace GenAuth.GraphQL.Roles;
+namespace GenAuth.GraphQL.Permissions;
 
 public sealed class ResourceTypeEnum : EnumerationGraphType<ResourceType>
 {
@@ -95,9 +95,9 @@ public sealed class AuthorizeResourceOptInput : InputObjectGraphType<AuthorizeRe
     public AuthorizeResourceOptInput()
     {
         Name = "AuthorizeResourceOpt";
-        Field(x => x.TargetType, typeof(NonNullGraphType<PolicyAssignmentTargetTypeEnum>));
-        Field(x => x.TargetIdentifier, typeof(NonNullGraphType<StringGraphType>));
-        Field(x => x.Actions, typeof(ListGraphType<NonNullGraphType<StringGraphType>>));
+        Field(x => x.TargetType, typeof(NonNullGraphType<PolicyAssignmentTargetTypeEnum>)).Description("Who is granted: USER, ROLE, GROUP or ORG (AK_SK is refused).");
+        Field(x => x.TargetIdentifier, typeof(NonNullGraphType<StringGraphType>)).Description("The user id, role code, group code or org node id.");
+        Field(x => x.Actions, typeof(ListGraphType<NonNullGraphType<StringGraphType>>)).Description("The actions granted (e.g. read; * for every action).");
         Field(x => x.Conditions, typeof(StringGraphType)).Description("Optional conditions as JSON; stored and returned, not evaluated.");
     }
 }
@@ -109,7 +109,7 @@ public sealed class AuthorizedTargetsActionsInput : InputObjectGraphType<Authori
     public AuthorizedTargetsActionsInput()
     {
         Name = "AuthorizedTargetsActionsInput";
-        Field(x => x.Op, typeof(NonNullGraphType<OperatorEnum>));
-        Field(x => x.List, typeof(NonNullGraphType<ListGraphType<StringGraphType>>));
+        Field(x => x.Op, typeof(NonNullGraphType<OperatorEnum>)).Description("AND: targets allowed every listed action; OR: allowed any of them.");
+        Field(x => x.List, typeof(NonNullGraphType<ListGraphType<StringGraphType>>)).Description("The actions.");
     }
 }
