@@ -40,9 +40,9 @@ public sealed class RegisterByPhoneCodeInputType : InputObjectGraphType<Register
         Field(x => x.Profile, typeof(RegisterProfileInputType)).Description("Profile fields of the new user.");
         Field(x => x.ForceLogin, typeof(BooleanGraphType)).Description("Also sign the new user in: the answer carries a token.");
         Field(x => x.GenerateToken, typeof(BooleanGraphType)).Description("Same as forceLogin (the SDK's other name).");
-        Field(x => x.ClientIp, typeof(StringGraphType)).Description("The client IP: Accepted for SDK compatibility and ignored.");
+        Field(x => x.ClientIp, typeof(StringGraphType)).Description("The client IP: accepted for SDK compatibility and ignored.");
         Field(x => x.Params, typeof(StringGraphType)).Description("Accepted for SDK compatibility and ignored.");
-        Field(x => x.Context, typeof(StringGraphType)).Description("Pipeline context: Accepted for SDK compatibility and ignored.");
+        Field(x => x.Context, typeof(StringGraphType)).Description("Pipeline context: accepted for SDK compatibility and ignored.");
         Field(x => x.EmailToken, typeof(StringGraphType)).Description("Accepted for SDK compatibility and ignored.");
     }
 }
@@ -64,9 +64,9 @@ public sealed class RegisterByEmailCodeInputType : InputObjectGraphType<Register
         Field(x => x.Profile, typeof(RegisterProfileInputType)).Description("Profile fields of the new user.");
         Field(x => x.ForceLogin, typeof(BooleanGraphType)).Description("Also sign the new user in: the answer carries a token.");
         Field(x => x.GenerateToken, typeof(BooleanGraphType)).Description("Same as forceLogin (the SDK's other name).");
-        Field(x => x.ClientIp, typeof(StringGraphType)).Description("The client IP: Accepted for SDK compatibility and ignored.");
+        Field(x => x.ClientIp, typeof(StringGraphType)).Description("The client IP: accepted for SDK compatibility and ignored.");
         Field(x => x.Params, typeof(StringGraphType)).Description("Accepted for SDK compatibility and ignored.");
-        Field(x => x.Context, typeof(StringGraphType)).Description("Pipeline context: Accepted for SDK compatibility and ignored.");
+        Field(x => x.Context, typeof(StringGraphType)).Description("Pipeline context: accepted for SDK compatibility and ignored.");
         Field(x => x.PhoneToken, typeof(StringGraphType)).Description("Accepted for SDK compatibility and ignored.");
     }
 }
@@ -83,9 +83,9 @@ public sealed class LoginByPhoneCodeInputType : InputObjectGraphType<LoginByPhon
         Field(x => x.Code, typeof(NonNullGraphType<StringGraphType>)).Description("The SMS code sent by sendSmsCode.");
         Field(x => x.PhoneCountryCode, typeof(StringGraphType)).Description("The phone's country calling code; +86 when omitted.");
         Field(x => x.AutoRegister, typeof(BooleanGraphType)).Description("Accepted for SDK compatibility and ignored. An unknown number is registered when the pool allows registration.");
-        Field(x => x.ClientIp, typeof(StringGraphType)).Description("The client IP: Accepted for SDK compatibility and ignored.");
+        Field(x => x.ClientIp, typeof(StringGraphType)).Description("The client IP: accepted for SDK compatibility and ignored.");
         Field(x => x.Params, typeof(StringGraphType)).Description("Accepted for SDK compatibility and ignored.");
-        Field(x => x.Context, typeof(StringGraphType)).Description("Pipeline context: Accepted for SDK compatibility and ignored.");
+        Field(x => x.Context, typeof(StringGraphType)).Description("Pipeline context: accepted for SDK compatibility and ignored.");
     }
 }
 
@@ -98,9 +98,9 @@ public sealed class LoginByEmailCodeInputType : InputObjectGraphType<LoginByEmai
         Name = "LoginByEmailCodeInput";
         Field(x => x.Email, typeof(NonNullGraphType<StringGraphType>)).Description("The account's email (case-insensitive).");
         Field(x => x.Code, typeof(NonNullGraphType<StringGraphType>)).Description("The code sent by sendEmail(VERIFY_CODE).");
-        Field(x => x.ClientIp, typeof(StringGraphType)).Description("The client IP: Accepted for SDK compatibility and ignored.");
+        Field(x => x.ClientIp, typeof(StringGraphType)).Description("The client IP: accepted for SDK compatibility and ignored.");
         Field(x => x.Params, typeof(StringGraphType)).Description("Accepted for SDK compatibility and ignored.");
-        Field(x => x.Context, typeof(StringGraphType)).Description("Pipeline context: Accepted for SDK compatibility and ignored.");
+        Field(x => x.Context, typeof(StringGraphType)).Description("Pipeline context: accepted for SDK compatibility and ignored.");
     }
 }
 

@@ -40,7 +40,9 @@ public interface IOptional
 /// </summary>
 public abstract class PartialInputObjectGraphType<T> : InputObjectGraphType<T> where T : class, new()
 {
-    private static readonly string PropertyKey = "ORIGINAL_EXPRESSION_PROPERTY_NAME";
+    // Note: GraphQL.NET's (internal) metadata key naming the property of a Field(x => x.Prop) field; Initialize
+    // below fails at startup should a library update rename it.
+    private const string PropertyKey = "ORIGINAL_EXPRESSION_PROPERTY_NAME";
 
     /// <summary>The field-level parser of <c>Field(x => x.Prop)</c> would convert to Optional itself; ParseDictionary does.</summary>
     public override FieldType AddField(FieldType fieldType)

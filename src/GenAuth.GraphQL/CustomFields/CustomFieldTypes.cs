@@ -97,7 +97,7 @@ public sealed class UserDefinedDataInputType : InputObjectGraphType<UserDefinedD
     {
         Name = "UserDefinedDataInput";
         Field(x => x.Key, typeof(NonNullGraphType<StringGraphType>)).Description("The custom field's key.");
-        Field(x => x.Value, typeof(StringGraphType)).Description("The value, JSON-encoded as the SDKs send it (a string as \"\\\"text\\\"\").");
+        Field(x => x.Value, typeof(StringGraphType)).Description("The value, JSON-encoded as the SDKs send it (a string keeps its JSON quotes).");
     }
 }
 

@@ -44,7 +44,7 @@ public sealed class GroupMutations : IMutationFields
             .ResolveAsync(async c => await c.Service<GroupService>().UpdateAsync(c.GetArgument<string>("code"), c.GetArgument<string?>("name"),
                 c.GetArgument<string?>("description"), c.GetArgument<string?>("newCode"), c.CancellationToken));
         m.Field<NonNullGraphType<CommonMessageType>>("deleteGroups")
-            .Description("Deletes groups by code, with their memberships and grants.").AdminOnly()
+            .Description("Deletes groups by code, with their memberships, role assignments and grants.").AdminOnly()
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("codeList")
             .ResolveAsync(async c =>
             {

@@ -147,7 +147,7 @@ public sealed class CreateUserInputType : PartialInputObjectGraphType<CreateUser
     {
         Name = "CreateUserInput";
         Field(x => x.Email, typeof(StringGraphType)).Description("The email (case-insensitive, unique in the pool).");
-        Field(x => x.Phone, typeof(StringGraphType)).Description("The phone number (unique in the pool), read with phoneCountryCode.");
+        Field(x => x.Phone, typeof(StringGraphType)).Description("The phone number, unique in the pool (read with phoneCountryCode unless it starts with +country code).");
         Field(x => x.Unionid, typeof(StringGraphType)).Description("The WeChat unionid.");
         Field(x => x.Openid, typeof(StringGraphType)).Description("The WeChat openid.");
         Field(x => x.Password, typeof(StringGraphType)).Description("The password: hashed here, or with keepPassword an existing PHC hash (argon2, bcrypt, ...) kept as is.");

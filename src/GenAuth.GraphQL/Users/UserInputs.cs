@@ -90,8 +90,8 @@ public sealed class UserDdfInputType : InputObjectGraphType<UserDdfInput>
     public UserDdfInputType()
     {
         Name = "UserDdfInput";
-        Field(x => x.Key, typeof(NonNullGraphType<StringGraphType>)).Description("The custom field key.");
-        Field(x => x.Value, typeof(NonNullGraphType<StringGraphType>)).Description("The value.");
+        Field(x => x.Key, typeof(NonNullGraphType<StringGraphType>)).Description("The custom field's key.");
+        Field(x => x.Value, typeof(NonNullGraphType<StringGraphType>)).Description("The custom field's value.");
     }
 }
 
@@ -110,12 +110,12 @@ public sealed class RegisterProfileInputType : PartialInputObjectGraphType<Regis
     public RegisterProfileInputType()
     {
         Name = "RegisterProfile";
-        Field(x => x.Ip, typeof(StringGraphType)).Description("The client IP: Accepted for SDK compatibility and ignored.");
+        Field(x => x.Ip, typeof(StringGraphType)).Description("The client IP: accepted for SDK compatibility and ignored.");
         Field(x => x.Phone, typeof(StringGraphType)).Description("Refused when supplied: a phone is registered through registerByPhoneCode.");
         Field(x => x.Email, typeof(StringGraphType)).Description("Refused when supplied: the email is the register input's own.");
         Field(x => x.Oauth, typeof(StringGraphType)).Description("Raw profile data from an OAuth provider (JSON), kept on the user.");
         ProfileFields.AddTo(this);
-        Field(x => x.Udf, typeof(ListGraphType<NonNullGraphType<UserDdfInputType>>)).Description("Custom field values: Accepted for SDK compatibility and ignored. (set them with setUdv after registering).");
+        Field(x => x.Udf, typeof(ListGraphType<NonNullGraphType<UserDdfInputType>>)).Description("Custom field values: accepted for SDK compatibility and ignored (set them with setUdv after registering).");
     }
 }
 
@@ -147,7 +147,7 @@ public sealed class UpdateUserInputType : PartialInputObjectGraphType<UpdateUser
         Field(x => x.Unionid, typeof(StringGraphType)).Description("Admin only: the WeChat unionid.");
         Field(x => x.Openid, typeof(StringGraphType)).Description("Admin only: the WeChat openid.");
         Field(x => x.EmailVerified, typeof(BooleanGraphType)).Description("Admin only: whether the email is verified.");
-        Field(x => x.Phone, typeof(StringGraphType)).Description("Admin only: the phone number (unique in the pool, +86 numbers); null removes it.");
+        Field(x => x.Phone, typeof(StringGraphType)).Description("Admin only: the phone number, unique in the pool (+86 unless it starts with +country code); null removes it.");
         Field(x => x.PhoneVerified, typeof(BooleanGraphType)).Description("Admin only: whether the phone is verified.");
         Field(x => x.Password, typeof(StringGraphType)).Description("Admin only: a new password, checked against the pool's password policy.");
         Field(x => x.Oauth, typeof(StringGraphType)).Description("Admin only: raw profile data from an OAuth provider (JSON).");
@@ -186,9 +186,9 @@ internal static class RegisterFields
         type.Field(x => x.Profile, typeof(RegisterProfileInputType)).Description("Profile fields of the new user.");
         type.Field(x => x.ForceLogin, typeof(BooleanGraphType)).Description("Also sign the new user in: the answer carries a token (unless the pool requires a verified email first).");
         type.Field(x => x.GenerateToken, typeof(BooleanGraphType)).Description("Same as forceLogin (the SDK's other name).");
-        type.Field(x => x.ClientIp, typeof(StringGraphType)).Description("The client IP: Accepted for SDK compatibility and ignored.");
-        type.Field(x => x.Params, typeof(StringGraphType)).Description("Custom data as JSON: Accepted for SDK compatibility and ignored. (set it with setUdv).");
-        type.Field(x => x.Context, typeof(StringGraphType)).Description("Pipeline context: Accepted for SDK compatibility and ignored.");
+        type.Field(x => x.ClientIp, typeof(StringGraphType)).Description("The client IP: accepted for SDK compatibility and ignored.");
+        type.Field(x => x.Params, typeof(StringGraphType)).Description("Custom data as JSON: accepted for SDK compatibility and ignored. (set it with setUdv).");
+        type.Field(x => x.Context, typeof(StringGraphType)).Description("Pipeline context: accepted for SDK compatibility and ignored.");
         type.Field(x => x.PhoneToken, typeof(StringGraphType)).Description("Accepted for SDK compatibility and ignored.");
         type.Field(x => x.EmailToken, typeof(StringGraphType)).Description("Accepted for SDK compatibility and ignored.");
     }
@@ -242,9 +242,9 @@ internal static class LoginFields
         type.Field(x => x.Password, typeof(NonNullGraphType<StringGraphType>)).Description("The password (plain, or encrypted with the pool's public key as the SDKs send it).");
         type.Field(x => x.CaptchaCode, typeof(StringGraphType)).Description("Accepted for SDK compatibility and ignored. Repeated failures are throttled instead.");
         type.Field(x => x.AutoRegister, typeof(BooleanGraphType)).Description("Accepted for SDK compatibility and ignored. An unknown account is refused.");
-        type.Field(x => x.ClientIp, typeof(StringGraphType)).Description("The client IP: Accepted for SDK compatibility and ignored.");
+        type.Field(x => x.ClientIp, typeof(StringGraphType)).Description("The client IP: accepted for SDK compatibility and ignored.");
         type.Field(x => x.Params, typeof(StringGraphType)).Description("Accepted for SDK compatibility and ignored.");
-        type.Field(x => x.Context, typeof(StringGraphType)).Description("Pipeline context: Accepted for SDK compatibility and ignored.");
+        type.Field(x => x.Context, typeof(StringGraphType)).Description("Pipeline context: accepted for SDK compatibility and ignored.");
     }
 }
 
