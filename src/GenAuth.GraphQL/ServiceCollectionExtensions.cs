@@ -6,6 +6,8 @@ using GenAuth.GraphQL.CustomFields;
 using GenAuth.GraphQL.Diagnostics;
 using GenAuth.GraphQL.Groups;
 using GenAuth.GraphQL.Orgs;
+using GenAuth.GraphQL.Permissions;
+using GenAuth.GraphQL.Resources;
 using GenAuth.GraphQL.Roles;
 using GenAuth.GraphQL.Mfa;
 using GenAuth.GraphQL.Pools;
@@ -66,8 +68,13 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PoolSmtpFields>();
         services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<PoolSmtpFields>());
         services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<PoolSmtpFields>());
+        // Note: User's contributed fields, in this order after its own (the SDL's field order).
+        services.AddSingleton<IUserFields, UserCustomDataFields>();
+        services.AddSingleton<IUserFields, UserRoleFields>();
+        services.AddSingleton<IUserFields, UserGroupFields>();
+        services.AddSingleton<IUserFields, UserDepartmentFields>();
+        services.AddSingleton<IUserFields, UserAuthorizedResourceFields>();
         services.AddScoped<BatchLoaders>();
-        services.AddScoped<CustomDataLoader>();
 
         services.AddGraphQL(b => b
             .AddSchema<GenAuthSchema>()

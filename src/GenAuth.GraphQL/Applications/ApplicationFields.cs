@@ -19,6 +19,7 @@ public sealed class ApplicationQueries : IQueryFields
             .AdminOnly()
             .ResolveAsync(async c => await c.Service<ApplicationService>().ListAsync(c.GetArgument("page", 1), c.GetArgument("limit", 10), c.CancellationToken));
         q.Field<NonNullGraphType<ApplicationType>>("application")
+            .Description("One application of the pool, by id.")
             .Argument<NonNullGraphType<StringGraphType>>("id")
             .AdminOnly()
             .ResolveAsync(async c => await c.Service<ApplicationService>().GetAsync(c.GetArgument<string>("id"), c.CancellationToken));
@@ -50,6 +51,7 @@ public sealed class ApplicationMutations : IMutationFields
     public void Register(ObjectGraphType m)
     {
         m.Field<NonNullGraphType<ApplicationType>>("createApplication")
+            .Description("Creates an application of the pool (name, redirect URIs, default access, MFA).")
             .Argument<NonNullGraphType<StringGraphType>>("name")
             .Argument<StringGraphType>("identifier")
             .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("redirectUris")
@@ -60,6 +62,7 @@ public sealed class ApplicationMutations : IMutationFields
             .AdminOnly()
             .ResolveAsync(async c => await c.Service<ApplicationService>().CreateAsync(Input(c), c.CancellationToken));
         m.Field<NonNullGraphType<ApplicationType>>("updateApplication")
+            .Description("Changes the given fields of an application; omitted ones stay.")
             .Argument<NonNullGraphType<StringGraphType>>("id")
             .Argument<StringGraphType>("name")
             .Argument<StringGraphType>("identifier")

@@ -1,10 +1,9 @@
+using GenAuth.Core.SignIn;
 using GenAuth.Core.Codes;
 using GenAuth.Core.Users;
-using GenAuth.Core.SignIn;
 using GenAuth.GraphQL.Common;
 using GenAuth.GraphQL.Users;
 using GraphQL;
-using static GenAuth.GraphQL.Common.InputReader;
 using GraphQL.Types;
 
 namespace GenAuth.GraphQL.Codes;
@@ -45,9 +44,9 @@ public sealed class CodeMutations : IMutationFields
             .Argument<NonNullGraphType<RegisterByPhoneCodeInputType>>("input")
             .ResolveAsync(async c =>
             {
-                var i = Input(c);
-                return await c.Service<CodeLoginService>().RegisterByPhoneCodeAsync(Str(i, "phone"), Str(i, "phoneCountryCode"),
-                    Str(i, "code"), Str(i, "password"), Profile(i), IssueToken(i), c.CancellationToken).RequireSignedIn();
+                var i = c.GetArgument<RegisterByPhoneCodeInput>("input");
+                return await c.Service<CodeLoginService>().RegisterByPhoneCodeAsync(i.Phone, i.PhoneCountryCode, i.Code, i.Password,
+                    i.Profile?.ToProfileInput(), i.IssueToken, c.CancellationToken).RequireSignedIn();
             });
         m.Field<UserType>("registerByEmailCode")
             .PublicAccess()
@@ -55,9 +54,9 @@ public sealed class CodeMutations : IMutationFields
             .Argument<NonNullGraphType<RegisterByEmailCodeInputType>>("input")
             .ResolveAsync(async c =>
             {
-                var i = Input(c);
-                return await c.Service<CodeLoginService>().RegisterByEmailCodeAsync(Str(i, "email"), Str(i, "code"), Profile(i),
-                    IssueToken(i), c.CancellationToken).RequireSignedIn();
+                var i = c.GetArgument<RegisterByEmailCodeInput>("input");
+                return await c.Service<CodeLoginService>().RegisterByEmailCodeAsync(i.Email, i.Code, i.Profile?.ToProfileInput(),
+                    i.IssueToken, c.CancellationToken).RequireSignedIn();
             });
         m.Field<UserType>("loginByPhoneCode")
             .PublicAccess()
@@ -65,9 +64,8 @@ public sealed class CodeMutations : IMutationFields
             .Argument<NonNullGraphType<LoginByPhoneCodeInputType>>("input")
             .ResolveAsync(async c =>
             {
-                var i = Input(c);
-                return await c.Service<CodeLoginService>().LoginByPhoneCodeAsync(Str(i, "phone"), Str(i, "phoneCountryCode"),
-                    Str(i, "code"), c.CancellationToken).RequireSignedIn();
+                var i = c.GetArgument<LoginByPhoneCodeInput>("input");
+                return await c.Service<CodeLoginService>().LoginByPhoneCodeAsync(i.Phone, i.PhoneCountryCode, i.Code, c.CancellationToken).RequireSignedIn();
             });
         m.Field<UserType>("loginByEmailCode")
             .PublicAccess()
@@ -75,9 +73,8 @@ public sealed class CodeMutations : IMutationFields
             .Argument<NonNullGraphType<LoginByEmailCodeInputType>>("input")
             .ResolveAsync(async c =>
             {
-                var i = Input(c);
-                return await c.Service<CodeLoginService>().LoginByEmailCodeAsync(Str(i, "email"), Str(i, "code"), c.CancellationToken)
-                    .RequireSignedIn();
+                var i = c.GetArgument<LoginByEmailCodeInput>("input");
+                return await c.Service<CodeLoginService>().LoginByEmailCodeAsync(i.Email, i.Code, c.CancellationToken).RequireSignedIn();
             });
 
         m.Field<CommonMessageType>("resetPassword")
@@ -121,7 +118,7 @@ public sealed class CodeMutations : IMutationFields
             });
     }
 
-    private static CommonMessage Sent(IResolveFieldContext c) => new(200, English(c) ? "Sent" : "发送成功");
-    private static CommonMessage Reset(IResolveFieldContext c) => new(200, English(c) ? "Password reset" : "重置密码成功");
+    private static CommonMessage Sent(IResolveFieldContext c) => new(200, c.IsEnglish() ? "Sent" : "发送成功");
+    private static CommonMessage Reset(IResolveFieldContext c) => new(200, c.IsEnglish() ? "Password reset" : "重置密码成功");
 
 }

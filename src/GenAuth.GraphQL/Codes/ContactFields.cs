@@ -65,7 +65,7 @@ public sealed class ContactMutations : IMutationFields
             .ResolveAsync(async c =>
             {
                 await c.Service<ContactService>().VerifyEmailAsync(c.GetArgument<string>("token"), c.CancellationToken);
-                return new CommonMessage(200, InputReader.English(c) ? "Email verified" : "邮箱验证成功");
+                return new CommonMessage(200, c.IsEnglish() ? "Email verified" : "邮箱验证成功");
             });
         m.Field<UserType>("updateAvatar")
             .UserAccess()

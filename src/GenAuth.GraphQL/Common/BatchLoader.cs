@@ -108,6 +108,10 @@ public static class BatchLoaderExtensions
 {
     public static BatchLoaders Loaders(this IResolveFieldContext context) => context.RequestServices!.GetRequiredService<BatchLoaders>();
 
+    /// <summary>A batch-loaded list as GenAuth's { totalCount, list } page (a key the batch didn't find: empty).</summary>
+    public static GenAuth.Core.Common.Page<T> AsPage<T>(this List<T>? list) =>
+        list is null ? GenAuth.Core.Common.Page<T>.Empty : new GenAuth.Core.Common.Page<T>(list.Count, list);
+
     /// <summary>A pending result turned into another once it arrives (still completed in the batch phase).</summary>
     public static IDataLoaderResult<TOut> Then<TIn, TOut>(this IDataLoaderResult<TIn> result, Func<TIn, TOut> map) =>
         new Mapped<TIn, TOut>(result, map);

@@ -11,6 +11,10 @@ public static class ResolveContextExtensions
 
     public static CallerContext Caller(this IResolveFieldContext context) => context.Service<CallerContext>();
 
+    /// <summary>Whether GenAuth's fixed answers ("发送成功" / "Sent") go out in English for this caller.</summary>
+    public static bool IsEnglish(this IResolveFieldContext context) =>
+        context.Caller().Lang?.StartsWith("en", StringComparison.OrdinalIgnoreCase) == true;
+
     public static string? Iso(this DateTime? value) => value?.Iso();
 
     public static string Iso(this DateTime value) =>

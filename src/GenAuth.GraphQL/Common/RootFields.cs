@@ -1,3 +1,4 @@
+using GenAuth.Core.Users;
 using GraphQL.Types;
 
 namespace GenAuth.GraphQL.Common;
@@ -18,6 +19,15 @@ public interface IMutationFields
 public interface ISubscriptionFields
 {
     void Register(ObjectGraphType subscription);
+}
+
+/// <summary>
+/// A capability's contribution to the User type (roles, groups, departments, custom data...): User's own folder
+/// knows none of them, so no capability that shows users has to be imported by Users.
+/// </summary>
+public interface IUserFields
+{
+    void Register(ObjectGraphType<UserView> user);
 }
 
 public sealed class QueryType : ObjectGraphType

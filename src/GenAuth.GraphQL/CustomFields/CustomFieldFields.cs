@@ -1,6 +1,5 @@
 using GenAuth.Core.CustomFields;
 using GenAuth.GraphQL.Common;
-using GenAuth.GraphQL.Users;
 using GraphQL;
 using GraphQL.Types;
 
@@ -54,13 +53,13 @@ public sealed class CustomFieldMutations : IMutationFields
             .AdminOnly()
             .ResolveAsync(async c =>
             {
-                var labels = c.GetArgument<List<Dictionary<string, object?>>?>("labels")
-                    ?.ToDictionary(l => (string)l["lang"]!, l => (string)l["label"]!);
+                var labels = c.GetArgument<List<UdfLabelInput>?>("labels")?.ToDictionary(l => l.Lang, l => l.Label);
                 return await c.Service<CustomFieldService>().SetFieldAsync(new CustomFieldInput(c.GetArgument<string>("targetType"),
                     c.GetArgument<string>("key"), c.GetArgument<string>("dataType"), c.GetArgument<string>("label"),
                     c.GetArgument<string?>("options"), c.GetArgument<bool?>("unique"), labels), c.CancellationToken);
             });
         m.Field<CommonMessageType>("removeUdf")
+            .Description("Deletes a custom field definition and every value of it.")
             .Argument<NonNullGraphType<UdfTargetTypeEnum>>("targetType")
             .Argument<NonNullGraphType<StringGraphType>>("key")
             .AdminOnly()
@@ -86,12 +85,13 @@ public sealed class CustomFieldMutations : IMutationFields
             .AdminOrSelfAccess()
             .ResolveAsync(async c =>
             {
-                var list = (c.GetArgument<List<Dictionary<string, object?>>?>("udvList") ?? [])
-                    .Select(d => new KeyValuePair<string, string?>((string)d["key"]!, d.GetValueOrDefault("value") as string)).ToList();
+                var list = (c.GetArgument<List<UserDefinedDataInput>?>("udvList") ?? [])
+                    .Select(d => new KeyValuePair<string, string?>(d.Key, d.Value)).ToList();
                 return await c.Service<CustomFieldService>().SetValuesAsync(c.GetArgument<string>("targetType"),
                     c.GetArgument<string>("targetId"), list, c.CancellationToken);
             });
         m.Field<ListGraphType<NonNullGraphType<UserDefinedDataType>>>("removeUdv")
+            .Description("Removes one custom field value of a target; answers the values left (a user may remove their own).")
             .Argument<NonNullGraphType<UdfTargetTypeEnum>>("targetType")
             .Argument<NonNullGraphType<StringGraphType>>("targetId")
             .Argument<NonNullGraphType<StringGraphType>>("key")
@@ -105,8 +105,7 @@ public sealed class CustomFieldMutations : IMutationFields
             .AdminOnly()
             .ResolveAsync(async c =>
             {
-                var input = c.GetArgument<List<Dictionary<string, object?>>>("input")
-                    .Select(d => ((string)d["targetId"]!, (string)d["key"]!, d["value"] as string)).ToList();
+                var input = c.GetArgument<List<SetUdfValueBatchInput>>("input").Select(d => (d.TargetId, d.Key, (string?)d.Value)).ToList();
                 await c.Service<CustomFieldService>().SetValuesBatchAsync(c.GetArgument<string>("targetType"), input, c.CancellationToken);
                 return new CommonMessage(200, "ok");
             });

@@ -53,13 +53,15 @@ public sealed class UdfLabelType : ObjectGraphType<UdfLabel>
     }
 }
 
-public sealed class UdfLabelInputType : InputObjectGraphType
+public sealed record UdfLabelInput(string Lang, string Label);
+
+public sealed class UdfLabelInputType : InputObjectGraphType<UdfLabelInput>
 {
     public UdfLabelInputType()
     {
         Name = "UDFLabelInput";
-        Field<NonNullGraphType<StringGraphType>>("lang");
-        Field<NonNullGraphType<StringGraphType>>("label");
+        Field(x => x.Lang, typeof(NonNullGraphType<StringGraphType>)).Description("The language: zh-CN, en-US, zh-TW or ja-JP.");
+        Field(x => x.Label, typeof(NonNullGraphType<StringGraphType>)).Description("The display name in that language.");
     }
 }
 
@@ -87,23 +89,27 @@ public sealed class UserDefinedDataMapType : ObjectGraphType<CustomDataMap>
     }
 }
 
-public sealed class UserDefinedDataInputType : InputObjectGraphType
+public sealed record UserDefinedDataInput(string Key, string? Value);
+
+public sealed class UserDefinedDataInputType : InputObjectGraphType<UserDefinedDataInput>
 {
     public UserDefinedDataInputType()
     {
         Name = "UserDefinedDataInput";
-        Field<NonNullGraphType<StringGraphType>>("key");
-        Field<StringGraphType>("value");
+        Field(x => x.Key, typeof(NonNullGraphType<StringGraphType>)).Description("The custom field's key.");
+        Field(x => x.Value, typeof(StringGraphType)).Description("The value, JSON-encoded as the SDKs send it (a string keeps its JSON quotes).");
     }
 }
 
-public sealed class SetUdfValueBatchInputType : InputObjectGraphType
+public sealed record SetUdfValueBatchInput(string TargetId, string Key, string Value);
+
+public sealed class SetUdfValueBatchInputType : InputObjectGraphType<SetUdfValueBatchInput>
 {
     public SetUdfValueBatchInputType()
     {
         Name = "SetUdfValueBatchInput";
-        Field<NonNullGraphType<StringGraphType>>("targetId");
-        Field<NonNullGraphType<StringGraphType>>("key");
-        Field<NonNullGraphType<StringGraphType>>("value");
+        Field(x => x.TargetId, typeof(NonNullGraphType<StringGraphType>)).Description("The target's id (a user id for USER).");
+        Field(x => x.Key, typeof(NonNullGraphType<StringGraphType>)).Description("The custom field's key.");
+        Field(x => x.Value, typeof(NonNullGraphType<StringGraphType>)).Description("The value, JSON-encoded as the SDKs send it.");
     }
 }

@@ -3,7 +3,7 @@ using GenAuth.Core.Groups;
 using GenAuth.Core.Permissions;
 using GenAuth.Core.Roles;
 using GenAuth.GraphQL.Common;
-using GenAuth.GraphQL.Roles;
+using GenAuth.GraphQL.Permissions;
 using GenAuth.GraphQL.Users;
 using GraphQL;
 using GraphQL.Types;

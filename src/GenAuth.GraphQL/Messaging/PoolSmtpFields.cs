@@ -21,24 +21,26 @@ public sealed class PoolSmtpFields : IQueryFields, IMutationFields
             .Argument<NonNullGraphType<PoolSmtpInputType>>("input")
             .ResolveAsync(async c =>
             {
-                var i = InputReader.Input(c);
-                return await c.Service<PoolSmtpService>().UpdateAsync(new PoolSmtpInput(InputReader.Str(i, "host"),
-                    i.GetValueOrDefault("port") as int?, InputReader.Str(i, "security"), InputReader.Str(i, "username"),
-                    InputReader.Str(i, "password"), InputReader.Str(i, "from")), c.CancellationToken);
+                var i = c.GetArgument<UserpoolSmtpInput>("input");
+                return await c.Service<PoolSmtpService>().UpdateAsync(new PoolSmtpInput(i.Host, i.Port, i.Security, i.Username, i.Password, i.From),
+                    c.CancellationToken);
             });
 }
 
-public sealed class PoolSmtpInputType : InputObjectGraphType
+/// <summary>updateUserpoolSmtp's input: null (or left out) keeps the stored value.</summary>
+public sealed record UserpoolSmtpInput(string? Host, int? Port, string? Security, string? Username, string? Password, string? From);
+
+public sealed class PoolSmtpInputType : InputObjectGraphType<UserpoolSmtpInput>
 {
     public PoolSmtpInputType()
     {
         Name = "UserpoolSmtpInput";
-        Field<StringGraphType>("host");
-        Field<IntGraphType>("port");
-        Field<StringGraphType>("security").Description("Auto, None, StartTls or SslOnConnect.");
-        Field<StringGraphType>("username");
-        Field<StringGraphType>("password").Description("Stored sealed with the master key; \"\" removes it.");
-        Field<StringGraphType>("from").Description("\"Name <address>\" or an address.");
+        Field(x => x.Host, typeof(StringGraphType)).Description("The SMTP server's host name; \"\" clears the pool's SMTP setting.");
+        Field(x => x.Port, typeof(IntGraphType)).Description("The SMTP server's port.");
+        Field(x => x.Security, typeof(StringGraphType)).Description("Auto, None, StartTls or SslOnConnect.");
+        Field(x => x.Username, typeof(StringGraphType)).Description("The SMTP login; none: the server is used without authentication.");
+        Field(x => x.Password, typeof(StringGraphType)).Description("Stored sealed with the master key; \"\" removes it.");
+        Field(x => x.From, typeof(StringGraphType)).Description("\"Name <address>\" or an address.");
     }
 }
 

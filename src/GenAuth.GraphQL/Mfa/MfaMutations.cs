@@ -21,9 +21,9 @@ public sealed class MfaMutations : IMutationFields
             .Argument<StringGraphType>("mfaToken")
             .ResolveAsync(async c =>
             {
-                var profile = c.GetArgument<Dictionary<string, object?>>("profile") ?? [];
-                var (type, phone, code, email) = (c.GetArgument<string>("factorType"), Str(profile, "phoneNumber"),
-                    Str(profile, "phoneCountryCode"), Str(profile, "email"));
+                var profile = c.GetArgument<FactorProfileInput?>("profile");
+                var (type, phone, code, email) = (c.GetArgument<string>("factorType"), profile?.PhoneNumber, profile?.PhoneCountryCode,
+                    profile?.Email);
                 return c.GetArgument<string?>("mfaToken") is { } mfaToken
                     ? await c.Service<MfaLoginService>().SendEnrollFactorRequestAsync(mfaToken, type, phone, code, email, c.CancellationToken)
                     : await c.Service<MfaEnrollmentService>().SendEnrollFactorRequestAsync(type, phone, code, email, c.CancellationToken);
@@ -38,9 +38,8 @@ public sealed class MfaMutations : IMutationFields
             .Argument<StringGraphType>("mfaToken")
             .ResolveAsync(async c =>
             {
-                var data = c.GetArgument<Dictionary<string, object?>>("enrollmentData") ?? [];
-                var (token, passCode, type) = (c.GetArgument<string>("enrollmentToken"), Str(data, "passCode"),
-                    c.GetArgument<string?>("factorType"));
+                var data = c.GetArgument<EnrollmentDataInput>("enrollmentData");
+                var (token, passCode, type) = (c.GetArgument<string>("enrollmentToken"), data.PassCode, c.GetArgument<string?>("factorType"));
                 return c.GetArgument<string?>("mfaToken") is { } mfaToken
                     ? await c.Service<MfaLoginService>().EnrollFactorAsync(mfaToken, token, passCode, type, c.CancellationToken).RequireSignedIn()
                     : new EnrolledFactor(await c.Service<MfaEnrollmentService>().EnrollFactorAsync(token, passCode, type,
@@ -89,7 +88,4 @@ public sealed class MfaMutations : IMutationFields
             .ResolveAsync(async c => await c.Service<MfaLoginService>().VerifyRecoveryCodeAsync(c.GetArgument<string>("mfaToken"),
                 c.GetArgument<string>("recoveryCode"), c.CancellationToken).RequireSignedIn());
     }
-
-    private static string? Str(Dictionary<string, object?> input, string key) =>
-        input.TryGetValue(key, out var v) ? v as string : null;
 }

@@ -18,25 +18,29 @@ public sealed class FactorTypeEnum : EnumerationGraphType
     }
 }
 
-public sealed class FactorProfileInputType : InputObjectGraphType
+public sealed record FactorProfileInput(string? PhoneNumber, string? PhoneCountryCode, string? Email);
+
+public sealed class FactorProfileInputType : InputObjectGraphType<FactorProfileInput>
 {
     public FactorProfileInputType()
     {
         Name = "FactorProfileInput";
-        Field<StringGraphType>("phoneNumber").Description("SMS: the phone that receives the code.");
-        Field<StringGraphType>("phoneCountryCode").Description("SMS: the country calling code, +86 when omitted.");
-        Field<StringGraphType>("email").Description("EMAIL: the address that receives the code.");
+        Field(x => x.PhoneNumber, typeof(StringGraphType)).Description("SMS: the phone that receives the code.");
+        Field(x => x.PhoneCountryCode, typeof(StringGraphType)).Description("SMS: the country calling code, +86 when omitted.");
+        Field(x => x.Email, typeof(StringGraphType)).Description("EMAIL: the address that receives the code.");
     }
 }
 
-public sealed class EnrollmentDataInputType : InputObjectGraphType
+public sealed record EnrollmentDataInput(string? PassCode, string? Photo, bool? IsExternalPhoto);
+
+public sealed class EnrollmentDataInputType : InputObjectGraphType<EnrollmentDataInput>
 {
     public EnrollmentDataInputType()
     {
         Name = "EnrollmentDataInput";
-        Field<StringGraphType>("passCode").Description("The OTP, SMS or email code.");
-        Field<StringGraphType>("photo").Description("FACE only (not supported).");
-        Field<BooleanGraphType>("isExternalPhoto").Description("FACE only (not supported).");
+        Field(x => x.PassCode, typeof(StringGraphType)).Description("The OTP, SMS or email code.");
+        Field(x => x.Photo, typeof(StringGraphType)).Description("FACE only (not supported).");
+        Field(x => x.IsExternalPhoto, typeof(BooleanGraphType)).Description("FACE only (not supported).");
     }
 }
 

@@ -1,7 +1,5 @@
 using GenAuth.Core.Orgs;
 using GenAuth.GraphQL.Common;
-using GenAuth.GraphQL.Groups;
-using GenAuth.GraphQL.Users;
 using GraphQL;
 using GraphQL.Types;
 
@@ -11,36 +9,44 @@ public sealed class OrgQueries : IQueryFields
 {
     public void Register(ObjectGraphType q)
     {
-        q.Field<NonNullGraphType<OrgType>>("org").AdminOnly()
+        q.Field<NonNullGraphType<OrgType>>("org")
+            .Description("An organization by id.").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("id")
             .ResolveAsync(async c => await c.Service<OrgService>().RequireOrgAsync(c.GetArgument<string>("id"), c.CancellationToken));
-        q.Field<NonNullGraphType<PaginatedOrgsType>>("orgs").AdminOnly()
+        q.Field<NonNullGraphType<PaginatedOrgsType>>("orgs")
+            .Description("The pool's organizations, a page at a time.").AdminOnly()
             .Argument<IntGraphType>("page")
             .Argument<IntGraphType>("limit")
             .Argument<SortByEnum>("sortBy")
             .ResolveAsync(async c => await c.Service<OrgService>().ListOrgsAsync(c.GetArgument<int?>("page"), c.GetArgument<int?>("limit"),
                 c.GetArgument<string?>("sortBy"), c.CancellationToken));
-        q.Field<NodeType>("nodeById").AdminOnly()
+        q.Field<NodeType>("nodeById")
+            .Description("A node by id, or null.").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("id")
             .ResolveAsync(async c => await c.Service<OrgService>().NodeByIdAsync(c.GetArgument<string>("id"), c.CancellationToken));
-        q.Field<NodeType>("nodeByCode").AdminOnly()
+        q.Field<NodeType>("nodeByCode")
+            .Description("The node with this code in an organization, or null.").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("orgId")
             .Argument<NonNullGraphType<StringGraphType>>("code")
             .ResolveAsync(async c => await c.Service<OrgService>().NodeByCodeAsync(c.GetArgument<string>("orgId"), c.GetArgument<string>("code"),
                 c.CancellationToken));
-        q.Field<NonNullGraphType<ListGraphType<NonNullGraphType<NodeType>>>>("childrenNodes").AdminOnly()
+        q.Field<NonNullGraphType<ListGraphType<NonNullGraphType<NodeType>>>>("childrenNodes")
+            .Description("The direct children of a node.").AdminOnly()
             .Argument<StringGraphType>("orgId")
             .Argument<NonNullGraphType<StringGraphType>>("nodeId")
             .ResolveAsync(async c => await c.Service<OrgService>().ChildrenAsync(c.GetArgument<string>("nodeId"), c.CancellationToken));
-        q.Field<NonNullGraphType<NodeType>>("rootNode").AdminOnly()
+        q.Field<NonNullGraphType<NodeType>>("rootNode")
+            .Description("The root node of an organization.").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("orgId")
             .ResolveAsync(async c => await c.Service<OrgService>().RootNodeAsync(c.GetArgument<string>("orgId"), c.CancellationToken));
-        q.Field<BooleanGraphType>("isRootNode").AdminOnly()
+        q.Field<BooleanGraphType>("isRootNode")
+            .Description("Whether the node is the root of the organization.").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("nodeId")
             .Argument<NonNullGraphType<StringGraphType>>("orgId")
             .ResolveAsync(async c => await c.Service<OrgService>().IsRootNodeAsync(c.GetArgument<string>("nodeId"), c.GetArgument<string>("orgId"),
                 c.CancellationToken));
-        q.Field<NonNullGraphType<ListGraphType<NonNullGraphType<NodeType>>>>("searchNodes").AdminOnly()
+        q.Field<NonNullGraphType<ListGraphType<NonNullGraphType<NodeType>>>>("searchNodes")
+            .Description("Nodes whose name or code contains the keyword (at most 200).").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("keyword")
             .ResolveAsync(async c => await c.Service<OrgService>().SearchAsync(c.GetArgument<string>("keyword"), c.CancellationToken));
     }
@@ -50,28 +56,33 @@ public sealed class OrgMutations : IMutationFields
 {
     public void Register(ObjectGraphType m)
     {
-        m.Field<NonNullGraphType<OrgType>>("createOrg").AdminOnly()
+        m.Field<NonNullGraphType<OrgType>>("createOrg")
+            .Description("Creates an organization; its root node carries the name, code and description.").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("name")
             .Argument<StringGraphType>("code")
             .Argument<StringGraphType>("description")
             .Argument<StringGraphType>("tenantId")
             .ResolveAsync(async c => await c.Service<OrgService>().CreateOrgAsync(c.GetArgument<string>("name"), c.GetArgument<string?>("code"),
                 c.GetArgument<string?>("description"), c.GetArgument<string?>("tenantId"), c.CancellationToken));
-        m.Field<NonNullGraphType<CommonMessageType>>("deleteOrg").AdminOnly()
+        m.Field<NonNullGraphType<CommonMessageType>>("deleteOrg")
+            .Description("Deletes an organization with all its nodes, their memberships, role assignments and grants.").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("id")
             .ResolveAsync(async c =>
             {
                 await c.Service<OrgService>().DeleteOrgAsync(c.GetArgument<string>("id"), c.CancellationToken);
                 return Messages.Ok(c, "删除组织机构成功", "Organization deleted");
             });
-        m.Field<NonNullGraphType<OrgType>>("addNode").AdminOnly().AddNodeArguments()
+        m.Field<NonNullGraphType<OrgType>>("addNode")
+            .Description("Adds a node under parentNodeId (the root when omitted); answers the organization.").AdminOnly().AddNodeArguments()
             .ResolveAsync(async c =>
             {
                 var node = await AddNodeAsync(c);
                 return await c.Service<OrgService>().RequireOrgAsync(node.OrgId, c.CancellationToken);
             });
-        m.Field<NonNullGraphType<NodeType>>("addNodeV2").AdminOnly().AddNodeArguments().ResolveAsync(async c => await AddNodeAsync(c));
-        m.Field<NonNullGraphType<NodeType>>("updateNode").AdminOnly()
+        m.Field<NonNullGraphType<NodeType>>("addNodeV2")
+            .Description("Adds a node under parentNodeId (the root when omitted); answers the new node.").AdminOnly().AddNodeArguments().ResolveAsync(async c => await AddNodeAsync(c));
+        m.Field<NonNullGraphType<NodeType>>("updateNode")
+            .Description("Changes a node's name, code or description.").AdminOnly()
             .Argument<IntGraphType>("page")
             .Argument<IntGraphType>("limit")
             .Argument<SortByEnum>("sortBy")
@@ -82,7 +93,8 @@ public sealed class OrgMutations : IMutationFields
             .Argument<StringGraphType>("description")
             .ResolveAsync(async c => await c.Service<OrgService>().UpdateNodeAsync(c.GetArgument<string>("id"), c.GetArgument<string?>("name"),
                 c.GetArgument<string?>("code"), c.GetArgument<string?>("description"), c.CancellationToken));
-        m.Field<NonNullGraphType<CommonMessageType>>("deleteNode").AdminOnly()
+        m.Field<NonNullGraphType<CommonMessageType>>("deleteNode")
+            .Description("Deletes a node and its sub-nodes with their memberships; the root can't be deleted.").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("orgId")
             .Argument<NonNullGraphType<StringGraphType>>("nodeId")
             .ResolveAsync(async c =>
@@ -90,13 +102,15 @@ public sealed class OrgMutations : IMutationFields
                 await c.Service<OrgService>().DeleteNodeAsync(c.GetArgument<string>("orgId"), c.GetArgument<string>("nodeId"), c.CancellationToken);
                 return Messages.Ok(c, "删除成功", "Node deleted");
             });
-        m.Field<NonNullGraphType<OrgType>>("moveNode").AdminOnly()
+        m.Field<NonNullGraphType<OrgType>>("moveNode")
+            .Description("Moves a node (with its sub-nodes) under another node of the same organization.").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("orgId")
             .Argument<NonNullGraphType<StringGraphType>>("nodeId")
             .Argument<NonNullGraphType<StringGraphType>>("targetParentId")
             .ResolveAsync(async c => await c.Service<OrgService>().MoveNodeAsync(c.GetArgument<string>("orgId"), c.GetArgument<string>("nodeId"),
                 c.GetArgument<string>("targetParentId"), c.CancellationToken));
-        m.Field<NonNullGraphType<NodeType>>("addMember").AdminOnly().MemberArguments()
+        m.Field<NonNullGraphType<NodeType>>("addMember")
+            .Description("Adds users to a node (by nodeId, or orgId and nodeCode), as leaders when isLeader; answers the node.").AdminOnly().MemberArguments()
             .Argument<BooleanGraphType>("isLeader")
             .ResolveAsync(async c =>
             {
@@ -104,14 +118,16 @@ public sealed class OrgMutations : IMutationFields
                 var node = await orgs.ResolveNodeAsync(c.GetArgument<string?>("nodeId"), c.GetArgument<string?>("orgId"), c.GetArgument<string?>("nodeCode"), c.CancellationToken);
                 return await orgs.AddMembersAsync(node, c.GetArgument<List<string>>("userIds"), c.GetArgument<bool?>("isLeader") ?? false, c.CancellationToken);
             });
-        m.Field<NonNullGraphType<NodeType>>("removeMember").AdminOnly().MemberArguments()
+        m.Field<NonNullGraphType<NodeType>>("removeMember")
+            .Description("Removes users from a node (by nodeId, or orgId and nodeCode); answers the node.").AdminOnly().MemberArguments()
             .ResolveAsync(async c =>
             {
                 var orgs = c.Service<OrgService>();
                 var node = await orgs.ResolveNodeAsync(c.GetArgument<string?>("nodeId"), c.GetArgument<string?>("orgId"), c.GetArgument<string?>("nodeCode"), c.CancellationToken);
                 return await orgs.RemoveMembersAsync(node, c.GetArgument<List<string>>("userIds"), c.CancellationToken);
             });
-        m.Field<NonNullGraphType<CommonMessageType>>("moveMembers").AdminOnly()
+        m.Field<NonNullGraphType<CommonMessageType>>("moveMembers")
+            .Description("Moves users from one node to another; each must be a member of the source.").AdminOnly()
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("userIds")
             .Argument<NonNullGraphType<StringGraphType>>("sourceNodeId")
             .Argument<NonNullGraphType<StringGraphType>>("targetNodeId")
@@ -121,7 +137,8 @@ public sealed class OrgMutations : IMutationFields
                     c.GetArgument<string>("targetNodeId"), c.CancellationToken);
                 return Messages.Ok(c, "移动成员成功", "Members moved");
             });
-        m.Field<NonNullGraphType<CommonMessageType>>("setMainDepartment").AdminOnly()
+        m.Field<NonNullGraphType<CommonMessageType>>("setMainDepartment")
+            .Description("Makes one of the user's departments (a node they belong to) the main one; null clears it.").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("userId")
             .Argument<StringGraphType>("departmentId")
             .ResolveAsync(async c =>

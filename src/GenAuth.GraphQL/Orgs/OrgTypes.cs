@@ -3,6 +3,7 @@ using GenAuth.Core.Orgs;
 using GenAuth.Core.Permissions;
 using GenAuth.Core.Roles;
 using GenAuth.GraphQL.Common;
+using GenAuth.GraphQL.Permissions;
 using GenAuth.GraphQL.Roles;
 using GenAuth.GraphQL.Users;
 using GraphQL;

@@ -30,30 +30,28 @@ public sealed class PoolAdminMutations : IMutationFields
             .AdminOnly()
             .ResolveAsync(async c =>
             {
-                var i = c.GetArgument<Dictionary<string, object?>>("input");
-                var whitelist = i.GetValueOrDefault("whitelist") as Dictionary<string, object?> ?? [];
-                var qr = i.GetValueOrDefault("qrcodeLoginStrategy") as Dictionary<string, object?> ?? [];
+                var i = c.GetArgument<UpdateUserpoolInput>("input");
                 return await c.Service<PoolAdminService>().UpdateAsync(new PoolSettingsInput
                 {
-                    Name = i.GetValueOrDefault("name") as string,
-                    Logo = i.GetValueOrDefault("logo") as string,
-                    Domain = i.GetValueOrDefault("domain") as string,
-                    Description = i.GetValueOrDefault("description") as string,
-                    EmailVerifiedDefault = i.GetValueOrDefault("emailVerifiedDefault") as bool?,
-                    SendWelcomeEmail = i.GetValueOrDefault("sendWelcomeEmail") as bool?,
-                    RegisterDisabled = i.GetValueOrDefault("registerDisabled") as bool?,
-                    AllowedOrigins = i.GetValueOrDefault("allowedOrigins") as string,
-                    TokenExpiresAfter = i.GetValueOrDefault("tokenExpiresAfter") as int?,
-                    LoginRequireEmailVerified = i.GetValueOrDefault("loginRequireEmailVerified") as bool?,
-                    MfaRequired = i.GetValueOrDefault("mfaRequired") as bool?,
-                    PasswordMinLength = i.GetValueOrDefault("passwordMinLength") as int?,
-                    WhitelistEmailEnabled = whitelist.GetValueOrDefault("emailEnabled") as bool?,
-                    WhitelistPhoneEnabled = whitelist.GetValueOrDefault("phoneEnabled") as bool?,
-                    WhitelistUsernameEnabled = whitelist.GetValueOrDefault("usernameEnabled") as bool?,
-                    QrCodeExpiresAfter = qr.GetValueOrDefault("qrcodeExpiresAfter") as int?,
-                    QrTicketExpiresAfter = qr.GetValueOrDefault("ticketExpiresAfter") as int?,
-                    QrReturnFullUserInfo = qr.GetValueOrDefault("returnFullUserInfo") as bool?,
-                    QrAllowExchangeFromBrowser = qr.GetValueOrDefault("allowExchangeUserInfoFromBrowser") as bool?,
+                    Name = i.Name,
+                    Logo = i.Logo,
+                    Domain = i.Domain,
+                    Description = i.Description,
+                    EmailVerifiedDefault = i.EmailVerifiedDefault,
+                    SendWelcomeEmail = i.SendWelcomeEmail,
+                    RegisterDisabled = i.RegisterDisabled,
+                    AllowedOrigins = i.AllowedOrigins,
+                    TokenExpiresAfter = i.TokenExpiresAfter,
+                    LoginRequireEmailVerified = i.LoginRequireEmailVerified,
+                    MfaRequired = i.MfaRequired,
+                    PasswordMinLength = i.PasswordMinLength,
+                    WhitelistEmailEnabled = i.Whitelist?.EmailEnabled,
+                    WhitelistPhoneEnabled = i.Whitelist?.PhoneEnabled,
+                    WhitelistUsernameEnabled = i.Whitelist?.UsernameEnabled,
+                    QrCodeExpiresAfter = i.QrcodeLoginStrategy?.QrcodeExpiresAfter,
+                    QrTicketExpiresAfter = i.QrcodeLoginStrategy?.TicketExpiresAfter,
+                    QrReturnFullUserInfo = i.QrcodeLoginStrategy?.ReturnFullUserInfo,
+                    QrAllowExchangeFromBrowser = i.QrcodeLoginStrategy?.AllowExchangeUserInfoFromBrowser,
                 }, c.CancellationToken);
             });
         m.Field<NonNullGraphType<StringGraphType>>("refreshUserpoolSecret")
@@ -98,57 +96,177 @@ public sealed class WhiteListType : ObjectGraphType<WhitelistEntry>
     }
 }
 
-public sealed class UpdateUserpoolInputType : InputObjectGraphType
+/// <summary>updateUserpool's input (SDK shape): null or left out keeps the setting; some are accepted and not stored yet.</summary>
+public sealed record UpdateUserpoolInput
+{
+    public string? Name { get; init; }
+    public string? Logo { get; init; }
+    public string? Domain { get; init; }
+    public string? Description { get; init; }
+    public string? AllowedOrigins { get; init; }
+    public string? LoginFailStrategy { get; init; }
+    public List<string>? UserpoolTypes { get; init; }
+    public bool? EmailVerifiedDefault { get; init; }
+    public bool? SendWelcomeEmail { get; init; }
+    public bool? RegisterDisabled { get; init; }
+    public bool? AppSsoEnabled { get; init; }
+    public bool? LoginRequireEmailVerified { get; init; }
+    public int? TokenExpiresAfter { get; init; }
+    public int? VerifyCodeLength { get; init; }
+    public int? VerifyCodeMaxAttempts { get; init; }
+    public int? PasswordMinLength { get; init; }
+    public bool? MfaRequired { get; init; }
+    public FrequencyCheckInput? FrequentRegisterCheck { get; init; }
+    public FrequencyCheckInput? LoginFailCheck { get; init; }
+    public PasswordUpdatePolicyInput? PasswordUpdatePolicy { get; init; }
+    public FrequencyCheckInput? LoginPasswordFailCheck { get; init; }
+    public ChangePhoneStrategyInput? ChangePhoneStrategy { get; init; }
+    public ChangeEmailStrategyInput? ChangeEmailStrategy { get; init; }
+    public QrcodeLoginStrategyInput? QrcodeLoginStrategy { get; init; }
+    public App2WxappLoginStrategyInput? App2WxappLoginStrategy { get; init; }
+    public RegisterWhiteListConfigInput? Whitelist { get; init; }
+    public CustomSmsProviderInput? CustomSMSProvider { get; init; }
+}
+
+public sealed class UpdateUserpoolInputType : InputObjectGraphType<UpdateUserpoolInput>
 {
     public UpdateUserpoolInputType()
     {
         Name = "UpdateUserpoolInput";
-        foreach (var n in new[] { "name", "logo", "domain", "description", "allowedOrigins", "loginFailStrategy" })
-            Field<StringGraphType>(n);
-        Field<ListGraphType<NonNullGraphType<StringGraphType>>>("userpoolTypes");
-        foreach (var n in new[] { "emailVerifiedDefault", "sendWelcomeEmail", "registerDisabled", "appSsoEnabled", "loginRequireEmailVerified" })
-            Field<BooleanGraphType>(n);
-        Field<IntGraphType>("tokenExpiresAfter");
-        Field<IntGraphType>("verifyCodeLength");
-        Field<IntGraphType>("verifyCodeMaxAttempts");
-        Field<IntGraphType>("passwordMinLength").Description("Password policy: the minimum length (8 to 256).");
-        Field<BooleanGraphType>("mfaRequired").Description("Every login of the pool needs a second factor (users without one enrol during login).");
-        Field<FrequentRegisterCheckConfigInputType>("frequentRegisterCheck");
-        Field<LoginFailCheckConfigInputType>("loginFailCheck");
-        Field<PasswordUpdatePolicyInputType>("passwordUpdatePolicy");
-        Field<LoginPasswordFailCheckConfigInputType>("loginPasswordFailCheck");
-        Field<ChangePhoneStrategyInputType>("changePhoneStrategy");
-        Field<ChangeEmailStrategyInputType>("changeEmailStrategy");
-        Field<QrcodeLoginStrategyInputType>("qrcodeLoginStrategy");
-        Field<App2WxappLoginStrategyInputType>("app2WxappLoginStrategy");
-        Field<RegisterWhiteListConfigInputType>("whitelist");
-        Field<CustomSmsProviderInputType>("customSMSProvider");
+        Field(x => x.Name, typeof(StringGraphType)).Description("The pool's name.");
+        Field(x => x.Logo, typeof(StringGraphType)).Description("The pool's logo URL.");
+        Field(x => x.Domain, typeof(StringGraphType)).Description("The pool's domain (the subdomain of its hosted pages).");
+        Field(x => x.Description, typeof(StringGraphType)).Description("A description of the pool.");
+        Field(x => x.AllowedOrigins, typeof(StringGraphType)).Description("Origins allowed to call the API from a browser (CORS).");
+        Field(x => x.LoginFailStrategy, typeof(StringGraphType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.UserpoolTypes, typeof(ListGraphType<NonNullGraphType<StringGraphType>>)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.EmailVerifiedDefault, typeof(BooleanGraphType)).Description("New users' emailVerified value (registration and createUser).");
+        Field(x => x.SendWelcomeEmail, typeof(BooleanGraphType)).Description("Send a welcome mail after registration.");
+        Field(x => x.RegisterDisabled, typeof(BooleanGraphType)).Description("Refuse self-registration (admins still create users).");
+        Field(x => x.AppSsoEnabled, typeof(BooleanGraphType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.LoginRequireEmailVerified, typeof(BooleanGraphType)).Description("Refuse logins (and sessions at registration) until the email is verified.");
+        Field(x => x.TokenExpiresAfter, typeof(IntGraphType)).Description("Lifetime of user tokens and sessions, in seconds (60 to one year).");
+        Field(x => x.VerifyCodeLength, typeof(IntGraphType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.VerifyCodeMaxAttempts, typeof(IntGraphType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.PasswordMinLength, typeof(IntGraphType)).Description("Password policy: the minimum length (8 to 256).");
+        Field(x => x.MfaRequired, typeof(BooleanGraphType)).Description("Every login of the pool needs a second factor (users without one enrol during login).");
+        Field(x => x.FrequentRegisterCheck, typeof(FrequentRegisterCheckConfigInputType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.LoginFailCheck, typeof(LoginFailCheckConfigInputType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.PasswordUpdatePolicy, typeof(PasswordUpdatePolicyInputType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.LoginPasswordFailCheck, typeof(LoginPasswordFailCheckConfigInputType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.ChangePhoneStrategy, typeof(ChangePhoneStrategyInputType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.ChangeEmailStrategy, typeof(ChangeEmailStrategyInputType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.QrcodeLoginStrategy, typeof(QrcodeLoginStrategyInputType)).Description("App scan login: code and ticket lifetimes, and what the browser may learn.");
+        Field(x => x.App2WxappLoginStrategy, typeof(App2WxappLoginStrategyInputType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.Whitelist, typeof(RegisterWhiteListConfigInputType)).Description("Which registration whitelists (phone, email, username) are enforced.");
+        Field(x => x.CustomSMSProvider, typeof(CustomSmsProviderInputType)).Description("Accepted for SDK compatibility, not stored yet.");
     }
 }
 
-/// <summary>SDK input shapes of updateUserpool; the ones this server has no setting for yet are accepted and ignored.</summary>
-public abstract class SimpleInput : InputObjectGraphType
+/// <summary>The SDK's three rate-limit shapes (register, login fail, password fail): accepted, not stored yet.</summary>
+public sealed record FrequencyCheckInput(int? TimeInterval, int? Limit, bool? Enabled);
+
+/// <summary>One graph type per SDK name, all bound to <see cref="FrequencyCheckInput"/>.</summary>
+public abstract class FrequencyCheckInputType : InputObjectGraphType<FrequencyCheckInput>
 {
-    protected SimpleInput(string name, string[] ints, string[] bools, string[]? strings = null)
+    protected FrequencyCheckInputType(string name)
     {
         Name = name;
-        foreach (var n in ints)
-            Field<IntGraphType>(n);
-        foreach (var n in bools)
-            Field<BooleanGraphType>(n);
-        foreach (var n in strings ?? [])
-            Field<StringGraphType>(n);
+        Field(x => x.TimeInterval, typeof(IntGraphType)).Description("The window, in seconds. Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.Limit, typeof(IntGraphType)).Description("How many attempts the window allows. Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.Enabled, typeof(BooleanGraphType)).Description("Whether the check is on. Accepted for SDK compatibility, not stored yet.");
     }
 }
 
-public sealed class FrequentRegisterCheckConfigInputType() : SimpleInput("FrequentRegisterCheckConfigInput", ["timeInterval", "limit"], ["enabled"]);
-public sealed class LoginFailCheckConfigInputType() : SimpleInput("LoginFailCheckConfigInput", ["timeInterval", "limit"], ["enabled"]);
-public sealed class LoginPasswordFailCheckConfigInputType() : SimpleInput("LoginPasswordFailCheckConfigInput", ["timeInterval", "limit"], ["enabled"]);
-public sealed class PasswordUpdatePolicyInputType() : SimpleInput("PasswordUpdatePolicyInput", ["forcedCycle", "differenceCycle"], ["enabled"]);
-public sealed class ChangePhoneStrategyInputType() : SimpleInput("ChangePhoneStrategyInput", [], ["verifyOldPhone"]);
-public sealed class ChangeEmailStrategyInputType() : SimpleInput("ChangeEmailStrategyInput", [], ["verifyOldEmail"]);
-public sealed class QrcodeLoginStrategyInputType() : SimpleInput("QrcodeLoginStrategyInput", ["qrcodeExpiresAfter", "ticketExpiresAfter"],
-    ["returnFullUserInfo", "allowExchangeUserInfoFromBrowser"]);
-public sealed class App2WxappLoginStrategyInputType() : SimpleInput("App2WxappLoginStrategyInput", ["ticketExpriresAfter"], ["ticketExchangeUserInfoNeedSecret"]);
-public sealed class RegisterWhiteListConfigInputType() : SimpleInput("RegisterWhiteListConfigInput", [], ["phoneEnabled", "emailEnabled", "usernameEnabled"]);
-public sealed class CustomSmsProviderInputType() : SimpleInput("CustomSMSProviderInput", [], ["enabled"], ["provider", "config"]);
+public sealed class FrequentRegisterCheckConfigInputType() : FrequencyCheckInputType("FrequentRegisterCheckConfigInput");
+public sealed class LoginFailCheckConfigInputType() : FrequencyCheckInputType("LoginFailCheckConfigInput");
+public sealed class LoginPasswordFailCheckConfigInputType() : FrequencyCheckInputType("LoginPasswordFailCheckConfigInput");
+
+public sealed record PasswordUpdatePolicyInput(int? ForcedCycle, int? DifferenceCycle, bool? Enabled);
+
+public sealed class PasswordUpdatePolicyInputType : InputObjectGraphType<PasswordUpdatePolicyInput>
+{
+    public PasswordUpdatePolicyInputType()
+    {
+        Name = "PasswordUpdatePolicyInput";
+        Field(x => x.ForcedCycle, typeof(IntGraphType)).Description("Days after which the password must change. Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.DifferenceCycle, typeof(IntGraphType)).Description("How many earlier passwords may not be reused. Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.Enabled, typeof(BooleanGraphType)).Description("Whether the policy is on. Accepted for SDK compatibility, not stored yet.");
+    }
+}
+
+public sealed record ChangePhoneStrategyInput(bool? VerifyOldPhone);
+
+public sealed class ChangePhoneStrategyInputType : InputObjectGraphType<ChangePhoneStrategyInput>
+{
+    public ChangePhoneStrategyInputType()
+    {
+        Name = "ChangePhoneStrategyInput";
+        Field(x => x.VerifyOldPhone, typeof(BooleanGraphType)).Description("updatePhone also needs a code sent to the old number. Accepted for SDK compatibility, not stored yet.");
+    }
+}
+
+public sealed record ChangeEmailStrategyInput(bool? VerifyOldEmail);
+
+public sealed class ChangeEmailStrategyInputType : InputObjectGraphType<ChangeEmailStrategyInput>
+{
+    public ChangeEmailStrategyInputType()
+    {
+        Name = "ChangeEmailStrategyInput";
+        Field(x => x.VerifyOldEmail, typeof(BooleanGraphType)).Description("updateEmail also needs a code sent to the old address. Accepted for SDK compatibility, not stored yet.");
+    }
+}
+
+public sealed record QrcodeLoginStrategyInput(int? QrcodeExpiresAfter, int? TicketExpiresAfter, bool? ReturnFullUserInfo,
+    bool? AllowExchangeUserInfoFromBrowser);
+
+public sealed class QrcodeLoginStrategyInputType : InputObjectGraphType<QrcodeLoginStrategyInput>
+{
+    public QrcodeLoginStrategyInputType()
+    {
+        Name = "QrcodeLoginStrategyInput";
+        Field(x => x.QrcodeExpiresAfter, typeof(IntGraphType)).Description("Seconds a new QR code stays valid.");
+        Field(x => x.TicketExpiresAfter, typeof(IntGraphType)).Description("Seconds a confirmed code's ticket can be exchanged.");
+        Field(x => x.ReturnFullUserInfo, typeof(BooleanGraphType)).Description("The first qrCodeStatus after confirm may answer the scanner's profile with a token (qrCodeStatus.user).");
+        Field(x => x.AllowExchangeUserInfoFromBrowser, typeof(BooleanGraphType)).Description("The browser may exchange the ticket itself (else only a server with the pool's secret).");
+    }
+}
+
+/// <summary>The SDK's mini-program login settings (its field name keeps GenAuth's spelling, "Exprires").</summary>
+public sealed record App2WxappLoginStrategyInput(int? TicketExpriresAfter, bool? TicketExchangeUserInfoNeedSecret);
+
+public sealed class App2WxappLoginStrategyInputType : InputObjectGraphType<App2WxappLoginStrategyInput>
+{
+    public App2WxappLoginStrategyInputType()
+    {
+        Name = "App2WxappLoginStrategyInput";
+        Field(x => x.TicketExpriresAfter, typeof(IntGraphType)).Description("Seconds a mini-program ticket stays valid (GenAuth's spelling). Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.TicketExchangeUserInfoNeedSecret, typeof(BooleanGraphType)).Description("Exchanging the ticket needs the pool secret. Accepted for SDK compatibility, not stored yet.");
+    }
+}
+
+public sealed record RegisterWhiteListConfigInput(bool? PhoneEnabled, bool? EmailEnabled, bool? UsernameEnabled);
+
+public sealed class RegisterWhiteListConfigInputType : InputObjectGraphType<RegisterWhiteListConfigInput>
+{
+    public RegisterWhiteListConfigInputType()
+    {
+        Name = "RegisterWhiteListConfigInput";
+        Field(x => x.PhoneEnabled, typeof(BooleanGraphType)).Description("Only phones on the PHONE whitelist may register.");
+        Field(x => x.EmailEnabled, typeof(BooleanGraphType)).Description("Only emails on the EMAIL whitelist may register.");
+        Field(x => x.UsernameEnabled, typeof(BooleanGraphType)).Description("Only usernames on the USERNAME whitelist may register.");
+    }
+}
+
+public sealed record CustomSmsProviderInput(bool? Enabled, string? Provider, string? Config);
+
+public sealed class CustomSmsProviderInputType : InputObjectGraphType<CustomSmsProviderInput>
+{
+    public CustomSmsProviderInputType()
+    {
+        Name = "CustomSMSProviderInput";
+        Field(x => x.Enabled, typeof(BooleanGraphType)).Description("Send SMS through a custom provider. Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.Provider, typeof(StringGraphType)).Description("The provider's name. Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.Config, typeof(StringGraphType)).Description("The provider's settings (JSON). Accepted for SDK compatibility, not stored yet.");
+    }
+}

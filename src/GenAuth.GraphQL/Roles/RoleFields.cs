@@ -1,7 +1,5 @@
 using GenAuth.Core.Roles;
 using GenAuth.GraphQL.Common;
-using GenAuth.GraphQL.Groups;
-using GenAuth.GraphQL.Users;
 using GraphQL;
 using GraphQL.Types;
 
@@ -11,12 +9,14 @@ public sealed class RoleQueries : IQueryFields
 {
     public void Register(ObjectGraphType q)
     {
-        q.Field<RoleType>("role").AdminOnly()
+        q.Field<RoleType>("role")
+            .Description("The role with this code in a namespace (default namespace when omitted), or null.").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("code")
             .Argument<StringGraphType>("namespace")
             .ResolveAsync(async c => await c.Service<RoleService>().FindAsync(c.GetArgument<string?>("namespace"), c.GetArgument<string>("code"),
                 c.CancellationToken));
-        q.Field<NonNullGraphType<PaginatedRolesType>>("roles").AdminOnly()
+        q.Field<NonNullGraphType<PaginatedRolesType>>("roles")
+            .Description("The roles of a namespace (default namespace when omitted), a page at a time.").AdminOnly()
             .Argument<StringGraphType>("namespace")
             .Argument<IntGraphType>("page")
             .Argument<IntGraphType>("limit")
@@ -30,21 +30,24 @@ public sealed class RoleMutations : IMutationFields
 {
     public void Register(ObjectGraphType m)
     {
-        m.Field<NonNullGraphType<RoleType>>("createRole").AdminOnly()
+        m.Field<NonNullGraphType<RoleType>>("createRole")
+            .Description("Creates a role in a namespace (default namespace when omitted), optionally under a parent role.").AdminOnly()
             .Argument<StringGraphType>("namespace")
             .Argument<NonNullGraphType<StringGraphType>>("code")
             .Argument<StringGraphType>("description")
             .Argument<StringGraphType>("parent", "The parent role's code (same namespace); the new role inherits its permissions.")
             .ResolveAsync(async c => await c.Service<RoleService>().CreateAsync(c.GetArgument<string?>("namespace"), c.GetArgument<string>("code"),
                 c.GetArgument<string?>("description"), c.GetArgument<string?>("parent"), c.CancellationToken));
-        m.Field<NonNullGraphType<RoleType>>("updateRole").AdminOnly()
+        m.Field<NonNullGraphType<RoleType>>("updateRole")
+            .Description("Changes a role's description or code (newCode).").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("code")
             .Argument<StringGraphType>("description")
             .Argument<StringGraphType>("newCode")
             .Argument<StringGraphType>("namespace")
             .ResolveAsync(async c => await c.Service<RoleService>().UpdateAsync(c.GetArgument<string?>("namespace"), c.GetArgument<string>("code"),
                 c.GetArgument<string?>("description"), c.GetArgument<string?>("newCode"), c.CancellationToken));
-        m.Field<NonNullGraphType<CommonMessageType>>("deleteRole").AdminOnly()
+        m.Field<NonNullGraphType<CommonMessageType>>("deleteRole")
+            .Description("Deletes a role with its assignments and grants; an unknown code is an error.").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("code")
             .Argument<StringGraphType>("namespace")
             .ResolveAsync(async c =>
@@ -54,7 +57,8 @@ public sealed class RoleMutations : IMutationFields
                 await roles.DeleteAsync(c.GetArgument<string?>("namespace"), [c.GetArgument<string>("code")], c.CancellationToken);
                 return Messages.Ok(c, "删除成功", "Role deleted");
             });
-        m.Field<NonNullGraphType<CommonMessageType>>("deleteRoles").AdminOnly()
+        m.Field<NonNullGraphType<CommonMessageType>>("deleteRoles")
+            .Description("Deletes roles of a namespace by code, with their assignments and grants.").AdminOnly()
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("codeList")
             .Argument<StringGraphType>("namespace")
             .ResolveAsync(async c =>
@@ -62,12 +66,13 @@ public sealed class RoleMutations : IMutationFields
                 await c.Service<RoleService>().DeleteAsync(c.GetArgument<string?>("namespace"), c.GetArgument<List<string>>("codeList"), c.CancellationToken);
                 return Messages.Ok(c, "删除成功", "Roles deleted");
             });
-        AddAssign(m, "assignRole", assign: true);
-        AddAssign(m, "revokeRole", assign: false);
+        AddAssign(m, "assignRole", assign: true, "Gives roles (roleCode and/or roleCodes) to users, groups and org nodes.");
+        AddAssign(m, "revokeRole", assign: false, "Takes roles (roleCode and/or roleCodes) from users, groups and org nodes.");
     }
 
-    private static void AddAssign(ObjectGraphType m, string name, bool assign) =>
+    private static void AddAssign(ObjectGraphType m, string name, bool assign, string description) =>
         m.Field<NonNullGraphType<CommonMessageType>>(name).AdminOnly()
+            .Description(description)
             .Argument<StringGraphType>("namespace")
             .Argument<StringGraphType>("roleCode")
             .Argument<ListGraphType<StringGraphType>>("roleCodes")

@@ -2,6 +2,7 @@ using GenAuth.Core.Common;
 using GenAuth.Core.Permissions;
 using GenAuth.Core.Roles;
 using GenAuth.GraphQL.Common;
+using GenAuth.GraphQL.Permissions;
 using GenAuth.GraphQL.Users;
 using GraphQL;
 using GraphQL.Types;

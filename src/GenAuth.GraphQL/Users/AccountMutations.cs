@@ -1,8 +1,7 @@
-using GenAuth.Core.Users;
 using GenAuth.Core.SignIn;
+using GenAuth.Core.Users;
 using GenAuth.GraphQL.Common;
 using GraphQL;
-using static GenAuth.GraphQL.Common.InputReader;
 using GraphQL.Types;
 
 namespace GenAuth.GraphQL.Users;
@@ -18,9 +17,9 @@ public sealed class AccountMutations : IMutationFields
             .PublicAccess()
             .ResolveAsync(async c =>
             {
-                var input = Input(c);
-                return await c.Service<PasswordSignInService>().RegisterByEmailAsync(Str(input, "email"), Str(input, "password"),
-                    Profile(input), IssueToken(input), c.CancellationToken).RequireSignedIn();
+                var input = c.GetArgument<RegisterByEmailInput>("input");
+                return await c.Service<PasswordSignInService>().RegisterByEmailAsync(input.Email, input.Password,
+                    input.Profile?.ToProfileInput(), input.IssueToken, c.CancellationToken).RequireSignedIn();
             });
         m.Field<UserType>("registerByUsername")
             .Description("Registers with username and password. Username is case-sensitive and unique in the pool.")
@@ -28,13 +27,16 @@ public sealed class AccountMutations : IMutationFields
             .PublicAccess()
             .ResolveAsync(async c =>
             {
-                var input = Input(c);
-                return await c.Service<PasswordSignInService>().RegisterByUsernameAsync(Str(input, "username"), Str(input, "password"),
-                    Profile(input), IssueToken(input), c.CancellationToken).RequireSignedIn();
+                var input = c.GetArgument<RegisterByUsernameInput>("input");
+                return await c.Service<PasswordSignInService>().RegisterByUsernameAsync(input.Username, input.Password,
+                    input.Profile?.ToProfileInput(), input.IssueToken, c.CancellationToken).RequireSignedIn();
             });
-        AddLogin<LoginByEmailInputType>(m, "loginByEmail", "email", LoginMethod.Email);
-        AddLogin<LoginByUsernameInputType>(m, "loginByUsername", "username", LoginMethod.Username);
-        AddLogin<LoginByPhonePasswordInputType>(m, "loginByPhonePassword", "phone", LoginMethod.Phone);
+        AddLogin<LoginByEmailInputType, LoginByEmailInput>(m, "loginByEmail", i => i.Email, LoginMethod.Email,
+            "Logs in with an email (case-insensitive) and a password.");
+        AddLogin<LoginByUsernameInputType, LoginByUsernameInput>(m, "loginByUsername", i => i.Username, LoginMethod.Username,
+            "Logs in with a username (case-sensitive) and a password.");
+        AddLogin<LoginByPhonePasswordInputType, LoginByPhonePasswordInput>(m, "loginByPhonePassword", i => i.Phone, LoginMethod.Phone,
+            "Logs in with a phone number and a password.");
         m.Field<UserType>("loginByAccount")
             .Description("Logs in with a phone number, email or username and a password.")
             .Argument<NonNullGraphType<StringGraphType>>("account")
@@ -50,13 +52,8 @@ public sealed class AccountMutations : IMutationFields
             .Argument<StringGraphType>("emailToken")
             .Argument<StringGraphType>("phoneToken")
             .AdminOrSelfAccess()
-            .ResolveAsync(async c =>
-            {
-                var profile = new ProfileInput();
-                foreach (var (key, value) in Input(c))
-                    profile[key] = value;
-                return await c.Service<AccountService>().UpdateUserAsync(c.GetArgument<string?>("id"), profile, c.CancellationToken);
-            });
+            .ResolveAsync(async c => await c.Service<AccountService>().UpdateUserAsync(c.GetArgument<string?>("id"),
+                c.GetArgument<UpdateUserInput>("input").ToProfileInput(), c.CancellationToken));
         m.Field<UserType>("updatePassword")
             .Description("Changes the caller's password (old one required); other sessions are revoked.")
             .Argument<NonNullGraphType<StringGraphType>>("newPassword")
@@ -87,15 +84,17 @@ public sealed class AccountMutations : IMutationFields
             });
     }
 
-    private static void AddLogin<TInput>(ObjectGraphType m, string name, string accountField, LoginMethod method)
-        where TInput : InputObjectGraphType =>
+    private static void AddLogin<TInputType, TInput>(ObjectGraphType m, string name, Func<TInput, string> account, LoginMethod method,
+        string description)
+        where TInputType : InputObjectGraphType<TInput>
+        where TInput : LoginInputBase =>
         m.Field<UserType>(name)
-            .Argument<NonNullGraphType<TInput>>("input")
+            .Description(description)
+            .Argument<NonNullGraphType<TInputType>>("input")
             .PublicAccess()
             .ResolveAsync(async c =>
             {
-                var input = Input(c);
-                return await c.Service<PasswordSignInService>().LoginAsync(method, Str(input, accountField), Str(input, "password"),
-                    c.CancellationToken).RequireSignedIn();
+                var input = c.GetArgument<TInput>("input");
+                return await c.Service<PasswordSignInService>().LoginAsync(method, account(input), input.Password, c.CancellationToken).RequireSignedIn();
             });
 }

@@ -35,6 +35,7 @@ public sealed class AccountQueries : IQueryFields
                 return new PasswordStrength(valid, reason ?? (caller.Lang?.StartsWith("en") == true ? "The password meets the policy" : "密码强度符合要求"));
             });
         q.Field<BooleanGraphType>("isUserExists")
+            .Description("Whether a user with this email, phone, username or externalId exists in the pool.")
             .Argument<StringGraphType>("email")
             .Argument<StringGraphType>("phone")
             .Argument<StringGraphType>("username")
@@ -91,17 +92,5 @@ public sealed class RefreshTokenType : ObjectGraphType<IssuedTokenView>
         Field<StringGraphType>("token").Resolve(c => c.Source.Token);
         Field<IntGraphType>("iat").Resolve(c => (int)c.Source.Iat);
         Field<IntGraphType>("exp").Resolve(c => (int)c.Source.Exp);
-    }
-}
-
-public sealed record CommonMessage(int Code, string Message);
-
-public sealed class CommonMessageType : ObjectGraphType<CommonMessage>
-{
-    public CommonMessageType()
-    {
-        Name = "CommonMessage";
-        Field<StringGraphType>("message").Resolve(c => c.Source.Message);
-        Field<IntGraphType>("code").Resolve(c => c.Source.Code);
     }
 }

@@ -38,10 +38,9 @@ public sealed class UserAdminQueries : IQueryFields
             .AdminOnly()
             .ResolveAsync(async c =>
             {
-                var f = c.GetArgument<Dictionary<string, object?>?>("filter") ?? [];
-                var filter = new UserFilter(f.GetValueOrDefault("emailPrefix") as string, f.GetValueOrDefault("phonePrefix") as string,
-                    f.GetValueOrDefault("usernamePrefix") as string, f.GetValueOrDefault("nicknamePrefix") as string,
-                    f.GetValueOrDefault("blocked") as bool?, Time(f, "createdAfter"), Time(f, "createdBefore"));
+                var f = c.GetArgument<UsersFilterInput?>("filter");
+                var filter = new UserFilter(f?.EmailPrefix, f?.PhonePrefix, f?.UsernamePrefix, f?.NicknamePrefix, f?.Blocked,
+                    Time(f?.CreatedAfter, "createdAfter"), Time(f?.CreatedBefore, "createdBefore"));
                 var page = await c.Service<UserAdminService>().ConnectionAsync(c.GetArgument<int?>("first"), c.GetArgument<string?>("after"),
                     filter, c.CancellationToken);
                 var views = UserViews.Of(c, page.Edges.Select(e => e.Node));
@@ -68,11 +67,9 @@ public sealed class UserAdminQueries : IQueryFields
             .AdminOnly()
             .ResolveAsync(async c =>
             {
-                foreach (var opt in new[] { "departmentOpts", "groupOpts", "roleOpts" })
-                {
-                    if (c.GetArgument<List<object?>?>(opt) is { Count: > 0 })
-                        throw new GenAuthException(ErrorCodes.BadRequest, detail: $"{opt} is not supported yet");
-                }
+                NotSupportedYet(c.GetArgument<List<SearchUserDepartmentOpt>?>("departmentOpts"), "departmentOpts");
+                NotSupportedYet(c.GetArgument<List<SearchUserGroupOpt>?>("groupOpts"), "groupOpts");
+                NotSupportedYet(c.GetArgument<List<SearchUserRoleOpt>?>("roleOpts"), "roleOpts");
                 var page = await c.Service<UserAdminService>().SearchAsync(c.GetArgument<string>("query"),
                     c.GetArgument<List<string>?>("fields"), c.GetArgument("page", 1), c.GetArgument("limit", 10), c.CancellationToken);
                 return UserViews.Of(c, page);
@@ -87,7 +84,7 @@ public sealed class UserAdminQueries : IQueryFields
             .AdminOnly()
             .ResolveAsync(async c =>
             {
-                if (c.GetArgument<Dictionary<string, object?>?>("identity") is not null)
+                if (c.GetArgument<FindUserByIdentityInput?>("identity") is not null)
                     throw new GenAuthException(ErrorCodes.BadRequest, detail: "finding users by identity is not supported yet");
                 var user = await c.Service<UserAdminService>().FindAsync(c.GetArgument<string?>("email"), c.GetArgument<string?>("phone"),
                     c.GetArgument<string?>("username"), c.GetArgument<string?>("externalId"), c.CancellationToken);
@@ -125,8 +122,13 @@ public sealed class UserAdminQueries : IQueryFields
         _ => UserSort.CreatedAtDesc,
     };
 
-    private static DateTime? Time(Dictionary<string, object?> f, string key) =>
-        f.GetValueOrDefault(key) is string s ? Validation.RequireTime(s, key) : null;
+    private static DateTime? Time(string? value, string field) => value is null ? null : Validation.RequireTime(value, field);
+
+    private static void NotSupportedYet<T>(List<T>? options, string argument)
+    {
+        if (options is { Count: > 0 })
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: $"{argument} is not supported yet");
+    }
 }
 
 /// <summary>createUser, deleteUser(s), kickUsers.</summary>
@@ -144,11 +146,9 @@ public sealed class UserAdminMutations : IMutationFields
             .AdminOnly()
             .ResolveAsync(async c =>
             {
-                if (c.GetArgument<Dictionary<string, object?>?>("identity") is not null)
+                if (c.GetArgument<CreateUserIdentityInput?>("identity") is not null)
                     throw new GenAuthException(ErrorCodes.BadRequest, detail: "creating users with an identity is not supported yet");
-                var info = new ProfileInput();
-                foreach (var (key, value) in c.GetArgument<Dictionary<string, object?>>("userInfo"))
-                    info[key] = value;
+                var info = c.GetArgument<CreateUserInput>("userInfo").ToProfileInput();
                 var view = await c.Service<UserAdminService>().CreateAsync(info, c.GetArgument<bool>("keepPassword"),
                     c.GetArgument<bool>("resetPasswordOnFirstLogin"), CustomData(c.GetArgument<string?>("params")), c.CancellationToken);
                 return view;

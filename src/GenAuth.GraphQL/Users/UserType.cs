@@ -1,8 +1,6 @@
-using GraphQL;
-using GenAuth.Core.CustomFields;
 using GenAuth.Core.Users;
-using GenAuth.GraphQL.CustomFields;
 using GenAuth.GraphQL.Common;
+using GraphQL;
 using GraphQL.Types;
 
 namespace GenAuth.GraphQL.Users;
@@ -19,10 +17,13 @@ public sealed class UserStatusEnum : EnumerationGraphType
     }
 }
 
-/// <summary>GenAuth's User: every field of the seeds' user field list, names as in the SDK.</summary>
+/// <summary>
+/// GenAuth's User: every field of the seeds' user field list, names as in the SDK. Fields that belong to another
+/// capability (custom data, roles, groups, departments, authorized resources) are contributed by it (<see cref="IUserFields"/>).
+/// </summary>
 public sealed class UserType : ObjectGraphType<UserView>
 {
-    public UserType()
+    public UserType(IEnumerable<IUserFields> contributions)
     {
         Name = "User";
         Field<NonNullGraphType<StringGraphType>>("id").Resolve(c => c.Source.User.Id);
@@ -38,7 +39,7 @@ public sealed class UserType : ObjectGraphType<UserView>
         Field<StringGraphType>("unionid").Resolve(c => c.Source.User.Unionid);
         Field<StringGraphType>("openid").Resolve(c => c.Source.User.Openid);
         Field<StringGraphType>("externalId").Resolve(c => c.Source.User.ExternalId);
-        // Note: a user has a handful of identities and custom values, not the analyzer's default 20 per list.
+        // Note: a user has a handful of identities, not the analyzer's default 20 per list.
         Field<ListGraphType<IdentityType>>("identities").WithComplexityImpact(1, 3).Resolve(_ => Array.Empty<object>());
         Field<StringGraphType>("nickname").Resolve(c => c.Source.User.Nickname);
         Field<ListGraphType<NonNullGraphType<StringGraphType>>>("registerSource")
@@ -81,14 +82,12 @@ public sealed class UserType : ObjectGraphType<UserView>
         Field<StringGraphType>("createdAt").Resolve(c => c.Source.User.CreatedAt.Iso());
         Field<StringGraphType>("updatedAt").Resolve(c => c.Source.User.UpdatedAt.Iso());
         Field<BooleanGraphType>("newlyCreated").Resolve(c => c.Source.NewlyCreated);
-        Field<ListGraphType<UserCustomDataType>>("customData").WithComplexityImpact(1, 5)
-            .Description("The user's custom field values (batched per request: one load for a whole page of users).")
-            .ResolveAsync(async c => await c.Service<CustomDataLoader>().LoadAsync(c.Source.User.Id, c.CancellationToken));
         Field<StringGraphType>("mainDepartmentId").Resolve(_ => null);
         Field<StringGraphType>("mainDepartmentCode").Resolve(_ => null);
         Field<StringGraphType>("expiredAt").Description("When the account expires; null: never.").Resolve(_ => null);
         Field<StringGraphType>("directManagement").Resolve(_ => null);
-        Roles.UserRbacFields.Register(this);
+        foreach (var contribution in contributions)
+            contribution.Register(this);
     }
 }
 
@@ -102,18 +101,5 @@ public sealed class IdentityType : ObjectGraphType<object>
                      "userPoolId", "refreshToken", "accessToken", "type", "extIdpId" })
             Field<StringGraphType>(name).Resolve(_ => null);
         Field<BooleanGraphType>("isSocial").Resolve(_ => null);
-    }
-}
-
-/// <summary>A custom field value of the user (GenAuth's UserCustomData), label in the caller's language.</summary>
-public sealed class UserCustomDataType : ObjectGraphType<CustomDataView>
-{
-    public UserCustomDataType()
-    {
-        Name = "UserCustomData";
-        Field<NonNullGraphType<StringGraphType>>("key").Resolve(c => c.Source.Key);
-        Field<NonNullGraphType<UdfDataTypeEnum>>("dataType").Resolve(c => c.Source.DataType);
-        Field<NonNullGraphType<StringGraphType>>("value").Resolve(c => c.Source.Value);
-        Field<StringGraphType>("label").Resolve(c => c.Source.Label);
     }
 }

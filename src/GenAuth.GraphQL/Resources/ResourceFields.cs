@@ -1,12 +1,11 @@
 using GenAuth.Core.Common;
 using GenAuth.Core.Permissions;
 using GenAuth.GraphQL.Common;
-using GenAuth.GraphQL.Groups;
-using GenAuth.GraphQL.Users;
+using GenAuth.GraphQL.Permissions;
 using GraphQL;
 using GraphQL.Types;
 
-namespace GenAuth.GraphQL.Roles;
+namespace GenAuth.GraphQL.Resources;
 
 public sealed class ResourceActionType : ObjectGraphType<ResourceAction>
 {
@@ -46,13 +45,15 @@ public sealed class PaginatedResourcesType : ObjectGraphType<Page<Resource>>
     }
 }
 
-public sealed class ResourceActionInput : InputObjectGraphType
+public sealed record ResourceActionValue(string Name, string? Description);
+
+public sealed class ResourceActionInput : InputObjectGraphType<ResourceActionValue>
 {
     public ResourceActionInput()
     {
         Name = "ResourceActionInput";
-        Field<NonNullGraphType<StringGraphType>>("name");
-        Field<StringGraphType>("description");
+        Field(x => x.Name, typeof(NonNullGraphType<StringGraphType>)).Description("The action's name (e.g. read).");
+        Field(x => x.Description, typeof(StringGraphType)).Description("What the action allows.");
     }
 }
 
@@ -68,7 +69,8 @@ public sealed class ResourceQueries : IQueryFields
             .Argument<IntGraphType>("limit")
             .ResolveAsync(async c => await c.Service<ResourceService>().ListAsync(c.GetArgument<string?>("namespace"),
                 c.GetArgument<ResourceType?>("type"), c.GetArgument("page", 1), c.GetArgument("limit", 10), c.CancellationToken));
-        q.Field<NonNullGraphType<ResourceGraphType>>("resource").AdminOnly()
+        q.Field<NonNullGraphType<ResourceGraphType>>("resource")
+            .Description("One declared resource, by namespace (default when omitted) and code.").AdminOnly()
             .Argument<StringGraphType>("namespace")
             .Argument<NonNullGraphType<StringGraphType>>("code")
             .ResolveAsync(async c => await c.Service<ResourceService>().GetAsync(c.GetArgument<string?>("namespace"),
@@ -80,7 +82,8 @@ public sealed class ResourceMutations : IMutationFields
 {
     public void Register(ObjectGraphType m)
     {
-        m.Field<NonNullGraphType<ResourceGraphType>>("createResource").AdminOnly()
+        m.Field<NonNullGraphType<ResourceGraphType>>("createResource")
+            .Description("Declares a resource of a namespace: code, type, actions and, for API resources, an API identifier.").AdminOnly()
             .Argument<StringGraphType>("namespace")
             .Argument<NonNullGraphType<StringGraphType>>("code")
             .Argument<NonNullGraphType<ResourceTypeEnum>>("type")
@@ -99,7 +102,8 @@ public sealed class ResourceMutations : IMutationFields
             .Argument<StringGraphType>("apiIdentifier")
             .ResolveAsync(async c => await c.Service<ResourceService>().UpdateAsync(c.GetArgument<string?>("namespace"),
                 c.GetArgument<string>("code"), Input(c), c.CancellationToken));
-        m.Field<NonNullGraphType<CommonMessageType>>("deleteResource").AdminOnly()
+        m.Field<NonNullGraphType<CommonMessageType>>("deleteResource")
+            .Description("Deletes a declared resource (grants on its code stay).").AdminOnly()
             .Argument<StringGraphType>("namespace")
             .Argument<NonNullGraphType<StringGraphType>>("code")
             .ResolveAsync(async c =>
@@ -112,8 +116,6 @@ public sealed class ResourceMutations : IMutationFields
     private static ResourceInput Input(IResolveFieldContext c) => new(
         c.GetArgument<ResourceType?>("type"),
         c.GetArgument<string?>("description"),
-        c.GetArgument<List<Dictionary<string, object?>>?>("actions")?
-            .Select(a => new ResourceAction { Name = a.GetValueOrDefault("name") as string ?? "", Description = a.GetValueOrDefault("description") as string })
-            .ToList(),
+        c.GetArgument<List<ResourceActionValue>?>("actions")?.Select(a => new ResourceAction { Name = a.Name, Description = a.Description }).ToList(),
         c.GetArgument<string?>("apiIdentifier"));
 }

@@ -1,18 +1,17 @@
 using GenAuth.Core.Common;
 using GenAuth.Core.Permissions;
 using GenAuth.GraphQL.Common;
-using GenAuth.GraphQL.Groups;
-using GenAuth.GraphQL.Users;
 using GraphQL;
 using GraphQL.Types;
 
-namespace GenAuth.GraphQL.Roles;
+namespace GenAuth.GraphQL.Permissions;
 
 public sealed class PermissionQueries : IQueryFields
 {
     public void Register(ObjectGraphType q)
     {
-        q.Field<NonNullGraphType<BooleanGraphType>>("isActionAllowed").AdminOnly()
+        q.Field<NonNullGraphType<BooleanGraphType>>("isActionAllowed")
+            .Description("Whether the user may perform the action on the resource (own grants, roles with their parents, groups and departments).").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("resource")
             .Argument<NonNullGraphType<StringGraphType>>("action")
             .Argument<NonNullGraphType<StringGraphType>>("userId")
@@ -25,7 +24,8 @@ public sealed class PermissionQueries : IQueryFields
             .Argument<NonNullGraphType<StringGraphType>>("userId")
             .Argument<StringGraphType>("namespace")
             .ResolveAsync(async c => !await IsAllowedAsync(c));
-        q.Field<PaginatedAuthorizedTargetsType>("authorizedTargets").AdminOnly()
+        q.Field<PaginatedAuthorizedTargetsType>("authorizedTargets")
+            .Description("Who is granted actions on a resource: users, roles, groups and org nodes, filtered by target type and actions.").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("namespace")
             .Argument<NonNullGraphType<ResourceTypeEnum>>("resourceType")
             .Argument<NonNullGraphType<StringGraphType>>("resource")
@@ -33,12 +33,13 @@ public sealed class PermissionQueries : IQueryFields
             .Argument<AuthorizedTargetsActionsInput>("actions")
             .ResolveAsync(async c =>
             {
-                var actions = c.GetArgument<Dictionary<string, object?>?>("actions");
+                var actions = c.GetArgument<AuthorizedTargetsActions?>("actions");
                 return await c.Service<PermissionService>().AuthorizedTargetsAsync(c.GetArgument<string>("namespace"),
                     c.GetArgument<ResourceType>("resourceType"), c.GetArgument<string>("resource"), TargetType(c.GetArgument<object?>("targetType")),
-                    actions?["op"] as string, (actions?["list"] as IEnumerable<object?>)?.OfType<string>().ToList(), c.CancellationToken);
+                    actions?.Op, actions?.List.OfType<string>().ToList(), c.CancellationToken);
             });
-        q.Field<PaginatedAuthorizedResourcesType>("authorizedResources").AdminOnly()
+        q.Field<PaginatedAuthorizedResourcesType>("authorizedResources")
+            .Description("The resources a target (user, role, group or org node) is granted in a namespace, optionally of one type.").AdminOnly()
             .Argument<PolicyAssignmentTargetTypeEnum>("targetType")
             .Argument<StringGraphType>("targetIdentifier")
             .Argument<StringGraphType>("namespace")
@@ -65,25 +66,24 @@ public sealed class PermissionMutations : IMutationFields
 {
     public void Register(ObjectGraphType m)
     {
-        m.Field<NonNullGraphType<CommonMessageType>>("authorizeResource").AdminOnly()
+        m.Field<NonNullGraphType<CommonMessageType>>("authorizeResource")
+            .Description("Grants actions on a resource to users, roles, groups or org nodes (one grant per opt).").AdminOnly()
             .Argument<StringGraphType>("namespace")
             .Argument<StringGraphType>("resource")
             .Argument<ResourceTypeEnum>("resourceType")
             .Argument<ListGraphType<AuthorizeResourceOptInput>>("opts")
             .ResolveAsync(async c =>
             {
-                var opts = (c.GetArgument<List<Dictionary<string, object?>?>?>("opts") ?? []).OfType<Dictionary<string, object?>>()
-                    .Select(o => new AuthorizeOpt(
-                        PermissionQueries.TargetType(o.GetValueOrDefault("targetType")) ?? PermissionTargetType.User,
-                        o.GetValueOrDefault("targetIdentifier") as string ?? "",
-                        (o.GetValueOrDefault("actions") as IEnumerable<object?>)?.OfType<string>().ToList(),
-                        o.GetValueOrDefault("conditions") as string))
+                var opts = (c.GetArgument<List<AuthorizeResourceOpt?>?>("opts") ?? []).OfType<AuthorizeResourceOpt>()
+                    .Select(o => new AuthorizeOpt(PermissionQueries.TargetType(o.TargetType) ?? PermissionTargetType.User, o.TargetIdentifier,
+                        o.Actions, o.Conditions))
                     .ToList();
                 await c.Service<PermissionService>().AuthorizeAsync(c.GetArgument<string?>("namespace"), c.GetArgument<string?>("resource") ?? "",
                     c.GetArgument<ResourceType?>("resourceType"), opts, c.CancellationToken);
                 return Messages.Ok(c, "授权成功", "Resource authorized");
             });
-        m.Field<NonNullGraphType<CommonMessageType>>("allow").AdminOnly()
+        m.Field<NonNullGraphType<CommonMessageType>>("allow")
+            .Description("Allows users and roles one action on a resource (a short form of authorizeResource).").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("resource")
             .Argument<NonNullGraphType<StringGraphType>>("action")
             .Argument<StringGraphType>("userId")

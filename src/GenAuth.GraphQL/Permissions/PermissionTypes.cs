@@ -2,7 +2,7 @@ using GenAuth.Core.Common;
 using GenAuth.Core.Permissions;
 using GraphQL.Types;
 
-namespace GenAuth.GraphQL.Roles;
+namespace GenAuth.GraphQL.Permissions;
 
 public sealed class ResourceTypeEnum : EnumerationGraphType<ResourceType>
 {
@@ -84,24 +84,32 @@ public sealed class PaginatedAuthorizedTargetsType : ObjectGraphType<Page<Author
     }
 }
 
-public sealed class AuthorizeResourceOptInput : InputObjectGraphType
+/// <summary>
+/// One grant of authorizeResource. TargetType holds what PolicyAssignmentTargetType parsed: a PermissionTargetType, or
+/// the string "AK_SK" (in GenAuth's enum, refused here).
+/// </summary>
+public sealed record AuthorizeResourceOpt(object TargetType, string TargetIdentifier, List<string>? Actions, string? Conditions);
+
+public sealed class AuthorizeResourceOptInput : InputObjectGraphType<AuthorizeResourceOpt>
 {
     public AuthorizeResourceOptInput()
     {
         Name = "AuthorizeResourceOpt";
-        Field<NonNullGraphType<PolicyAssignmentTargetTypeEnum>>("targetType");
-        Field<NonNullGraphType<StringGraphType>>("targetIdentifier");
-        Field<ListGraphType<NonNullGraphType<StringGraphType>>>("actions");
-        Field<StringGraphType>("conditions").Description("Optional conditions as JSON; stored and returned, not evaluated.");
+        Field(x => x.TargetType, typeof(NonNullGraphType<PolicyAssignmentTargetTypeEnum>)).Description("Who is granted: USER, ROLE, GROUP or ORG (AK_SK is refused).");
+        Field(x => x.TargetIdentifier, typeof(NonNullGraphType<StringGraphType>)).Description("The user id, role code, group code or org node id.");
+        Field(x => x.Actions, typeof(ListGraphType<NonNullGraphType<StringGraphType>>)).Description("The actions granted (e.g. read; * for every action).");
+        Field(x => x.Conditions, typeof(StringGraphType)).Description("Optional conditions as JSON; stored and returned, not evaluated.");
     }
 }
 
-public sealed class AuthorizedTargetsActionsInput : InputObjectGraphType
+public sealed record AuthorizedTargetsActions(string Op, List<string?> List);
+
+public sealed class AuthorizedTargetsActionsInput : InputObjectGraphType<AuthorizedTargetsActions>
 {
     public AuthorizedTargetsActionsInput()
     {
         Name = "AuthorizedTargetsActionsInput";
-        Field<NonNullGraphType<OperatorEnum>>("op");
-        Field<NonNullGraphType<ListGraphType<StringGraphType>>>("list");
+        Field(x => x.Op, typeof(NonNullGraphType<OperatorEnum>)).Description("AND: targets allowed every listed action; OR: allowed any of them.");
+        Field(x => x.List, typeof(NonNullGraphType<ListGraphType<StringGraphType>>)).Description("The actions.");
     }
 }
