@@ -2,7 +2,6 @@ using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Passwords;
-using GenAuth.Core.Security;
 using GenAuth.Core.Sessions;
 using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;

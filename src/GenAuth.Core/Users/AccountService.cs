@@ -1,10 +1,6 @@
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
-using GenAuth.Core.Mfa;
-using GenAuth.Core.Passwords;
-using GenAuth.Core.Pools;
-using GenAuth.Core.Security;
 using GenAuth.Core.Sessions;
 using Microsoft.EntityFrameworkCore;
 
