@@ -13,6 +13,7 @@ public sealed class ServerTimeSubscription : ISubscriptionFields
             .Description("The server's UTC time, now and then every intervalMs (100..60000, default 1000), count times (default unbounded).")
             .Argument<IntGraphType>("intervalMs")
             .Argument<IntGraphType>("count")
+            .PublicAccess()
             .ResolveStream(c =>
             {
                 var interval = Math.Clamp(c.GetArgument("intervalMs", 1000), 100, 60_000);

@@ -54,6 +54,7 @@ public sealed class QrLoginFields : IQueryFields, IMutationFields, ISubscription
         s.Field<NonNullGraphType<QrCodeStatusEventType>>("qrCodeStatusChanged")
             .Description("The code's current status, then every transition (expiry is pushed); completes after a terminal status.")
             .Argument<NonNullGraphType<StringGraphType>>("random")
+            .PublicAccess()
             .ResolveStreamAsync(async c =>
                 (IObservable<object?>)await Qr(c).SubscribeAsync(c.GetArgument<string>("random"), c.CancellationToken))
             .Resolve(c => c.Source);
