@@ -112,10 +112,11 @@ public sealed class SignInService(
     {
         var pool = caller.RequirePool();
         var user = await UserLookup.RequireSelfAsync(db, caller, id, tracked: false, ct);
-        var expires = clock.GetUtcNow().AddSeconds(pool.TokenExpiresAfter);
+        var now = clock.GetUtcNow();
+        var expires = now.AddSeconds(pool.TokenExpiresAfter);
         var sessionId = caller.SessionId!;
         await sessions.ExtendAsync(db, sessionId, expires.UtcDateTime, ct);
-        var token = await tokens.IssueIdTokenAsync(db, pool, user, sessionId, caller.App?.Id, expires, ct);
+        var token = await tokens.IssueIdTokenAsync(db, pool, user, sessionId, caller.App?.Id, now, expires, ct);
         return new IssuedTokenView(token.Token, token.IssuedAt.ToUnixTimeSeconds(), token.ExpiresAt.ToUnixTimeSeconds());
     }
 
@@ -152,7 +153,7 @@ public sealed class SignInService(
             secondFactor: request.SecondFactorPassed);
         sessions.LogLogin(db, pool.Id, user.Id, caller.App?.Id, request.Method, null, caller.Ip, caller.UserAgent);
         await db.SaveChangesAsync(ct);
-        var token = await tokens.IssueIdTokenAsync(db, pool, user, session.Id, caller.App?.Id, expires, ct);
+        var token = await tokens.IssueIdTokenAsync(db, pool, user, session.Id, caller.App?.Id, now, expires, ct);
         if (tx is not null)
             await tx.CommitAsync(ct);
         return new SignedIn(new UserView(user, token.Token, token.ExpiresAt), session.Id);

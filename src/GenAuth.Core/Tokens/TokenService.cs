@@ -11,10 +11,11 @@ public sealed class TokenService(KeyRing keys, TimeProvider clock, IssuerProvide
 {
     public const int ManagementTokenLifetimeSeconds = 7200;
 
+    /// <param name="issuedAt">The instant the caller computed <paramref name="expiresAt"/> from, so exp - iat is the lifetime.</param>
     public async Task<IssuedToken> IssueIdTokenAsync(GenAuthDbContext db, UserPool pool, User user, string sessionId,
-        string? appId, DateTimeOffset expiresAt, CancellationToken ct)
+        string? appId, DateTimeOffset issuedAt, DateTimeOffset expiresAt, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var now = issuedAt;
         var claims = new Dictionary<string, object?>
         {
             ["iss"] = issuer.Issuer(pool.Id),
