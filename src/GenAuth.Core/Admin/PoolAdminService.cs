@@ -32,6 +32,9 @@ public sealed class PoolSettingsInput
     public int? QrTicketExpiresAfter { get; init; }
     public bool? QrReturnFullUserInfo { get; init; }
     public bool? QrAllowExchangeFromBrowser { get; init; }
+
+    /// <summary>zh-CN or en-US (any case); "" clears it back to GenAuth's default, zh-CN.</summary>
+    public string? DefaultLanguage { get; init; }
 }
 
 /// <summary>The admin's pool: settings and the secret.</summary>
@@ -53,6 +56,14 @@ public sealed class PoolAdminService(GenAuthDbContext db, CallerContext caller, 
             throw new GenAuthException(ErrorCodes.BadRequest, detail: "ticketExpiresAfter must be 10 to 86400 seconds");
         if (input.Name is { } name && (string.IsNullOrWhiteSpace(name) || name.Length > 200))
             throw new GenAuthException(ErrorCodes.BadRequest, detail: "name must have 1 to 200 characters");
+        if (input.DefaultLanguage is { } lang)
+            pool.DefaultLanguage = lang.Trim() switch
+            {
+                "" => null,
+                var l when l.Equals("zh-CN", StringComparison.OrdinalIgnoreCase) => "zh-CN",
+                var l when l.Equals("en-US", StringComparison.OrdinalIgnoreCase) => "en-US",
+                _ => throw new GenAuthException(ErrorCodes.BadRequest, detail: "defaultLanguage must be zh-CN or en-US"),
+            };
         pool.Name = input.Name ?? pool.Name;
         pool.Logo = input.Logo ?? pool.Logo;
         pool.Domain = input.Domain ?? pool.Domain;

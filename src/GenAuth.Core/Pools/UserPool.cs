@@ -67,6 +67,12 @@ public sealed class UserPool
 
     /// <summary>Every login needs a second factor; a user without one enrols during the login (the 1635 answer's needEnroll).</summary>
     public bool MfaRequired { get; set; }
+
+    /// <summary>
+    /// The language of messages (errors, mails, SMS) when a request names none (no x-authing-lang, no Accept-Language
+    /// this server writes): zh-CN or en-US; null means zh-CN, GenAuth's default.
+    /// </summary>
+    public string? DefaultLanguage { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

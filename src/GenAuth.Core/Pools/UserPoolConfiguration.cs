@@ -11,6 +11,7 @@ internal sealed class UserPoolConfiguration : IEntityTypeConfiguration<UserPool>
         b.HasKey(e => e.Id);
         b.Property(e => e.Id).HasMaxLength(24);
         b.Property(e => e.Name).HasMaxLength(200);
+        b.Property(e => e.DefaultLanguage).HasMaxLength(16);
         // Note: defaults in the database too, so pools that existed before the column keep working tokens.
         b.Property(e => e.SecretVersion).HasDefaultValue(1);
     }

@@ -20,6 +20,8 @@ public sealed class CallerResolver(PoolDirectory pools, TokenService tokens, Ses
         caller.Ip = h.Ip;
         caller.UserAgent = h.UserAgent;
         await ResolvePoolAsync(db, caller, h, ct);
+        // Note: the request's own language (x-authing-lang, then Accept-Language) wins; else the pool's default.
+        caller.Lang ??= caller.Pool?.DefaultLanguage;
         if (!string.IsNullOrEmpty(h.BearerToken) && caller.PoolError is null)
             await ResolveTokenAsync(db, caller, h.BearerToken, ct);
         if (caller.Pool is not null)

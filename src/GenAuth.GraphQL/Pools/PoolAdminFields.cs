@@ -52,6 +52,7 @@ public sealed class PoolAdminMutations : IMutationFields
                     QrTicketExpiresAfter = i.QrcodeLoginStrategy?.TicketExpiresAfter,
                     QrReturnFullUserInfo = i.QrcodeLoginStrategy?.ReturnFullUserInfo,
                     QrAllowExchangeFromBrowser = i.QrcodeLoginStrategy?.AllowExchangeUserInfoFromBrowser,
+                    DefaultLanguage = i.DefaultLanguage,
                 }, c.CancellationToken);
             });
         m.Field<NonNullGraphType<StringGraphType>>("refreshUserpoolSecret")
@@ -126,6 +127,7 @@ public sealed record UpdateUserpoolInput
     public App2WxappLoginStrategyInput? App2WxappLoginStrategy { get; init; }
     public RegisterWhiteListConfigInput? Whitelist { get; init; }
     public CustomSmsProviderInput? CustomSMSProvider { get; init; }
+    public string? DefaultLanguage { get; init; }
 }
 
 public sealed class UpdateUserpoolInputType : InputObjectGraphType<UpdateUserpoolInput>
@@ -160,6 +162,8 @@ public sealed class UpdateUserpoolInputType : InputObjectGraphType<UpdateUserpoo
         Field(x => x.App2WxappLoginStrategy, typeof(App2WxappLoginStrategyInputType)).Description("Accepted for SDK compatibility, not stored yet.");
         Field(x => x.Whitelist, typeof(RegisterWhiteListConfigInputType)).Description("Which registration whitelists (phone, email, username) are enforced.");
         Field(x => x.CustomSMSProvider, typeof(CustomSmsProviderInputType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.DefaultLanguage, typeof(StringGraphType)).Description(
+            "The language of messages when a request names none (x-authing-lang, Accept-Language): zh-CN or en-US; \"\" resets it to zh-CN.");
     }
 }
 

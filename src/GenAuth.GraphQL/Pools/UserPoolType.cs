@@ -46,6 +46,9 @@ public sealed class UserPoolType : ObjectGraphType<UserPool>
         Field<BooleanGraphType>("useCustomUserStore").Resolve(_ => false);
         Field<BooleanGraphType>("loginRequireEmailVerified").Resolve(c => c.Source.LoginRequireEmailVerified);
         Field<BooleanGraphType>("mfaRequired").Description("Every login needs a second factor.").Resolve(c => c.Source.MfaRequired);
+        Field<NonNullGraphType<StringGraphType>>("defaultLanguage")
+            .Description("The language of messages when a request names none: zh-CN (the default) or en-US.")
+            .Resolve(c => c.Source.DefaultLanguage ?? "zh-CN");
         Field<IntGraphType>("verifyCodeLength").Resolve(c => c.Source.VerifyCodeLength);
         Field<IntGraphType>("verifyCodeMaxAttempts").Resolve(c => c.Source.VerifyCodeMaxAttempts);
     }
