@@ -1,5 +1,6 @@
 using GenAuth.GraphQL.Applications;
 using GenAuth.GraphQL.Codes;
+using GenAuth.GraphQL.Profile;
 using GenAuth.GraphQL.Common;
 using GenAuth.GraphQL.Messaging;
 using GenAuth.GraphQL.CustomFields;

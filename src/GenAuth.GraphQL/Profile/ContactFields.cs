@@ -6,7 +6,7 @@ using GenAuth.GraphQL.Users;
 using GraphQL;
 using GraphQL.Types;
 
-namespace GenAuth.GraphQL.Codes;
+namespace GenAuth.GraphQL.Profile;
 
 /// <summary>The signed-in user's phone, email, security level and avatar.</summary>
 public sealed class ContactMutations : IMutationFields
