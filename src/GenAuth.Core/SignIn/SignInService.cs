@@ -9,6 +9,7 @@ using GenAuth.Core.Security;
 using GenAuth.Core.Sessions;
 using GenAuth.Core.Tokens;
 using GenAuth.Core.Users;
+using Microsoft.EntityFrameworkCore;
 
 namespace GenAuth.Core.SignIn;
 
@@ -57,6 +58,9 @@ public sealed class SignInService(
 {
     public static readonly TimeSpan ResetTokenLifetime = TimeSpan.FromMinutes(30);
 
+    /// <summary>Second-factor challenges one QR ticket may open (each browser poll of an MFA user would open one).</summary>
+    public const int MaxChallengesPerQrCode = 3;
+
     public async Task<SignInOutcome> SignInAsync(SignInRequest request, CancellationToken ct)
     {
         var pool = caller.RequirePool();
@@ -86,6 +90,11 @@ public sealed class SignInService(
             return await RefuseAsync(pool, user.Id, method, ErrorCodes.AppAccessDenied, ct);
         if (pool.LoginRequireEmailVerified && user.Email is not null && !user.EmailVerified)
             return await RefuseAsync(pool, user.Id, method, ErrorCodes.EmailNotVerified, ct);
+        // Note: a QR ticket left unspent for its second factor is asked again on every poll; past a few open challenges
+        // the ticket answers as spent, so an anonymous poller can't grow the challenge and login-log tables.
+        if (!request.SecondFactorPassed && request.QrCodeId is { } qrCodeId
+            && await db.MfaChallenges.CountAsync(c => c.QrCodeId == qrCodeId, ct) >= MaxChallengesPerQrCode)
+            return new Refused(ErrorCodes.QrTicketInvalid);
         if (!request.SecondFactorPassed && await mfa.ChallengeAsync(db, pool, user, method, request.QrCodeId, ct) is { } challenge)
         {
             await db.SaveChangesAsync(ct);

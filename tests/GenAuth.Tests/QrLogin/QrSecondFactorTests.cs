@@ -110,6 +110,36 @@ public sealed class QrSecondFactorTests : IDisposable
         Assert.Null(later["userInfo"]!["token"]);
     }
 
+    [Fact]
+    public async Task PollingAConfirmedCodeOfAnMfaUserOpensAtMostThreeChallenges()
+    {
+        GraphQLClient.Success(await _qr.GraphQL.PostAsync(UpdateStrategy,
+            new { input = new { qrcodeLoginStrategy = new { returnFullUserInfo = true } } }, await AdminAsync()), "updateUserpool");
+        var (appToken, secret, _, _) = await _h.EnrollOtpAsync("poll-app@example.com");
+        var random = await _qr.GeneAsync();
+        QrClient.Ok(await _qr.ScannedAsync(random, appToken));
+        QrClient.Ok(await _qr.ConfirmAsync(random, appToken));
+
+        var checks = new List<JsonNode>();
+        for (var i = 0; i < 8; i++)
+            checks.Add(await _qr.GetAsync($"/api/v2/qrcode/check?random={random}"));
+
+        Assert.All(checks.Take(3), c => Assert.Equal(1635, QrClient.Code(c)));
+        Assert.All(checks.Skip(3), c =>
+        {
+            Assert.Equal(200, QrClient.Code(c));
+            Assert.Equal(2, c["data"]!["status"]!.GetValue<int>());
+        });
+        Assert.Equal(3, await _h.App.QueryDbAsync(db => db.MfaChallenges.CountAsync(c => c.QrCodeId == random)));
+        Assert.Null(await TicketUsedAtAsync(random));
+        // One of the three challenges still completes the sign-in and spends the ticket.
+        _h.Clock.Advance(TimeSpan.FromSeconds(30));
+        var user = GraphQLClient.Success(await _h.Client.PostAsync(MfaOps.VerifyTotp,
+            new { t = checks[2]["data"]!["mfaToken"]!.GetValue<string>(), c = Rfc6238.Code(secret, _h.Now) }), "verifyTotpMfa");
+        Assert.False(string.IsNullOrEmpty(user["token"]!.GetValue<string>()));
+        Assert.NotNull(await TicketUsedAtAsync(random));
+    }
+
     private Task<string> AdminAsync() => _qr.GraphQL.ManagementTokenAsync(_h.App.Secret);
 
     private async Task<(string Random, string Ticket)> ConfirmedAsync(string appToken)
