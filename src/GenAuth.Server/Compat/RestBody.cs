@@ -2,6 +2,9 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GenAuth.Core.Common;
+using GenAuth.Server.GraphQL;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 
 namespace GenAuth.Server.Compat;
 
@@ -20,6 +23,29 @@ public static class RestBody
     };
 
     public static async Task<JsonElement> ReadAsync(HttpContext http)
+    {
+        // Note: REST bodies get the GraphQL endpoint's limit (GenAuth:Http:MaxBodyBytes), not Kestrel's 30 MB, so a
+        // flood of huge bodies can't make every REST path parse megabytes before it checks anything.
+        var limit = http.RequestServices.GetRequiredService<IOptions<GraphQLHttpOptions>>().Value.MaxBodyBytes;
+        if (http.Request.ContentLength > limit)
+            throw TooLarge(limit);
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size
+            && (size.MaxRequestBodySize is null || size.MaxRequestBodySize > limit))
+            size.MaxRequestBodySize = limit;
+        try
+        {
+            return await ReadWithinLimitAsync(http);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw TooLarge(limit);
+        }
+    }
+
+    private static GenAuthException TooLarge(long limit) =>
+        new(ErrorCodes.BadRequest, detail: $"the body is larger than {limit} bytes");
+
+    private static async Task<JsonElement> ReadWithinLimitAsync(HttpContext http)
     {
         if (http.Request.HasFormContentType)
         {
