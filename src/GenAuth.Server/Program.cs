@@ -17,6 +17,7 @@ builder.Services.AddGenAuthGraphQLTransports();
 builder.Services.AddSingleton<BootstrapService>();
 builder.Services.AddHostedService(services => services.GetRequiredService<BootstrapService>());
 builder.Services.AddHttpContextAccessor();
+builder.Services.AddSingleton<GenAuth.Server.Sso.SsoCookie>();
 
 var app = builder.Build();
 
