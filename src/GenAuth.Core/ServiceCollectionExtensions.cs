@@ -62,6 +62,7 @@ public static class ServiceCollectionExtensions
                 "GenAuth:BruteForce values must be positive")
             .ValidateOnStart();
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<IRateCounter, MemoryRateCounter>();
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<KeyRing>();
         services.AddSingleton<PasswordTransport>();
