@@ -25,6 +25,20 @@ public sealed class PoolSettingsInput
     public bool? LoginRequireEmailVerified { get; init; }
     public bool? MfaRequired { get; init; }
     public int? PasswordMinLength { get; init; }
+
+    /// <summary>GenAuth's passwordStrength, 0 to 4 (see Security.PasswordStrength).</summary>
+    public int? PasswordStrength { get; init; }
+    public int? VerifyCodeLength { get; init; }
+    public int? VerifyCodeMaxAttempts { get; init; }
+    public bool? ChangePhoneVerifyOld { get; init; }
+    public bool? ChangeEmailVerifyOld { get; init; }
+
+    /// <summary>
+    /// Settings the caller asked to turn on whose protection this server doesn't have (e.g. "passwordUpdatePolicy",
+    /// "app2WxappLoginStrategy"): the whole update is refused (2650) naming the first, so an admin never believes a
+    /// protection is on when it is not. Turning such a setting off (or sending it empty) is accepted: off is the truth.
+    /// </summary>
+    public IReadOnlyList<string> Unsupported { get; init; } = [];
     public bool? WhitelistEmailEnabled { get; init; }
     public bool? WhitelistPhoneEnabled { get; init; }
     public bool? WhitelistUsernameEnabled { get; init; }
@@ -46,6 +60,14 @@ public sealed class PoolAdminService(GenAuthDbContext db, CallerContext caller, 
     public async Task<UserPool> UpdateAsync(PoolSettingsInput input, CancellationToken ct)
     {
         var pool = await TrackedPoolAsync(ct);
+        if (input.Unsupported.Count > 0)
+            throw new GenAuthException(ErrorCodes.SettingNotSupported, detail: input.Unsupported[0]);
+        if (input.PasswordStrength is { } strength && strength is < PasswordStrength.MinLevel or > PasswordStrength.MaxLevel)
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: $"passwordStrength must be {PasswordStrength.MinLevel} to {PasswordStrength.MaxLevel}");
+        if (input.VerifyCodeLength is { } codeLength && codeLength is < 4 or > 8)
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: "verifyCodeLength must be 4 to 8");
+        if (input.VerifyCodeMaxAttempts is { } codeAttempts && codeAttempts is < 1 or > 10)
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: "verifyCodeMaxAttempts must be 1 to 10");
         if (input.TokenExpiresAfter is { } ttl && (ttl < MinTokenLifetimeSeconds || ttl > MaxTokenLifetimeSeconds))
             throw new GenAuthException(ErrorCodes.BadRequest, detail: $"tokenExpiresAfter must be {MinTokenLifetimeSeconds} to {MaxTokenLifetimeSeconds} seconds");
         if (input.PasswordMinLength is { } min && (min < 8 || min > PasswordPolicy.MaxLength))
@@ -76,6 +98,11 @@ public sealed class PoolAdminService(GenAuthDbContext db, CallerContext caller, 
         pool.LoginRequireEmailVerified = input.LoginRequireEmailVerified ?? pool.LoginRequireEmailVerified;
         pool.MfaRequired = input.MfaRequired ?? pool.MfaRequired;
         pool.PasswordMinLength = input.PasswordMinLength ?? pool.PasswordMinLength;
+        pool.PasswordStrength = input.PasswordStrength ?? pool.PasswordStrength;
+        pool.VerifyCodeLength = input.VerifyCodeLength ?? pool.VerifyCodeLength;
+        pool.VerifyCodeMaxAttempts = input.VerifyCodeMaxAttempts ?? pool.VerifyCodeMaxAttempts;
+        pool.ChangePhoneVerifyOld = input.ChangePhoneVerifyOld ?? pool.ChangePhoneVerifyOld;
+        pool.ChangeEmailVerifyOld = input.ChangeEmailVerifyOld ?? pool.ChangeEmailVerifyOld;
         pool.WhitelistEmailEnabled = input.WhitelistEmailEnabled ?? pool.WhitelistEmailEnabled;
         pool.WhitelistPhoneEnabled = input.WhitelistPhoneEnabled ?? pool.WhitelistPhoneEnabled;
         pool.WhitelistUsernameEnabled = input.WhitelistUsernameEnabled ?? pool.WhitelistUsernameEnabled;

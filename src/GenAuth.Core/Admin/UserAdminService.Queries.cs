@@ -130,7 +130,11 @@ public sealed partial class UserAdminService
             return await live.FirstOrDefaultAsync(u => u.Phone == key, ct);
         }
         if (!string.IsNullOrEmpty(username))
-            return await live.FirstOrDefaultAsync(u => u.Username == username, ct);
+        {
+            var key = Identifiers.NormalizeUsername(username);
+            return await live.Where(u => u.UsernameNormalized == key || u.Username == username)
+                .OrderBy(u => u.Username == username ? 0 : 1).FirstOrDefaultAsync(ct);
+        }
         if (!string.IsNullOrEmpty(externalId))
             return await live.FirstOrDefaultAsync(u => u.ExternalId == externalId, ct);
         throw new GenAuthException(ErrorCodes.BadRequest, detail: "name an email, phone, username or externalId");

@@ -21,6 +21,9 @@ public static class ErrorCodes
     public static readonly ErrorCode AlreadyExists = new(2026, "用户已存在", "User already exists");
     public static readonly ErrorCode EmailRegistered = new(2026, "邮箱已注册", "This email is already registered");
     public static readonly ErrorCode UsernameExists = new(2026, "用户名已存在", "This username already exists");
+    // Look-alike identities (issue 10): the same code as any duplicate, so SDKs treat it as one; the message says why.
+    public static readonly ErrorCode UsernameLookAlike = new(2026, "已存在外观相似的用户名", "A username that looks the same already exists");
+    public static readonly ErrorCode EmailLookAlike = new(2026, "已存在外观相似的邮箱", "An email address that looks the same is already registered");
     public static readonly ErrorCode PhoneRegistered = new(2026, "手机号已注册", "This phone number is already registered");
     public static readonly ErrorCode WrongAccountOrPassword = new(2333, "帐号或密码错误", "Wrong account or password");
     public static readonly ErrorCode AccountBlocked = new(2057, "用户已被锁定", "This account has been blocked");
@@ -97,6 +100,8 @@ public static class ErrorCodes
     // Management (issue 6: users, custom fields, pool settings, whitelist, applications).
     public static readonly ErrorCode CustomFieldNotFound = new(2601, "自定义字段不存在", "The custom field does not exist");
     public static readonly ErrorCode InvalidCustomFieldValue = new(2602, "自定义字段值与字段类型不符", "The value does not match the custom field's type");
+    public static readonly ErrorCode SettingNotSupported = new(2650, "该用户池设置暂不支持，未保存", "This pool setting is not supported by this server yet and was not saved");
+    public static readonly ErrorCode CustomFieldNotUserEditable = new(403, "该自定义字段不允许用户自行修改", "This custom field can't be changed by the user");
     public static readonly ErrorCode CustomFieldValueTaken = new(2026, "该自定义字段值已被使用", "This value of a unique custom field is already used");
     public static readonly ErrorCode AppAccessDenied = new(2604, "用户没有访问此应用的权限", "This user is not allowed to use this application");
     public static readonly ErrorCode CannotLinkSameAccount = new(2605, "不能绑定同一个账号", "The primary and the secondary account are the same account");

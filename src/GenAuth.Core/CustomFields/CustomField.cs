@@ -27,6 +27,12 @@ public sealed class CustomField : IPoolOwned
     /// <summary>Values must be unique in the pool (STRING and NUMBER only); enforced by a unique index.</summary>
     public bool Unique { get; set; }
 
+    /// <summary>
+    /// The user may set or remove their own value (setUdv, setUdvBatch, removeUdv on themselves). Off unless the admin
+    /// turns it on, so a field such as "salary" can't be edited by the person it describes. Admins can always write.
+    /// </summary>
+    public bool UserEditable { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

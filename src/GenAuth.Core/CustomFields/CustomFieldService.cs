@@ -10,8 +10,9 @@ namespace GenAuth.Core.CustomFields;
 /// <summary>A value as callers see it (GenAuth's UserDefinedData), with the label in the caller's language.</summary>
 public sealed record CustomDataView(string Key, string DataType, string Value, string? Label);
 
+/// <summary>setUdf's input; null Unique or UserEditable keeps the stored value (off for a new field).</summary>
 public sealed record CustomFieldInput(string TargetType, string Key, string DataType, string Label, string? Options,
-    bool? Unique, IReadOnlyDictionary<string, string>? Labels);
+    bool? Unique, IReadOnlyDictionary<string, string>? Labels, bool? UserEditable = null);
 
 /// <summary>Custom field definitions (udf) and values (udv) for users, roles, groups, org nodes...</summary>
 public sealed class CustomFieldService(GenAuthDbContext db, CallerContext caller, TimeProvider clock)
@@ -50,6 +51,8 @@ public sealed class CustomFieldService(GenAuthDbContext db, CallerContext caller
         var uniqueChanged = unique is not null && unique != field.Unique;
         if (unique is not null)
             field.Unique = unique.Value;
+        if (input.UserEditable is { } userEditable)
+            field.UserEditable = userEditable;
         field.UpdatedAt = now;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await UserUniqueness.SaveAsync(db, ct);
@@ -89,6 +92,7 @@ public sealed class CustomFieldService(GenAuthDbContext db, CallerContext caller
         IReadOnlyList<KeyValuePair<string, string?>> values, CancellationToken ct)
     {
         await RequireTargetAsync(targetType, targetId, ct);
+        await RequireUserEditableAsync(targetType, values.Select(v => v.Key), ct);
         await WriteAsync(targetType, values.Select(v => (targetId, v.Key, v.Value)).ToList(), ct);
         return (await LoadAsync(targetType, [targetId], ct))[targetId];
     }
@@ -110,6 +114,7 @@ public sealed class CustomFieldService(GenAuthDbContext db, CallerContext caller
     public async Task<IReadOnlyList<CustomDataView>> RemoveValueAsync(string targetType, string targetId, string key, CancellationToken ct)
     {
         await RequireTargetAsync(targetType, targetId, ct);
+        await RequireUserEditableAsync(targetType, [key], ct);
         await db.CustomFieldValues.Where(v => v.TargetType == targetType && v.TargetId == targetId && v.Key == key).ExecuteDeleteAsync(ct);
         return (await LoadAsync(targetType, [targetId], ct))[targetId];
     }
@@ -198,6 +203,22 @@ public sealed class CustomFieldService(GenAuthDbContext db, CallerContext caller
         caller.RequireAdmin();
         if (targetType == "USER" && !await db.Users.AnyAsync(u => u.Id == targetId && !u.IsDeleted, ct))
             throw new GenAuthException(ErrorCodes.UserNotFound);
+    }
+
+    /// <summary>
+    /// A user writing their own values may only touch fields the admin marked userEditable (403 naming the first other
+    /// one, before anything is written); an unknown key still answers 2601 from the write. Admins are not limited.
+    /// </summary>
+    private async Task RequireUserEditableAsync(string targetType, IEnumerable<string> keys, CancellationToken ct)
+    {
+        if (caller.Kind != PrincipalKind.User)
+            return;
+        var wanted = keys.Distinct().ToList();
+        var locked = await db.CustomFields.AsNoTracking()
+            .Where(f => f.TargetType == targetType && wanted.Contains(f.Key) && !f.UserEditable)
+            .Select(f => f.Key).OrderBy(k => k).FirstOrDefaultAsync(ct);
+        if (locked is not null)
+            throw new GenAuthException(ErrorCodes.CustomFieldNotUserEditable, detail: locked);
     }
 
     private IQueryable<CustomFieldValue> Values(string targetType, string key) =>

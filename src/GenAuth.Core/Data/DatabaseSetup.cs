@@ -17,5 +17,7 @@ public static class DatabaseSetup
             await db.Database.CloseConnectionAsync();
         }
         await db.Database.MigrateAsync(ct);
+        // Note: look-alike keys of users older than them need NFKC and UTS #39 tables, which SQL doesn't have.
+        await Users.IdentifierBackfill.RunAsync(db, ct);
     }
 }

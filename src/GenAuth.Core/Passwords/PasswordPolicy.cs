@@ -1,9 +1,13 @@
 using GenAuth.Core.Common;
 using GenAuth.Core.Pools;
+using GenAuth.Core.Security;
 
 namespace GenAuth.Core.Passwords;
 
-/// <summary>NIST 800-63B style rules: a minimum length (pool setting, default 8), up to 256 characters, no common passwords.</summary>
+/// <summary>
+/// NIST 800-63B style rules: a minimum length (pool setting, default 8), up to 256 characters, no common passwords;
+/// then the pool's GenAuth passwordStrength level (composition, 0 = none). Every way a password is set checks here.
+/// </summary>
 public sealed class PasswordPolicy
 {
     public const int MaxLength = 256;
@@ -21,6 +25,8 @@ public sealed class PasswordPolicy
             return (false, en ? $"The password must have at most {MaxLength} characters" : $"密码长度不能超过 {MaxLength} 位");
         if (Common.Value.Contains(password.ToLowerInvariant()))
             return (false, en ? "This password is too common" : "密码过于常见，请更换");
+        if (!PasswordStrength.Meets(password, pool.PasswordStrength))
+            return (false, PasswordStrength.Describe(pool.PasswordStrength, en));
         return (true, null);
     }
 

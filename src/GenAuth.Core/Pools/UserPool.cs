@@ -20,6 +20,9 @@ public sealed class UserPool
     public bool LoginRequireEmailVerified { get; set; }
     public int TokenExpiresAfter { get; set; } = 1_296_000;
     public int PasswordMinLength { get; set; } = 8;
+
+    /// <summary>GenAuth's passwordStrength (0 to 4): the composition every new password must have; see Security.PasswordStrength.</summary>
+    public int PasswordStrength { get; set; }
     public string? AllowedOrigins { get; set; }
 
     // App scan-login settings (GenAuth's qrcodeLoginStrategy).

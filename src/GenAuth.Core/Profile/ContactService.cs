@@ -123,8 +123,7 @@ public sealed class ContactService(
     {
         var address = Validation.RequireEmail(email, ErrorCodes.InvalidEmail);
         var normalized = Validation.NormalizeEmail(address);
-        if (await db.Users.AnyAsync(u => u.Id != user.Id && u.EmailNormalized == normalized, ct))
-            throw new GenAuthException(ErrorCodes.EmailRegistered);
+        await UserUniqueness.EnsureEmailFreeAsync(db, user.Id, normalized, ct);
         await codes.ConsumeAsync(db, CodeService.Email, normalized, CodeScenes.EmailBind, code, ct);
         user.Email = address;
         user.EmailNormalized = normalized;

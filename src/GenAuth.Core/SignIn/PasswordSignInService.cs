@@ -84,7 +84,12 @@ public sealed class PasswordSignInService(
                 return users.FirstOrDefaultAsync(u => u.EmailNormalized == normalized, ct);
             }
             case LoginMethod.Username:
-                return users.FirstOrDefaultAsync(u => u.Username == account, ct);
+            {
+                // Note: the normalised key (NFKC + case fold), or the exact username of an older row whose key collided.
+                var key = Identifiers.NormalizeUsername(account);
+                return users.Where(u => u.UsernameNormalized == key || u.Username == account)
+                    .OrderBy(u => u.Username == account ? 0 : 1).FirstOrDefaultAsync(ct);
+            }
             case LoginMethod.Phone:
             {
                 var phone = Validation.PhoneLookup(account);
@@ -96,8 +101,10 @@ public sealed class PasswordSignInService(
                 // Note: only an account shaped like a number is parsed as a phone; an email or a username never is.
                 var phone = Validation.CouldBePhone(account) ? Validation.PhoneLookup(account) : null;
                 // An account string may match a username, an email and a phone of different users: prefer in that order.
-                return users.Where(u => u.Username == account || u.EmailNormalized == normalized || (phone != null && u.Phone == phone))
-                    .OrderBy(u => u.Username == account ? 0 : u.EmailNormalized == normalized ? 1 : 2)
+                var key = Identifiers.NormalizeUsername(account);
+                return users.Where(u => u.Username == account || u.UsernameNormalized == key || u.EmailNormalized == normalized
+                                        || (phone != null && u.Phone == phone))
+                    .OrderBy(u => u.Username == account ? 0 : u.UsernameNormalized == key ? 1 : u.EmailNormalized == normalized ? 2 : 3)
                     .FirstOrDefaultAsync(ct);
             }
         }

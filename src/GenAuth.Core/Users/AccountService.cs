@@ -102,7 +102,8 @@ public sealed class AccountService(
         var users = db.Users.Where(u => !u.IsDeleted);
         return (normalized is not null && await users.AnyAsync(u => u.EmailNormalized == normalized, ct))
                || (!string.IsNullOrEmpty(phone) && await users.AnyAsync(u => u.Phone == Validation.PhoneLookup(phone), ct))
-               || (!string.IsNullOrEmpty(username) && await users.AnyAsync(u => u.Username == username, ct))
+               || (!string.IsNullOrEmpty(username) && await users.AnyAsync(
+                   u => u.Username == username || u.UsernameNormalized == Identifiers.NormalizeUsername(username), ct))
                || (!string.IsNullOrEmpty(externalId) && await users.AnyAsync(u => u.ExternalId == externalId, ct));
     }
 

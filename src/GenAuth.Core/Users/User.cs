@@ -8,11 +8,48 @@ public sealed class User : IPoolOwned
     public required string Id { get; set; }
     public required string UserPoolId { get; set; }
     public string? Status { get; set; } = "Activated";
-    public string? Username { get; set; }
+    private string? _username;
+    private string? _emailNormalized;
+
+    /// <summary>As the user typed it; setting it also sets the normalised key and the skeleton (unique per pool).</summary>
+    public string? Username
+    {
+        get => _username;
+        set
+        {
+            _username = value;
+            UsernameNormalized = Identifiers.NormalizeUsername(value);
+            UsernameSkeleton = Identifiers.UsernameSkeleton(value);
+        }
+    }
+
+    /// <summary>
+    /// NFKC + case fold of the username: the unique key, so "Neo", "NEO" and full-width "Ｎｅｏ" are one account. Null for a
+    /// username older than this rule that collided with an earlier account (it still signs in by its exact username).
+    /// </summary>
+    public string? UsernameNormalized { get; internal set; }
+
+    /// <summary>UTS #39 skeleton of the normalised username: unique per pool, so look-alikes ("аlice", "alıce") are refused.</summary>
+    public string? UsernameSkeleton { get; internal set; }
+
     public string? Email { get; set; }
 
-    /// <summary>Lower-invariant, trimmed email: the unique key, so Bob@x.com and bob@x.com are one account.</summary>
-    public string? EmailNormalized { get; set; }
+    /// <summary>
+    /// NFKC, trimmed, lower-case email: the unique key, so Bob@x.com and bob@x.com are one account. Setting it also sets
+    /// <see cref="EmailSkeleton"/>.
+    /// </summary>
+    public string? EmailNormalized
+    {
+        get => _emailNormalized;
+        set
+        {
+            _emailNormalized = value;
+            EmailSkeleton = Identifiers.EmailSkeleton(value);
+        }
+    }
+
+    /// <summary>The look-alike key of the email (non-ASCII characters mapped to their UTS #39 prototype): unique per pool.</summary>
+    public string? EmailSkeleton { get; internal set; }
 
     public bool EmailVerified { get; set; }
     public string? Phone { get; set; }

@@ -18,17 +18,17 @@ public static class UserFields
     {
         switch (field)
         {
-            case "nickname": u.Nickname = v; break;
+            case "nickname": u.Nickname = RequireDisplayName(field, v); break;
             case "company": u.Company = v; break;
-            case "photo": u.Photo = v; break;
+            case "photo": u.Photo = RequirePhoto(v); break;
             case "browser": u.Browser = v; break;
             case "device": u.Device = v; break;
-            case "name": u.Name = v; break;
-            case "givenName": u.GivenName = v; break;
-            case "familyName": u.FamilyName = v; break;
-            case "middleName": u.MiddleName = v; break;
+            case "name": u.Name = RequireDisplayName(field, v); break;
+            case "givenName": u.GivenName = RequireDisplayName(field, v); break;
+            case "familyName": u.FamilyName = RequireDisplayName(field, v); break;
+            case "middleName": u.MiddleName = RequireDisplayName(field, v); break;
             case "profile": u.Profile = v; break;
-            case "preferredUsername": u.PreferredUsername = v; break;
+            case "preferredUsername": u.PreferredUsername = RequireDisplayName(field, v); break;
             case "website": u.Website = v; break;
             case "gender": u.Gender = NormalizeGender(v); break;
             case "birthdate": u.Birthdate = v; break;
@@ -51,6 +51,43 @@ public static class UserFields
                 throw new GenAuthException(ErrorCodes.BadRequest, detail: $"field '{field}' can't be set here");
         }
     }
+
+    /// <summary>Longest photo URL accepted.</summary>
+    public const int MaxPhotoLength = 2048;
+
+    /// <summary>Where avatars uploaded to this server are served (AvatarService); a photo may be such a path on its own.</summary>
+    public const string UploadPathPrefix = "/uploads/";
+
+    /// <summary>
+    /// A photo is shown as an image (and put in id tokens as "picture"), so only an absolute http(s) URL with a host and
+    /// no user info, or a path of our own uploads, is accepted: javascript:, data:, file: and friends are refused (400).
+    /// Null or "" clears it.
+    /// </summary>
+    public static string? RequirePhoto(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+            return value;
+        var ok = value.Length <= MaxPhotoLength && !value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))
+                 && (IsOwnUploadPath(value)
+                     || (Uri.TryCreate(value, UriKind.Absolute, out var uri)
+                         && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+                         && uri.Host.Length > 0 && uri.UserInfo.Length == 0
+                         && value.StartsWith(uri.Scheme + "://", StringComparison.OrdinalIgnoreCase)));
+        return ok ? value : throw new GenAuthException(ErrorCodes.BadRequest, detail: "photo must be an http(s) URL or an uploaded file's path");
+    }
+
+    private static bool IsOwnUploadPath(string value) =>
+        value.StartsWith(UploadPathPrefix, StringComparison.Ordinal) && !value.Contains("..", StringComparison.Ordinal)
+        && !value.Contains('\\') && !value.Contains("//", StringComparison.Ordinal) && !value.Contains(':');
+
+    /// <summary>
+    /// Display names (nickname, name...) may hold any script and emoji joiners, but no bidi controls or C0/C1 controls:
+    /// an override would make the name read as something else (400).
+    /// </summary>
+    public static string? RequireDisplayName(string field, string? value) =>
+        value is not null && Identifiers.HasBidiOrControl(value)
+            ? throw new GenAuthException(ErrorCodes.BadRequest, detail: $"'{field}' can't contain control or bidi override characters")
+            : value;
 
     public static string NormalizeGender(string? v) => v?.Trim().ToUpperInvariant() switch
     {

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using GenAuth.Core.Common;
 
@@ -8,23 +9,43 @@ public static partial class Validation
     [GeneratedRegex(@"^[^@\s\p{C}]{1,64}@[^@\s\p{C}]+\.[^@\s\p{C}.]{2,}$")]
     private static partial Regex EmailPattern();
 
-    public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+    /// <summary>
+    /// The unique key of an email: NFKC (full-width ＡＢＣ is ABC), trimmed, lower case. Lookups use it too, so an address
+    /// typed in another form finds its account; a non-ASCII domain (refused at registration) simply finds nothing.
+    /// </summary>
+    public static string NormalizeEmail(string email) =>
+        email.Normalize(NormalizationForm.FormKC).Trim().ToLowerInvariant();
 
-    /// <summary>Returns the trimmed email or throws the given code (2003 on registration, 1020017 on sending).</summary>
+    /// <summary>
+    /// Returns the email in NFKC form, trimmed, or throws the given code (2003 on registration, 1020017 on sending).
+    /// The domain must be ASCII (punycode "xn--" labels are fine): internationalised domains are refused rather than
+    /// converted, so a look-alike domain (gооgle.com with Cyrillic о) can't be shown as if it were the real one.
+    /// </summary>
     public static string RequireEmail(string? email, ErrorCode error)
     {
-        var trimmed = email?.Trim();
-        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > 254 || !EmailPattern().IsMatch(trimmed))
+        var trimmed = email?.Normalize(NormalizationForm.FormKC).Trim();
+        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > 254 || !EmailPattern().IsMatch(trimmed)
+            || Identifiers.HasHiddenCharacters(trimmed) || !Ascii.IsValid(trimmed.AsSpan(trimmed.LastIndexOf('@') + 1)))
             throw new GenAuthException(error);
         return trimmed;
     }
 
+    /// <summary>
+    /// A username as stored (as typed): 1 to 128 characters, also once normalised, with no white space and nothing
+    /// invisible or text-reordering (controls, format characters such as zero-width spaces and bidi overrides, fillers).
+    /// </summary>
     public static string RequireUsername(string? username)
     {
-        if (string.IsNullOrEmpty(username) || username.Length > 128 || username.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        if (string.IsNullOrEmpty(username) || username.Length > MaxUsernameLength
+            || username.Any(char.IsWhiteSpace) || Identifiers.HasHiddenCharacters(username))
+            throw new GenAuthException(ErrorCodes.InvalidUsername);
+        var key = Identifiers.NormalizeUsername(username)!;
+        if (key.Length == 0 || key.Length > MaxUsernameLength || key.Any(char.IsWhiteSpace) || Identifiers.HasHiddenCharacters(key))
             throw new GenAuthException(ErrorCodes.InvalidUsername);
         return username;
     }
+
+    public const int MaxUsernameLength = 128;
 
     /// <summary>The stored form of a phone number (digits and a leading +), or the input when it isn't one.</summary>
     public static string PhoneKey(string input)

@@ -50,13 +50,16 @@ public sealed class CustomFieldMutations : IMutationFields
             .Argument<StringGraphType>("options")
             .Argument<BooleanGraphType>("unique", "Values must be unique in the pool (STRING and NUMBER).")
             .Argument<ListGraphType<NonNullGraphType<UdfLabelInputType>>>("labels", "Display names per language: zh-CN, en-US, zh-TW, ja-JP.")
+            .Argument<BooleanGraphType>("userEditable",
+                "Users may set and remove their own value of this USER field (setUdv on themselves). Off for a new field; left out keeps it.")
             .AdminOnly()
             .ResolveAsync(async c =>
             {
                 var labels = c.GetArgument<List<UdfLabelInput>?>("labels")?.ToDictionary(l => l.Lang, l => l.Label);
                 return await c.Service<CustomFieldService>().SetFieldAsync(new CustomFieldInput(c.GetArgument<string>("targetType"),
                     c.GetArgument<string>("key"), c.GetArgument<string>("dataType"), c.GetArgument<string>("label"),
-                    c.GetArgument<string?>("options"), c.GetArgument<bool?>("unique"), labels), c.CancellationToken);
+                    c.GetArgument<string?>("options"), c.GetArgument<bool?>("unique"), labels, c.GetArgument<bool?>("userEditable")),
+                    c.CancellationToken);
             });
         m.Field<CommonMessageType>("removeUdf")
             .Description("Deletes a custom field definition and every value of it.")
@@ -69,7 +72,7 @@ public sealed class CustomFieldMutations : IMutationFields
                 return new CommonMessage(200, "ok");
             });
         m.Field<ListGraphType<NonNullGraphType<UserDefinedDataType>>>("setUdv")
-            .Description("Sets one value (JSON-encoded, as the SDK sends it); a user may set their own.")
+            .Description("Sets one value (JSON-encoded, as the SDK sends it); a user may set their own value of a userEditable field.")
             .Argument<NonNullGraphType<UdfTargetTypeEnum>>("targetType")
             .Argument<NonNullGraphType<StringGraphType>>("targetId")
             .Argument<NonNullGraphType<StringGraphType>>("key")

@@ -36,6 +36,8 @@ public sealed class UserDefinedFieldType : ObjectGraphType<CustomField>
             .Resolve(c => CustomFieldService.LabelFor(c.Source, c.Caller().Lang));
         Field<StringGraphType>("options").Resolve(c => c.Source.Options);
         Field<BooleanGraphType>("unique").Description("Values are unique in the pool (enforced by the database).").Resolve(c => c.Source.Unique);
+        Field<NonNullGraphType<BooleanGraphType>>("userEditable")
+            .Description("Users may set and remove their own value (setUdv on themselves); admins always can.").Resolve(c => c.Source.UserEditable);
         Field<ListGraphType<NonNullGraphType<UdfLabelType>>>("labels").Description("Display names per language (zh-CN, en-US, zh-TW, ja-JP).")
             .Resolve(c => CustomFieldService.Labels(c.Source).Select(kv => new UdfLabel(kv.Key, kv.Value)));
     }

@@ -45,6 +45,12 @@ public sealed class PoolAdminMutations : IMutationFields
                     LoginRequireEmailVerified = i.LoginRequireEmailVerified,
                     MfaRequired = i.MfaRequired,
                     PasswordMinLength = i.PasswordMinLength,
+                    PasswordStrength = i.PasswordStrength,
+                    VerifyCodeLength = i.VerifyCodeLength,
+                    VerifyCodeMaxAttempts = i.VerifyCodeMaxAttempts,
+                    ChangePhoneVerifyOld = i.ChangePhoneStrategy?.VerifyOldPhone,
+                    ChangeEmailVerifyOld = i.ChangeEmailStrategy?.VerifyOldEmail,
+                    Unsupported = UnsupportedPoolSettings.Of(i),
                     WhitelistEmailEnabled = i.Whitelist?.EmailEnabled,
                     WhitelistPhoneEnabled = i.Whitelist?.PhoneEnabled,
                     WhitelistUsernameEnabled = i.Whitelist?.UsernameEnabled,
@@ -73,6 +79,27 @@ public sealed class PoolAdminMutations : IMutationFields
             .AdminOnly()
             .ResolveAsync(async c => await c.Service<WhitelistService>().RemoveAsync(c.GetArgument<string>("type"),
                 c.GetArgument<List<string>>("list"), c.CancellationToken));
+    }
+}
+
+/// <summary>The updateUserpool settings this server refuses to store until their protection exists.</summary>
+public static class UnsupportedPoolSettings
+{
+    /// <summary>
+    /// passwordUpdatePolicy (forced change every forcedCycle days, no reuse of the last differenceCycle passwords) and
+    /// app2WxappLoginStrategy (WeChat mini-program login, which this server doesn't have) are refused when turned on or
+    /// given values; enabled: false or an empty object is accepted. Settings owned by other parts of the hardening
+    /// (loginFailCheck, loginPasswordFailCheck, loginFailStrategy, frequentRegisterCheck, customSMSProvider,
+    /// appSsoEnabled) are deliberately not listed here.
+    /// </summary>
+    public static IReadOnlyList<string> Of(UpdateUserpoolInput i)
+    {
+        var refused = new List<string>();
+        if (i.PasswordUpdatePolicy is { } p && (p.Enabled == true || (p.Enabled != false && (p.ForcedCycle is > 0 || p.DifferenceCycle is > 0))))
+            refused.Add("passwordUpdatePolicy");
+        if (i.App2WxappLoginStrategy is { } w && (w.TicketExpriresAfter is not null || w.TicketExchangeUserInfoNeedSecret is not null))
+            refused.Add("app2WxappLoginStrategy");
+        return refused;
     }
 }
 
@@ -116,6 +143,7 @@ public sealed record UpdateUserpoolInput
     public int? VerifyCodeLength { get; init; }
     public int? VerifyCodeMaxAttempts { get; init; }
     public int? PasswordMinLength { get; init; }
+    public int? PasswordStrength { get; init; }
     public bool? MfaRequired { get; init; }
     public FrequencyCheckInput? FrequentRegisterCheck { get; init; }
     public FrequencyCheckInput? LoginFailCheck { get; init; }
@@ -148,18 +176,20 @@ public sealed class UpdateUserpoolInputType : InputObjectGraphType<UpdateUserpoo
         Field(x => x.AppSsoEnabled, typeof(BooleanGraphType)).Description("Accepted for SDK compatibility, not stored yet.");
         Field(x => x.LoginRequireEmailVerified, typeof(BooleanGraphType)).Description("Refuse logins (and sessions at registration) until the email is verified.");
         Field(x => x.TokenExpiresAfter, typeof(IntGraphType)).Description("Lifetime of user tokens and sessions, in seconds (60 to one year).");
-        Field(x => x.VerifyCodeLength, typeof(IntGraphType)).Description("Accepted for SDK compatibility, not stored yet.");
-        Field(x => x.VerifyCodeMaxAttempts, typeof(IntGraphType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.VerifyCodeLength, typeof(IntGraphType)).Description("Digits in a verification code (4 to 8).");
+        Field(x => x.VerifyCodeMaxAttempts, typeof(IntGraphType)).Description("Wrong tries after which a verification code dies (1 to 10).");
         Field(x => x.PasswordMinLength, typeof(IntGraphType)).Description("Password policy: the minimum length (8 to 256).");
+        Field(x => x.PasswordStrength, typeof(IntGraphType)).Description(
+            "GenAuth's password strength, checked whenever a password is set: 0 any (default), 1 at least 6 characters, 2 at least 6 with two of letters, digits and symbols, 3 at least 6 with all three, 4 at least 12 with all three. The minimum length and the common-password list apply too.");
         Field(x => x.MfaRequired, typeof(BooleanGraphType)).Description("Every login of the pool needs a second factor (users without one enrol during login).");
         Field(x => x.FrequentRegisterCheck, typeof(FrequentRegisterCheckConfigInputType)).Description("Accepted for SDK compatibility, not stored yet.");
         Field(x => x.LoginFailCheck, typeof(LoginFailCheckConfigInputType)).Description("Accepted for SDK compatibility, not stored yet.");
-        Field(x => x.PasswordUpdatePolicy, typeof(PasswordUpdatePolicyInputType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.PasswordUpdatePolicy, typeof(PasswordUpdatePolicyInputType)).Description("Not supported yet: turning it on is refused (2650); enabled: false is accepted.");
         Field(x => x.LoginPasswordFailCheck, typeof(LoginPasswordFailCheckConfigInputType)).Description("Accepted for SDK compatibility, not stored yet.");
-        Field(x => x.ChangePhoneStrategy, typeof(ChangePhoneStrategyInputType)).Description("Accepted for SDK compatibility, not stored yet.");
-        Field(x => x.ChangeEmailStrategy, typeof(ChangeEmailStrategyInputType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.ChangePhoneStrategy, typeof(ChangePhoneStrategyInputType)).Description("Whether updatePhone also needs a code sent to the old number.");
+        Field(x => x.ChangeEmailStrategy, typeof(ChangeEmailStrategyInputType)).Description("Whether updateEmail also needs a code sent to the old address.");
         Field(x => x.QrcodeLoginStrategy, typeof(QrcodeLoginStrategyInputType)).Description("App scan login: code and ticket lifetimes, and what the browser may learn.");
-        Field(x => x.App2WxappLoginStrategy, typeof(App2WxappLoginStrategyInputType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.App2WxappLoginStrategy, typeof(App2WxappLoginStrategyInputType)).Description("Not supported (no WeChat mini-program login): any value is refused (2650).");
         Field(x => x.Whitelist, typeof(RegisterWhiteListConfigInputType)).Description("Which registration whitelists (phone, email, username) are enforced.");
         Field(x => x.CustomSMSProvider, typeof(CustomSmsProviderInputType)).Description("Accepted for SDK compatibility, not stored yet.");
         Field(x => x.DefaultLanguage, typeof(StringGraphType)).Description(
@@ -193,9 +223,9 @@ public sealed class PasswordUpdatePolicyInputType : InputObjectGraphType<Passwor
     public PasswordUpdatePolicyInputType()
     {
         Name = "PasswordUpdatePolicyInput";
-        Field(x => x.ForcedCycle, typeof(IntGraphType)).Description("Days after which the password must change. Accepted for SDK compatibility, not stored yet.");
-        Field(x => x.DifferenceCycle, typeof(IntGraphType)).Description("How many earlier passwords may not be reused. Accepted for SDK compatibility, not stored yet.");
-        Field(x => x.Enabled, typeof(BooleanGraphType)).Description("Whether the policy is on. Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.ForcedCycle, typeof(IntGraphType)).Description("Days after which the password must change. Not supported yet: refused (2650) unless enabled is false.");
+        Field(x => x.DifferenceCycle, typeof(IntGraphType)).Description("How many earlier passwords may not be reused. Not supported yet: refused (2650) unless enabled is false.");
+        Field(x => x.Enabled, typeof(BooleanGraphType)).Description("Whether the policy is on. Not supported yet: true is refused (2650).");
     }
 }
 
@@ -206,7 +236,7 @@ public sealed class ChangePhoneStrategyInputType : InputObjectGraphType<ChangePh
     public ChangePhoneStrategyInputType()
     {
         Name = "ChangePhoneStrategyInput";
-        Field(x => x.VerifyOldPhone, typeof(BooleanGraphType)).Description("updatePhone also needs a code sent to the old number. Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.VerifyOldPhone, typeof(BooleanGraphType)).Description("updatePhone also needs a code sent to the old number.");
     }
 }
 
@@ -217,7 +247,7 @@ public sealed class ChangeEmailStrategyInputType : InputObjectGraphType<ChangeEm
     public ChangeEmailStrategyInputType()
     {
         Name = "ChangeEmailStrategyInput";
-        Field(x => x.VerifyOldEmail, typeof(BooleanGraphType)).Description("updateEmail also needs a code sent to the old address. Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.VerifyOldEmail, typeof(BooleanGraphType)).Description("updateEmail also needs a code sent to the old address.");
     }
 }
 
@@ -244,8 +274,8 @@ public sealed class App2WxappLoginStrategyInputType : InputObjectGraphType<App2W
     public App2WxappLoginStrategyInputType()
     {
         Name = "App2WxappLoginStrategyInput";
-        Field(x => x.TicketExpriresAfter, typeof(IntGraphType)).Description("Seconds a mini-program ticket stays valid (GenAuth's spelling). Accepted for SDK compatibility, not stored yet.");
-        Field(x => x.TicketExchangeUserInfoNeedSecret, typeof(BooleanGraphType)).Description("Exchanging the ticket needs the pool secret. Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.TicketExpriresAfter, typeof(IntGraphType)).Description("Seconds a mini-program ticket stays valid (GenAuth's spelling). Not supported: refused (2650).");
+        Field(x => x.TicketExchangeUserInfoNeedSecret, typeof(BooleanGraphType)).Description("Exchanging the ticket needs the pool secret. Not supported: refused (2650).");
     }
 }
 

@@ -41,6 +41,8 @@ public sealed class UserPoolType : ObjectGraphType<UserPool>
         Field<App2WxappLoginStrategyType>("app2WxappLoginStrategy").Resolve(_ => new object());
         Field<RegisterWhiteListConfigType>("whitelist").Resolve(c => c.Source);
         Field<IntGraphType>("passwordMinLength").Description("Password policy: the minimum length.").Resolve(c => c.Source.PasswordMinLength);
+        Field<NonNullGraphType<IntGraphType>>("passwordStrength")
+            .Description("GenAuth's password strength level (0 to 4) every new password must meet.").Resolve(c => c.Source.PasswordStrength);
         Field<CustomSmsProviderType>("customSMSProvider").Resolve(_ => null);
         Field<StringGraphType>("packageType").Resolve(_ => "self-hosted");
         Field<BooleanGraphType>("useCustomUserStore").Resolve(_ => false);
