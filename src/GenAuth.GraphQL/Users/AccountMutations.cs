@@ -22,7 +22,7 @@ public sealed class AccountMutations : IMutationFields
                     input.Profile?.ToProfileInput(), input.IssueToken, c.CancellationToken).RequireSignedIn();
             });
         m.Field<UserType>("registerByUsername")
-            .Description("Registers with username and password. Username is case-sensitive and unique in the pool.")
+            .Description("Registers with username and password. The username is unique in the pool ignoring case, width and look-alike characters (2026).")
             .Argument<NonNullGraphType<RegisterByUsernameInputType>>("input")
             .PublicAccess()
             .ResolveAsync(async c =>
@@ -34,7 +34,7 @@ public sealed class AccountMutations : IMutationFields
         AddLogin<LoginByEmailInputType, LoginByEmailInput>(m, "loginByEmail", i => i.Email, LoginMethod.Email,
             "Logs in with an email (case-insensitive) and a password.");
         AddLogin<LoginByUsernameInputType, LoginByUsernameInput>(m, "loginByUsername", i => i.Username, LoginMethod.Username,
-            "Logs in with a username (case-sensitive) and a password.");
+            "Logs in with a username (case and width are ignored) and a password.");
         AddLogin<LoginByPhonePasswordInputType, LoginByPhonePasswordInput>(m, "loginByPhonePassword", i => i.Phone, LoginMethod.Phone,
             "Logs in with a phone number and a password.");
         m.Field<UserType>("loginByAccount")

@@ -54,10 +54,10 @@ internal static class ProfileFields
 {
     public static void AddTo<T>(PartialInputObjectGraphType<T> type) where T : ProfileFieldsInput, new()
     {
-        type.Field(x => x.Username, typeof(StringGraphType)).Description("Username: unique in the pool, case-sensitive.");
+        type.Field(x => x.Username, typeof(StringGraphType)).Description("Username: unique in the pool ignoring case, width (NFKC) and look-alike characters (UTS #39).");
         type.Field(x => x.Nickname, typeof(StringGraphType)).Description("Nickname (display name).");
         type.Field(x => x.Company, typeof(StringGraphType)).Description("Company or organisation.");
-        type.Field(x => x.Photo, typeof(StringGraphType)).Description("Avatar URL.");
+        type.Field(x => x.Photo, typeof(StringGraphType)).Description("Avatar URL: an absolute http(s) URL or a path of an upload to this server (/uploads/...); other schemes are refused (400).");
         type.Field(x => x.Device, typeof(StringGraphType)).Description("The device the user signs in from.");
         type.Field(x => x.Browser, typeof(StringGraphType)).Description("The browser the user signs in from.");
         type.Field(x => x.Name, typeof(StringGraphType)).Description("Full name (OIDC name).");
@@ -219,7 +219,7 @@ public sealed class RegisterByUsernameInputType : InputObjectGraphType<RegisterB
     public RegisterByUsernameInputType()
     {
         Name = "RegisterByUsernameInput";
-        Field(x => x.Username, typeof(NonNullGraphType<StringGraphType>)).Description("The username: case-sensitive, unique in the pool.");
+        Field(x => x.Username, typeof(NonNullGraphType<StringGraphType>)).Description("The username: unique in the pool ignoring case, width (NFKC) and look-alike characters (UTS #39).");
         RegisterFields.AddTo(this);
     }
 }
@@ -273,7 +273,7 @@ public sealed class LoginByUsernameInputType : InputObjectGraphType<LoginByUsern
     public LoginByUsernameInputType()
     {
         Name = "LoginByUsernameInput";
-        Field(x => x.Username, typeof(NonNullGraphType<StringGraphType>)).Description("The account's username (case-sensitive).");
+        Field(x => x.Username, typeof(NonNullGraphType<StringGraphType>)).Description("The account's username (case and width are ignored).");
         LoginFields.AddTo(this);
     }
 }

@@ -73,7 +73,7 @@ public sealed class CustomFieldTests : ManagementTestBase
     [Fact]
     public async Task AUserReadsAndWritesOnlyTheirOwnValues()
     {
-        await SetUdfAsync("motto", "STRING");
+        await SetUdfAsync("motto", "STRING", ", userEditable: true");
         var (id, token) = await Client.RegisterAndLoginAsync("own@example.com");
         var other = await CreateUserAsync(new { username = "someone" });
 

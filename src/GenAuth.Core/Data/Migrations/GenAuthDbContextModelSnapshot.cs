@@ -146,6 +146,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("UserEditable")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("UserPoolId")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -782,6 +785,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<int>("PasswordMinLength")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("PasswordStrength")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("QrAllowExchangeFromBrowser")
                         .HasColumnType("INTEGER");
 
@@ -1160,6 +1166,10 @@ namespace GenAuth.Core.Data.Migrations
                         .HasMaxLength(254)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EmailSkeleton")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("EmailVerified")
                         .HasColumnType("INTEGER");
 
@@ -1279,6 +1289,14 @@ namespace GenAuth.Core.Data.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("UsernameNormalized")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UsernameSkeleton")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Website")
                         .HasColumnType("TEXT");
 
@@ -1288,6 +1306,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("UserPoolId", "EmailNormalized")
+                        .IsUnique();
+
+                    b.HasIndex("UserPoolId", "EmailSkeleton")
                         .IsUnique();
 
                     b.HasIndex("UserPoolId", "ExternalId");
@@ -1300,6 +1321,12 @@ namespace GenAuth.Core.Data.Migrations
                         .IsUnique();
 
                     b.HasIndex("UserPoolId", "Username")
+                        .IsUnique();
+
+                    b.HasIndex("UserPoolId", "UsernameNormalized")
+                        .IsUnique();
+
+                    b.HasIndex("UserPoolId", "UsernameSkeleton")
                         .IsUnique();
 
                     b.HasIndex("UserPoolId", "IsDeleted", "CreatedAt", "Id");
