@@ -70,8 +70,11 @@ public sealed class Seeder(string dbPath, string poolId, string passwordHash)
             ["Id", "UserPoolId", "Status", "Username", "Email", "EmailNormalized", "EmailVerified", "Phone", "PhoneCountryCode",
              "PhoneVerified", "Nickname", "RegisterSource", "PasswordHash", "PasswordSecurityLevel", "LoginsCount", "LastLogin",
              "SignedUp", "Blocked", "IsDeleted", "Name", "GivenName", "FamilyName", "Gender", "Locale", "CreatedAt", "UpdatedAt",
-             "ForcePasswordReset", "ResetPasswordOnFirstLogin"]);
+             "ForcePasswordReset", "ResetPasswordOnFirstLogin", "UsernameNormalized", "UsernameSkeleton", "EmailSkeleton"]);
         var p = insert.Parameters;
+        // Note: the look-alike keys are written here too, or the server's start-up backfill would fill a million rows;
+        // a seeded name whose skeleton repeats an earlier one keeps a null skeleton, as the backfill would leave it.
+        var skeletons = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < n; i++)
         {
             var created = CreatedAt(i, n);
@@ -79,12 +82,16 @@ public sealed class Seeder(string dbPath, string poolId, string passwordHash)
             var last = Last[i / First.Length % Last.Length];
             var email = Email(i);
             var at = Time(created);
+            var username = $"{first}{last}{i}";
+            var skeleton = GenAuth.Core.Users.Identifiers.UsernameSkeleton(username)!;
             var values = new object?[]
             {
-                UserId(i, n), poolId, "Activated", $"{first}{last}{i}", email, email.ToLowerInvariant(), (i % 3 != 0) ? 1 : 0,
+                UserId(i, n), poolId, "Activated", username, email, email.ToLowerInvariant(), (i % 3 != 0) ? 1 : 0,
                 $"+86138{i:D8}", "+86", (i % 2) == 0 ? 1 : 0, $"{Cap(first)} {Cap(last)}", "import:manual", passwordHash, 2,
                 (int)(Random(i) % 50), i % 4 == 0 ? Time(created.AddDays(7)) : null, at, i % 997 == 0 ? 1 : 0, 0,
                 $"{Cap(first)} {Cap(last)}", Cap(first), Cap(last), "MFU"[i % 3].ToString(), i % 2 == 0 ? "zh-CN" : "en-US", at, at, 0, 0,
+                GenAuth.Core.Users.Identifiers.NormalizeUsername(username), skeletons.Add(skeleton) ? skeleton : null,
+                GenAuth.Core.Users.Identifiers.EmailSkeleton(email.ToLowerInvariant()),
             };
             for (var c = 0; c < values.Length; c++)
                 p[c].Value = values[c] ?? DBNull.Value;
