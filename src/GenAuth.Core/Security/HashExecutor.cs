@@ -28,7 +28,7 @@ public sealed class HashExecutor : IDisposable
         concurrency = Math.Max(1, concurrency);
         _slots = new SemaphoreSlim(concurrency);
         _newPasswordSlots = new SemaphoreSlim(Math.Clamp(newPasswordConcurrency, 1, concurrency));
-        _queueLimit = Math.Max(1, queueLimit);
+        _queueLimit = Math.Max(0, queueLimit);
     }
 
     /// <summary>From GenAuth:Passwords: Concurrency (cores), NewPasswordConcurrency (Concurrency − 1, at least 1), QueueLimit.</summary>
