@@ -38,6 +38,12 @@ public sealed class PasswordOptions
     /// <summary>Hashes run at once; defaults to the core count.</summary>
     public int? Concurrency { get; set; }
 
-    /// <summary>Hash requests allowed to wait; beyond that callers are refused instead of piling up.</summary>
+    /// <summary>
+    /// Of those, how many may hash new passwords (registration, change, reset); defaults to Concurrency − 1 (at least 1),
+    /// so a registration flood always leaves a slot to logins.
+    /// </summary>
+    public int? NewPasswordConcurrency { get; set; }
+
+    /// <summary>Hash requests allowed to wait, per lane (logins, new passwords); beyond that callers are refused instead of piling up.</summary>
     public int QueueLimit { get; set; } = 1000;
 }

@@ -63,6 +63,11 @@ public static class ServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<IRateCounter, MemoryRateCounter>();
+        services.AddOptions<QuotaOptions>().BindConfiguration("GenAuth:Quotas")
+            .Validate(o => o.CaptchaShare is >= 0 and <= 1, "GenAuth:Quotas:CaptchaShare must be 0 to 1")
+            .ValidateOnStart();
+        services.AddSingleton<ICaptchaVerifier, NoCaptchaVerifier>();
+        services.AddSingleton<QuotaGuard>();
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<KeyRing>();
         services.AddSingleton<PasswordTransport>();

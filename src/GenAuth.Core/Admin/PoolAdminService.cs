@@ -4,6 +4,7 @@ using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Passwords;
+using GenAuth.Core.Messaging;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Security;
 using Microsoft.EntityFrameworkCore;
@@ -49,6 +50,17 @@ public sealed class PoolSettingsInput
 
     /// <summary>zh-CN or en-US (any case); "" clears it back to GenAuth's default, zh-CN.</summary>
     public string? DefaultLanguage { get; init; }
+
+    /// <summary>Calling codes SMS may go to ("+86", "*"); an empty list goes back to the server's default.</summary>
+    public IReadOnlyList<string?>? SmsCountries { get; init; }
+
+    /// <summary>GenAuth's frequentRegisterCheck: registrations per IP (limit) in timeInterval seconds, when enabled.</summary>
+    public bool? FrequentRegisterEnabled { get; init; }
+    public int? FrequentRegisterLimit { get; init; }
+    public int? FrequentRegisterInterval { get; init; }
+
+    /// <summary>customSMSProvider.enabled: true is refused (2095) until per-pool providers exist.</summary>
+    public bool? CustomSmsProviderEnabled { get; init; }
 }
 
 /// <summary>The admin's pool: settings and the secret.</summary>
@@ -78,6 +90,7 @@ public sealed class PoolAdminService(GenAuthDbContext db, CallerContext caller, 
             throw new GenAuthException(ErrorCodes.BadRequest, detail: "ticketExpiresAfter must be 10 to 86400 seconds");
         if (input.Name is { } name && (string.IsNullOrWhiteSpace(name) || name.Length > 200))
             throw new GenAuthException(ErrorCodes.BadRequest, detail: "name must have 1 to 200 characters");
+        ApplyAbuseSettings(pool, input);
         if (input.DefaultLanguage is { } lang)
             pool.DefaultLanguage = lang.Trim() switch
             {
@@ -111,6 +124,24 @@ public sealed class PoolAdminService(GenAuthDbContext db, CallerContext caller, 
         pool.QrReturnFullUserInfo = input.QrReturnFullUserInfo ?? pool.QrReturnFullUserInfo;
         pool.QrAllowExchangeFromBrowser = input.QrAllowExchangeFromBrowser ?? pool.QrAllowExchangeFromBrowser;
         return await SaveAsync(pool, ct);
+    }
+
+    /// <summary>SMS countries, frequentRegisterCheck and customSMSProvider, checked before anything is changed.</summary>
+    private static void ApplyAbuseSettings(UserPool pool, PoolSettingsInput input)
+    {
+        // Note: refused rather than stored and ignored, so an admin never believes SMS go through a provider they don't.
+        if (input.CustomSmsProviderEnabled == true)
+            throw new GenAuthException(ErrorCodes.CustomSmsProviderUnsupported);
+        if (input.FrequentRegisterLimit is { } limit && (limit < 1 || limit > 100_000))
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: "frequentRegisterCheck.limit must be 1 to 100000");
+        // Note: a day at most: the rate counters keep no window longer than that.
+        if (input.FrequentRegisterInterval is { } interval && (interval < 1 || interval > 86_400))
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: "frequentRegisterCheck.timeInterval must be 1 to 86400 seconds");
+        var countries = input.SmsCountries is { } list ? SmsCountries.Normalize(list) : pool.SmsCountries;
+        pool.SmsCountries = countries;
+        pool.FrequentRegisterEnabled = input.FrequentRegisterEnabled ?? pool.FrequentRegisterEnabled;
+        pool.FrequentRegisterLimit = input.FrequentRegisterLimit ?? pool.FrequentRegisterLimit;
+        pool.FrequentRegisterInterval = input.FrequentRegisterInterval ?? pool.FrequentRegisterInterval;
     }
 
     /// <summary>A new secret; management tokens issued before stop working (their secret version no longer matches).</summary>

@@ -33,6 +33,9 @@ public sealed class CallerContext
     public string? Ip { get; set; }
     public string? UserAgent { get; set; }
 
+    /// <summary>A captcha answer the client sent (x-captcha-token), checked only once a quota's soft threshold is reached.</summary>
+    public string? CaptchaToken { get; set; }
+
     /// <summary>Takes over another caller's resolution, e.g. a WebSocket connection's caller into one operation's scope.</summary>
     public void CopyFrom(CallerContext other)
     {
@@ -48,6 +51,7 @@ public sealed class CallerContext
         Lang = other.Lang;
         Ip = other.Ip;
         UserAgent = other.UserAgent;
+        CaptchaToken = other.CaptchaToken;
     }
 
     public UserPool RequirePool() =>

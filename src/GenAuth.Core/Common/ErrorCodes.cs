@@ -85,6 +85,15 @@ public static class ErrorCodes
     public static readonly ErrorCode NotWhitelisted = new(2063, "不在注册白名单中", "Not in this user pool's registration whitelist");
     public static readonly ErrorCode InvalidScene = new(2064, "不支持的发送场景", "Unsupported scene");
     public static readonly ErrorCode InvalidToken = new(2065, "凭证无效或已过期", "The token is invalid or has expired");
+    // Abuse quotas (GenAuth:Quotas) and the pool's own send and registration rules.
+    public static readonly ErrorCode SendQuotaExceeded = new(2060, "发送次数过多，请稍后再试", "Too many codes were sent, try again later");
+    public static readonly ErrorCode CaptchaRequired = new(2091, "请先完成人机验证", "Complete the captcha (x-captcha-token) to continue");
+    public static readonly ErrorCode CaptchaWrong = new(2091, "人机验证未通过，请重试", "The captcha answer was not accepted, try again");
+    public static readonly ErrorCode RegisterTooFrequent = new(2092, "注册过于频繁，请稍后再试", "Too many registrations, try again later");
+    public static readonly ErrorCode SmsCountryNotAllowed = new(2093, "该用户池不向此国家或地区发送短信", "This user pool does not send SMS to this country or region");
+    public static readonly ErrorCode LookupTooFrequent = new(2094, "查询过于频繁，请稍后再试", "Too many lookups, try again later");
+    public static readonly ErrorCode CustomSmsProviderUnsupported = new(2095, "暂不支持自定义短信服务商，短信通过服务器配置的网关（GenAuth:Sms:Http）发送",
+        "Custom SMS providers per pool are not supported yet; SMS go through the server's gateway (GenAuth:Sms:Http)");
     public static readonly ErrorCode PhoneAlreadyBound = new(1320003, "当前用户已绑定手机号", "A phone number is already bound to this user");
     public static readonly ErrorCode EmailAlreadyBound = new(1320004, "当前用户已绑定邮箱", "An email address is already bound to this user");
     public static readonly ErrorCode PhoneNotBound = new(1320005, "当前用户未绑定手机号", "No phone number is bound to this user");

@@ -76,6 +76,17 @@ public sealed class UserPool
     /// this server writes): zh-CN or en-US; null means zh-CN, GenAuth's default.
     /// </summary>
     public string? DefaultLanguage { get; set; }
+    /// <summary>
+    /// Calling codes this pool sends SMS to, comma-separated ("+86,+852"; "*" any country except premium and satellite
+    /// ranges, which must be named); null means the server's GenAuth:Quotas:SmsCountries (+86 by default).
+    /// </summary>
+    public string? SmsCountries { get; set; }
+
+    /// <summary>GenAuth's frequentRegisterCheck: at most Limit registrations from one IP in TimeInterval seconds, when enabled.</summary>
+    public bool FrequentRegisterEnabled { get; set; }
+    public int FrequentRegisterLimit { get; set; } = 10;
+    public int FrequentRegisterInterval { get; set; } = 300;
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

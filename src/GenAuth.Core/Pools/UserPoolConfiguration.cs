@@ -14,6 +14,10 @@ internal sealed class UserPoolConfiguration : IEntityTypeConfiguration<UserPool>
         b.Property(e => e.DefaultLanguage).HasMaxLength(16);
         // Note: defaults in the database too, so pools that existed before the column keep working tokens.
         b.Property(e => e.SecretVersion).HasDefaultValue(1);
+        // Note: pools from before frequentRegisterCheck get GenAuth's shape with working values, not a 0 limit.
+        b.Property(e => e.FrequentRegisterLimit).HasDefaultValue(10);
+        b.Property(e => e.FrequentRegisterInterval).HasDefaultValue(300);
+        b.Property(e => e.SmsCountries).HasMaxLength(2000);
     }
 }
 

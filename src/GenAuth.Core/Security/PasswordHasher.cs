@@ -6,29 +6,31 @@ using Microsoft.Extensions.Options;
 namespace GenAuth.Core.Security;
 
 /// <summary>
-/// Argon2id (libsodium) on a bounded executor: at most one hash per core at a time, a limited queue behind.
+/// Argon2id (libsodium) on a bounded executor (<see cref="HashExecutor"/>): at most one hash per core at a time, a
+/// limited queue behind, and a share of the slots that hashing new passwords can't take from logins.
 /// </summary>
 // Note: an unbounded flood of logins would otherwise take every thread-pool thread and starve quick requests and pushes.
 public sealed class PasswordHasher : IDisposable
 {
-    private readonly SemaphoreSlim _slots;
     private readonly PasswordOptions _options;
-    private int _waiting;
 
     public PasswordHasher(IOptions<GenAuthOptions> options)
     {
         _options = options.Value.Passwords;
-        _slots = new SemaphoreSlim(_options.Concurrency ?? Environment.ProcessorCount);
+        Executor = HashExecutor.From(_options);
     }
+
+    /// <summary>The slots hashes run in (two lanes: logins, new passwords).</summary>
+    public HashExecutor Executor { get; }
 
     /// <summary>A hash of a random password, verified against when an account doesn't exist, so timing tells nothing.</summary>
     public string DummyHash { get; private set; } = "";
 
     public Task<string> HashAsync(string password, CancellationToken ct) =>
-        RunAsync(() => Hash(password), ct);
+        Executor.RunAsync(HashLane.NewPassword, () => Hash(password), ct);
 
     public Task<bool> VerifyAsync(string? phc, string password, CancellationToken ct) =>
-        RunAsync(() => Verify(phc, password), ct);
+        Executor.RunAsync(HashLane.Login, () => Verify(phc, password), ct);
 
     public string Hash(string password)
     {
@@ -45,30 +47,5 @@ public sealed class PasswordHasher : IDisposable
         return Argon2id.VerifyHash(phc ?? DummyHash, Encoding.UTF8.GetBytes(password)) && phc is not null;
     }
 
-    private async Task<T> RunAsync<T>(Func<T> work, CancellationToken ct)
-    {
-        if (Interlocked.Increment(ref _waiting) > _options.QueueLimit)
-        {
-            Interlocked.Decrement(ref _waiting);
-            throw new GenAuthException(ErrorCodes.Busy);
-        }
-        try
-        {
-            await _slots.WaitAsync(ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _waiting);
-        }
-        try
-        {
-            return await Task.Run(work, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            _slots.Release();
-        }
-    }
-
-    public void Dispose() => _slots.Dispose();
+    public void Dispose() => Executor.Dispose();
 }

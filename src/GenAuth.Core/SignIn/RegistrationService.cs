@@ -4,6 +4,7 @@ using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Messaging;
 using GenAuth.Core.Pools;
+using GenAuth.Core.Security;
 using GenAuth.Core.Users;
 
 namespace GenAuth.Core.SignIn;
@@ -11,7 +12,8 @@ namespace GenAuth.Core.SignIn;
 /// <summary>
 /// A new user by self-registration (password or code, and a phone-code login's first visit): the pool's switch and
 /// whitelist, the row, password, profile and uniqueness, then the registration mails. It opens no session: the way in
-/// that registered hands the user to <see cref="SignInService"/> when a token is wanted.
+/// that registered hands the user to <see cref="SignInService"/> when a token is wanted. Every attempt takes the
+/// registration quotas (GenAuth:Quotas:Registration, per IP and per pool, and the pool's frequentRegisterCheck).
 /// </summary>
 public sealed class RegistrationService(
     GenAuthDbContext db,
@@ -19,6 +21,8 @@ public sealed class RegistrationService(
     UserPasswords passwords,
     RegistrationGate gate,
     AccountMailer mailer,
+    QuotaGuard quotas,
+    PasswordHasher hasher,
     TimeProvider clock)
 {
     public UserPool RequireOpen()
@@ -50,14 +54,29 @@ public sealed class RegistrationService(
         };
     }
 
-    /// <summary>Everything that may refuse a registration (password policy, profile, uniqueness), before any code is spent.</summary>
+    /// <summary>
+    /// Everything that may refuse a registration (quotas, password policy, profile, uniqueness), before any code is spent.
+    /// </summary>
     public async Task PrepareAsync(UserPool pool, User user, string? plainPassword, ProfileInput? profile, CancellationToken ct)
     {
+        (int, int)? perIp = pool.FrequentRegisterEnabled ? (pool.FrequentRegisterLimit, pool.FrequentRegisterInterval) : null;
+        await quotas.TakeAsync("register", quotas.RegistrationLimits(pool.Id, caller.Ip, perIp), ErrorCodes.RegisterTooFrequent,
+            caller.CaptchaToken, caller.Ip, ct);
         if (!string.IsNullOrEmpty(plainPassword))
             passwords.RequireAcceptable(pool, plainPassword);
         if (profile is not null)
             UserWriter.ApplyProfile(user, profile, registering: true);
-        await UserUniqueness.EnsureAsync(db, user, ct);
+        try
+        {
+            await UserUniqueness.EnsureAsync(db, user, ct);
+        }
+        catch (GenAuthException) when (!string.IsNullOrEmpty(plainPassword))
+        {
+            // Note: the same Argon2 work as a new account before answering 2026, so the answer's timing doesn't tell
+            // a registered address from a new one (the code itself must stay: the seeds document it).
+            await hasher.HashAsync(plainPassword, ct);
+            throw;
+        }
         if (!string.IsNullOrEmpty(plainPassword))
             await passwords.SetAsync(user, plainPassword, ct);
     }

@@ -1,6 +1,7 @@
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
+using GenAuth.Core.Security;
 using GenAuth.Core.Sessions;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,6 +17,7 @@ public sealed class AccountService(
     UserPasswords passwords,
     UserWriter writer,
     SessionService sessions,
+    QuotaGuard quotas,
     TimeProvider clock)
 {
     /// <summary>The signed-in user (no id), or any user of the pool for an admin.</summary>
@@ -95,9 +97,15 @@ public sealed class AccountService(
         await sessions.RevokeAllAsync(db, user.Id, null, ct);
     }
 
+    /// <summary>
+    /// Public (the SDK asks it anonymously before registering), so it is throttled per IP and per pool
+    /// (GenAuth:Quotas:Lookup; 2094 past it, the same for known and unknown accounts); admins aren't throttled.
+    /// </summary>
     public async Task<bool> IsUserExistsAsync(string? email, string? phone, string? username, string? externalId, CancellationToken ct)
     {
-        caller.RequirePool();
+        var pool = caller.RequirePool();
+        if (caller.Kind != PrincipalKind.Admin)
+            await quotas.TakeAsync("lookup", quotas.LookupLimits(pool.Id, caller.Ip), ErrorCodes.LookupTooFrequent, caller.CaptchaToken, caller.Ip, ct);
         var normalized = email is null ? null : Validation.NormalizeEmail(email);
         var users = db.Users.Where(u => !u.IsDeleted);
         return (normalized is not null && await users.AnyAsync(u => u.EmailNormalized == normalized, ct))

@@ -59,6 +59,11 @@ public sealed class PoolAdminMutations : IMutationFields
                     QrReturnFullUserInfo = i.QrcodeLoginStrategy?.ReturnFullUserInfo,
                     QrAllowExchangeFromBrowser = i.QrcodeLoginStrategy?.AllowExchangeUserInfoFromBrowser,
                     DefaultLanguage = i.DefaultLanguage,
+                    SmsCountries = i.SmsCountries,
+                    FrequentRegisterEnabled = i.FrequentRegisterCheck?.Enabled,
+                    FrequentRegisterLimit = i.FrequentRegisterCheck?.Limit,
+                    FrequentRegisterInterval = i.FrequentRegisterCheck?.TimeInterval,
+                    CustomSmsProviderEnabled = i.CustomSMSProvider?.Enabled,
                 }, c.CancellationToken);
             });
         m.Field<NonNullGraphType<StringGraphType>>("refreshUserpoolSecret")
@@ -156,6 +161,7 @@ public sealed record UpdateUserpoolInput
     public RegisterWhiteListConfigInput? Whitelist { get; init; }
     public CustomSmsProviderInput? CustomSMSProvider { get; init; }
     public string? DefaultLanguage { get; init; }
+    public List<string?>? SmsCountries { get; init; }
 }
 
 public sealed class UpdateUserpoolInputType : InputObjectGraphType<UpdateUserpoolInput>
@@ -182,7 +188,8 @@ public sealed class UpdateUserpoolInputType : InputObjectGraphType<UpdateUserpoo
         Field(x => x.PasswordStrength, typeof(IntGraphType)).Description(
             "GenAuth's password strength, checked whenever a password is set: 0 any (default), 1 at least 6 characters, 2 at least 6 with two of letters, digits and symbols, 3 at least 6 with all three, 4 at least 12 with all three. The minimum length and the common-password list apply too.");
         Field(x => x.MfaRequired, typeof(BooleanGraphType)).Description("Every login of the pool needs a second factor (users without one enrol during login).");
-        Field(x => x.FrequentRegisterCheck, typeof(FrequentRegisterCheckConfigInputType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.FrequentRegisterCheck, typeof(FrequentRegisterCheckConfigInputType)).Description(
+            "Registration frequency check: at most limit registrations from one IP in timeInterval seconds (1 to 86400), when enabled.");
         Field(x => x.LoginFailCheck, typeof(LoginFailCheckConfigInputType)).Description("Accepted for SDK compatibility, not stored yet.");
         Field(x => x.PasswordUpdatePolicy, typeof(PasswordUpdatePolicyInputType)).Description("Not supported yet: turning it on is refused (2650); enabled: false is accepted.");
         Field(x => x.LoginPasswordFailCheck, typeof(LoginPasswordFailCheckConfigInputType)).Description("Accepted for SDK compatibility, not stored yet.");
@@ -191,13 +198,17 @@ public sealed class UpdateUserpoolInputType : InputObjectGraphType<UpdateUserpoo
         Field(x => x.QrcodeLoginStrategy, typeof(QrcodeLoginStrategyInputType)).Description("App scan login: code and ticket lifetimes, and what the browser may learn.");
         Field(x => x.App2WxappLoginStrategy, typeof(App2WxappLoginStrategyInputType)).Description("Not supported (no WeChat mini-program login): any value is refused (2650).");
         Field(x => x.Whitelist, typeof(RegisterWhiteListConfigInputType)).Description("Which registration whitelists (phone, email, username) are enforced.");
-        Field(x => x.CustomSMSProvider, typeof(CustomSmsProviderInputType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.CustomSMSProvider, typeof(CustomSmsProviderInputType)).Description(
+            "Not supported yet: enabled true is refused (2095); SMS go through the server's gateway (GenAuth:Sms:Http).");
+        Field(x => x.SmsCountries, typeof(ListGraphType<StringGraphType>)).Description(
+            "Calling codes SMS codes may be sent to, e.g. [\"+86\", \"+852\"]; \"*\" means any country except premium and satellite ranges " +
+            "(+881, +269, ...), which must be listed by name; an empty list goes back to the server default (GenAuth:Quotas:SmsCountries, +86).");
         Field(x => x.DefaultLanguage, typeof(StringGraphType)).Description(
             "The language of messages when a request names none (x-authing-lang, Accept-Language): zh-CN or en-US; \"\" resets it to zh-CN.");
     }
 }
 
-/// <summary>The SDK's three rate-limit shapes (register, login fail, password fail): accepted, not stored yet.</summary>
+/// <summary>The SDK's three rate-limit shapes (register, login fail, password fail).</summary>
 public sealed record FrequencyCheckInput(int? TimeInterval, int? Limit, bool? Enabled);
 
 /// <summary>One graph type per SDK name, all bound to <see cref="FrequencyCheckInput"/>.</summary>
@@ -212,7 +223,16 @@ public abstract class FrequencyCheckInputType : InputObjectGraphType<FrequencyCh
     }
 }
 
-public sealed class FrequentRegisterCheckConfigInputType() : FrequencyCheckInputType("FrequentRegisterCheckConfigInput");
+public sealed class FrequentRegisterCheckConfigInputType : InputObjectGraphType<FrequencyCheckInput>
+{
+    public FrequentRegisterCheckConfigInputType()
+    {
+        Name = "FrequentRegisterCheckConfigInput";
+        Field(x => x.TimeInterval, typeof(IntGraphType)).Description("The window, in seconds (1 to 86400).");
+        Field(x => x.Limit, typeof(IntGraphType)).Description("How many registrations one IP may make in the window.");
+        Field(x => x.Enabled, typeof(BooleanGraphType)).Description("Whether the check is on.");
+    }
+}
 public sealed class LoginFailCheckConfigInputType() : FrequencyCheckInputType("LoginFailCheckConfigInput");
 public sealed class LoginPasswordFailCheckConfigInputType() : FrequencyCheckInputType("LoginPasswordFailCheckConfigInput");
 
@@ -299,8 +319,8 @@ public sealed class CustomSmsProviderInputType : InputObjectGraphType<CustomSmsP
     public CustomSmsProviderInputType()
     {
         Name = "CustomSMSProviderInput";
-        Field(x => x.Enabled, typeof(BooleanGraphType)).Description("Send SMS through a custom provider. Accepted for SDK compatibility, not stored yet.");
-        Field(x => x.Provider, typeof(StringGraphType)).Description("The provider's name. Accepted for SDK compatibility, not stored yet.");
-        Field(x => x.Config, typeof(StringGraphType)).Description("The provider's settings (JSON). Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.Enabled, typeof(BooleanGraphType)).Description("Send SMS through a custom provider: not supported yet, true is refused (2095).");
+        Field(x => x.Provider, typeof(StringGraphType)).Description("The provider's name (ignored while custom providers are not supported).");
+        Field(x => x.Config, typeof(StringGraphType)).Description("The provider's settings, JSON (ignored while custom providers are not supported).");
     }
 }

@@ -1,5 +1,7 @@
 using GenAuth.Core.Admin;
+using GenAuth.Core.Messaging;
 using GenAuth.Core.Pools;
+using GenAuth.Core.Security;
 using GenAuth.GraphQL.Common;
 using GraphQL.Types;
 
@@ -31,7 +33,8 @@ public sealed class UserPoolType : ObjectGraphType<UserPool>
         Field<StringGraphType>("allowedOrigins").Resolve(c => c.Source.AllowedOrigins);
         Field<IntGraphType>("tokenExpiresAfter").Resolve(c => c.Source.TokenExpiresAfter);
         Field<BooleanGraphType>("isDeleted").Resolve(_ => false);
-        Field<FrequencyCheckType>("frequentRegisterCheck").Resolve(_ => new FrequencyCheck(0, 0, false));
+        Field<FrequencyCheckType>("frequentRegisterCheck")
+            .Resolve(c => new FrequencyCheck(c.Source.FrequentRegisterInterval, c.Source.FrequentRegisterLimit, c.Source.FrequentRegisterEnabled));
         Field<FrequencyCheckType>("loginFailCheck").Resolve(_ => new FrequencyCheck(0, 0, false));
         Field<FrequencyCheckType>("loginPasswordFailCheck").Resolve(_ => new FrequencyCheck(0, 0, false));
         Field<StringGraphType>("loginFailStrategy").Resolve(_ => null);
@@ -51,6 +54,9 @@ public sealed class UserPoolType : ObjectGraphType<UserPool>
         Field<NonNullGraphType<StringGraphType>>("defaultLanguage")
             .Description("The language of messages when a request names none: zh-CN (the default) or en-US.")
             .Resolve(c => c.Source.DefaultLanguage ?? "zh-CN");
+        Field<ListGraphType<NonNullGraphType<StringGraphType>>>("smsCountries")
+            .Description("Calling codes SMS codes are sent to (the pool's list, else the server default); \"*\" is any country but premium and satellite ranges.")
+            .Resolve(c => SmsCountries.Of(c.Source, c.Service<QuotaGuard>().Options.SmsCountries));
         Field<IntGraphType>("verifyCodeLength").Resolve(c => c.Source.VerifyCodeLength);
         Field<IntGraphType>("verifyCodeMaxAttempts").Resolve(c => c.Source.VerifyCodeMaxAttempts);
     }

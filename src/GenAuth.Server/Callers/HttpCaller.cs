@@ -29,6 +29,7 @@ public static class HttpCaller
             NullIfEmpty(h.UserAgent));
         await http.RequestServices.GetRequiredService<CallerResolver>().ResolveAsync(
             http.RequestServices.GetRequiredService<GenAuthDbContext>(), caller, headers, http.RequestAborted);
+        caller.CaptchaToken = NullIfEmpty(h["x-captcha-token"]);
         return caller;
     }
 

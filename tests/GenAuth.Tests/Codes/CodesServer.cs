@@ -26,6 +26,9 @@ public class CodesServer : WebApplicationFactory<Program>
 
     protected virtual bool Delivery => true;
 
+    /// <summary>False keeps the real GenAuth:Quotas defaults (the quota tests); true lifts them for everything else.</summary>
+    protected virtual bool RoomyQuotas => true;
+
     public CodesServer()
     {
         UseKestrel(0); // real HTTP on a loopback port, not the in-memory TestServer
@@ -40,6 +43,9 @@ public class CodesServer : WebApplicationFactory<Program>
     {
         builder.UseSetting("GenAuth:DataDirectory", DataDir);
         builder.UseSetting("GenAuth:PublicUrl", "http://genauth.test");
+        if (RoomyQuotas)
+            foreach (var (key, value) in GenAuth.Tests.Infrastructure.GenAuthApp.RoomyQuotas)
+                builder.UseSetting(key, value);
         if (Smtp is not null && Sms is not null)
         {
             builder.UseSetting("GenAuth:Smtp:Host", "127.0.0.1");

@@ -120,8 +120,9 @@ public sealed class PhoneCodeTests(CodesServer server) : IClassFixture<CodesServ
     [Fact]
     public async Task A_code_sent_for_another_scene_does_not_register()
     {
+        // Note: "bind", not "reset": a reset code is only delivered to numbers that have an account (issue 10, hole 8).
         var phone = GqlResult.Phone();
-        var code = await SendAsync(phone, "reset");
+        var code = await SendAsync(phone, "bind");
         Assert.Equal(2001, (await server.GqlAsync(RegisterByPhoneCode, new { input = new { phone, code } })).Code());
     }
 

@@ -767,6 +767,19 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<bool>("EmailVerifiedDefault")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("FrequentRegisterEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FrequentRegisterInterval")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(300);
+
+                    b.Property<int>("FrequentRegisterLimit")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(10);
+
                     b.Property<bool>("LoginRequireEmailVerified")
                         .HasColumnType("INTEGER");
 
@@ -818,6 +831,10 @@ namespace GenAuth.Core.Data.Migrations
 
                     b.Property<bool>("SendWelcomeEmail")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SmsCountries")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("SmtpHost")
                         .HasColumnType("TEXT");
