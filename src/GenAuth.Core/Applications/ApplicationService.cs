@@ -61,13 +61,27 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
         if (input.Name is not null && string.IsNullOrWhiteSpace(input.Name))
             throw new GenAuthException(ErrorCodes.BadRequest, detail: "name can't be empty");
         app.Name = input.Name ?? app.Name;
+        var wasOpen = app.DefaultAccess == AppAccess.AllowAll;
+        var hadMfa = app.MfaRequired;
         Apply(app, input, clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
         directory.ForgetApp(app.Id);
+        // Note: what the app no longer admits must not stay signed in to it. Closing it (DENY_ALL) ends the app sessions
+        // of users without an explicit allow; requiring MFA ends its sessions that never passed a second factor.
+        if (wasOpen && app.DefaultAccess == AppAccess.DenyAll)
+            await sessions.RevokeWhereAsync(db, db.Sessions.Where(s => s.AppId == appId
+                && !db.AppAccessRules.Any(r => r.AppId == appId && r.UserId == s.UserId && r.Allowed)), ct);
+        if (!hadMfa && app.MfaRequired)
+            await sessions.RevokeWhereAsync(db, db.Sessions.Where(s => s.AppId == appId && s.SecondFactorAt == null), ct);
         return app;
     }
 
-    /// <summary>Allows or denies one user an app; a denied user's sessions in that app end at once.</summary>
+    /// <summary>
+    /// Allows or denies one user an app. A denial ends at once the user's sessions in that app and their pool-audience
+    /// sessions: before tokens were bound to their session's audience, a pool session opened the app (directly, and by
+    /// refreshing into an app token), so a pool session may be how the user was using the app; the user signs in to the
+    /// pool again. Sessions of other apps stay.
+    /// </summary>
     public async Task SetUserAccessAsync(string appId, string userId, bool allowed, CancellationToken ct)
     {
         var pool = caller.RequireAdmin();
@@ -82,7 +96,7 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
         rule.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
         if (!allowed)
-            await sessions.RevokeAllAsync(db, userId, null, ct, appId);
+            await sessions.RevokeWhereAsync(db, db.Sessions.Where(s => s.UserId == userId && (s.AppId == appId || s.AppId == null)), ct);
     }
 
     /// <summary>The apps a user may use: explicitly allowed ones, and ALLOW_ALL apps that don't deny the user.</summary>

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Events;
@@ -16,6 +18,7 @@ public sealed class SessionService
     private readonly IMemoryCache cache;
     private readonly TimeProvider clock;
     private readonly IEventBus bus;
+    private readonly ConcurrentDictionary<string, ImmutableList<RevocationWatch>> watchers = new(StringComparer.Ordinal);
 
     public SessionService(IMemoryCache cache, TimeProvider clock, IEventBus bus)
     {
@@ -45,18 +48,43 @@ public sealed class SessionService
         return session;
     }
 
-    public async Task<bool> IsActiveAsync(GenAuthDbContext db, string poolId, string sessionId, string userId, CancellationToken ct)
+    public async Task<bool> IsActiveAsync(GenAuthDbContext db, string poolId, string sessionId, string userId, CancellationToken ct) =>
+        await FindActiveAsync(db, poolId, sessionId, userId, ct) is not null;
+
+    /// <summary>The live session behind a token (its audience included), or null when it is revoked, expired or not the user's.</summary>
+    public async Task<ActiveSession?> FindActiveAsync(GenAuthDbContext db, string poolId, string sessionId, string userId, CancellationToken ct)
     {
-        if (cache.TryGetValue(("session", sessionId), out string? cachedUser))
-            return cachedUser == userId;
+        if (cache.TryGetValue(("session", sessionId), out ActiveSession? cached))
+            return cached?.UserId == userId ? cached : null;
         var now = clock.GetUtcNow().UtcDateTime;
         var active = await db.Sessions.IgnoreQueryFilters().AsNoTracking()
-            .AnyAsync(s => s.Id == sessionId && s.UserPoolId == poolId && s.UserId == userId
-                           && s.RevokedAt == null && s.ExpiresAt > now, ct);
-        if (active)
-            cache.Set(("session", sessionId), userId, ActiveCacheTtl);
+            .Where(s => s.Id == sessionId && s.UserPoolId == poolId && s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now)
+            .Select(s => new ActiveSession(s.UserId, s.AppId))
+            .FirstOrDefaultAsync(ct);
+        if (active is not null)
+            cache.Set(("session", sessionId), active, ActiveCacheTtl);
         return active;
     }
+
+    /// <summary>
+    /// Calls <paramref name="onRevoked"/> (once, on a bus thread: keep it quick) when the session is revoked on any
+    /// instance, so long-lived connections opened with its token can end. Dispose to stop watching.
+    /// </summary>
+    public IDisposable WatchRevocation(string sessionId, Action onRevoked)
+    {
+        var watch = new RevocationWatch(onRevoked);
+        watchers.AddOrUpdate(sessionId, _ => [watch], (_, list) => list.Add(watch));
+        return new Unwatch(() =>
+        {
+            var left = watchers.AddOrUpdate(sessionId, _ => [], (_, list) => list.Remove(watch));
+            // Note: removed only if no watch was added meanwhile (the value compares by reference).
+            if (left.IsEmpty)
+                watchers.TryRemove(new KeyValuePair<string, ImmutableList<RevocationWatch>>(sessionId, left));
+        });
+    }
+
+    /// <summary>Sessions watched by long-lived connections on this instance (for tests and diagnostics).</summary>
+    public int WatchedSessionCount => watchers.Count;
 
     /// <summary>Moves a session's expiry (refresh: same session, a fresh token).</summary>
     public Task ExtendAsync(GenAuthDbContext db, string sessionId, DateTime expiresAt, CancellationToken ct) =>
@@ -76,23 +104,44 @@ public sealed class SessionService
     public async Task RevokeAllAsync(GenAuthDbContext db, string userId, string? exceptSessionId, CancellationToken ct,
         string? onlyAppId = null)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
         var ids = await db.Sessions.Where(s => s.UserId == userId && s.RevokedAt == null && s.Id != exceptSessionId
                                                 && (onlyAppId == null || s.AppId == onlyAppId))
             .Select(s => s.Id).ToListAsync(ct);
+        await RevokeManyAsync(db, ids, ct);
+    }
+
+    /// <summary>Revokes the sessions a query selects (a capability above this one decides which, e.g. an app's access rules).</summary>
+    public async Task RevokeWhereAsync(GenAuthDbContext db, IQueryable<Session> which, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var ids = await which.Where(s => s.RevokedAt == null && s.ExpiresAt > now).Select(s => s.Id).ToListAsync(ct);
+        await RevokeManyAsync(db, ids, ct);
+    }
+
+    private async Task RevokeManyAsync(GenAuthDbContext db, List<string> ids, CancellationToken ct)
+    {
         if (ids.Count == 0)
             return;
-        await db.Sessions.Where(s => ids.Contains(s.Id))
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now), ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        // Note: bounded batches keep the IN list under SQLite's parameter limit when an app switch ends many sessions.
+        foreach (var chunk in ids.Chunk(500))
+            await db.Sessions.Where(s => chunk.Contains(s.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now), ct);
         foreach (var id in ids)
             cache.Remove(("session", id));
-        await BroadcastAsync(string.Join(' ', ids));
+        foreach (var chunk in ids.Chunk(500))
+            await BroadcastAsync(string.Join(' ', chunk));
     }
 
     private void Evict(string sessionIds)
     {
         foreach (var id in sessionIds.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
             cache.Remove(("session", id));
+            if (watchers.TryRemove(id, out var watches))
+                foreach (var watch in watches)
+                    watch.Fire();
+        }
     }
 
     private async Task BroadcastAsync(string sessionIds)
@@ -125,4 +174,21 @@ public sealed class SessionService
     }
 
     private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
+}
+
+/// <summary>A live session as a token check needs it: whose it is and its audience (an app, or null for the pool).</summary>
+public sealed record ActiveSession(string UserId, string? AppId);
+
+internal sealed class RevocationWatch(Action onRevoked)
+{
+    private Action? _action = onRevoked;
+
+    public void Fire() => Interlocked.Exchange(ref _action, null)?.Invoke();
+}
+
+internal sealed class Unwatch(Action remove) : IDisposable
+{
+    private Action? _remove = remove;
+
+    public void Dispose() => Interlocked.Exchange(ref _remove, null)?.Invoke();
 }

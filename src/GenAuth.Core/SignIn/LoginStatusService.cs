@@ -17,9 +17,11 @@ public sealed class LoginStatusService(GenAuthDbContext db, CallerContext caller
         if (string.IsNullOrEmpty(token))
             return Invalid(caller.TokenRejected ? ErrorCodes.TokenInvalid : ErrorCodes.NotLoggedIn);
         var verified = await tokens.VerifyAsync(db, token, ct);
+        // Note: the same audience rule as a bearer token (CallerResolver.AudienceHolds): a pool token is not logged in to an app.
         if (verified is not { } v || v.Payload.TokenType != TokenTypes.Id || v.Payload.Sid is null || v.Payload.Sub is null
             || (caller.Pool is not null && caller.Pool.Id != v.Key.UserPoolId)
-            || !await sessions.IsActiveAsync(db, v.Key.UserPoolId, v.Payload.Sid, v.Payload.Sub, ct))
+            || await sessions.FindActiveAsync(db, v.Key.UserPoolId, v.Payload.Sid, v.Payload.Sub, ct) is not { } session
+            || !CallerResolver.AudienceHolds(caller, v.Key.UserPoolId, v.Payload.Aud, session))
             return Invalid(ErrorCodes.TokenInvalid);
         return new LoginStatus(200, caller.Lang?.StartsWith("en") == true ? "The token is valid" : "已登录", true,
             (int)v.Payload.Exp, (int)v.Payload.Iat, v.Payload.Sub, v.Key.UserPoolId);

@@ -116,16 +116,24 @@ public sealed class SignInService(
         return new Registered(view, await SignInAsync(SignInRequest.Of(user, method), ct));
     }
 
-    /// <summary>A new id token for the caller's session (same session, fresh expiry).</summary>
+    /// <summary>
+    /// A new id token for the caller's session (same session, same audience, fresh expiry). Refresh never moves a session
+    /// into another app: the caller's token was already refused under another app's header (CallerResolver), and the
+    /// new token names the session's own audience, not the request's, so a pool session can't become an app session
+    /// without that app's access rule and second factor (a sign-in under the app is the way in).
+    /// </summary>
     public async Task<IssuedTokenView> RefreshAsync(string? id, CancellationToken ct)
     {
         var pool = caller.RequirePool();
         var user = await UserLookup.RequireSelfAsync(db, caller, id, tracked: false, ct);
+        var sessionId = caller.SessionId!;
+        var session = await sessions.FindActiveAsync(db, pool.Id, sessionId, user.Id, ct);
+        if (session is null || (caller.App is not null && caller.App.Id != session.AppId))
+            throw new GenAuthException(ErrorCodes.TokenInvalid);
         var now = clock.GetUtcNow();
         var expires = now.AddSeconds(pool.TokenExpiresAfter);
-        var sessionId = caller.SessionId!;
         await sessions.ExtendAsync(db, sessionId, expires.UtcDateTime, ct);
-        var token = await tokens.IssueIdTokenAsync(db, pool, user, sessionId, caller.App?.Id, now, expires, ct);
+        var token = await tokens.IssueIdTokenAsync(db, pool, user, sessionId, session.AppId, now, expires, ct);
         return new IssuedTokenView(token.Token, token.IssuedAt.ToUnixTimeSeconds(), token.ExpiresAt.ToUnixTimeSeconds());
     }
 

@@ -32,9 +32,7 @@ public sealed class CallerResolver(PoolDirectory pools, TokenService tokens, Ses
     public async Task ResolveTokenAsync(GenAuthDbContext db, CallerContext caller, string token, CancellationToken ct)
     {
         var verified = await tokens.VerifyAsync(db, token, ct);
-        // Note: a token names its audience (an app, or the whole pool); one presented for another app is refused.
-        if (verified is not { } v || (caller.Pool is not null && caller.Pool.Id != v.Key.UserPoolId)
-            || (caller.App is not null && v.Payload.Aud != caller.App.Id && v.Payload.Aud != v.Key.UserPoolId))
+        if (verified is not { } v || (caller.Pool is not null && caller.Pool.Id != v.Key.UserPoolId))
         {
             caller.TokenRejected = true;
             return;
@@ -53,12 +51,15 @@ public sealed class CallerResolver(PoolDirectory pools, TokenService tokens, Ses
         switch (v.Payload.TokenType)
         {
             // Note: a management token issued before the secret was refreshed carries an older version and is refused.
+            // A management token is pool-wide (aud = the pool) and serves under any app of its pool.
             case TokenTypes.Management when v.Payload.Scope == "admin" && (v.Payload.SecretVersion ?? 1) == caller.Pool.SecretVersion:
                 caller.Kind = PrincipalKind.Admin;
                 caller.Token = token;
                 break;
+            // Note: an id token serves only its live session's audience (AudienceHolds).
             case TokenTypes.Id when v.Payload.Sid is not null && v.Payload.Sub is not null
-                                    && await sessions.IsActiveAsync(db, caller.Pool.Id, v.Payload.Sid, v.Payload.Sub, ct):
+                                    && await sessions.FindActiveAsync(db, caller.Pool.Id, v.Payload.Sid, v.Payload.Sub, ct) is { } session
+                                    && AudienceHolds(caller, caller.Pool.Id, v.Payload.Aud, session):
                 caller.Kind = PrincipalKind.User;
                 caller.UserId = v.Payload.Sub;
                 caller.SessionId = v.Payload.Sid;
@@ -68,6 +69,18 @@ public sealed class CallerResolver(PoolDirectory pools, TokenService tokens, Ses
                 caller.TokenRejected = true;
                 break;
         }
+    }
+
+    /// <summary>
+    /// A session belongs to one audience: an app, or the pool (null AppId). Its token must name that audience, and a
+    /// request that names an app accepts only that app's sessions: a pool session never opens an app (whose access
+    /// rule and second factor it never passed), nor one app's session another app. A request that names no app
+    /// accepts any session of the pool, since every app's sign-in passed the pool's checks too.
+    /// </summary>
+    public static bool AudienceHolds(CallerContext caller, string poolId, string? tokenAudience, ActiveSession session)
+    {
+        var audience = session.AppId ?? poolId;
+        return tokenAudience == audience && (caller.App is null || caller.App.Id == session.AppId);
     }
 
     private async Task ResolvePoolAsync(GenAuthDbContext db, CallerContext caller, CallerHeaders h, CancellationToken ct)

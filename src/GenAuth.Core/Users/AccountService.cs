@@ -33,8 +33,11 @@ public sealed class AccountService(
         return SelfView(self);
     }
 
-    /// <summary>Self: profile fields only. Admin: any field, including email, phone and password.</summary>
-    public async Task<UserView> UpdateUserAsync(string? id, ProfileInput input, CancellationToken ct)
+    /// <summary>
+    /// Self: profile fields only. Admin: any field, including email, phone and password; a change of those ends the
+    /// user's sessions unless <paramref name="keepSessions"/> (blocking or expiring tokens ends them regardless).
+    /// </summary>
+    public async Task<UserView> UpdateUserAsync(string? id, ProfileInput input, CancellationToken ct, bool keepSessions = false)
     {
         User user;
         var endSessions = false;
@@ -42,7 +45,8 @@ public sealed class AccountService(
         {
             caller.RequireAdmin();
             user = await db.Users.FirstOrDefaultAsync(u => u.Id == id && !u.IsDeleted, ct) ?? throw new GenAuthException(ErrorCodes.UserNotFound);
-            endSessions = await writer.ApplyAdminFieldsAsync(user, input, ct);
+            var write = await writer.ApplyAdminFieldsAsync(user, input, ct);
+            endSessions = write.EndSessions || (write.CredentialsChanged && !keepSessions);
         }
         else
         {
@@ -55,7 +59,8 @@ public sealed class AccountService(
         await UserUniqueness.EnsureAsync(db, user, ct);
         user.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await SaveUniqueAsync(ct);
-        // Note: a blocked user (or one whose tokens an admin expired) is signed out everywhere at once.
+        // Note: a blocked user (or one whose tokens an admin expired, or whose credentials an admin changed) is signed out
+        // everywhere at once, running subscriptions included (they watch their session's revocation).
         if (endSessions)
             await sessions.RevokeAllAsync(db, user.Id, null, ct);
         return caller.Kind == PrincipalKind.Admin ? new UserView(user) : SelfView(user);

@@ -9,12 +9,12 @@ namespace GenAuth.Core.Users;
 /// </summary>
 public sealed class UserWriter(CallerContext caller, UserPasswords passwords, TimeProvider clock)
 {
-    /// <summary>Admin writes (createUser, updateUser): every field, checked; true when the user's sessions must end.</summary>
-    public async Task<bool> ApplyAdminInputAsync(User user, ProfileInput input, CancellationToken ct)
+    /// <summary>Admin writes (createUser, updateUser): every field, checked.</summary>
+    public async Task<AdminWrite> ApplyAdminInputAsync(User user, ProfileInput input, CancellationToken ct)
     {
-        var endSessions = await ApplyAdminFieldsAsync(user, input, ct);
+        var write = await ApplyAdminFieldsAsync(user, input, ct);
         ApplyProfile(user, input, registering: false);
-        return endSessions;
+        return write;
     }
 
     /// <summary>The profile fields of the input; at registration the admin-only fields are refused, later they are skipped.</summary>
@@ -43,23 +43,28 @@ public sealed class UserWriter(CallerContext caller, UserPasswords passwords, Ti
         }
     }
 
-    /// <summary>Applies the fields only an admin may set; true when the user's sessions must end.</summary>
-    public async Task<bool> ApplyAdminFieldsAsync(User user, ProfileInput input, CancellationToken ct)
+    /// <summary>Applies the fields only an admin may set, and says which of the user's sessions must end.</summary>
+    public async Task<AdminWrite> ApplyAdminFieldsAsync(User user, ProfileInput input, CancellationToken ct)
     {
         var endSessions = false;
+        var credentials = false;
         var pool = caller.RequirePool();
         if (input.TryGetValue("email", out var email))
         {
+            var before = user.EmailNormalized;
             user.Email = email is null ? null : Validation.RequireEmail(email as string, ErrorCodes.InvalidEmail);
             user.EmailNormalized = user.Email is null ? null : Validation.NormalizeEmail(user.Email);
+            credentials |= user.EmailNormalized != before;
         }
         if (input.TryGetValue("phone", out var phone))
         {
+            var before = (user.Phone, user.PhoneCountryCode);
             // Note: the same parsing and stored form (national number + country code) as the code flows use.
             var parsed = phone is null ? null
                 : PhoneNumbersParser.Require(phone as string, input.GetValueOrDefault("phoneCountryCode") as string);
             user.Phone = parsed?.National;
             user.PhoneCountryCode = parsed?.CountryCode;
+            credentials |= (user.Phone, user.PhoneCountryCode) != before;
         }
         if (input.TryGetValue("emailVerified", out var ev) && ev is bool emailVerified)
             user.EmailVerified = emailVerified;
@@ -90,7 +95,16 @@ public sealed class UserWriter(CallerContext caller, UserPasswords passwords, Ti
             var plain = await passwords.DecryptAsync(pool.Id, password, ct);
             passwords.RequireAcceptable(pool, plain);
             await passwords.SetAsync(user, plain, ct);
+            credentials = true;
         }
-        return endSessions;
+        return new AdminWrite(endSessions, credentials);
     }
 }
+
+/// <summary>What an admin's write means for the user's sessions.</summary>
+/// <param name="EndSessions">Blocked, or tokens expired by the admin: the sessions end whatever the admin asked.</param>
+/// <param name="CredentialsChanged">
+/// The password, email or phone changed (an identifier a session may have been proven with, or a credential someone
+/// else may hold): the sessions end unless the admin explicitly keeps them.
+/// </param>
+public readonly record struct AdminWrite(bool EndSessions, bool CredentialsChanged);

@@ -46,14 +46,16 @@ public sealed class AccountMutations : IMutationFields
                 c.GetArgument<string>("account"), c.GetArgument<string>("password"), c.CancellationToken).RequireSignedIn());
 
         m.Field<UserType>("updateUser")
-            .Description("A user updates their own profile (not email, phone or password); an admin updates any field of any user.")
+            .Description("A user updates their own profile (not email, phone or password); an admin updates any field of any user (a password, email or phone change ends the user's sessions unless keepSessions).")
             .Argument<StringGraphType>("id")
             .Argument<NonNullGraphType<UpdateUserInputType>>("input")
             .Argument<StringGraphType>("emailToken")
             .Argument<StringGraphType>("phoneToken")
+            .Argument<BooleanGraphType>("keepSessions",
+                "Admin only: keep the user's sessions when this changes their password, email or phone (by default they all end). Blocking the user ends them regardless.")
             .AdminOrSelfAccess()
             .ResolveAsync(async c => await c.Service<AccountService>().UpdateUserAsync(c.GetArgument<string?>("id"),
-                c.GetArgument<UpdateUserInput>("input").ToProfileInput(), c.CancellationToken));
+                c.GetArgument<UpdateUserInput>("input").ToProfileInput(), c.CancellationToken, c.GetArgument("keepSessions", false)));
         m.Field<UserType>("updatePassword")
             .Description("Changes the caller's password (old one required); other sessions are revoked.")
             .Argument<NonNullGraphType<StringGraphType>>("newPassword")

@@ -4,7 +4,10 @@ using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Passwords;
 using GenAuth.Core.Security;
+using GenAuth.Core.Sessions;
+using GenAuth.Core.Tokens;
 using GenAuth.Core.Users;
+using GenAuth.Server.Callers;
 using GenAuth.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -35,13 +38,23 @@ public static class CompatEndpoints
 
     /// <summary>Ends the caller's session. Logging out without a live session still succeeds: the goal state holds.</summary>
     private static Task<JsonHttpResult<RestEnvelope>> LogoutAsync(HttpContext http, [FromQuery] string? userId, UserAdminService admin,
-        AccountService account, CancellationToken ct) => Rest.RunAsync(http, async caller =>
+        AccountService account, CallerResolver resolver, SessionService sessions, GenAuthDbContext db, CancellationToken ct) =>
+        Rest.RunAsync(http, async caller =>
     {
         // An admin names a user (SDK users.logout({ userId, appId })): force offline.
         if (caller.Kind == PrincipalKind.Admin && userId is { Length: > 0 })
             await admin.KickAsync([userId], caller.App?.Id, ct);
         else if (caller.Kind == PrincipalKind.User)
             await account.LogoutAsync(ct);
+        else if (caller.TokenRejected && caller.App is not null && HttpCaller.BearerOf(http.Request.Headers.Authorization.ToString()) is { } token)
+        {
+            // Note: a token refused only for its audience (a pool session sent to an app's logout link) still ends its
+            // own session: ending a session grants nothing.
+            var probe = new CallerContext { Pool = caller.Pool };
+            await resolver.ResolveTokenAsync(db, probe, token, ct);
+            if (probe is { Kind: PrincipalKind.User, SessionId: { } sessionId })
+                await sessions.RevokeAsync(db, sessionId, ct);
+        }
         return null;
     });
 }

@@ -1,4 +1,10 @@
+using GenAuth.Core.Callers;
+using GenAuth.Core.Common;
+using GenAuth.Core.Data;
+using GenAuth.Core.Sessions;
+using GenAuth.GraphQL.Common;
 using GenAuth.Server.Callers;
+using GraphQL;
 using Microsoft.Net.Http.Headers;
 
 namespace GenAuth.Server.GraphQL;
@@ -23,11 +29,15 @@ public static class SseTransport
         }
         var request = parsed.Requests[0];
 
-        await http.ResolveCallerAsync();
+        var caller = await http.ResolveCallerAsync();
         var executor = http.RequestServices.GetRequiredService<GraphQLExecutor>();
         var writer = http.RequestServices.GetRequiredService<ResultWriter>();
         var legacy = http.Request.IsFromSdk();
-        var ct = http.RequestAborted;
+        // Note: the stream lives as long as the caller's session and token: a revocation or the expiry ends it with
+        // the error as a "next" event, then "complete" (graphql-sse has no other way to say why a stream ended).
+        using var credential = await WatchCredentialAsync(http, caller);
+        using var linked = credential is null ? null : CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, credential.Ended);
+        var ct = linked?.Token ?? http.RequestAborted;
 
         http.Response.StatusCode = 200;
         http.Response.ContentType = "text/event-stream; charset=utf-8";
@@ -49,10 +59,31 @@ public static class SseTransport
             }
             await WriteEventAsync(http, "complete", "", ct);
         }
+        catch (OperationCanceledException) when (credential?.Ended.IsCancellationRequested == true && !http.RequestAborted.IsCancellationRequested)
+        {
+            var ended = new ExecutionResult
+            {
+                Errors = [new GenAuthExecutionError(ErrorCodes.TokenInvalid.Message(caller.Lang), ErrorCodes.TokenInvalid.Code, null)],
+            };
+            await WriteEventAsync(http, "next", writer.Serialize(ended, legacy), http.RequestAborted);
+            await WriteEventAsync(http, "complete", "", http.RequestAborted);
+        }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // the client went away: the subscription was disposed by the enumerator
         }
+    }
+
+    /// <summary>Watches the caller's session and token; a session revoked before the watch began ends the stream at once.</summary>
+    private static async Task<CredentialLifetime?> WatchCredentialAsync(HttpContext http, CallerContext caller)
+    {
+        var services = http.RequestServices;
+        var sessions = services.GetRequiredService<SessionService>();
+        var credential = CredentialLifetime.Watch(caller, sessions, services.GetRequiredService<TimeProvider>());
+        if (credential is not null && caller.Kind == PrincipalKind.User
+            && !await sessions.IsActiveAsync(services.GetRequiredService<GenAuthDbContext>(), caller.Pool!.Id, caller.SessionId!, caller.UserId!, http.RequestAborted))
+            credential.End();
+        return credential;
     }
 
     private static async Task WriteEventAsync(HttpContext http, string name, string data, CancellationToken ct)

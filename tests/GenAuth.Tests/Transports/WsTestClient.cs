@@ -49,6 +49,22 @@ public sealed class WsTestClient(WebSocket socket) : IDisposable
         }
     }
 
+    /// <summary>
+    /// Like <see cref="ReceiveAsync"/>, but fails once the guard has run out overall, however many skipped messages
+    /// keep arriving (a subscription that never ends must fail the test, not hang it).
+    /// </summary>
+    public async Task<JsonElement> ReceiveWithinGuardAsync(params string[] skip)
+    {
+        var deadline = DateTime.UtcNow + TransportTestServer.Guard;
+        while (true)
+        {
+            var message = await ReceiveAsync();
+            if (!skip.Contains(message.GetProperty("type").GetString()))
+                return message;
+            Assert.True(DateTime.UtcNow < deadline, $"Still receiving {string.Join('/', skip)} after {TransportTestServer.Guard}");
+        }
+    }
+
     /// <summary>The close code the server ends with, skipping any messages sent before it.</summary>
     public async Task<int?> ReceiveCloseAsync()
     {

@@ -24,6 +24,8 @@ public sealed class GraphQLWebSocketConnection(
     private readonly Dictionary<string, Operation> _operations = [];
     private readonly ConcurrentDictionary<Operation, byte> _running = new();
     private CallerContext? _caller;
+    private CredentialLifetime? _credential;
+    private int _credentialEnded;
     private int _initReceived;
     private Task? _initWatch;
 
@@ -61,9 +63,43 @@ public sealed class GraphQLWebSocketConnection(
             return poolError;
         if (caller.TokenRejected)
             return new GenAuthException(ErrorCodes.TokenInvalid);
+        // Note: watched before the caller is published, so a revocation from here on ends the connection; one that
+        // landed between the resolution and the watch is caught by the check every operation makes when it starts.
+        if (CredentialLifetime.Watch(caller, sessions, clock) is { } credential)
+        {
+            _credential = credential;
+            credential.Ended.UnsafeRegister(static state => _ = ((GraphQLWebSocketConnection)state!).EndCredentialAsync(), this);
+        }
         Volatile.Write(ref _caller, caller);
         return null;
     }
+
+    /// <summary>
+    /// The connection's session was revoked or its token expired: each running operation ends with an error (1010001,
+    /// as PROTOCOL.md's "error" for a failure during execution; the legacy protocol sends it as data, then complete),
+    /// then the socket closes with 4403 Forbidden, the code a connection_init with that token gets. A graphql-ws client
+    /// reconnects on 4403, so one with fresh connectionParams (a new token) resumes; nothing streams on the old one.
+    /// </summary>
+    private async Task EndCredentialAsync()
+    {
+        if (Interlocked.Exchange(ref _credentialEnded, 1) != 0)
+            return;
+        try
+        {
+            Task[] running;
+            lock (_operations)
+                running = _running.Keys.Select(o => o.Task ?? Task.CompletedTask).ToArray();
+            await Task.WhenAll(running);
+            await socket.CloseAsync(4403, "Forbidden");
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Ending a GraphQL WebSocket connection whose session ended failed");
+            socket.Shutdown();
+        }
+    }
+
+    private bool CredentialEnded => _credential?.Ended.IsCancellationRequested == true;
 
     public string Serialize(ExecutionResult result) => writer.Serialize(result, FromSdk);
 
@@ -83,7 +119,7 @@ public sealed class GraphQLWebSocketConnection(
             }
             if (_running.Count >= options.Value.MaxOperationsPerConnection)
                 return StartOutcome.TooMany;
-            var operation = new Operation(id, socket.Lifetime);
+            var operation = new Operation(id, socket.Lifetime, _credential?.Ended ?? CancellationToken.None);
             _operations[id] = operation;
             _running[operation] = 0;
             stats.OperationStarted();
@@ -112,7 +148,8 @@ public sealed class GraphQLWebSocketConnection(
             var db = services.GetRequiredService<GenAuthDbContext>();
             if (!await IsStillSignedInAsync(db, caller, ct))
             {
-                if (Unregister(operation))
+                // Note: an operation started as the session ended is already cancelled; it still gets its error.
+                if (Unregister(operation, cancelled: true))
                     await sink.ErrorAsync(operation.Id, ErrorResult(ErrorCodes.TokenInvalid));
                 return;
             }
@@ -139,6 +176,12 @@ public sealed class GraphQLWebSocketConnection(
             // Note: unregistered before "complete" goes out, so a client reusing the id at once is not refused with 4409.
             if (Unregister(operation))
                 await sink.CompleteAsync(operation.Id);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && CredentialEnded && !socket.Lifetime.IsCancellationRequested)
+        {
+            // The session ended under a running operation: it ends with the error unless the client had stopped it.
+            if (Unregister(operation, cancelled: true))
+                await sink.ErrorAsync(operation.Id, ErrorResult(ErrorCodes.TokenInvalid));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -174,21 +217,26 @@ public sealed class GraphQLWebSocketConnection(
     {
         if (caller.Token is null)
             return true;
+        if (CredentialEnded)
+            return false;
         if (caller.TokenExpiresAt is { } expires && expires <= clock.GetUtcNow())
             return false;
         return caller.Kind != PrincipalKind.User
                || await sessions.IsActiveAsync(db, caller.Pool!.Id, caller.SessionId!, caller.UserId!, ct);
     }
 
-    /// <summary>Removes the operation from the live ids; false when it was already gone (the client stopped it).</summary>
-    private bool Unregister(Operation operation)
+    /// <summary>
+    /// Removes the operation from the live ids; false when it was already gone (the client stopped it) or, unless
+    /// <paramref name="cancelled"/> (the session ended under it), when it was cancelled.
+    /// </summary>
+    private bool Unregister(Operation operation, bool cancelled = false)
     {
         lock (_operations)
         {
             if (!_operations.TryGetValue(operation.Id, out var current) || current != operation)
                 return false;
             _operations.Remove(operation.Id);
-            return !operation.Token.IsCancellationRequested;
+            return cancelled || !operation.Token.IsCancellationRequested;
         }
     }
 
@@ -218,11 +266,12 @@ public sealed class GraphQLWebSocketConnection(
             await _initWatch;
             stats.ConnectionClosed();
         }
+        _credential?.Dispose();
     }
 
-    private sealed class Operation(string id, CancellationToken connection) : IDisposable
+    private sealed class Operation(string id, CancellationToken connection, CancellationToken credential) : IDisposable
     {
-        private readonly CancellationTokenSource _cts = CancellationTokenSource.CreateLinkedTokenSource(connection);
+        private readonly CancellationTokenSource _cts = CancellationTokenSource.CreateLinkedTokenSource(connection, credential);
 
         public string Id => id;
         public CancellationToken Token => _cts.Token;
