@@ -178,7 +178,8 @@ public static class AccountPages
             sb.Append($"<p>{E(page.T("none"))}</p>");
         else
         {
-            sb.Append("<div class=\"table\"><table id=\"history\"><thead><tr>");
+            // Focusable and named: a region that scrolls sideways at 390 px must be reachable by keyboard.
+            sb.Append($"<div class=\"table\" tabindex=\"0\" role=\"region\" aria-labelledby=\"h-history\"><table id=\"history\"><thead><tr>");
             foreach (var h in new[] { "time", "method", "app", "ip", "result" })
                 sb.Append($"<th scope=\"col\">{E(page.T(h))}</th>");
             sb.Append("</tr></thead><tbody>");

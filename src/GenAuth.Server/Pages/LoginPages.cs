@@ -6,6 +6,7 @@ using GenAuth.Core.Pools;
 using GenAuth.Core.SignIn;
 using GenAuth.Server.Sso;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using static GenAuth.Server.Pages.PageRequest;
 
@@ -28,6 +29,7 @@ public static class LoginPages
         app.MapPost("/login/password", PasswordAsync);
         app.MapPost("/login/code/send", SendCodeAsync);
         app.MapPost("/login/code", CodeAsync);
+        app.MapPost("/login/qr/gene", QrGeneAsync);
         app.MapPost("/login/qr", QrAsync);
         app.MapPost("/login/mfa", MfaAsync);
         app.MapPost("/login/mfa/send", MfaSendAsync);
@@ -64,7 +66,7 @@ public static class LoginPages
         if (redirectUri.Length > 0 && !QrLogin.QrLoginPage.IsRegistered(page.App, redirectUri))
             return Results.Text("redirect_uri is not registered for this app", "text/plain", statusCode: 400);
         return Login(page, page.SafeReturnUrl(http.Request.Query["return_url"]), "qr", redirectUri: redirectUri,
-            transport: http.Request.Query["transport"] == "sse" ? "sse" : "auto");
+            transport: http.Request.Query["transport"] == "sse" ? "sse" : "auto", redeem: false);
     }
 
     private static string Tab(PageRequest page, string? asked)
@@ -83,7 +85,7 @@ public static class LoginPages
 
     private static IResult Login(PageRequest page, string returnUrl, string tab, string? error = null, string? notice = null,
         string? account = null, string? target = null, bool codeSent = false, string? redirectUri = null, string transport = "auto",
-        int status = 200)
+        int status = 200, bool redeem = true)
     {
         var sb = new StringBuilder();
         sb.Append($"<h1>{E(string.Format(page.T("sign-in-to"), page.App.Name))}</h1>");
@@ -114,7 +116,7 @@ public static class LoginPages
                 sb.Append(QrPanel(page, returnUrl));
                 script = "/_pages/qr.js";
                 mainAttributes = $" data-status=\"loading\" data-app-id=\"{E(page.App.Id)}\" data-redirect-uri=\"{E(redirectUri)}\" " +
-                                 $"data-transport=\"{E(transport)}\" data-lang=\"{E(page.Lang)}\" data-return-url=\"{E(returnUrl)}\"";
+                                 $"data-transport=\"{E(transport)}\" data-lang=\"{E(page.Lang)}\" data-redeem=\"{(redeem ? "1" : "0")}\"";
                 break;
             default:
                 sb.Append($"<form id=\"password-login\" method=\"post\" action=\"/login/password\">{page.Hidden(returnUrl)}");
@@ -382,17 +384,66 @@ public static class LoginPages
         }
     }
 
-    /// <summary>The QR tab's last step: the browser that showed the code redeems it once the phone confirmed.</summary>
-    private static async Task<IResult> QrAsync(HttpContext http, PageSetup setup, QrSignInService qr, CancellationToken ct)
+    private const string QrCookie = "ga_qr";
+    private const string QrPurpose = "GenAuth.Pages.QrRandom.v1";
+
+    /// <summary>
+    /// The hosted QR tab's code: generated like gene, and remembered in this browser (a protected HttpOnly cookie), so
+    /// only the browser that showed the code can redeem it, not whoever else read the random off the screen.
+    /// </summary>
+    private static async Task<IResult> QrGeneAsync(HttpContext http, PageSetup setup, GenAuth.Core.QrLogin.QrLoginService qr,
+        IDataProtectionProvider protection, CancellationToken ct)
+    {
+        var (p, stop) = await ReadAsync(http, setup, ct);
+        if (p is null)
+            return stop!;
+        try
+        {
+            var code = await qr.GenerateAsync(null, null, ct);
+            http.Response.Cookies.Append(QrCookie, protection.CreateProtector(QrPurpose).Protect(p.Page.Pool.Id + "\n" + code.Random),
+                new CookieOptions { HttpOnly = true, Secure = http.Request.IsHttps, SameSite = SameSiteMode.Strict, Path = "/login", IsEssential = true });
+            http.Response.Headers.CacheControl = "no-store";
+            return Results.Json(new { code = 200, data = new { random = code.Random, expiresIn = code.ExpiresIn,
+                url = GenAuth.Core.QrLogin.QrLoginService.ImagePath(code.Random) } });
+        }
+        catch (GenAuthException e)
+        {
+            return Results.Json(new { code = e.Code, message = Message(p.Page, e) });
+        }
+    }
+
+    private static bool GeneratedHere(HttpContext http, IDataProtectionProvider protection, string poolId, string random)
+    {
+        if (!http.Request.Cookies.TryGetValue(QrCookie, out var value) || string.IsNullOrEmpty(value) || random.Length == 0)
+            return false;
+        try
+        {
+            return protection.CreateProtector(QrPurpose).Unprotect(value) == poolId + "\n" + random;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The QR tab's last step: the browser that generated the code redeems it once the phone confirmed.</summary>
+    private static async Task<IResult> QrAsync(HttpContext http, PageSetup setup, QrSignInService qr, IDataProtectionProvider protection,
+        CancellationToken ct)
     {
         var (p, stop) = await ReadAsync(http, setup, ct);
         if (p is null)
             return stop!;
         IResult Again(string error) => Login(p.Page, p.ReturnUrl, "qr", error, status: 400);
+        var random = p.Get("random");
+        if (!GeneratedHere(http, protection, p.Page.Pool.Id, random))
+            return Again(ErrorCodes.QrTicketInvalid.Message(p.Page.Lang));
         try
         {
-            var check = await qr.CheckStatusAsync(p.Get("random"), openSession: true, ct);
-            return check.SignIn is { } outcome ? Outcome(p, outcome, Again) : Again(p.Page.T("qr-expired"));
+            var outcome = await qr.RedeemConfirmedAsync(random, ct);
+            if (outcome is null)
+                return Again(ErrorCodes.QrTicketInvalid.Message(p.Page.Lang));
+            http.Response.Cookies.Delete(QrCookie, new CookieOptions { Path = "/login" });
+            return Outcome(p, outcome, Again);
         }
         catch (GenAuthException e)
         {

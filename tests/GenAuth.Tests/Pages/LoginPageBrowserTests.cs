@@ -26,6 +26,10 @@ public sealed class LoginPageBrowserTests(PagesBrowser b)
     private async Task<bool> HasSsoCookieAsync(IBrowserContext context) =>
         (await context.CookiesAsync()).Any(c => c.Name == SsoCookie && c.HttpOnly && c.SameSite == SameSiteAttribute.Lax);
 
+    /// <summary>The browser landed on the personal center (the path, not a query naming it).</summary>
+    internal static Task AtCenterAsync(IPage page) =>
+        page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/u");
+
     private async Task PasswordLoginAsync(IPage page, string account, string password)
     {
         await page.FillAsync("form#password-login input[name=account]", account);
@@ -62,7 +66,7 @@ public sealed class LoginPageBrowserTests(PagesBrowser b)
         await using var _ = context;
         await page.GotoAsync($"{b.BaseUrl}/login?return_url=/u");
         await PasswordLoginAsync(page, username, GraphQLClient.Password);
-        await page.WaitForURLAsync("**/u");
+        await AtCenterAsync(page);
         Assert.True(await HasSsoCookieAsync(context));
     }
 
@@ -109,7 +113,7 @@ public sealed class LoginPageBrowserTests(PagesBrowser b)
         await page.FillAsync("form#register input[name=email]", email);
         await page.FillAsync("form#register input[name=password]", GraphQLClient.Password);
         await page.ClickAsync("form#register button[type=submit]");
-        await page.WaitForURLAsync("**/u");
+        await AtCenterAsync(page);
         Assert.True(await HasSsoCookieAsync(context));
         Assert.Equal(email, await page.TextContentAsync("#current-email"));
     }
@@ -134,7 +138,7 @@ public sealed class LoginPageBrowserTests(PagesBrowser b)
 
         await page.FillAsync("form#code-login input[name=code]", await b.LastCodeAsync(email));
         await page.ClickAsync("form#code-login button[type=submit]");
-        await page.WaitForURLAsync("**/u");
+        await AtCenterAsync(page);
         Assert.True(await HasSsoCookieAsync(context));
     }
 
@@ -156,7 +160,7 @@ public sealed class LoginPageBrowserTests(PagesBrowser b)
         await b.CheckAsync(page, "forgot-done");
 
         await PasswordLoginAsync(page, email, "Brand-New-Pass-77");
-        await page.WaitForURLAsync("**/u");
+        await AtCenterAsync(page);
         Assert.True(await HasSsoCookieAsync(context));
     }
 
@@ -179,7 +183,7 @@ public sealed class LoginPageBrowserTests(PagesBrowser b)
         await page.Locator("form#password-login").WaitForAsync();
 
         await PasswordLoginAsync(page, email, "Reset-Forced-Pass-55");
-        await page.WaitForURLAsync("**/u");
+        await AtCenterAsync(page);
         Assert.True(await HasSsoCookieAsync(context));
     }
 
@@ -191,7 +195,7 @@ public sealed class LoginPageBrowserTests(PagesBrowser b)
         await using var _ = context;
         await page.GotoAsync($"{b.BaseUrl}/login?return_url=/u");
         await PasswordLoginAsync(page, email, GraphQLClient.Password);
-        await page.WaitForURLAsync("**/u");
+        await AtCenterAsync(page);
 
         // Enrol TOTP in the personal center (QR code + secret + recovery code shown once).
         await page.ClickAsync("form#mfa-start button[type=submit]");
@@ -233,7 +237,7 @@ public sealed class LoginPageBrowserTests(PagesBrowser b)
         // A code of the next window: the one above may be spent already (TOTP codes are single-use).
         await page3.FillAsync("form#mfa input[name=code]", totp.ComputeTotp(DateTime.UtcNow.AddSeconds(30)));
         await page3.ClickAsync("form#mfa button[type=submit]");
-        await page3.WaitForURLAsync("**/u");
+        await AtCenterAsync(page3);
         Assert.True(await HasSsoCookieAsync(context3));
     }
 
@@ -276,7 +280,7 @@ public sealed class LoginPageBrowserTests(PagesBrowser b)
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync(GraphQLClient.Password);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/u");
+        await AtCenterAsync(page);
         Assert.True(await HasSsoCookieAsync(context));
     }
 }

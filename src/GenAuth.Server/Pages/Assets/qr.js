@@ -11,6 +11,9 @@
   var redirectUri = root.dataset.redirectUri;
   var forced = root.dataset.transport;
   var lang = root.dataset.lang;
+  // The hosted login redeems the confirmed code itself; the legacy /login/qrcode page only shows it (or hands the
+  // ticket to the app's registered redirect_uri).
+  var redeem = root.dataset.redeem === '1' && !redirectUri;
   var SUBSCRIPTION = 'subscription($random: String!) { qrCodeStatusChanged(random: $random) ' +
     '{ random status userInfo { nickname photo } ticket expiresAt } }';
   var stop = function () {};
@@ -58,12 +61,10 @@
         root.dataset.ticket = event.ticket || '';
         stop();
         document.dispatchEvent(new CustomEvent('genauth:qrcode', { detail: { ticket: event.ticket } }));
-        if (redirectUri) {
-          if (event.ticket) {
-            var sep = redirectUri.indexOf('?') < 0 ? '?' : '&';
-            window.location.assign(redirectUri + sep + 'ticket=' + encodeURIComponent(event.ticket));
-          }
-        } else {
+        if (redirectUri && event.ticket) {
+          var sep = redirectUri.indexOf('?') < 0 ? '?' : '&';
+          window.location.assign(redirectUri + sep + 'ticket=' + encodeURIComponent(event.ticket));
+        } else if (redeem) {
           // The hosted login: this browser redeems the confirmed code (form post with its antiforgery token).
           var form = el('qr-login');
           form.elements.random.value = root.dataset.random;
@@ -108,13 +109,13 @@
       if (msg.type === 'connection_ack') {
         acked = true;
         setTransport('WebSocket', true);
+        if (el('message').textContent === t('qr-lost')) {
+          el('message').textContent = root.dataset.status === '1' ? t('qr-scanned') : t('qr-scan');
+        }
         socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: SUBSCRIPTION, variables: { random: random } } }));
       } else if (msg.type === 'ping') {
         socket.send(JSON.stringify({ type: 'pong' }));
       } else if (msg.type === 'next') {
-        if (root.dataset.status === '0' || root.dataset.status === '1' || root.dataset.status === 'loading') {
-          if (el('message').textContent === t('qr-lost')) setStatus(root.dataset.status, root.dataset.status === '1' ? t('qr-scanned') : t('qr-scan'));
-        }
         handleResult(msg.payload);
       } else if (msg.type === 'error') {
         done = true;
@@ -189,11 +190,15 @@
     el('avatar').hidden = true;
     el('nickname').textContent = '';
     el('state-text').textContent = '';
-    fetch('/api/v2/qrcode/gene', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'x-authing-app-id': appId, 'x-authing-lang': lang },
-      body: JSON.stringify({ scene: 'APP_AUTH' })
-    }).then(function (r) { return r.json(); }).then(function (body) {
+    // The hosted tab asks the page for its code (remembered in this browser, antiforgery token included).
+    var request = redeem
+      ? fetch('/login/qr/gene', { method: 'POST', body: new URLSearchParams(new FormData(el('qr-login'))) })
+      : fetch('/api/v2/qrcode/gene', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'x-authing-app-id': appId, 'x-authing-lang': lang },
+        body: JSON.stringify({ scene: 'APP_AUTH' })
+      });
+    request.then(function (r) { return r.json(); }).then(function (body) {
       if (body.code !== 200) { fail(body.message); return; }
       var random = body.data.random;
       root.dataset.random = random;
