@@ -94,9 +94,9 @@ public sealed class QrTabBrowserTests(PagesBrowser b)
         await context.RouteWebSocketAsync(new System.Text.RegularExpressions.Regex(".*"), ws =>
         {
             connections++;
-            var server = ws.ConnectToServer();
+            ws.ConnectToServer();
             if (connections == 1)
-                _ = Task.Run(async () =>
+                Task.Run(async () =>
                 {
                     await Task.Delay(1500);
                     await ws.CloseAsync();
