@@ -5,6 +5,7 @@ using GenAuth.Server.GraphQL;
 using GenAuth.Server.Hosting;
 using GenAuth.Server.Ide;
 using GenAuth.Server.Oidc;
+using GenAuth.Server.Pages;
 using GenAuth.Server.QrLogin;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,6 +19,7 @@ builder.Services.AddSingleton<BootstrapService>();
 builder.Services.AddHostedService(services => services.GetRequiredService<BootstrapService>());
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddSingleton<GenAuth.Server.Sso.SsoCookie>();
+builder.Services.AddHostedPages();
 
 var app = builder.Build();
 
@@ -33,6 +35,7 @@ app.MapGenAuthGraphQL("/graphql/v2");
 app.MapGenAuthCompatApi();
 app.MapGenAuthQrCodeApi();
 app.MapQrLoginPage();
+app.MapHostedPages();
 app.MapGenAuthRbacApi();
 app.MapGenAuthManagementApi();
 app.MapGenAuthMfaApi();

@@ -54,7 +54,8 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
         return await db.Applications.AsNoTracking().FirstOrDefaultAsync(a => a.Id == appId, ct) ?? throw new GenAuthException(ErrorCodes.AppNotFound);
     }
 
-    public async Task<Application> UpdateAsync(string appId, ApplicationInput input, CancellationToken ct)
+    public async Task<Application> UpdateAsync(string appId, ApplicationInput input, CancellationToken ct,
+        AppBrandingInput? branding = null)
     {
         caller.RequireAdmin();
         var app = await db.Applications.FirstOrDefaultAsync(a => a.Id == appId, ct) ?? throw new GenAuthException(ErrorCodes.AppNotFound);
@@ -64,6 +65,9 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
         var wasOpen = app.DefaultAccess == AppAccess.AllowAll;
         var hadMfa = app.MfaRequired;
         Apply(app, input, clock.GetUtcNow().UtcDateTime);
+        // The hosted login page's look (its own settings block).
+        if (branding is not null)
+            AppBrandingRules.Apply(app, branding);
         await db.SaveChangesAsync(ct);
         directory.ForgetApp(app.Id);
         // Note: what the app no longer admits must not stay signed in to it. Closing it (DENY_ALL) ends the app sessions

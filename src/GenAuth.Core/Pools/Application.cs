@@ -25,6 +25,9 @@ public sealed class Application : IPoolOwned
 
     /// <summary>Logins through this app need a second factor, whatever the pool's MfaRequired says.</summary>
     public bool MfaRequired { get; set; }
+
+    /// <summary>The hosted login page's look for this app (colour, CSS, methods shown).</summary>
+    public AppBranding Branding { get; set; } = new();
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

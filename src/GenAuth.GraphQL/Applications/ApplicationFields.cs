@@ -71,8 +71,10 @@ public sealed class ApplicationMutations : IMutationFields
             .Argument<StringGraphType>("description")
             .Argument<StringGraphType>("defaultStrategy")
             .Argument<BooleanGraphType>("mfaRequired")
+            .Argument<AppBrandingInputType>("branding", "The hosted login page's look for this app: colour, CSS, methods shown.")
             .AdminOnly()
-            .ResolveAsync(async c => await c.Service<ApplicationService>().UpdateAsync(c.GetArgument<string>("id"), Input(c), c.CancellationToken));
+            .ResolveAsync(async c => await c.Service<ApplicationService>().UpdateAsync(c.GetArgument<string>("id"), Input(c), c.CancellationToken,
+                c.GetArgument<AppBrandingInput?>("branding")));
         m.Field<CommonMessageType>("setApplicationUserAccess")
             .Description("Allows or denies one user an application (seed 001: application authorization); a denied user's sessions there end.")
             .Argument<NonNullGraphType<StringGraphType>>("appId")
@@ -107,6 +109,7 @@ public sealed class ApplicationType : ObjectGraphType<Application>
             .Resolve(c => c.Source.RedirectUris?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? []);
         Field<NonNullGraphType<StringGraphType>>("defaultStrategy").Resolve(c => c.Source.DefaultAccess);
         Field<NonNullGraphType<BooleanGraphType>>("mfaRequired").Resolve(c => c.Source.MfaRequired);
+        Field<NonNullGraphType<AppBrandingType>>("branding").Resolve(c => c.Source.Branding ?? new AppBranding());
         Field<StringGraphType>("createdAt").Resolve(c => c.Source.CreatedAt.Iso());
         Field<StringGraphType>("updatedAt").Resolve(c => c.Source.UpdatedAt.Iso());
     }
