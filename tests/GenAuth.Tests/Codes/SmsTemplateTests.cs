@@ -16,6 +16,8 @@ public sealed class SmsTemplateTests : IDisposable
         {
             ["GenAuth:Sms:Http:Url"] = _gateway.Url,
             ["GenAuth:Sms:Http:Method"] = "PUT",
+            // The UK number below: SMS go only to allowed countries (+86 unless configured).
+            ["GenAuth:Quotas:SmsCountries"] = "+86,+44",
             ["GenAuth:Sms:Http:Headers:X-Api-Key"] = "gateway-key",
             ["GenAuth:Sms:Http:BodyTemplate"] =
                 """{"phone":"{{phone}}","cc":"{{countryCode}}","national":"{{nationalNumber}}","code":"{{code}}","text":"{{text}}","scene":"{{scene}}"}""",
