@@ -14,6 +14,7 @@ internal sealed class UserPoolConfiguration : IEntityTypeConfiguration<UserPool>
         b.Property(e => e.DefaultLanguage).HasMaxLength(16);
         // Note: defaults in the database too, so pools that existed before the column keep working tokens.
         b.Property(e => e.SecretVersion).HasDefaultValue(1);
+        b.Property(e => e.AppSsoEnabled).HasDefaultValue(true).HasSentinel(true);
     }
 }
 
@@ -28,6 +29,10 @@ internal sealed class ApplicationConfiguration : IEntityTypeConfiguration<Applic
         // Note: apps that existed before access control keep letting every user in.
         b.Property(e => e.DefaultAccess).HasMaxLength(16).HasDefaultValue(AppAccess.AllowAll);
         b.HasOne<UserPool>().WithMany().HasForeignKey(e => e.UserPoolId).OnDelete(DeleteBehavior.Cascade);
+        // Note: defaults in the database too, so apps that existed before the OIDC server get the code flow.
+        b.Ignore(e => e.ShownSecret);
+        b.Property(e => e.GrantTypes).HasMaxLength(128).HasDefaultValue("authorization_code refresh_token");
+        b.Property(e => e.TokenEndpointAuthMethod).HasMaxLength(32).HasDefaultValue("client_secret_basic");
     }
 }
 
