@@ -104,6 +104,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<UserWriter>();
         services.AddScoped<AccountService>();
         services.AddScoped<SignInService>();
+        services.AddScoped<SsoSignInService>();
         services.AddScoped<RegistrationService>();
         services.AddScoped<PasswordSignInService>();
         services.AddScoped<QrSignInService>();

@@ -19,11 +19,14 @@ builder.Services.AddSingleton<BootstrapService>();
 builder.Services.AddHostedService(services => services.GetRequiredService<BootstrapService>());
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddSingleton<GenAuth.Server.Sso.SsoCookie>();
+builder.Services.AddGenAuthOidc();
 builder.Services.AddHostedPages();
 
 var app = builder.Build();
 
 app.UseWebSockets();
+// The OIDC server (OpenIddict) answers its endpoints from the authentication middleware.
+app.UseAuthentication();
 var bootstrap = app.Services.GetRequiredService<BootstrapService>();
 // The IDE opens on the default pool: its id is the one header a first query needs.
 app.UseBananaCakePop("/graphql/v2", () => bootstrap.Info is { } info

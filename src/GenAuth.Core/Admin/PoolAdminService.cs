@@ -24,6 +24,7 @@ public sealed class PoolSettingsInput
     public string? AllowedOrigins { get; init; }
     public int? TokenExpiresAfter { get; init; }
     public bool? LoginRequireEmailVerified { get; init; }
+    public bool? AppSsoEnabled { get; init; }
     public bool? MfaRequired { get; init; }
     public int? PasswordMinLength { get; init; }
 
@@ -109,6 +110,7 @@ public sealed class PoolAdminService(GenAuthDbContext db, CallerContext caller, 
         pool.AllowedOrigins = input.AllowedOrigins ?? pool.AllowedOrigins;
         pool.TokenExpiresAfter = input.TokenExpiresAfter ?? pool.TokenExpiresAfter;
         pool.LoginRequireEmailVerified = input.LoginRequireEmailVerified ?? pool.LoginRequireEmailVerified;
+        pool.AppSsoEnabled = input.AppSsoEnabled ?? pool.AppSsoEnabled;
         pool.MfaRequired = input.MfaRequired ?? pool.MfaRequired;
         pool.PasswordMinLength = input.PasswordMinLength ?? pool.PasswordMinLength;
         pool.PasswordStrength = input.PasswordStrength ?? pool.PasswordStrength;

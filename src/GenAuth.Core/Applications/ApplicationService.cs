@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
@@ -11,13 +12,31 @@ using Microsoft.EntityFrameworkCore;
 namespace GenAuth.Core.Applications;
 
 public sealed record ApplicationInput(string? Name, string? Identifier, IReadOnlyList<string>? RedirectUris, string? Logo,
-    string? Description, string? DefaultAccess, bool? MfaRequired = null);
+    string? Description, string? DefaultAccess, bool? MfaRequired = null)
+{
+    /// <summary>The OAuth 2.0 / OIDC client settings; null leaves a setting as it is.</summary>
+    public OidcClientInput? Oidc { get; init; }
+}
+
+public sealed record OidcClientInput
+{
+    public IReadOnlyList<string>? PostLogoutRedirectUris { get; init; }
+    public IReadOnlyList<string>? GrantTypes { get; init; }
+    public string? TokenEndpointAuthMethod { get; init; }
+    public int? IdTokenLifetime { get; init; }
+    public int? AccessTokenLifetime { get; init; }
+    public int? RefreshTokenLifetime { get; init; }
+    public bool? ThirdParty { get; init; }
+    public bool? ImplicitAllowed { get; init; }
+    public IReadOnlyList<string>? CorsOrigins { get; init; }
+    public string? BackchannelLogoutUri { get; init; }
+}
 
 /// <summary>A user currently signed in to an app: the user and their latest live session there.</summary>
 public sealed record ActiveAppUser(User User, DateTime LastLogin, string? Ip);
 
 /// <summary>Applications of the admin's pool, and which users may use each (seed 001: application authorization).</summary>
-public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller, SecretSealer sealer, SessionService sessions,
+public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller, SessionService sessions,
     PoolDirectory directory, TimeProvider clock)
 {
     public async Task<Application> CreateAsync(ApplicationInput input, CancellationToken ct)
@@ -31,9 +50,10 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
             Id = Ids.New(clock),
             UserPoolId = pool.Id,
             Name = input.Name,
-            SecretSealed = sealer.Seal(Encoding.UTF8.GetBytes(Ids.NewSecret())),
+            SecretSealed = [],
             CreatedAt = now,
         };
+        app.ShownSecret = SetNewSecret(app);
         Apply(app, input, now);
         db.Applications.Add(app);
         await db.SaveChangesAsync(ct);
@@ -78,6 +98,48 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
         if (!hadMfa && app.MfaRequired)
             await sessions.RevokeWhereAsync(db, db.Sessions.Where(s => s.AppId == appId && s.SecondFactorAt == null), ct);
         return app;
+    }
+
+    /// <summary>A new client secret (refreshApplicationSecret): shown once in the answer, only its hash is kept.</summary>
+    public async Task<Application> RefreshSecretAsync(string appId, CancellationToken ct)
+    {
+        caller.RequireAdmin();
+        var app = await db.Applications.FirstOrDefaultAsync(a => a.Id == appId, ct) ?? throw new GenAuthException(ErrorCodes.AppNotFound);
+        app.ShownSecret = SetNewSecret(app);
+        app.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        directory.ForgetApp(app.Id);
+        return app;
+    }
+
+    private static string SetNewSecret(Application app)
+    {
+        var secret = Ids.NewSecret(32);
+        app.SecretHash = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+        app.SecretSealed = [];
+        return secret;
+    }
+
+    /// <summary>
+    /// Whether a client secret is the app's (constant time). Apps made before secrets were hashed still hold a sealed
+    /// secret: it keeps working, and its first successful use replaces it with the hash (the sealed copy is emptied).
+    /// </summary>
+    public static async Task<bool> VerifySecretAsync(GenAuthDbContext db, SecretSealer sealer, Application app, string? secret,
+        CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(secret) || secret.Length > 256)
+            return false;
+        var given = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+        if (app.SecretHash is { Length: > 0 } hash)
+            return CryptographicOperations.FixedTimeEquals(given, hash);
+        if (app.SecretSealed is not { Length: > 0 })
+            return false;
+        var legacy = SHA256.HashData(sealer.Unseal(app.SecretSealed));
+        if (!CryptographicOperations.FixedTimeEquals(given, legacy))
+            return false;
+        await db.Applications.IgnoreQueryFilters().Where(a => a.Id == app.Id && a.SecretHash == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.SecretHash, given).SetProperty(a => a.SecretSealed, Array.Empty<byte>()), ct);
+        return true;
     }
 
     /// <summary>
@@ -149,7 +211,9 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
         app.DefaultAccess = input.DefaultAccess ?? app.DefaultAccess;
         app.MfaRequired = input.MfaRequired ?? app.MfaRequired;
         if (input.RedirectUris is not null)
-            app.RedirectUris = string.Join('\n', input.RedirectUris);
+            app.RedirectUris = string.Join('\n', OidcClientSettings.RequireUris(input.RedirectUris, "redirectUris"));
+        if (input.Oidc is { } o)
+            OidcClientSettings.Apply(app, o);
         app.UpdatedAt = now;
     }
 }

@@ -49,6 +49,8 @@ public sealed class GenAuthDbContext(DbContextOptions<GenAuthDbContext> options)
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(GenAuthDbContext).Assembly);
+        // The OIDC server's stores (OpenIddict: client mirror rows, authorizations = consents and token families, tokens).
+        modelBuilder.UseOpenIddict();
         foreach (var entity in modelBuilder.Model.GetEntityTypes().Where(t => typeof(IPoolOwned).IsAssignableFrom(t.ClrType)))
             entity.SetQueryFilter(PoolFilter(entity.ClrType));
     }

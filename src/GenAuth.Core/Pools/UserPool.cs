@@ -25,6 +25,12 @@ public sealed class UserPool
     public int PasswordStrength { get; set; }
     public string? AllowedOrigins { get; set; }
 
+    /// <summary>
+    /// Single sign-on across the pool's apps (GenAuth's appSsoEnabled): a browser signed in to one app gets the others
+    /// without a prompt. When false, the authorization endpoint reuses a browser session only for the app it opened.
+    /// </summary>
+    public bool AppSsoEnabled { get; set; } = true;
+
     // App scan-login settings (GenAuth's qrcodeLoginStrategy).
     public int QrCodeExpiresAfter { get; set; } = 120;
     public int QrTicketExpiresAfter { get; set; } = 300;

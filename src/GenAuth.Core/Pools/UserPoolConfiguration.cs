@@ -18,6 +18,7 @@ internal sealed class UserPoolConfiguration : IEntityTypeConfiguration<UserPool>
         b.Property(e => e.FrequentRegisterLimit).HasDefaultValue(10);
         b.Property(e => e.FrequentRegisterInterval).HasDefaultValue(300);
         b.Property(e => e.SmsCountries).HasMaxLength(2000);
+        b.Property(e => e.AppSsoEnabled).HasDefaultValue(true).HasSentinel(true);
     }
 }
 
@@ -32,6 +33,10 @@ internal sealed class ApplicationConfiguration : IEntityTypeConfiguration<Applic
         // Note: apps that existed before access control keep letting every user in.
         b.Property(e => e.DefaultAccess).HasMaxLength(16).HasDefaultValue(AppAccess.AllowAll);
         b.HasOne<UserPool>().WithMany().HasForeignKey(e => e.UserPoolId).OnDelete(DeleteBehavior.Cascade);
+        // Note: defaults in the database too, so apps that existed before the OIDC server get the code flow.
+        b.Ignore(e => e.ShownSecret);
+        b.Property(e => e.GrantTypes).HasMaxLength(128).HasDefaultValue("authorization_code refresh_token");
+        b.Property(e => e.TokenEndpointAuthMethod).HasMaxLength(32).HasDefaultValue("client_secret_basic");
     }
 }
 

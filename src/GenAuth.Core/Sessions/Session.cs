@@ -19,4 +19,13 @@ public sealed class Session : IPoolOwned
     /// null for a single-factor session. What a QR confirmation from this session may vouch for.
     /// </summary>
     public DateTime? SecondFactorAt { get; set; }
+
+    /// <summary>
+    /// The browser SSO session this app session was opened from (OIDC authorization endpoint); revoking that session
+    /// revokes this one too.
+    /// </summary>
+    public string? ParentSessionId { get; set; }
+
+    /// <summary>How the second factor was passed (totp, sms, email, recovery), when known: the OIDC amr claim.</summary>
+    public string? SecondFactorMethod { get; set; }
 }

@@ -91,13 +91,18 @@ public sealed class SessionService
         db.Sessions.Where(s => s.Id == sessionId)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.ExpiresAt, expiresAt), ct);
 
+    /// <summary>Revokes a session and the app sessions opened from it (a browser SSO session's OIDC sessions).</summary>
     public async Task RevokeAsync(GenAuthDbContext db, string sessionId, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        await db.Sessions.Where(s => s.Id == sessionId && s.RevokedAt == null)
+        var children = await db.Sessions.IgnoreQueryFilters()
+            .Where(s => s.ParentSessionId == sessionId && s.RevokedAt == null).Select(s => s.Id).ToListAsync(ct);
+        await db.Sessions.IgnoreQueryFilters().Where(s => (s.Id == sessionId || s.ParentSessionId == sessionId) && s.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now), ct);
         cache.Remove(("session", sessionId));
-        await BroadcastAsync(sessionId);
+        foreach (var child in children)
+            cache.Remove(("session", child));
+        await BroadcastAsync(string.Join(' ', [sessionId, .. children]));
     }
 
     /// <summary>Revokes every session of a user (of one app when named), except the one named (the caller's own, on password change).</summary>

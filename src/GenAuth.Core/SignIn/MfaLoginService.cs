@@ -36,7 +36,7 @@ public sealed class MfaLoginService(
         var (_, challenge, user) = await OpenAsync(mfaToken, ct);
         var factor = await RequireFactorAsync(challenge, FactorTypes.Otp, ct);
         await UseTotpAsync(db, totp, sealer, factor, code, () => FailAsync(challenge, ct), ct);
-        return await FinishAsync(challenge, user, ct);
+        return await FinishAsync(challenge, user, ct, factor: "otp");
     }
 
     public async Task<SignInOutcome> VerifySmsAsync(string? mfaToken, string? phone, string? phoneCountryCode, string? code,
@@ -47,7 +47,7 @@ public sealed class MfaLoginService(
         var given = string.IsNullOrWhiteSpace(phone) ? factor.Target
             : PhoneNumbersParser.Require(phone, phoneCountryCode ?? factor.PhoneCountryCode).E164;
         await VerifyCodeAsync(pool, challenge, factor, given, code, ct);
-        return await FinishAsync(challenge, user, ct);
+        return await FinishAsync(challenge, user, ct, factor: "sms");
     }
 
     public async Task<SignInOutcome> VerifyEmailAsync(string? mfaToken, string? email, string? code, CancellationToken ct)
@@ -56,7 +56,7 @@ public sealed class MfaLoginService(
         var factor = await RequireFactorAsync(challenge, FactorTypes.Email, ct);
         var given = string.IsNullOrWhiteSpace(email) ? factor.Target : Validation.NormalizeEmail(email);
         await VerifyCodeAsync(pool, challenge, factor, given, code, ct);
-        return await FinishAsync(challenge, user, ct);
+        return await FinishAsync(challenge, user, ct, factor: "email");
     }
 
     /// <summary>A recovery code works once: it is replaced by a new one, returned beside the user.</summary>
@@ -76,7 +76,7 @@ public sealed class MfaLoginService(
             await FailAsync(challenge, ct);
             throw new GenAuthException(ErrorCodes.RecoveryCodeWrong);
         }
-        return new RecoverySignIn(await FinishAsync(challenge, user, ct), next);
+        return new RecoverySignIn(await FinishAsync(challenge, user, ct, factor: "otp"), next);
     }
 
     /// <summary>
@@ -222,10 +222,12 @@ public sealed class MfaLoginService(
     /// proof: of concurrent correct answers exactly one gets a session. A challenge raised by a QR ticket's redemption
     /// spends that ticket too, now and not before.
     /// </summary>
-    private Task<SignInOutcome> FinishAsync(MfaChallenge challenge, User user, CancellationToken ct, Func<Task>? beforeSession = null) =>
+    private Task<SignInOutcome> FinishAsync(MfaChallenge challenge, User user, CancellationToken ct, Func<Task>? beforeSession = null,
+        string? factor = null) =>
         signIn.SignInAsync(SignInRequest.Of(user, challenge.Method) with
         {
             SecondFactorPassed = true,
+            SecondFactorMethod = factor,
             Claim = async c =>
             {
                 var now = clock.GetUtcNow().UtcDateTime;

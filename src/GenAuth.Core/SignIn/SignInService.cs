@@ -30,6 +30,12 @@ public sealed record SignInRequest(string Method, Func<CancellationToken, Task<C
     /// <summary>A second factor was already passed (the MFA step, or a QR code confirmed from such a session).</summary>
     public bool SecondFactorPassed { get; init; }
 
+    /// <summary>Which second factor was passed (otp, sms, email), for the OIDC amr claim; null when unknown or none.</summary>
+    public string? SecondFactorMethod { get; init; }
+
+    /// <summary>The browser SSO session this sign-in reuses (OIDC authorization endpoint): the new session is linked to it.</summary>
+    public string? ParentSessionId { get; init; }
+
     /// <summary>The QR code whose ticket this sign-in redeems: a second-factor step, if one is needed, spends it.</summary>
     public string? QrCodeId { get; init; }
 
@@ -168,6 +174,8 @@ public sealed class SignInService(
         var expires = now.AddSeconds(pool.TokenExpiresAfter);
         var session = sessions.Create(db, pool.Id, user.Id, caller.App?.Id, expires.UtcDateTime, caller.Ip, caller.UserAgent,
             secondFactor: request.SecondFactorPassed);
+        session.SecondFactorMethod = request.SecondFactorPassed ? request.SecondFactorMethod : null;
+        session.ParentSessionId = request.ParentSessionId;
         sessions.LogLogin(db, pool.Id, user.Id, caller.App?.Id, request.Method, null, caller.Ip, caller.UserAgent);
         await db.SaveChangesAsync(ct);
         var token = await tokens.IssueIdTokenAsync(db, pool, user, session.Id, caller.App?.Id, now, expires, ct);

@@ -59,6 +59,16 @@ public sealed class ApplicationMutations : IMutationFields
             .Argument<StringGraphType>("description")
             .Argument<StringGraphType>("defaultStrategy", "ALLOW_ALL (default) or DENY_ALL: who may log in without an explicit rule.")
             .Argument<BooleanGraphType>("mfaRequired", "Logins through this app need a second factor.")
+            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("postLogoutRedirectUris", "OIDC: where /oidc/session/end may send the browser back (exact match).")
+            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("grantTypes", "OIDC: authorization_code, refresh_token, client_credentials, implicit (default: authorization_code refresh_token).")
+            .Argument<StringGraphType>("tokenEndpointAuthMethod", "OIDC: client_secret_basic (default), client_secret_post, or none for a public client (PKCE S256 required).")
+            .Argument<IntGraphType>("idTokenLifetime", "OIDC: id token lifetime in seconds (60 to 31536000; default 3600).")
+            .Argument<IntGraphType>("accessTokenLifetime", "OIDC: access token lifetime in seconds (60 to 31536000; default 3600).")
+            .Argument<IntGraphType>("refreshTokenLifetime", "OIDC: refresh token lifetime in seconds (60 to 31536000; default 2592000).")
+            .Argument<BooleanGraphType>("thirdParty", "OIDC: a third-party app asks the user's consent (remembered); first-party apps (default) don't.")
+            .Argument<BooleanGraphType>("implicitAllowed", "OIDC: allow response_type id_token / id_token token (needs the implicit grant type too).")
+            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("corsOrigins", "OIDC: browser origins (scheme://host[:port]) allowed to call the token endpoints.")
+            .Argument<StringGraphType>("backchannelLogoutUri", "OIDC: back-channel logout URI that receives a logout_token when a user's session ends (empty string clears it).")
             .AdminOnly()
             .ResolveAsync(async c => await c.Service<ApplicationService>().CreateAsync(Input(c), c.CancellationToken));
         m.Field<NonNullGraphType<ApplicationType>>("updateApplication")
@@ -71,10 +81,25 @@ public sealed class ApplicationMutations : IMutationFields
             .Argument<StringGraphType>("description")
             .Argument<StringGraphType>("defaultStrategy")
             .Argument<BooleanGraphType>("mfaRequired")
+            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("postLogoutRedirectUris", "OIDC: where /oidc/session/end may send the browser back (exact match).")
+            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("grantTypes", "OIDC: authorization_code, refresh_token, client_credentials, implicit (default: authorization_code refresh_token).")
+            .Argument<StringGraphType>("tokenEndpointAuthMethod", "OIDC: client_secret_basic (default), client_secret_post, or none for a public client (PKCE S256 required).")
+            .Argument<IntGraphType>("idTokenLifetime", "OIDC: id token lifetime in seconds (60 to 31536000; default 3600).")
+            .Argument<IntGraphType>("accessTokenLifetime", "OIDC: access token lifetime in seconds (60 to 31536000; default 3600).")
+            .Argument<IntGraphType>("refreshTokenLifetime", "OIDC: refresh token lifetime in seconds (60 to 31536000; default 2592000).")
+            .Argument<BooleanGraphType>("thirdParty", "OIDC: a third-party app asks the user's consent (remembered); first-party apps (default) don't.")
+            .Argument<BooleanGraphType>("implicitAllowed", "OIDC: allow response_type id_token / id_token token (needs the implicit grant type too).")
+            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("corsOrigins", "OIDC: browser origins (scheme://host[:port]) allowed to call the token endpoints.")
+            .Argument<StringGraphType>("backchannelLogoutUri", "OIDC: back-channel logout URI that receives a logout_token when a user's session ends (empty string clears it).")
             .Argument<AppBrandingInputType>("branding", "The hosted login page's look for this app: colour, CSS, methods shown.")
             .AdminOnly()
             .ResolveAsync(async c => await c.Service<ApplicationService>().UpdateAsync(c.GetArgument<string>("id"), Input(c), c.CancellationToken,
                 c.GetArgument<AppBrandingInput?>("branding")));
+        m.Field<NonNullGraphType<ApplicationType>>("refreshApplicationSecret")
+            .Description("Makes a new client secret for the application: returned once in `secret`, only its hash is kept; the old secret stops working.")
+            .Argument<NonNullGraphType<StringGraphType>>("id", "The application id (the OIDC client_id).")
+            .AdminOnly()
+            .ResolveAsync(async c => await c.Service<ApplicationService>().RefreshSecretAsync(c.GetArgument<string>("id"), c.CancellationToken));
         m.Field<CommonMessageType>("setApplicationUserAccess")
             .Description("Allows or denies one user an application (seed 001: application authorization); a denied user's sessions there end.")
             .Argument<NonNullGraphType<StringGraphType>>("appId")
@@ -91,7 +116,22 @@ public sealed class ApplicationMutations : IMutationFields
 
     private static ApplicationInput Input(IResolveFieldContext c) => new(c.GetArgument<string?>("name"), c.GetArgument<string?>("identifier"),
         c.GetArgument<List<string>?>("redirectUris"), c.GetArgument<string?>("logo"), c.GetArgument<string?>("description"),
-        c.GetArgument<string?>("defaultStrategy"), c.GetArgument<bool?>("mfaRequired"));
+        c.GetArgument<string?>("defaultStrategy"), c.GetArgument<bool?>("mfaRequired"))
+    {
+        Oidc = new OidcClientInput
+        {
+            PostLogoutRedirectUris = c.GetArgument<List<string>?>("postLogoutRedirectUris"),
+            GrantTypes = c.GetArgument<List<string>?>("grantTypes"),
+            TokenEndpointAuthMethod = c.GetArgument<string?>("tokenEndpointAuthMethod"),
+            IdTokenLifetime = c.GetArgument<int?>("idTokenLifetime"),
+            AccessTokenLifetime = c.GetArgument<int?>("accessTokenLifetime"),
+            RefreshTokenLifetime = c.GetArgument<int?>("refreshTokenLifetime"),
+            ThirdParty = c.GetArgument<bool?>("thirdParty"),
+            ImplicitAllowed = c.GetArgument<bool?>("implicitAllowed"),
+            CorsOrigins = c.GetArgument<List<string>?>("corsOrigins"),
+            BackchannelLogoutUri = c.GetArgument<string?>("backchannelLogoutUri"),
+        },
+    };
 }
 
 public sealed class ApplicationType : ObjectGraphType<Application>
@@ -110,6 +150,19 @@ public sealed class ApplicationType : ObjectGraphType<Application>
         Field<NonNullGraphType<StringGraphType>>("defaultStrategy").Resolve(c => c.Source.DefaultAccess);
         Field<NonNullGraphType<BooleanGraphType>>("mfaRequired").Resolve(c => c.Source.MfaRequired);
         Field<NonNullGraphType<AppBrandingType>>("branding").Resolve(c => c.Source.Branding ?? new AppBranding());
+        Field<StringGraphType>("secret").Description("The client secret, only in the answer that made it (createApplication, refreshApplicationSecret); null afterwards.")
+            .Resolve(c => c.Source.ShownSecret);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("postLogoutRedirectUris")
+            .Resolve(c => OidcClientSettings.Lines(c.Source.PostLogoutRedirectUris));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("grantTypes").Resolve(c => OidcClientSettings.GrantTypesOf(c.Source));
+        Field<NonNullGraphType<StringGraphType>>("tokenEndpointAuthMethod").Resolve(c => c.Source.TokenEndpointAuthMethod);
+        Field<IntGraphType>("idTokenLifetime").Resolve(c => c.Source.IdTokenLifetime);
+        Field<IntGraphType>("accessTokenLifetime").Resolve(c => c.Source.AccessTokenLifetime);
+        Field<IntGraphType>("refreshTokenLifetime").Resolve(c => c.Source.RefreshTokenLifetime);
+        Field<NonNullGraphType<BooleanGraphType>>("thirdParty").Resolve(c => c.Source.ThirdParty);
+        Field<NonNullGraphType<BooleanGraphType>>("implicitAllowed").Resolve(c => c.Source.ImplicitAllowed);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("corsOrigins").Resolve(c => OidcClientSettings.Lines(c.Source.CorsOrigins));
+        Field<StringGraphType>("backchannelLogoutUri").Resolve(c => c.Source.BackchannelLogoutUri);
         Field<StringGraphType>("createdAt").Resolve(c => c.Source.CreatedAt.Iso());
         Field<StringGraphType>("updatedAt").Resolve(c => c.Source.UpdatedAt.Iso());
     }

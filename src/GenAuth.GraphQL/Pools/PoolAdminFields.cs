@@ -43,6 +43,7 @@ public sealed class PoolAdminMutations : IMutationFields
                     AllowedOrigins = i.AllowedOrigins,
                     TokenExpiresAfter = i.TokenExpiresAfter,
                     LoginRequireEmailVerified = i.LoginRequireEmailVerified,
+                    AppSsoEnabled = i.AppSsoEnabled,
                     MfaRequired = i.MfaRequired,
                     PasswordMinLength = i.PasswordMinLength,
                     PasswordStrength = i.PasswordStrength,
@@ -179,7 +180,7 @@ public sealed class UpdateUserpoolInputType : InputObjectGraphType<UpdateUserpoo
         Field(x => x.EmailVerifiedDefault, typeof(BooleanGraphType)).Description("New users' emailVerified value (registration and createUser).");
         Field(x => x.SendWelcomeEmail, typeof(BooleanGraphType)).Description("Send a welcome mail after registration.");
         Field(x => x.RegisterDisabled, typeof(BooleanGraphType)).Description("Refuse self-registration (admins still create users).");
-        Field(x => x.AppSsoEnabled, typeof(BooleanGraphType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.AppSsoEnabled, typeof(BooleanGraphType)).Description("Single sign-on across the pool's apps through the OIDC authorization endpoint (default true); when false a browser session is reused only for the app it signed in to.");
         Field(x => x.LoginRequireEmailVerified, typeof(BooleanGraphType)).Description("Refuse logins (and sessions at registration) until the email is verified.");
         Field(x => x.TokenExpiresAfter, typeof(IntGraphType)).Description("Lifetime of user tokens and sessions, in seconds (60 to one year).");
         Field(x => x.VerifyCodeLength, typeof(IntGraphType)).Description("Digits in a verification code (4 to 8).");

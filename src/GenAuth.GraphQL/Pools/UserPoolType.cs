@@ -28,7 +28,7 @@ public sealed class UserPoolType : ObjectGraphType<UserPool>
         Field<NonNullGraphType<BooleanGraphType>>("emailVerifiedDefault").Resolve(c => c.Source.EmailVerifiedDefault);
         Field<NonNullGraphType<BooleanGraphType>>("sendWelcomeEmail").Resolve(c => c.Source.SendWelcomeEmail);
         Field<NonNullGraphType<BooleanGraphType>>("registerDisabled").Resolve(c => c.Source.RegisterDisabled);
-        Field<NonNullGraphType<BooleanGraphType>>("appSsoEnabled").Resolve(_ => false);
+        Field<NonNullGraphType<BooleanGraphType>>("appSsoEnabled").Resolve(c => c.Source.AppSsoEnabled);
         Field<BooleanGraphType>("showWxQRCodeWhenRegisterDisabled").Resolve(_ => false);
         Field<StringGraphType>("allowedOrigins").Resolve(c => c.Source.AllowedOrigins);
         Field<IntGraphType>("tokenExpiresAfter").Resolve(c => c.Source.TokenExpiresAfter);

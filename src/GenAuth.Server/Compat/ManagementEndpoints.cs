@@ -26,7 +26,27 @@ public static class ManagementEndpoints
     public sealed record ApplicationBody(string? Name, string? Identifier, List<string>? RedirectUris, string? Logo, string? Description,
         string? DefaultStrategy)
     {
-        public ApplicationInput ToInput() => new(Name, Identifier, RedirectUris, Logo, Description, DefaultStrategy);
+        // OIDC client settings (same meaning as the GraphQL arguments).
+        public List<string>? PostLogoutRedirectUris { get; init; }
+        public List<string>? GrantTypes { get; init; }
+        public string? TokenEndpointAuthMethod { get; init; }
+        public int? IdTokenLifetime { get; init; }
+        public int? AccessTokenLifetime { get; init; }
+        public int? RefreshTokenLifetime { get; init; }
+        public bool? ThirdParty { get; init; }
+        public bool? ImplicitAllowed { get; init; }
+        public List<string>? CorsOrigins { get; init; }
+        public string? BackchannelLogoutUri { get; init; }
+
+        public ApplicationInput ToInput() => new(Name, Identifier, RedirectUris, Logo, Description, DefaultStrategy)
+        {
+            Oidc = new OidcClientInput
+            {
+                PostLogoutRedirectUris = PostLogoutRedirectUris, GrantTypes = GrantTypes, TokenEndpointAuthMethod = TokenEndpointAuthMethod,
+                IdTokenLifetime = IdTokenLifetime, AccessTokenLifetime = AccessTokenLifetime, RefreshTokenLifetime = RefreshTokenLifetime,
+                ThirdParty = ThirdParty, ImplicitAllowed = ImplicitAllowed, CorsOrigins = CorsOrigins, BackchannelLogoutUri = BackchannelLogoutUri,
+            },
+        };
     }
 
     public static IEndpointRouteBuilder MapGenAuthManagementApi(this IEndpointRouteBuilder app)
@@ -89,6 +109,9 @@ public static class ManagementEndpoints
         apps.MapMethods("/{id}", ["PUT", "PATCH"], static (HttpContext http, string id, RestBody<ApplicationBody> body,
             ApplicationService service, CancellationToken ct) => Rest.RunAsync(http, async _ =>
             AppJson(await service.UpdateAsync(id, body.Value.ToInput(), ct))));
+        // The SDK's refreshApplicationSecret: the new secret is in this answer only.
+        app.MapPatch("/api/v2/application/{id}/refresh-secret", static (HttpContext http, string id, ApplicationService service,
+            CancellationToken ct) => Rest.RunAsync(http, async _ => AppJson(await service.RefreshSecretAsync(id, ct))));
         apps.MapGet("/{id}/active-users", static (HttpContext http, string id, ApplicationService service, CancellationToken ct,
             QueryInt? page, QueryInt? limit) => Rest.RunAsync(http, async _ =>
             PageJson(await service.ActiveUsersAsync(id, page.Or(1), limit.Or(10), ct), a => UserJson.Of(a.User))));
@@ -102,6 +125,11 @@ public static class ManagementEndpoints
     {
         id = a.Id, userPoolId = a.UserPoolId, name = a.Name, identifier = a.Identifier, description = a.Description, logo = a.Logo,
         redirectUris = a.RedirectUris?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? [], defaultStrategy = a.DefaultAccess,
+        secret = a.ShownSecret, postLogoutRedirectUris = OidcClientSettings.Lines(a.PostLogoutRedirectUris),
+        grantTypes = OidcClientSettings.GrantTypesOf(a), tokenEndpointAuthMethod = a.TokenEndpointAuthMethod,
+        idTokenLifetime = a.IdTokenLifetime, accessTokenLifetime = a.AccessTokenLifetime, refreshTokenLifetime = a.RefreshTokenLifetime,
+        thirdParty = a.ThirdParty, implicitAllowed = a.ImplicitAllowed, corsOrigins = OidcClientSettings.Lines(a.CorsOrigins),
+        backchannelLogoutUri = a.BackchannelLogoutUri,
         createdAt = IsoTime.Format(a.CreatedAt), updatedAt = IsoTime.Format(a.UpdatedAt),
     };
 

@@ -7,6 +7,7 @@ using GenAuth.Core.Mfa;
 using GenAuth.Core.Profile;
 using GenAuth.Core.Sessions;
 using GenAuth.Core.Users;
+using GenAuth.Server.Oidc;
 using GenAuth.Server.Sso;
 using Microsoft.EntityFrameworkCore;
 using static GenAuth.Server.Pages.PageRequest;
@@ -38,6 +39,7 @@ public static class AccountPages
         app.MapPost("/u/mfa/confirm", MfaConfirmAsync);
         app.MapPost("/u/mfa/remove", MfaRemoveAsync);
         app.MapPost("/u/sessions/revoke", RevokeSessionAsync);
+        app.MapPost("/u/apps/revoke", RevokeConsentAsync);
         app.MapPost("/u/delete", DeleteAsync);
         app.MapPost("/u/logout", LogoutAsync);
     }
@@ -169,6 +171,25 @@ public static class AccountPages
             sb.Append("</li>");
         }
         sb.Append("</ul></section>");
+
+        // Authorized (third-party) apps: the consents the OIDC server remembered.
+        var authorized = await page.Http.RequestServices.GetRequiredService<OidcConsents>().ListAsync(page.Pool.Id, user.Id, ct);
+        sb.Append(Section(page, "apps"));
+        if (authorized.Count == 0)
+            sb.Append($"<p>{E(page.T("none"))}</p>");
+        else
+        {
+            sb.Append("<ul class=\"list\" id=\"authorized-apps\">");
+            foreach (var a in authorized)
+            {
+                sb.Append($"<li data-client-id=\"{E(a.AppId)}\"><div><strong>{E(a.Name)}</strong><br><span class=\"muted\">" +
+                          $"{E(string.Join(" ", a.Scopes))}{(a.GrantedAt is { } at ? " · " + E(Time(at.UtcDateTime)) : "")}</span></div>");
+                sb.Append($"<form method=\"post\" action=\"/u/apps/revoke\">{page.Hidden()}<input type=\"hidden\" name=\"client_id\" value=\"{E(a.AppId)}\">");
+                sb.Append($"<button type=\"submit\" class=\"secondary\">{E(page.T("revoke-consent"))}</button></form></li>");
+            }
+            sb.Append("</ul>");
+        }
+        sb.Append("</section>");
 
         // Login history
         var logs = await db.LoginLogs.AsNoTracking().Where(l => l.UserId == user.Id)
@@ -399,6 +420,14 @@ public static class AccountPages
                 throw new GenAuthException(ErrorCodes.BadRequest);
             await sessions.RevokeAsync(page.Db, id, ct);
             return new View(page.T("revoked"));
+        });
+
+    private static Task<IResult> RevokeConsentAsync(HttpContext http, PageSetup setup, OidcConsents consents, CancellationToken ct) =>
+        RunAsync(http, setup, ct, async (page, user, p) =>
+        {
+            if (!await consents.RevokeAsync(page.Pool.Id, user.Id, p.Get("client_id"), ct))
+                throw new GenAuthException(ErrorCodes.BadRequest);
+            return new View(page.T("consent-revoked"));
         });
 
     private static Task<IResult> DeleteAsync(HttpContext http, PageSetup setup, AccountService accounts, SsoCookie sso, CancellationToken ct) =>

@@ -52,7 +52,8 @@ public static class LoginPages
         {
             "register" => Register(page, returnUrl),
             "forgot" => Forgot(page, returnUrl),
-            _ => Login(page, returnUrl, Tab(page, tab)),
+            // The OIDC authorize endpoint passes login_hint on: it fills the account field.
+            _ => Login(page, returnUrl, Tab(page, tab), account: http.Request.Query["login_hint"].ToString() is { Length: > 0 and <= 256 } hint ? hint : null),
         };
     }
 

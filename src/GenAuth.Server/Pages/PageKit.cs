@@ -120,7 +120,7 @@ public sealed partial class PageRequest
         if (script is not null)
             sb.Append($"<script src=\"{E(script)}\"></script>");
         sb.Append("</body></html>");
-        ApplyHeaders(Http.Response, Nonce);
+        ApplyHeaders(Http.Response, Nonce, RedirectOrigins(App));
         return Results.Content(sb.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);
     }
 
@@ -129,11 +129,15 @@ public sealed partial class PageRequest
         : $"<a href=\"{E(WithLang(lang))}\" lang=\"{lang}\">{E(label)}</a>";
 
     /// <summary>Strict CSP: this server's scripts and styles only, plus the one nonce'd style block of the app's branding.</summary>
-    public static void ApplyHeaders(HttpResponse response, string nonce)
+    /// <remarks>
+    /// form-action also lists the origins of the app's registered redirect URIs: a sign-in post answers 303 to the
+    /// OIDC authorize endpoint, which redirects to the app, and browsers apply form-action to that whole chain.
+    /// </remarks>
+    public static void ApplyHeaders(HttpResponse response, string nonce, string? formTargets = null)
     {
         response.Headers.ContentSecurityPolicy =
             $"default-src 'none'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; " +
-            "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+            $"connect-src 'self'; form-action 'self'{formTargets}; base-uri 'none'; frame-ancestors 'none'";
         response.Headers.CacheControl = "no-store";
         response.Headers.XContentTypeOptions = "nosniff";
         response.Headers["Referrer-Policy"] = "same-origin";
@@ -160,6 +164,22 @@ public sealed partial class PageRequest
         var val = value is null ? "" : $" value=\"{E(value)}\"";
         return $"<div class=\"field\"><label for=\"{E(id)}\">{E(T(labelKey))}</label>" +
                $"<input id=\"{E(id)}\" name=\"{E(name)}\" type=\"{type}\"{val}{ac}{req}{extra ?? ""}></div>";
+    }
+
+    /// <summary>" origin1 origin2 …" of the app's registered redirect URIs (http(s) origins, or a native app's scheme).</summary>
+    public static string RedirectOrigins(Application app)
+    {
+        var sources = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var raw in (app.RedirectUris ?? "").Split([' ', ',', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(raw, UriKind.Absolute, out var uri))
+                continue;
+            if (uri.Scheme is "http" or "https")
+                sources.Add(uri.GetLeftPart(UriPartial.Authority));
+            else if (uri.Scheme.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '.' or '-'))
+                sources.Add(uri.Scheme + ":");
+        }
+        return sources.Count == 0 ? "" : " " + string.Join(' ', sources.Take(20));
     }
 
     public static string NewNonce() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
@@ -266,9 +286,13 @@ public static class PageServices
     public static IServiceCollection AddHostedPages(this IServiceCollection services)
     {
         services.AddDataProtection().SetApplicationName("GenAuth");
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<GenAuthOptions>, ILoggerFactory>((o, genauth, logs) =>
-            o.XmlRepository = new FileSystemXmlRepository(
-                new DirectoryInfo(Path.Combine(genauth.Value.DataDirectory, "dataprotection-keys")), logs));
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<GenAuthOptions>, ILoggerFactory, GenAuth.Core.Security.SecretSealer>(
+            (o, genauth, logs, sealer) =>
+            {
+                o.XmlRepository = new FileSystemXmlRepository(
+                    new DirectoryInfo(Path.Combine(genauth.Value.DataDirectory, "dataprotection-keys")), logs);
+                o.XmlEncryptor = new SealedKeyXmlEncryptor(sealer);
+            });
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "ga_csrf";

@@ -55,24 +55,27 @@ public sealed class PagesBrowser : IAsyncLifetime
             ExtraHTTPHeaders = new Dictionary<string, string> { ["Accept-Language"] = locale },
         });
         var page = await context.NewPageAsync();
+        var foreign = ForeignRequests.GetOrAdd(page, _ => []);
+        var csp = CspViolations.GetOrAdd(page, _ => []);
         // Nothing may be fetched from another origin: the product is complete offline.
         page.Request += (_, r) =>
         {
             if (!r.Url.StartsWith(BaseUrl, StringComparison.Ordinal) && !r.Url.StartsWith("data:", StringComparison.Ordinal)
                 && !r.Url.StartsWith("ws://", StringComparison.Ordinal))
-                ForeignRequests.Add(r.Url);
+                foreign.Add(r.Url);
         };
         page.Console += (_, m) =>
         {
             // A CSP refusal shows up as a console error: the pages must need no exception.
             if (m.Type == "error" && m.Text.Contains("Content Security Policy", StringComparison.Ordinal))
-                CspViolations.Add(m.Text);
+                csp.Add(m.Text);
         };
         return (context, page);
     }
 
-    public List<string> ForeignRequests { get; } = [];
-    public List<string> CspViolations { get; } = [];
+    // Per page: tests run one after another but share the browser.
+    private System.Collections.Concurrent.ConcurrentDictionary<IPage, System.Collections.Concurrent.ConcurrentBag<string>> ForeignRequests { get; } = new();
+    private System.Collections.Concurrent.ConcurrentDictionary<IPage, System.Collections.Concurrent.ConcurrentBag<string>> CspViolations { get; } = new();
 
     /// <summary>Screenshot + axe-core: no serious or critical violation on this page in this state.</summary>
     public async Task CheckAsync(IPage page, string name)
@@ -85,8 +88,8 @@ public sealed class PagesBrowser : IAsyncLifetime
         // 390 px: nothing wider than the viewport (no horizontal scrolling).
         var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
         Assert.False(overflow, $"{name}: the page scrolls horizontally at {page.ViewportSize?.Width} px");
-        Assert.Empty(CspViolations);
-        Assert.Empty(ForeignRequests);
+        Assert.Empty(CspViolations.GetOrAdd(page, _ => []));
+        Assert.Empty(ForeignRequests.GetOrAdd(page, _ => []));
     }
 
     public static string NewEmail(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)] + "@example.com";

@@ -1,0 +1,127 @@
+using System.Text.Json;
+using GenAuth.Core.Applications;
+using GenAuth.Core.Data;
+using GenAuth.Core.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using OpenIddict.Core;
+using OpenIddict.EntityFrameworkCore.Models;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using GenAuthApplication = GenAuth.Core.Pools.Application;
+
+namespace GenAuth.Server.Oidc;
+
+/// <summary>
+/// OpenIddict's view of GenAuth's applications. A pool's applications are its OIDC clients (client_id = app id); the
+/// source of truth stays GenAuth's applications table, and OpenIddict's own application row is a mirror refreshed
+/// whenever the app changed (stamped with its UpdatedAt), so OpenIddict's built-in checks (redirect URIs, grant and
+/// response-type permissions, client type, PKCE requirement) run on the app's current settings. The client secret is
+/// never copied: it is checked against the app's hash here.
+/// </summary>
+public sealed class OidcClientManager(
+    IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication> cache,
+    ILogger<OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>> logger,
+    IOptionsMonitor<OpenIddictCoreOptions> options,
+    IOpenIddictApplicationStore<OpenIddictEntityFrameworkCoreApplication> store,
+    GenAuthDbContext db,
+    SecretSealer sealer)
+    : OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>(cache, logger, options, store)
+{
+    /// <summary>Marks a confidential client's mirror row; the real secret is only ever checked against the app's hash.</summary>
+    private const string SecretPlaceholder = "genauth:hashed-in-applications";
+
+    public override async ValueTask<OpenIddictEntityFrameworkCoreApplication?> FindByClientIdAsync(string identifier,
+        CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(identifier) || identifier.Length > 64)
+            return null;
+        var app = await db.Applications.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(a => a.Id == identifier, cancellationToken);
+        if (app is null)
+            return null;
+        return await MirrorAsync(app, cancellationToken);
+    }
+
+    public override async ValueTask<bool> ValidateClientSecretAsync(OpenIddictEntityFrameworkCoreApplication application, string secret,
+        CancellationToken cancellationToken = default)
+    {
+        var app = await db.Applications.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(a => a.Id == application.ClientId, cancellationToken);
+        return app is not null && !OidcClientSettings.IsPublic(app)
+               && await ApplicationService.VerifySecretAsync(db, sealer, app, secret, cancellationToken);
+    }
+
+    public override async ValueTask<bool> ValidateRedirectUriAsync(OpenIddictEntityFrameworkCoreApplication application, string uri,
+        CancellationToken cancellationToken = default)
+    {
+        var app = await db.Applications.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(a => a.Id == application.ClientId, cancellationToken);
+        return app is not null && OidcClientSettings.Lines(app.RedirectUris).Any(r => OidcClientSettings.RedirectUriMatches(r, uri));
+    }
+
+    public override async ValueTask<bool> ValidatePostLogoutRedirectUriAsync(OpenIddictEntityFrameworkCoreApplication application, string uri,
+        CancellationToken cancellationToken = default)
+    {
+        var app = await db.Applications.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(a => a.Id == application.ClientId, cancellationToken);
+        return app is not null && OidcClientSettings.Lines(app.PostLogoutRedirectUris).Any(r => OidcClientSettings.RedirectUriMatches(r, uri));
+    }
+
+    private async Task<OpenIddictEntityFrameworkCoreApplication> MirrorAsync(GenAuthApplication app, CancellationToken ct)
+    {
+        var set = db.Set<OpenIddictEntityFrameworkCoreApplication>();
+        var row = await set.FirstOrDefaultAsync(a => a.ClientId == app.Id, ct);
+        var stamp = JsonSerializer.Serialize(new Dictionary<string, string> { ["genauth_stamp"] = app.UpdatedAt.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        if (row is not null && row.Properties == stamp)
+            return row;
+        var isNew = row is null;
+        row ??= new OpenIddictEntityFrameworkCoreApplication { ClientId = app.Id };
+        var isPublic = OidcClientSettings.IsPublic(app);
+        var grants = OidcClientSettings.GrantTypesOf(app);
+        row.DisplayName = app.Name;
+        row.ClientType = isPublic ? ClientTypes.Public : ClientTypes.Confidential;
+        row.ApplicationType = isPublic ? ApplicationTypes.Native : ApplicationTypes.Web;
+        row.ClientSecret = isPublic ? null : SecretPlaceholder;
+        row.ConsentType = app.ThirdParty ? ConsentTypes.Explicit : ConsentTypes.Implicit;
+        row.RedirectUris = JsonSerializer.Serialize(OidcClientSettings.Lines(app.RedirectUris));
+        row.PostLogoutRedirectUris = JsonSerializer.Serialize(OidcClientSettings.Lines(app.PostLogoutRedirectUris));
+        var permissions = new List<string>
+        {
+            Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.EndSession,
+            Permissions.Endpoints.Revocation, Permissions.Endpoints.Introspection,
+        };
+        if (grants.Contains(OidcClientSettings.AuthorizationCode))
+        {
+            permissions.Add(Permissions.GrantTypes.AuthorizationCode);
+            permissions.Add(Permissions.ResponseTypes.Code);
+        }
+        if (grants.Contains(OidcClientSettings.RefreshToken))
+            permissions.Add(Permissions.GrantTypes.RefreshToken);
+        if (grants.Contains(OidcClientSettings.ClientCredentials))
+            permissions.Add(Permissions.GrantTypes.ClientCredentials);
+        // Note: implicit needs both the grant type and the app's explicit opt-in (ImplicitAllowed).
+        if (grants.Contains(OidcClientSettings.Implicit) && app.ImplicitAllowed)
+        {
+            permissions.Add(Permissions.GrantTypes.Implicit);
+            permissions.Add(Permissions.ResponseTypes.IdToken);
+            permissions.Add(Permissions.ResponseTypes.IdTokenToken);
+        }
+        row.Permissions = JsonSerializer.Serialize(permissions);
+        row.Requirements = JsonSerializer.Serialize(isPublic ? new[] { Requirements.Features.ProofKeyForCodeExchange } : []);
+        row.Properties = stamp;
+        if (isNew)
+            set.Add(row);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (isNew)
+        {
+            // Another request mirrored the same app first: use its row.
+            db.Entry(row).State = EntityState.Detached;
+            row = await set.FirstAsync(a => a.ClientId == app.Id, ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            await db.Entry(row).ReloadAsync(ct);
+        }
+        return row;
+    }
+}

@@ -1,0 +1,238 @@
+using System.Security.Cryptography;
+using GenAuth.Core.Data;
+using GenAuth.Core.Pools;
+using GenAuth.Core.Security;
+using GenAuth.Core.Sessions;
+using GenAuth.Core.Tokens;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using static OpenIddict.Server.OpenIddictServerEvents;
+using static OpenIddict.Server.OpenIddictServerHandlers.Protection;
+
+namespace GenAuth.Server.Oidc;
+
+/// <summary>
+/// The OAuth 2.0 / OpenID Connect authorization server (OpenIddict 7.8) on GenAuth's pools, apps, sessions and keys.
+/// One issuer, {PublicUrl}/oidc; every pool's public keys in its JWKS; each access and id token signed by the key of
+/// the pool its client belongs to (kid), aud = client id. Authorization codes and refresh tokens are internal: encrypted
+/// and signed with keys derived from the master key, so they survive restarts and work on every instance.
+/// </summary>
+public static class OidcServer
+{
+    /// <summary>Server-wide default lifetimes; an app's own settings win (seconds, in Application).</summary>
+    public static readonly TimeSpan DefaultAccessTokenLifetime = TimeSpan.FromHours(1);
+    public static readonly TimeSpan DefaultIdTokenLifetime = TimeSpan.FromHours(1);
+    public static readonly TimeSpan DefaultRefreshTokenLifetime = TimeSpan.FromDays(30);
+    public static readonly TimeSpan AuthorizationCodeLifetime = TimeSpan.FromMinutes(5);
+
+    public static readonly string[] StandardScopes = [Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Phone, Scopes.Address, Scopes.OfflineAccess];
+
+    public static IServiceCollection AddGenAuthOidc(this IServiceCollection services)
+    {
+        services.AddOpenIddict()
+            .AddCore(o =>
+            {
+                o.UseEntityFrameworkCore().UseDbContext<GenAuthDbContext>();
+                o.ReplaceApplicationManager<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication, OidcClientManager>();
+                // Note: the app mirror is refreshed on every client lookup; a cached entity would hide an app change.
+                o.DisableEntityCaching();
+            })
+            .AddServer(o =>
+            {
+                o.SetAuthorizationEndpointUris("oidc/auth", "oauth/auth")
+                    .SetTokenEndpointUris("oidc/token", "oauth/token")
+                    .SetUserInfoEndpointUris("oidc/me", "oauth/me")
+                    .SetIntrospectionEndpointUris("oidc/token/introspection", "oauth/token/introspection")
+                    .SetRevocationEndpointUris("oidc/token/revocation", "oauth/token/revocation")
+                    .SetEndSessionEndpointUris("oidc/session/end", "oauth/session/end")
+                    .SetConfigurationEndpointUris("oidc/.well-known/openid-configuration");
+                o.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().AllowClientCredentialsFlow().AllowImplicitFlow();
+                o.RegisterScopes(StandardScopes);
+                o.RegisterClaims(OidcClaims.Supported);
+                // Note: custom scopes come from each app's resources (checked by the token/authorize handlers), not a global list.
+                o.DisableScopeValidation();
+                o.IgnoreScopePermissions();
+                // Note: a used refresh token is never accepted again; its replay revokes the whole family (the authorization).
+                o.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
+                o.SetAccessTokenLifetime(DefaultAccessTokenLifetime)
+                    .SetIdentityTokenLifetime(DefaultIdTokenLifetime)
+                    .SetRefreshTokenLifetime(DefaultRefreshTokenLifetime)
+                    .SetAuthorizationCodeLifetime(AuthorizationCodeLifetime);
+                // Note: access tokens are JWTs (RFC 9068) signed with the pool's key, so APIs verify them with the JWKS.
+                o.DisableAccessTokenEncryption();
+                // Placeholder only: every id and access token is re-signed with its pool's key (PoolSigningHandler).
+                o.AddEphemeralSigningKey();
+                o.UseAspNetCore()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough()
+                    .EnableErrorPassthrough()
+                    // Note: TLS is the deployment's (the default server listens on plain http://localhost:5000).
+                    .DisableTransportSecurityRequirement();
+                o.AddEventHandler<GenerateTokenContext>(b => b.UseScopedHandler<PoolSigningHandler>()
+                    .SetOrder(AttachSecurityCredentials.Descriptor.Order + 1));
+                o.AddEventHandler<ValidateTokenContext>(b => b.UseScopedHandler<PoolKeyHandler>()
+                    .SetOrder(ResolveTokenValidationParameters.Descriptor.Order + 1));
+                o.AddEventHandler<ValidateTokenContext>(b => b.UseScopedHandler<SessionCheckHandler>()
+                    .SetOrder(ValidateAuthorizationEntry.Descriptor.Order + 1_000));
+                o.AddEventHandler<HandleConfigurationRequestContext>(b => b.UseSingletonHandler<DiscoveryHandler>()
+                    .SetOrder(int.MinValue + 50_000));
+            });
+
+        // Note: options are built on first use (the first OIDC request), after the server listens, so IssuerProvider
+        // names the real address when GenAuth:PublicUrl is unset.
+        services.AddOptions<OpenIddictServerOptions>().Configure<IssuerProvider, SecretSealer>((options, issuer, sealer) =>
+        {
+            options.Issuer = new Uri(issuer.Issuer(""));
+            options.EncryptionCredentials.Insert(0, new EncryptingCredentials(
+                new SymmetricSecurityKey(sealer.DeriveKey("oidc-token-encryption")) { KeyId = "genauth-enc" },
+                SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512));
+            options.SigningCredentials.Insert(0, InternalSigning(sealer));
+            // Note: S256 only; "plain" would let a stolen code through with its verifier sent in the clear.
+            options.CodeChallengeMethods.Clear();
+            options.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
+        });
+        services.AddSingleton<PoolKeyCache>();
+        services.AddScoped<OidcConsents>();
+        services.AddSingleton<BackchannelLogout>();
+        services.AddHttpClient(BackchannelLogout.HttpClientName, c => c.Timeout = BackchannelLogout.Timeout);
+        services.AddAntiforgery();
+        return services;
+    }
+
+    internal static SigningCredentials InternalSigning(SecretSealer sealer) =>
+        new(new SymmetricSecurityKey(sealer.DeriveKey("oidc-token-signing")) { KeyId = "genauth-int" }, SecurityAlgorithms.HmacSha256);
+
+    // Note: OpenIddict names token types by hint (access_token) or by RFC 8693 URN depending on the place; accept both.
+    internal static bool IsPoolSigned(string? tokenType) => IsAccessToken(tokenType) || IsIdToken(tokenType);
+
+    internal static bool IsAccessToken(string? tokenType) =>
+        tokenType is TokenTypeHints.AccessToken or "urn:ietf:params:oauth:token-type:access_token";
+
+    internal static bool IsIdToken(string? tokenType) =>
+        tokenType is "id_token" or "urn:ietf:params:oauth:token-type:id_token";
+}
+
+/// <summary>The pools' signing keys as IdentityModel keys, by kid and by client id (cached; keys are immutable).</summary>
+public sealed class PoolKeyCache(KeyRing keyRing, PoolDirectory directory)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RsaSecurityKey> _byKid = new();
+
+    public async Task<(RsaSecurityKey Key, string PoolId)?> ForClientAsync(GenAuthDbContext db, string clientId, CancellationToken ct)
+    {
+        var app = await directory.FindAppAsync(db, clientId, ct);
+        if (app is null)
+            return null;
+        var loaded = await keyRing.GetActiveAsync(db, app.UserPoolId, KeyUse.Signing, ct);
+        return (Wrap(loaded), app.UserPoolId);
+    }
+
+    public async Task<RsaSecurityKey?> ByKidAsync(GenAuthDbContext db, string kid, CancellationToken ct)
+    {
+        if (_byKid.TryGetValue(kid, out var cached))
+            return cached;
+        var loaded = kid.Length > 64 ? null : await keyRing.FindAsync(db, kid, ct);
+        return loaded is null || loaded.Use != KeyUse.Signing ? null : Wrap(loaded);
+    }
+
+    private RsaSecurityKey Wrap(LoadedKey key) => _byKid.GetOrAdd(key.Kid, _ => new RsaSecurityKey(key.Rsa) { KeyId = key.Kid });
+}
+
+/// <summary>Signs access and id tokens with the key of the client's pool; internal tokens keep the master-derived key.</summary>
+public sealed class PoolSigningHandler(GenAuthDbContext db, PoolKeyCache keys, SecretSealer sealer) : IOpenIddictServerHandler<GenerateTokenContext>
+{
+    public async ValueTask HandleAsync(GenerateTokenContext context)
+    {
+        if (!OidcServer.IsPoolSigned(context.TokenType))
+        {
+            context.SigningCredentials = OidcServer.InternalSigning(sealer);
+            return;
+        }
+        var clientId = context.ClientId ?? context.Principal?.GetPresenters().FirstOrDefault() ?? context.Request?.ClientId;
+        if (clientId is null || await keys.ForClientAsync(db, clientId, context.CancellationToken) is not { } found)
+            throw new InvalidOperationException("An OIDC token without a known client can't be signed with a pool key.");
+        context.SigningCredentials = new SigningCredentials(found.Key, SecurityAlgorithms.RsaSha256);
+    }
+}
+
+/// <summary>Lets validation find a pool's public key by the token's kid (access tokens, id token hints).</summary>
+public sealed class PoolKeyHandler(GenAuthDbContext db, PoolKeyCache keys) : IOpenIddictServerHandler<ValidateTokenContext>
+{
+    public async ValueTask HandleAsync(ValidateTokenContext context)
+    {
+        if (context.TokenValidationParameters is not { } parameters || string.IsNullOrEmpty(context.Token)
+            || context.ValidTokenTypes.Any(t => t.Contains("client_assertion", StringComparison.Ordinal) || t.Contains("jwt-bearer", StringComparison.Ordinal)))
+            return;
+        string? kid;
+        try
+        {
+            var jwt = new JsonWebToken(context.Token);
+            kid = jwt.IsEncrypted ? null : jwt.Kid;
+        }
+        catch (Exception e) when (e is ArgumentException or SecurityTokenMalformedException)
+        {
+            return;
+        }
+        if (string.IsNullOrEmpty(kid) || await keys.ByKidAsync(db, kid, context.CancellationToken) is not { } key)
+            return;
+        parameters.IssuerSigningKeys = [.. parameters.IssuerSigningKeys ?? [], key];
+    }
+}
+
+/// <summary>
+/// A token is only as alive as the session it was issued for: a revoked or expired session (logout, password change,
+/// block, admin revocation, the SSO session ending) makes its codes, refresh tokens and access tokens invalid at once,
+/// at the token, userinfo and introspection endpoints. Id tokens are exempt: a logout's id_token_hint must still work.
+/// </summary>
+public sealed class SessionCheckHandler(GenAuthDbContext db, SessionService sessions, PoolDirectory directory)
+    : IOpenIddictServerHandler<ValidateTokenContext>
+{
+    public async ValueTask HandleAsync(ValidateTokenContext context)
+    {
+        if (context.IsRejected || context.Principal is not { } principal)
+            return;
+        var type = principal.GetTokenType();
+        if (OidcServer.IsIdToken(type))
+            return;
+        var sid = principal.GetClaim(OidcClaims.SessionId);
+        var sub = principal.GetClaim(Claims.Subject);
+        if (sid is null || sub is null)
+            return;
+        var clientId = principal.GetPresenters().FirstOrDefault() ?? principal.GetAudiences().FirstOrDefault();
+        var app = clientId is null ? null : await directory.FindAppAsync(db, clientId, context.CancellationToken);
+        if (app is not null && await sessions.IsActiveAsync(db, app.UserPoolId, sid, sub, context.CancellationToken))
+            return;
+        context.Reject(
+            error: context.EndpointType == OpenIddictServerEndpointType.Token ? Errors.InvalidGrant : Errors.InvalidToken,
+            description: "The session this token was issued for has ended.");
+    }
+}
+
+/// <summary>Completes the discovery document: GenAuth's public URLs, the JWKS of every pool, claims and methods.</summary>
+public sealed class DiscoveryHandler(IssuerProvider issuer) : IOpenIddictServerHandler<HandleConfigurationRequestContext>
+{
+    public ValueTask HandleAsync(HandleConfigurationRequestContext context)
+    {
+        var b = issuer.BaseUrl;
+        context.Issuer = new Uri(issuer.Issuer(""));
+        context.AuthorizationEndpoint = new Uri($"{b}/oidc/auth");
+        context.TokenEndpoint = new Uri($"{b}/oidc/token");
+        context.UserInfoEndpoint = new Uri($"{b}/oidc/me");
+        context.IntrospectionEndpoint = new Uri($"{b}/oidc/token/introspection");
+        context.RevocationEndpoint = new Uri($"{b}/oidc/token/revocation");
+        context.EndSessionEndpoint = new Uri($"{b}/oidc/session/end");
+        context.JsonWebKeySetEndpoint = new Uri($"{b}/oidc/.well-known/jwks.json");
+        foreach (var claim in OidcClaims.Supported)
+            context.Claims.Add(claim);
+        context.Metadata["backchannel_logout_supported"] = true;
+        context.Metadata["backchannel_logout_session_supported"] = true;
+        context.Metadata["claims_parameter_supported"] = false;
+        context.Metadata["request_parameter_supported"] = false;
+        context.Metadata["acr_values_supported"] = System.Text.Json.JsonSerializer.SerializeToElement(new[] { OidcClaims.AcrSingleFactor, OidcClaims.AcrMultiFactor });
+        return default;
+    }
+}
