@@ -35,6 +35,11 @@ public sealed class PoolSettingsInput
 
     /// <summary>zh-CN or en-US (any case); "" clears it back to GenAuth's default, zh-CN.</summary>
     public string? DefaultLanguage { get; init; }
+
+    /// <summary>GenAuth's login failure checks (per IP, per account) and strategy; see <see cref="LoginFailSettings"/>.</summary>
+    public FailCheckInput? LoginFailCheck { get; init; }
+    public FailCheckInput? LoginPasswordFailCheck { get; init; }
+    public string? LoginFailStrategy { get; init; }
 }
 
 /// <summary>The admin's pool: settings and the secret.</summary>
@@ -64,6 +69,7 @@ public sealed class PoolAdminService(GenAuthDbContext db, CallerContext caller, 
                 var l when l.Equals("en-US", StringComparison.OrdinalIgnoreCase) => "en-US",
                 _ => throw new GenAuthException(ErrorCodes.BadRequest, detail: "defaultLanguage must be zh-CN or en-US"),
             };
+        LoginFailSettings.Apply(pool, input.LoginFailCheck, input.LoginPasswordFailCheck, input.LoginFailStrategy);
         pool.Name = input.Name ?? pool.Name;
         pool.Logo = input.Logo ?? pool.Logo;
         pool.Domain = input.Domain ?? pool.Domain;
