@@ -14,6 +14,11 @@ internal sealed class UserPoolConfiguration : IEntityTypeConfiguration<UserPool>
         b.Property(e => e.DefaultLanguage).HasMaxLength(16);
         // Note: defaults in the database too, so pools that existed before the column keep working tokens.
         b.Property(e => e.SecretVersion).HasDefaultValue(1);
+        b.Property(e => e.LoginFailCheckLimit).HasDefaultValue(50);
+        b.Property(e => e.LoginFailCheckInterval).HasDefaultValue(300);
+        b.Property(e => e.LoginPasswordFailCheckLimit).HasDefaultValue(5);
+        b.Property(e => e.LoginPasswordFailCheckInterval).HasDefaultValue(300);
+        b.Property(e => e.LoginFailStrategy).HasMaxLength(32);
     }
 }
 

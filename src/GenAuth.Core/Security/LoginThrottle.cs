@@ -39,9 +39,9 @@ public sealed record LoginFailRules(FailureRule? PerIp, FailureRule? PerAccount)
 /// </summary>
 // Note: the account key is the resolved user ("u:<id>") or, when none exists, the canonical identifier the caller
 // typed (E.164 phone, normalised email), so every spelling of one account shares its count and unknown accounts are
-// throttled alike (the answer never reveals whether an account exists). Counts and locks live in IRateCounter and
-// ILockoutStore: shared through Redis when it is configured, so N instances don't give N times the attempts.
-public sealed class LoginThrottle(IRateCounter counter, ILockoutStore locks, IOptions<BruteForceOptions> options)
+// throttled alike (the answer never reveals whether an account exists). Strikes and locks live in ILockoutStore:
+// shared through Redis when it is configured, so N instances don't give N times the attempts.
+public sealed class LoginThrottle(ILockoutStore locks, IOptions<BruteForceOptions> options)
 {
     /// <summary>The account key of a resolved user.</summary>
     public static string UserKey(string userId) => "u:" + userId;
@@ -78,14 +78,14 @@ public sealed class LoginThrottle(IRateCounter counter, ILockoutStore locks, IOp
     /// <summary>A completed sign-in (not a right password alone, while a second factor is still open) clears the account's failures.</summary>
     public async Task RecordSuccessAsync(string poolId, string account, CancellationToken ct = default)
     {
-        await counter.ResetAsync($"pw:a:{poolId}:{account}", ct);
-        await counter.ResetAsync($"pw:pa:{poolId}:{account}", ct);
+        await locks.ForgetStrikesAsync($"pw:a:{poolId}:{account}", ct);
+        await locks.ForgetStrikesAsync($"pw:pa:{poolId}:{account}", ct);
     }
 
     private async Task BackoffAsync(string key, string lockKey, int allowance, TimeSpan window, CancellationToken ct)
     {
         var o = options.Value;
-        var failures = await counter.HitAsync(key, window, ct: ct);
+        var failures = await locks.StrikeAsync(key, window, ct);
         var over = failures - allowance;
         if (over > 0)
             await locks.LockAsync(lockKey, TimeSpan.FromSeconds(Math.Min(over * o.WaitIncrementSeconds, o.MaxWaitSeconds)), ct);
@@ -93,7 +93,7 @@ public sealed class LoginThrottle(IRateCounter counter, ILockoutStore locks, IOp
 
     private async Task RuleAsync(string key, string lockKey, FailureRule rule, CancellationToken ct)
     {
-        if (await counter.HitAsync(key, rule.Window, ct: ct) >= rule.Limit)
+        if (await locks.StrikeAsync(key, rule.Window, ct) >= rule.Limit)
             await locks.LockAsync(lockKey, rule.Window, ct);
     }
 

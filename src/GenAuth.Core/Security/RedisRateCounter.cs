@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace GenAuth.Core.Security;
 
 /// <summary>
-/// Counters and locks in Redis (GenAuth:Redis or ConnectionStrings:Redis), so every instance counts into the same place:
+/// Counters, strikes and locks in Redis (GenAuth:Redis or ConnectionStrings:Redis), so every instance counts into the same place:
 /// N instances never give N times the attempts. Each operation is one Lua script (atomic); times come from the server's
 /// clock, as in memory. While Redis is unreachable it counts in memory (logged once) and goes back to Redis when it answers.
 /// </summary>
@@ -32,6 +32,25 @@ public sealed partial class RedisRateCounter : IRateCounter, ILockoutStore, IAsy
           redis.call('PEXPIRE', KEYS[1], size * 2)
         end
         return c + math.floor(p * (1 - (now - start) / size))
+        """;
+
+    // Strikes: like the counter's hash, answering current + previous undecayed.
+    private const string StrikeScript = """
+        local size = tonumber(ARGV[1])
+        local now = tonumber(ARGV[2])
+        local start = now - (now % size)
+        local h = redis.call('HMGET', KEYS[1], 's', 'c', 'p')
+        local s = tonumber(h[1])
+        local c = tonumber(h[2]) or 0
+        local p = tonumber(h[3]) or 0
+        if s ~= start then
+          if s == start - size then p = c else p = 0 end
+          c = 0
+        end
+        c = c + 1
+        redis.call('HSET', KEYS[1], 's', start, 'c', c, 'p', p)
+        redis.call('PEXPIRE', KEYS[1], size * 2)
+        return c + p
         """;
 
     // The lock's value is its end (ms since the epoch); the key expires then too. Answers the end it replaced (0: none).
@@ -104,6 +123,24 @@ public sealed partial class RedisRateCounter : IRateCounter, ILockoutStore, IAsy
             var until = value.HasValue && long.TryParse(value.ToString(), out var u) ? u : 0;
             return until > now ? TimeSpan.FromMilliseconds(until - now) : TimeSpan.Zero;
         }, () => _memoryLocks.RemainingAsync(key, ct));
+    }
+
+    public ValueTask<long> StrikeAsync(string key, TimeSpan window, CancellationToken ct = default)
+    {
+        var size = Math.Max(1L, (long)window.TotalMilliseconds);
+        var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        return RunAsync(async db => (long)await db.ScriptEvaluateAsync(StrikeScript, [Prefix + "strikes:" + key], [size, now]),
+            () => _memoryLocks.StrikeAsync(key, window, ct));
+    }
+
+    public async ValueTask ForgetStrikesAsync(string key, CancellationToken ct = default)
+    {
+        await _memoryLocks.ForgetStrikesAsync(key, ct);
+        await RunAsync(async db =>
+        {
+            await db.KeyDeleteAsync(Prefix + "strikes:" + key);
+            return true;
+        }, () => ValueTask.FromResult(true));
     }
 
     private ValueTask<long> CountAsync(string key, TimeSpan window, long cost, Func<ValueTask<long>> fallback)

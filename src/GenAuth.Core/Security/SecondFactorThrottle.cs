@@ -38,7 +38,7 @@ public enum SecondFactorFailure
 /// for <see cref="SecondFactorOptions.LockSeconds"/>, from every IP and even for the right code.
 /// </summary>
 // Note: the per-mfaToken limit alone let an attacker who knows the password open fresh challenges forever (issue 10).
-public sealed class SecondFactorThrottle(IRateCounter counter, ILockoutStore locks, IOptions<BruteForceOptions> options)
+public sealed class SecondFactorThrottle(ILockoutStore locks, IOptions<BruteForceOptions> options)
 {
     private SecondFactorOptions O => options.Value.SecondFactor;
 
@@ -59,9 +59,9 @@ public sealed class SecondFactorThrottle(IRateCounter counter, ILockoutStore loc
     {
         var o = O;
         var window = TimeSpan.FromSeconds(o.WindowSeconds);
-        if (ip is not null && await counter.HitAsync($"2f:i:{poolId}:{ip}", window, ct: ct) >= o.IpFailures)
+        if (ip is not null && await locks.StrikeAsync($"2f:i:{poolId}:{ip}", window, ct) >= o.IpFailures)
             await locks.LockAsync(IpLockKey(poolId, ip), TimeSpan.FromSeconds(o.LockSeconds), ct);
-        var failures = await counter.HitAsync(CountKey(poolId, userId), window, ct: ct);
+        var failures = await locks.StrikeAsync(CountKey(poolId, userId), window, ct);
         if (failures >= o.LockAfter)
         {
             // Note: only the failure that starts the lock reports it, so the user is told once per lock.
@@ -80,7 +80,7 @@ public sealed class SecondFactorThrottle(IRateCounter counter, ILockoutStore loc
 
     /// <summary>A passed second factor forgets the user's earlier wrong answers (not a running lock: it can't pass then).</summary>
     public ValueTask RecordSuccessAsync(string poolId, string userId, CancellationToken ct = default) =>
-        counter.ResetAsync(CountKey(poolId, userId), ct);
+        locks.ForgetStrikesAsync(CountKey(poolId, userId), ct);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
