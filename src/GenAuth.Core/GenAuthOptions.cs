@@ -46,4 +46,9 @@ public sealed class PasswordOptions
 
     /// <summary>Hash requests allowed to wait, per lane (logins, new passwords); beyond that callers are refused instead of piling up.</summary>
     public int QueueLimit { get; set; } = 1000;
+
+    /// <summary>Caps on imported Argon2id hashes (createUser keepPassword): costlier ones are refused, so no login costs seconds.</summary>
+    public int ImportMaxMemoryKiB { get; set; } = 64 * 1024;
+    public int ImportMaxIterations { get; set; } = 4;
+    public int ImportMaxParallelism { get; set; } = 4;
 }

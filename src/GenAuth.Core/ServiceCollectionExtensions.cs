@@ -60,14 +60,25 @@ public static class ServiceCollectionExtensions
         services.AddOptions<BruteForceOptions>().BindConfiguration("GenAuth:BruteForce")
             .Validate(o => o.AccountFailures > 0 && o.IpFailures > 0 && o.WaitIncrementSeconds > 0 && o.MaxWaitSeconds > 0,
                 "GenAuth:BruteForce values must be positive")
+            .Validate(o => o.SecondFactor is { LockAfter: > 0, LockSeconds: > 0, WindowSeconds: > 0, BackoffAfter: >= 0,
+                BackoffSeconds: > 0, IpFailures: > 0 }, "GenAuth:BruteForce:SecondFactor values must be positive")
             .ValidateOnStart();
         services.AddSingleton<LoginThrottle>();
-        services.AddSingleton<IRateCounter, MemoryRateCounter>();
         services.AddOptions<QuotaOptions>().BindConfiguration("GenAuth:Quotas")
             .Validate(o => o.CaptchaShare is >= 0 and <= 1, "GenAuth:Quotas:CaptchaShare must be 0 to 1")
             .ValidateOnStart();
         services.AddSingleton<ICaptchaVerifier, NoCaptchaVerifier>();
         services.AddSingleton<QuotaGuard>();
+        services.AddSingleton<SecondFactorThrottle>();
+        // Counters and locks: in Redis when it is configured (shared by every instance), else in this instance's memory.
+        services.AddSingleton(sp => new RedisRateCounter(RedisConfiguration(sp)!, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<RedisRateCounter>>()));
+        services.AddSingleton<IRateCounter>(sp => RedisConfiguration(sp) is null
+            ? new MemoryRateCounter(sp.GetRequiredService<TimeProvider>())
+            : sp.GetRequiredService<RedisRateCounter>());
+        services.AddSingleton<ILockoutStore>(sp => RedisConfiguration(sp) is null
+            ? new MemoryLockoutStore(sp.GetRequiredService<TimeProvider>())
+            : sp.GetRequiredService<RedisRateCounter>());
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<KeyRing>();
         services.AddSingleton<PasswordTransport>();
@@ -142,11 +153,18 @@ public static class ServiceCollectionExtensions
     /// <summary>Redis pub/sub when ConnectionStrings:Redis or GenAuth:Redis is set (several instances), else in memory.</summary>
     private static IEventBus CreateEventBus(IServiceProvider sp)
     {
-        var config = sp.GetRequiredService<IConfiguration>();
-        var redis = config.GetConnectionString("Redis") ?? config["GenAuth:Redis"];
+        var redis = RedisConfiguration(sp);
         var logs = sp.GetRequiredService<ILoggerFactory>();
         return string.IsNullOrWhiteSpace(redis)
             ? new InMemoryEventBus(logs.CreateLogger<InMemoryEventBus>())
             : new RedisEventBus(redis, logs.CreateLogger<RedisEventBus>());
+    }
+
+    /// <summary>ConnectionStrings:Redis or GenAuth:Redis; null when neither is set.</summary>
+    private static string? RedisConfiguration(IServiceProvider sp)
+    {
+        var config = sp.GetRequiredService<IConfiguration>();
+        var redis = config.GetConnectionString("Redis") ?? config["GenAuth:Redis"];
+        return string.IsNullOrWhiteSpace(redis) ? null : redis;
     }
 }

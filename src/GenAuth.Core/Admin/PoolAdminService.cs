@@ -62,6 +62,10 @@ public sealed class PoolSettingsInput
 
     /// <summary>customSMSProvider.enabled: true is refused (2095) until per-pool providers exist.</summary>
     public bool? CustomSmsProviderEnabled { get; init; }
+    /// <summary>GenAuth's login failure checks (per IP, per account) and strategy; see <see cref="LoginFailSettings"/>.</summary>
+    public FailCheckInput? LoginFailCheck { get; init; }
+    public FailCheckInput? LoginPasswordFailCheck { get; init; }
+    public string? LoginFailStrategy { get; init; }
 }
 
 /// <summary>The admin's pool: settings and the secret.</summary>
@@ -100,6 +104,7 @@ public sealed class PoolAdminService(GenAuthDbContext db, CallerContext caller, 
                 var l when l.Equals("en-US", StringComparison.OrdinalIgnoreCase) => "en-US",
                 _ => throw new GenAuthException(ErrorCodes.BadRequest, detail: "defaultLanguage must be zh-CN or en-US"),
             };
+        LoginFailSettings.Apply(pool, input.LoginFailCheck, input.LoginPasswordFailCheck, input.LoginFailStrategy);
         pool.Name = input.Name ?? pool.Name;
         pool.Logo = input.Logo ?? pool.Logo;
         pool.Domain = input.Domain ?? pool.Domain;

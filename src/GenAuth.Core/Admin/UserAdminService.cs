@@ -143,9 +143,13 @@ public sealed partial class UserAdminService(
         return await hasher.HashAsync(plain, ct);
     }
 
-    /// <summary>keepPassword: the value is a hash from another system, stored as is; only Argon2id PHC strings can be verified here.</summary>
-    private static string RequirePhc(string hash) =>
-        hash.StartsWith("$argon2id$", StringComparison.Ordinal)
-            ? hash
-            : throw new GenAuthException(ErrorCodes.BadRequest, detail: "keepPassword needs an Argon2id PHC hash ($argon2id$...)");
+    /// <summary>
+    /// keepPassword: the value is a hash from another system, stored as is (and upgraded to the server's parameters at the
+    /// next login); only Argon2id PHC strings within the import caps are accepted.
+    /// </summary>
+    private string RequirePhc(string hash)
+    {
+        hasher.RequireImportable(hash);
+        return hash;
+    }
 }

@@ -75,6 +75,7 @@ public static class ErrorCodes
     public static readonly ErrorCode RecentLoginRequired = new(1645, "请重新登录后再进行此操作", "Log in again before doing this (a session at most 5 minutes old is needed)");
     public static readonly ErrorCode FactorTargetMismatch = new(1646, "与绑定的 MFA 手机号或邮箱不一致", "This is not the phone number or email enrolled for MFA");
     public static readonly ErrorCode MfaEnrollNotAllowed = new(1647, "该用户已绑定 MFA 认证因素，请使用已绑定的因素完成验证", "This user already has an MFA factor: answer the challenge with it");
+    public static readonly ErrorCode SecondFactorLocked = new(1648, "二次验证错误次数过多，已暂时锁定，请稍后再试", "Too many wrong second-factor answers: it is locked for a while, try again later");
     // Verification codes and messaging (issue 3). Several share a GenAuth code number, as 2026 does, with distinct messages.
     public static readonly ErrorCode CodeExpired = new(2001, "验证码已过期，请重新获取", "The verification code has expired, request a new one");
     public static readonly ErrorCode CodeAttemptsExceeded = new(2001, "验证码错误次数过多，请重新获取", "Too many wrong tries, request a new code");

@@ -8,6 +8,7 @@ public static class MessageTemplates
     public const string Welcome = "WELCOME";
     public const string VerifyEmail = "VERIFY_EMAIL";
     public const string SmsCode = "SMS";
+    public const string SecondFactorLocked = "MFA_LOCKED";
 
     private sealed record Template(string Subject, string Body);
 
@@ -31,6 +32,9 @@ public static class MessageTemplates
         [Welcome] = (
             new("欢迎加入 {pool}", "欢迎！你的 {pool} 账号已创建成功。"),
             new("Welcome to {pool}", "Welcome! Your {pool} account has been created.")),
+        [SecondFactorLocked] = (
+            new("{pool} 账号安全提醒", "你的账号登录时二次验证连续错误次数过多，二次验证已暂时锁定 {minutes} 分钟。如非本人操作，你的密码可能已被他人知晓，请尽快修改密码。"),
+            new("Security alert for your {pool} account", "Too many wrong second-factor codes were entered while signing in to your account: sign-in verification is locked for {minutes} minutes. If this wasn't you, someone may know your password: change it now.")),
         [SmsCode] = (
             new("", "【{pool}】你的验证码是 {code}，{minutes} 分钟内有效，请勿泄露。"),
             new("", "[{pool}] Your verification code is {code}. It expires in {minutes} minutes. Don't share it.")),

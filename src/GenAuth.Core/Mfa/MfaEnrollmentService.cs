@@ -36,6 +36,9 @@ public sealed class MfaEnrollmentService(
     public static readonly TimeSpan EnrollmentLifetime = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan ResetNeedsLoginWithin = TimeSpan.FromMinutes(5);
 
+    /// <summary>Wrong codes one enrolment survives (a mistyped code doesn't mean scanning a new QR code).</summary>
+    public const int MaxFailures = 5;
+
     public async Task<EnrollmentRequest> SendEnrollFactorRequestAsync(string? factorType, string? phoneNumber,
         string? phoneCountryCode, string? email, CancellationToken ct) =>
         await RequestAsync(await RequireUserAsync(ct), factorType, phoneNumber, phoneCountryCode, email, ct);
@@ -85,7 +88,7 @@ public sealed class MfaEnrollmentService(
         return new EnrollmentRequest(token, otp);
     }
 
-    /// <summary>Proves the factor with a code and enrols it; the enrolment token is spent whatever the outcome.</summary>
+    /// <summary>Proves the factor with a code and enrols it; a wrong code leaves the enrolment a few more tries.</summary>
     public async Task<FactorView> EnrollFactorAsync(string? enrollmentToken, string? passCode, string? factorType, CancellationToken ct)
     {
         var enrollment = await FindPendingAsync(caller.RequireUserId(), enrollmentToken, factorType, ct);
@@ -103,7 +106,7 @@ public sealed class MfaEnrollmentService(
     {
         var id = OneTimeTokens.IdOf(enrollmentToken) ?? throw new GenAuthException(ErrorCodes.EnrollmentTokenInvalid);
         var enrollment = await db.MfaEnrollments.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id && e.UserId == userId, ct);
-        if (enrollment is null || !OneTimeTokens.Matches(enrollmentToken!, enrollment.TokenHash)
+        if (enrollment is null || !OneTimeTokens.Matches(enrollmentToken!, enrollment.TokenHash) || enrollment.Failures >= MaxFailures
             || (!string.IsNullOrWhiteSpace(factorType) && !factorType.Trim().Equals(enrollment.FactorType, StringComparison.OrdinalIgnoreCase)))
             throw new GenAuthException(ErrorCodes.EnrollmentTokenInvalid);
         return enrollment;
@@ -111,7 +114,7 @@ public sealed class MfaEnrollmentService(
 
     internal async Task<MfaEnrollment> FindNewestOtpAsync(string userId, CancellationToken ct) =>
         await db.MfaEnrollments.AsNoTracking()
-            .Where(e => e.UserId == userId && e.FactorType == FactorTypes.Otp)
+            .Where(e => e.UserId == userId && e.FactorType == FactorTypes.Otp && e.Failures < MaxFailures)
             .OrderByDescending(e => e.CreatedAt).FirstOrDefaultAsync(ct)
         ?? throw new GenAuthException(ErrorCodes.EnrollmentTokenInvalid);
 
@@ -148,15 +151,14 @@ public sealed class MfaEnrollmentService(
     }
 
     /// <summary>
-    /// Spends the enrolment and checks its code; answers the proven factor, not yet saved. onWrongCode runs before a
-    /// wrong code is refused (a login's mfaToken counts it).
+    /// Checks the enrolment's code and spends it; answers the proven factor, not yet saved. A wrong code is counted
+    /// (atomically, in the row) and the enrolment survives <see cref="MaxFailures"/> of them; onWrongCode runs before a
+    /// wrong code is refused (a login's mfaToken counts it too).
     /// </summary>
     internal async Task<MfaFactor> ProveAsync(MfaEnrollment enrollment, string? passCode, Func<Task>? onWrongCode, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        // Note: single use: the row goes before the code is checked, and only one concurrent caller deletes it.
-        var deleted = await db.MfaEnrollments.Where(e => e.Id == enrollment.Id).ExecuteDeleteAsync(ct);
-        if (deleted == 0 || enrollment.ExpiresAt <= now)
+        if (enrollment.ExpiresAt <= now || enrollment.Failures >= MaxFailures)
             throw new GenAuthException(ErrorCodes.EnrollmentTokenInvalid);
         var factor = new MfaFactor
         {
@@ -164,16 +166,13 @@ public sealed class MfaEnrollmentService(
             Target = enrollment.Target, PhoneCountryCode = enrollment.PhoneCountryCode, SecretSealed = enrollment.SecretSealed,
             RecoveryCodeHash = enrollment.RecoveryCodeHash, CreatedAt = now, UpdatedAt = now,
         };
+        GenAuthException? wrong = null;
         if (factor.FactorType == FactorTypes.Otp)
         {
-            if (totp.Match(sealer.Unseal(factor.SecretSealed!), passCode) is not { } step)
-            {
-                if (onWrongCode is not null)
-                    await onWrongCode();
-                throw new GenAuthException(ErrorCodes.MfaCodeWrong);
-            }
-            // The enrolling code's step counts as used: it can't be replayed to pass a login challenge.
-            factor.LastUsedStep = step;
+            if (totp.Match(sealer.Unseal(factor.SecretSealed!), passCode) is { } step)
+                factor.LastUsedStep = step; // the enrolling code's step counts as used: it can't be replayed to pass a login challenge
+            else
+                wrong = new GenAuthException(ErrorCodes.MfaCodeWrong);
         }
         else
         {
@@ -182,12 +181,25 @@ public sealed class MfaEnrollmentService(
                 await codes.VerifyAsync(caller.RequirePool(), factor.FactorType, factor.Target!, factor.PhoneCountryCode,
                     MfaCodePurpose.Enroll, passCode, ct);
             }
-            catch (GenAuthException) when (onWrongCode is not null)
+            catch (GenAuthException e)
             {
-                await onWrongCode();
-                throw;
+                wrong = e;
             }
         }
+        if (wrong is not null)
+        {
+            // Note: counted in the row, so concurrent wrong codes can't get more than MaxFailures tries between them.
+            var counted = await db.MfaEnrollments.Where(e => e.Id == enrollment.Id && e.Failures < MaxFailures)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.Failures, e => e.Failures + 1), ct);
+            if (onWrongCode is not null)
+                await onWrongCode();
+            throw counted == 0 ? new GenAuthException(ErrorCodes.EnrollmentTokenInvalid) : wrong;
+        }
+        // Note: single use: of concurrent right answers only one deletes the row.
+        var deleted = await db.MfaEnrollments.Where(e => e.Id == enrollment.Id && e.Failures < MaxFailures)
+            .ExecuteDeleteAsync(ct);
+        if (deleted == 0)
+            throw new GenAuthException(ErrorCodes.EnrollmentTokenInvalid);
         return factor;
     }
 

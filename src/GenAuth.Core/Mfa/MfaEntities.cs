@@ -38,7 +38,7 @@ public sealed class MfaFactor : IPoolOwned
     public DateTime UpdatedAt { get; set; }
 }
 
-/// <summary>A pending enrolment between sendEnrollFactorRequest and enrollFactor: single use, 60 s.</summary>
+/// <summary>A pending enrolment between sendEnrollFactorRequest and enrollFactor: 60 s, a few tries, spent by the right code.</summary>
 public sealed class MfaEnrollment : IPoolOwned
 {
     public required string Id { get; set; }
@@ -50,6 +50,9 @@ public sealed class MfaEnrollment : IPoolOwned
     public string? PhoneCountryCode { get; set; }
     public byte[]? SecretSealed { get; set; }
     public byte[]? RecoveryCodeHash { get; set; }
+
+    /// <summary>Wrong codes so far; at <see cref="MfaEnrollmentService.MaxFailures"/> the enrolment is dead.</summary>
+    public int Failures { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime ExpiresAt { get; set; }
 }

@@ -93,6 +93,19 @@ public sealed class UserPool
     public int FrequentRegisterLimit { get; set; } = 10;
     public int FrequentRegisterInterval { get; set; } = 300;
 
+
+    /// <summary>GenAuth's loginFailCheck: an IP with LoginFailCheckLimit failed logins within the interval is refused for the interval.</summary>
+    public bool LoginFailCheckEnabled { get; set; }
+    public int LoginFailCheckLimit { get; set; } = 50;
+    public int LoginFailCheckInterval { get; set; } = 300;
+
+    /// <summary>GenAuth's loginPasswordFailCheck: an account with that many wrong passwords within the interval is locked for the interval.</summary>
+    public bool LoginPasswordFailCheckEnabled { get; set; }
+    public int LoginPasswordFailCheckLimit { get; set; } = 5;
+    public int LoginPasswordFailCheckInterval { get; set; } = 300;
+
+    /// <summary>GenAuth's loginFailStrategy: what a failed check does. Only block-account (lock) is available; null means it.</summary>
+    public string? LoginFailStrategy { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

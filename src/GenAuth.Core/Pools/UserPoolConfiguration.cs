@@ -19,6 +19,11 @@ internal sealed class UserPoolConfiguration : IEntityTypeConfiguration<UserPool>
         b.Property(e => e.FrequentRegisterInterval).HasDefaultValue(300);
         b.Property(e => e.SmsCountries).HasMaxLength(2000);
         b.Property(e => e.AppSsoEnabled).HasDefaultValue(true).HasSentinel(true);
+        b.Property(e => e.LoginFailCheckLimit).HasDefaultValue(50);
+        b.Property(e => e.LoginFailCheckInterval).HasDefaultValue(300);
+        b.Property(e => e.LoginPasswordFailCheckLimit).HasDefaultValue(5);
+        b.Property(e => e.LoginPasswordFailCheckInterval).HasDefaultValue(300);
+        b.Property(e => e.LoginFailStrategy).HasMaxLength(32);
     }
 }
 

@@ -2,6 +2,7 @@ using GenAuth.Core.Callers;
 using GenAuth.Core.Codes;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
+using GenAuth.Core.Messaging;
 using GenAuth.Core.Mfa;
 using GenAuth.Core.Pools;
 using GenAuth.Core.QrLogin;
@@ -29,40 +30,43 @@ public sealed class MfaLoginService(
     TotpCodes totp,
     SecretSealer sealer,
     IMfaCodeSender codes,
+    SecondFactorThrottle throttle,
+    AccountMailer mailer,
+    Messenger messenger,
     TimeProvider clock)
 {
     public async Task<SignInOutcome> VerifyTotpAsync(string? mfaToken, string? code, CancellationToken ct)
     {
-        var (_, challenge, user) = await OpenAsync(mfaToken, ct);
+        var (pool, challenge, user) = await OpenForAnswerAsync(mfaToken, ct);
         var factor = await RequireFactorAsync(challenge, FactorTypes.Otp, ct);
-        await UseTotpAsync(db, totp, sealer, factor, code, () => FailAsync(challenge, ct), ct);
-        return await FinishAsync(challenge, user, ct, factor: "otp");
+        await UseTotpAsync(db, totp, sealer, factor, code, () => FailAsync(pool, challenge, user, ct), ct);
+        return await FinishAsync(pool, challenge, user, ct, factor: "otp");
     }
 
     public async Task<SignInOutcome> VerifySmsAsync(string? mfaToken, string? phone, string? phoneCountryCode, string? code,
         CancellationToken ct)
     {
-        var (pool, challenge, user) = await OpenAsync(mfaToken, ct);
+        var (pool, challenge, user) = await OpenForAnswerAsync(mfaToken, ct);
         var factor = await RequireFactorAsync(challenge, FactorTypes.Sms, ct);
         var given = string.IsNullOrWhiteSpace(phone) ? factor.Target
             : PhoneNumbersParser.Require(phone, phoneCountryCode ?? factor.PhoneCountryCode).E164;
-        await VerifyCodeAsync(pool, challenge, factor, given, code, ct);
-        return await FinishAsync(challenge, user, ct, factor: "sms");
+        await VerifyCodeAsync(pool, challenge, user, factor, given, code, ct);
+        return await FinishAsync(pool, challenge, user, ct, factor: "sms");
     }
 
     public async Task<SignInOutcome> VerifyEmailAsync(string? mfaToken, string? email, string? code, CancellationToken ct)
     {
-        var (pool, challenge, user) = await OpenAsync(mfaToken, ct);
+        var (pool, challenge, user) = await OpenForAnswerAsync(mfaToken, ct);
         var factor = await RequireFactorAsync(challenge, FactorTypes.Email, ct);
         var given = string.IsNullOrWhiteSpace(email) ? factor.Target : Validation.NormalizeEmail(email);
-        await VerifyCodeAsync(pool, challenge, factor, given, code, ct);
-        return await FinishAsync(challenge, user, ct, factor: "email");
+        await VerifyCodeAsync(pool, challenge, user, factor, given, code, ct);
+        return await FinishAsync(pool, challenge, user, ct, factor: "email");
     }
 
     /// <summary>A recovery code works once: it is replaced by a new one, returned beside the user.</summary>
     public async Task<RecoverySignIn> VerifyRecoveryCodeAsync(string? mfaToken, string? recoveryCode, CancellationToken ct)
     {
-        var (_, challenge, user) = await OpenAsync(mfaToken, ct);
+        var (pool, challenge, user) = await OpenForAnswerAsync(mfaToken, ct);
         var factor = await RequireFactorAsync(challenge, FactorTypes.Otp, ct);
         var next = RecoveryCodes.New();
         var nextHash = RecoveryCodes.Hash(next);
@@ -73,10 +77,10 @@ public sealed class MfaLoginService(
                 .ExecuteUpdateAsync(s => s.SetProperty(f => f.RecoveryCodeHash, nextHash)
                     .SetProperty(f => f.UpdatedAt, clock.GetUtcNow().UtcDateTime), ct) == 0)
         {
-            await FailAsync(challenge, ct);
+            await FailAsync(pool, challenge, user, ct);
             throw new GenAuthException(ErrorCodes.RecoveryCodeWrong);
         }
-        return new RecoverySignIn(await FinishAsync(challenge, user, ct, factor: "otp"), next);
+        return new RecoverySignIn(await FinishAsync(pool, challenge, user, ct, factor: "otp"), next);
     }
 
     /// <summary>
@@ -94,17 +98,19 @@ public sealed class MfaLoginService(
     public async Task<EnrollmentSignIn> EnrollFactorAsync(string? mfaToken, string? enrollmentToken, string? passCode,
         string? factorType, CancellationToken ct)
     {
-        var (_, challenge, user) = await OpenForEnrollmentAsync(mfaToken, ct);
+        var (pool, challenge, user) = await OpenForEnrollmentAsync(mfaToken, ct);
+        await throttle.EnsureAllowedAsync(pool.Id, user.Id, caller.Ip, ct);
         var pending = await enrollments.FindPendingAsync(user.Id, enrollmentToken, factorType, ct);
-        return await EnrollAndFinishAsync(challenge, user, pending, passCode, ct);
+        return await EnrollAndFinishAsync(pool, challenge, user, pending, passCode, ct);
     }
 
     /// <summary>The SDK's confirmAssosicateMfaAuthenticator with an mfaToken (source APPLICATION).</summary>
     public async Task<EnrollmentSignIn> ConfirmTotpAsync(string? mfaToken, string? code, CancellationToken ct)
     {
-        var (_, challenge, user) = await OpenForEnrollmentAsync(mfaToken, ct);
+        var (pool, challenge, user) = await OpenForEnrollmentAsync(mfaToken, ct);
+        await throttle.EnsureAllowedAsync(pool.Id, user.Id, caller.Ip, ct);
         var pending = await enrollments.FindNewestOtpAsync(user.Id, ct);
-        return await EnrollAndFinishAsync(challenge, user, pending, code, ct);
+        return await EnrollAndFinishAsync(pool, challenge, user, pending, code, ct);
     }
 
     /// <summary>The factors of the user an mfaToken is logging in (the SDK's getMfaAuthenticators during a login).</summary>
@@ -154,12 +160,12 @@ public sealed class MfaLoginService(
         }
     }
 
-    private async Task VerifyCodeAsync(UserPool pool, MfaChallenge challenge, MfaFactor factor, string? given, string? code,
-        CancellationToken ct)
+    private async Task VerifyCodeAsync(UserPool pool, MfaChallenge challenge, User user, MfaFactor factor, string? given,
+        string? code, CancellationToken ct)
     {
         if (given != factor.Target)
         {
-            await FailAsync(challenge, ct);
+            await FailAsync(pool, challenge, user, ct);
             throw new GenAuthException(ErrorCodes.FactorTargetMismatch);
         }
         try
@@ -168,9 +174,20 @@ public sealed class MfaLoginService(
         }
         catch (GenAuthException)
         {
-            await FailAsync(challenge, ct);
+            await FailAsync(pool, challenge, user, ct);
             throw;
         }
+    }
+
+    /// <summary>
+    /// An mfaToken about to be answered: refused while the user's second factor is locked or waiting (per user across
+    /// every mfaToken, and per IP), before any code is checked, so the right code is refused too.
+    /// </summary>
+    private async Task<(UserPool Pool, MfaChallenge Challenge, User User)> OpenForAnswerAsync(string? mfaToken, CancellationToken ct)
+    {
+        var opened = await OpenAsync(mfaToken, ct);
+        await throttle.EnsureAllowedAsync(opened.Pool.Id, opened.User.Id, caller.Ip, ct);
+        return opened;
     }
 
     private async Task<(UserPool Pool, MfaChallenge Challenge, User User)> OpenAsync(string? mfaToken, CancellationToken ct)
@@ -194,9 +211,42 @@ public sealed class MfaLoginService(
         await db.MfaFactors.AsNoTracking().FirstOrDefaultAsync(f => f.UserId == challenge.UserId && f.FactorType == type, ct)
         ?? throw new GenAuthException(ErrorCodes.FactorNotFound);
 
-    private Task FailAsync(MfaChallenge challenge, CancellationToken ct) =>
-        db.MfaChallenges.Where(c => c.Id == challenge.Id)
+    /// <summary>A wrong answer: counted on the mfaToken (5 kill it), and for the user and IP across every mfaToken.</summary>
+    private async Task FailAsync(UserPool pool, MfaChallenge challenge, User user, CancellationToken ct)
+    {
+        await db.MfaChallenges.Where(c => c.Id == challenge.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Failures, c => c.Failures + 1), ct);
+        if (await throttle.RecordFailureAsync(pool.Id, user.Id, caller.Ip, ct) == SecondFactorFailure.Locked)
+            await NotifyLockedAsync(pool, user, ct);
+    }
+
+    /// <summary>Tells the user (mail, else SMS) once per lock that someone who knows the password is guessing; no code in it.</summary>
+    private async Task NotifyLockedAsync(UserPool pool, User user, CancellationToken ct)
+    {
+        var values = new Dictionary<string, string>
+        {
+            ["pool"] = pool.Name,
+            ["minutes"] = Math.Max(1, (throttle.LockSeconds + 59) / 60).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        try
+        {
+            if (user.Email is not null)
+            {
+                await mailer.SendAsync(pool, user.Email, MessageTemplates.SecondFactorLocked, values, ct);
+            }
+            else if (user.Phone is not null)
+            {
+                var phone = PhoneNumbersParser.Require(user.Phone, user.PhoneCountryCode);
+                var (_, text, _) = MessageTemplates.Render(MessageTemplates.SecondFactorLocked, caller.Lang, values);
+                await messenger.SendSmsAsync(new SmsRequest(phone.E164, phone.CountryCode, phone.National, text,
+                    MessageTemplates.SecondFactorLocked, null), ct);
+            }
+        }
+        catch (GenAuthException)
+        {
+            // Note: a failed delivery (already logged by the messenger) doesn't change the refusal.
+        }
+    }
 
     /// <summary>Only a user without any factor enrols through an mfaToken: otherwise the password alone would add one.</summary>
     private async Task<(UserPool Pool, MfaChallenge Challenge, User User)> OpenForEnrollmentAsync(string? mfaToken, CancellationToken ct)
@@ -207,13 +257,13 @@ public sealed class MfaLoginService(
         return opened;
     }
 
-    private async Task<EnrollmentSignIn> EnrollAndFinishAsync(MfaChallenge challenge, User user, MfaEnrollment pending,
-        string? passCode, CancellationToken ct)
+    private async Task<EnrollmentSignIn> EnrollAndFinishAsync(UserPool pool, MfaChallenge challenge, User user,
+        MfaEnrollment pending, string? passCode, CancellationToken ct)
     {
-        var factor = await enrollments.ProveAsync(pending, passCode, () => FailAsync(challenge, ct), ct);
+        var factor = await enrollments.ProveAsync(pending, passCode, () => FailAsync(pool, challenge, user, ct), ct);
         // Note: spending the mfaToken, saving the factor and opening the session commit together or not at all.
         FactorView? saved = null;
-        var outcome = await FinishAsync(challenge, user, ct, async () => saved = await enrollments.SaveAsync(factor, ct));
+        var outcome = await FinishAsync(pool, challenge, user, ct, async () => saved = await enrollments.SaveAsync(factor, ct), factor: "otp");
         return new EnrollmentSignIn(saved!, outcome);
     }
 
@@ -222,8 +272,17 @@ public sealed class MfaLoginService(
     /// proof: of concurrent correct answers exactly one gets a session. A challenge raised by a QR ticket's redemption
     /// spends that ticket too, now and not before.
     /// </summary>
-    private Task<SignInOutcome> FinishAsync(MfaChallenge challenge, User user, CancellationToken ct, Func<Task>? beforeSession = null,
-        string? factor = null) =>
+    private async Task<SignInOutcome> FinishAsync(UserPool pool, MfaChallenge challenge, User user, CancellationToken ct,
+        Func<Task>? beforeSession = null, string? factor = null)
+    {
+        var outcome = await SignInAsync(challenge, user, ct, beforeSession, factor);
+        if (outcome is SignedIn)
+            await throttle.RecordSuccessAsync(pool.Id, user.Id, ct);
+        return outcome;
+    }
+
+    private Task<SignInOutcome> SignInAsync(MfaChallenge challenge, User user, CancellationToken ct, Func<Task>? beforeSession,
+        string? factor) =>
         signIn.SignInAsync(SignInRequest.Of(user, challenge.Method) with
         {
             SecondFactorPassed = true,

@@ -2,6 +2,7 @@ using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Pools;
+using GenAuth.Core.Security;
 using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,19 +24,24 @@ public sealed class PasswordSignInService(
     RegistrationService registration,
     SignInService signIn)
 {
-    public Task<SignInOutcome> LoginAsync(LoginMethod method, string? account, string? password, CancellationToken ct)
+    public async Task<SignInOutcome> LoginAsync(LoginMethod method, string? account, string? password, CancellationToken ct)
     {
         var pool = caller.RequirePool();
         var key = account?.Trim() ?? "";
-        return signIn.SignInAsync(new SignInRequest("password:" + method.ToString().ToLowerInvariant(), async c =>
+        // Note: the user is found before the throttle is asked, so every spelling of one account (13800138000,
+        // +86 138-0013-8000, …) shares one count; an unknown account counts under its canonical form alike.
+        var user = key.Length == 0 ? null : await FindForLoginAsync(method, key, ct);
+        return await signIn.SignInAsync(new SignInRequest("password:" + method.ToString().ToLowerInvariant(), async c =>
         {
             var plain = await passwords.DecryptAsync(pool.Id, password, c);
-            var user = key.Length == 0 ? null : await FindForLoginAsync(method, key, c);
             // Note: verified even without a user, so a missing account takes as long as a wrong password.
-            return new Credential(user, await passwords.VerifyAsync(user?.PasswordHash, plain, c));
+            var valid = await passwords.VerifyAsync(user?.PasswordHash, plain, c);
+            if (valid)
+                await passwords.UpgradeIfNeededAsync(user!, plain, c);
+            return new Credential(user, valid);
         })
         {
-            ThrottleKey = key,
+            ThrottleKey = user is null ? LoginThrottleKeys.ForUnknown(method, key) : LoginThrottle.UserKey(user.Id),
             ByPassword = true,
         }, ct);
     }

@@ -71,17 +71,17 @@ public sealed class SignInService(
     {
         var pool = caller.RequirePool();
         var method = request.Method;
-        if (request.ThrottleKey is { } key && Throttled(pool, key) is { } throttled)
-            return throttled;
+        if (request.ThrottleKey is { } key && await throttle.RetryAfterAsync(pool.Id, key, caller.Ip, ct) is > 0 and var wait)
+            return new Refused(ErrorCodes.TooManyAttempts, new { retryAfter = wait });
         var (user, valid) = await request.Authenticate(ct);
         if (user is null || !valid)
         {
             if (request.ThrottleKey is not null)
-                throttle.RecordFailure(pool.Id, request.ThrottleKey, caller.Ip);
+                await throttle.RecordFailureAsync(pool.Id, request.ThrottleKey, caller.Ip, pool.FailRules(), ct);
             return await RefuseAsync(pool, user?.Id, method, ErrorCodes.WrongAccountOrPassword, ct);
         }
-        if (request.ThrottleKey is not null)
-            throttle.RecordSuccess(pool.Id, request.ThrottleKey);
+        // Note: a right password doesn't clear the account's failures yet: only a completed sign-in does (OpenSessionAsync),
+        // so a password known to an attacker can't reset the count while the second factor is still open.
         if (user.Blocked)
             return await RefuseAsync(pool, user.Id, method, ErrorCodes.AccountBlocked, ct);
         if (request.ByPassword && (user.ResetPasswordOnFirstLogin || user.ForcePasswordReset))
@@ -143,19 +143,6 @@ public sealed class SignInService(
         return new IssuedTokenView(token.Token, token.IssuedAt.ToUnixTimeSeconds(), token.ExpiresAt.ToUnixTimeSeconds());
     }
 
-    private Refused? Throttled(UserPool pool, string key)
-    {
-        try
-        {
-            throttle.EnsureAllowed(pool.Id, key, caller.Ip);
-            return null;
-        }
-        catch (GenAuthException e)
-        {
-            return new Refused(e.Error, e.Payload);
-        }
-    }
-
     private async Task<SignInOutcome> OpenSessionAsync(UserPool pool, User user, SignInRequest request, CancellationToken ct)
     {
         // Note: the single-use proof, the session and its log row commit together or not at all.
@@ -181,6 +168,7 @@ public sealed class SignInService(
         var token = await tokens.IssueIdTokenAsync(db, pool, user, session.Id, caller.App?.Id, now, expires, ct);
         if (tx is not null)
             await tx.CommitAsync(ct);
+        await throttle.RecordSuccessAsync(pool.Id, LoginThrottle.UserKey(user.Id), ct);
         return new SignedIn(new UserView(user, token.Token, token.ExpiresAt), session.Id);
     }
 

@@ -26,6 +26,16 @@ public sealed class UserPasswords(GenAuthDbContext db, CallerContext caller, Pas
         user.PasswordSecurityLevel = PasswordStrength.Level(plain);
     }
 
+    /// <summary>
+    /// After a successful verification: a hash with other parameters than the server's (an imported one, or older
+    /// settings) is replaced by one with the server's, saved with the sign-in.
+    /// </summary>
+    public async Task UpgradeIfNeededAsync(User user, string plain, CancellationToken ct)
+    {
+        if (hasher.NeedsUpgrade(user.PasswordHash))
+            user.PasswordHash = await hasher.HashAsync(plain, ct);
+    }
+
     /// <summary>Constant work whether or not there is a hash, so a missing user can't be told from a wrong password.</summary>
     public Task<bool> VerifyAsync(string? hash, string plain, CancellationToken ct) => hasher.VerifyAsync(hash, plain, ct);
 }

@@ -65,6 +65,9 @@ public sealed class PoolAdminMutations : IMutationFields
                     FrequentRegisterLimit = i.FrequentRegisterCheck?.Limit,
                     FrequentRegisterInterval = i.FrequentRegisterCheck?.TimeInterval,
                     CustomSmsProviderEnabled = i.CustomSMSProvider?.Enabled,
+                    LoginFailCheck = i.LoginFailCheck is { } ip ? new FailCheckInput(ip.Enabled, ip.Limit, ip.TimeInterval) : null,
+                    LoginPasswordFailCheck = i.LoginPasswordFailCheck is { } pw ? new FailCheckInput(pw.Enabled, pw.Limit, pw.TimeInterval) : null,
+                    LoginFailStrategy = i.LoginFailStrategy,
                 }, c.CancellationToken);
             });
         m.Field<NonNullGraphType<StringGraphType>>("refreshUserpoolSecret")
@@ -175,7 +178,8 @@ public sealed class UpdateUserpoolInputType : InputObjectGraphType<UpdateUserpoo
         Field(x => x.Domain, typeof(StringGraphType)).Description("The pool's domain (the subdomain of its hosted pages).");
         Field(x => x.Description, typeof(StringGraphType)).Description("A description of the pool.");
         Field(x => x.AllowedOrigins, typeof(StringGraphType)).Description("Origins allowed to call the API from a browser (CORS).");
-        Field(x => x.LoginFailStrategy, typeof(StringGraphType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.LoginFailStrategy, typeof(StringGraphType)).Description(
+            "What a failed loginFailCheck / loginPasswordFailCheck does: block-account (refuse until the interval passes). captcha is refused: this server has no captcha check.");
         Field(x => x.UserpoolTypes, typeof(ListGraphType<NonNullGraphType<StringGraphType>>)).Description("Accepted for SDK compatibility, not stored yet.");
         Field(x => x.EmailVerifiedDefault, typeof(BooleanGraphType)).Description("New users' emailVerified value (registration and createUser).");
         Field(x => x.SendWelcomeEmail, typeof(BooleanGraphType)).Description("Send a welcome mail after registration.");
@@ -191,9 +195,11 @@ public sealed class UpdateUserpoolInputType : InputObjectGraphType<UpdateUserpoo
         Field(x => x.MfaRequired, typeof(BooleanGraphType)).Description("Every login of the pool needs a second factor (users without one enrol during login).");
         Field(x => x.FrequentRegisterCheck, typeof(FrequentRegisterCheckConfigInputType)).Description(
             "Registration frequency check: at most limit registrations from one IP in timeInterval seconds (1 to 86400), when enabled.");
-        Field(x => x.LoginFailCheck, typeof(LoginFailCheckConfigInputType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.LoginFailCheck, typeof(LoginFailCheckConfigInputType)).Description(
+            "Per IP: limit failed logins (any accounts) within timeInterval seconds refuse that IP's logins for timeInterval.");
         Field(x => x.PasswordUpdatePolicy, typeof(PasswordUpdatePolicyInputType)).Description("Not supported yet: turning it on is refused (2650); enabled: false is accepted.");
-        Field(x => x.LoginPasswordFailCheck, typeof(LoginPasswordFailCheckConfigInputType)).Description("Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.LoginPasswordFailCheck, typeof(LoginPasswordFailCheckConfigInputType)).Description(
+            "Per account: limit wrong passwords within timeInterval seconds lock the account's password logins for timeInterval, right password included.");
         Field(x => x.ChangePhoneStrategy, typeof(ChangePhoneStrategyInputType)).Description("Whether updatePhone also needs a code sent to the old number.");
         Field(x => x.ChangeEmailStrategy, typeof(ChangeEmailStrategyInputType)).Description("Whether updateEmail also needs a code sent to the old address.");
         Field(x => x.QrcodeLoginStrategy, typeof(QrcodeLoginStrategyInputType)).Description("App scan login: code and ticket lifetimes, and what the browser may learn.");
@@ -215,12 +221,12 @@ public sealed record FrequencyCheckInput(int? TimeInterval, int? Limit, bool? En
 /// <summary>One graph type per SDK name, all bound to <see cref="FrequencyCheckInput"/>.</summary>
 public abstract class FrequencyCheckInputType : InputObjectGraphType<FrequencyCheckInput>
 {
-    protected FrequencyCheckInputType(string name)
+    protected FrequencyCheckInputType(string name, string? note = " Accepted for SDK compatibility, not stored yet.")
     {
         Name = name;
-        Field(x => x.TimeInterval, typeof(IntGraphType)).Description("The window, in seconds. Accepted for SDK compatibility, not stored yet.");
-        Field(x => x.Limit, typeof(IntGraphType)).Description("How many attempts the window allows. Accepted for SDK compatibility, not stored yet.");
-        Field(x => x.Enabled, typeof(BooleanGraphType)).Description("Whether the check is on. Accepted for SDK compatibility, not stored yet.");
+        Field(x => x.TimeInterval, typeof(IntGraphType)).Description("The window, in seconds." + note);
+        Field(x => x.Limit, typeof(IntGraphType)).Description("How many attempts the window allows." + note);
+        Field(x => x.Enabled, typeof(BooleanGraphType)).Description("Whether the check is on." + note);
     }
 }
 
@@ -234,8 +240,8 @@ public sealed class FrequentRegisterCheckConfigInputType : InputObjectGraphType<
         Field(x => x.Enabled, typeof(BooleanGraphType)).Description("Whether the check is on.");
     }
 }
-public sealed class LoginFailCheckConfigInputType() : FrequencyCheckInputType("LoginFailCheckConfigInput");
-public sealed class LoginPasswordFailCheckConfigInputType() : FrequencyCheckInputType("LoginPasswordFailCheckConfigInput");
+public sealed class LoginFailCheckConfigInputType() : FrequencyCheckInputType("LoginFailCheckConfigInput", " (1 to 86400 s, limit 1 to 10000)");
+public sealed class LoginPasswordFailCheckConfigInputType() : FrequencyCheckInputType("LoginPasswordFailCheckConfigInput", " (1 to 86400 s, limit 1 to 10000)");
 
 public sealed record PasswordUpdatePolicyInput(int? ForcedCycle, int? DifferenceCycle, bool? Enabled);
 

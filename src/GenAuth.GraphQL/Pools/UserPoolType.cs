@@ -35,9 +35,11 @@ public sealed class UserPoolType : ObjectGraphType<UserPool>
         Field<BooleanGraphType>("isDeleted").Resolve(_ => false);
         Field<FrequencyCheckType>("frequentRegisterCheck")
             .Resolve(c => new FrequencyCheck(c.Source.FrequentRegisterInterval, c.Source.FrequentRegisterLimit, c.Source.FrequentRegisterEnabled));
-        Field<FrequencyCheckType>("loginFailCheck").Resolve(_ => new FrequencyCheck(0, 0, false));
-        Field<FrequencyCheckType>("loginPasswordFailCheck").Resolve(_ => new FrequencyCheck(0, 0, false));
-        Field<StringGraphType>("loginFailStrategy").Resolve(_ => null);
+        Field<FrequencyCheckType>("loginFailCheck").Resolve(c =>
+            new FrequencyCheck(c.Source.LoginFailCheckInterval, c.Source.LoginFailCheckLimit, c.Source.LoginFailCheckEnabled));
+        Field<FrequencyCheckType>("loginPasswordFailCheck").Resolve(c => new FrequencyCheck(c.Source.LoginPasswordFailCheckInterval,
+            c.Source.LoginPasswordFailCheckLimit, c.Source.LoginPasswordFailCheckEnabled));
+        Field<StringGraphType>("loginFailStrategy").Resolve(c => c.Source.LoginFailStrategy ?? LoginFailSettings.BlockAccount);
         Field<ChangePhoneStrategyType>("changePhoneStrategy").Resolve(c => c.Source);
         Field<ChangeEmailStrategyType>("changeEmailStrategy").Resolve(c => c.Source);
         Field<QrcodeLoginStrategyType>("qrcodeLoginStrategy").Resolve(c => c.Source);

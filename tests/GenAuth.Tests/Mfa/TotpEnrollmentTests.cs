@@ -51,7 +51,7 @@ public sealed class TotpEnrollmentTests : IDisposable
     }
 
     [Fact]
-    public async Task EnrollmentTokenIsSingleUseEvenAfterAWrongCode()
+    public async Task AWrongCodeLeavesTheEnrollmentAFewTriesAndTheRightCodeSpendsIt()
     {
         var (_, token) = await _h.Client.RegisterAndLoginAsync("once@example.com");
         var request = GraphQLClient.Success(await _h.Client.PostAsync(MfaOps.SendEnroll, new { factorType = "OTP" }, token),
@@ -61,9 +61,32 @@ public sealed class TotpEnrollmentTests : IDisposable
 
         var wrong = await _h.Client.PostAsync(MfaOps.Enroll, new { token = enrollmentToken, passCode = MfaHarness.WrongCode(secret, _h.Now) }, token);
         var retry = await _h.Client.PostAsync(MfaOps.Enroll, new { token = enrollmentToken, passCode = Rfc6238.Code(secret, _h.Now) }, token);
+        var again = await _h.Client.PostAsync(MfaOps.Enroll, new { token = enrollmentToken, passCode = Rfc6238.Code(secret, _h.Now) }, token);
 
         Assert.Equal(1637, GraphQLClient.ErrorCode(wrong));
-        Assert.Equal(1644, GraphQLClient.ErrorCode(retry));
+        Assert.Equal("OTP", GraphQLClient.Success(retry, "enrollFactor")["factorType"]!.GetValue<string>());
+        Assert.Equal(1644, GraphQLClient.ErrorCode(again));
+        Assert.Single(GraphQLClient.Success(await _h.Client.PostAsync(MfaOps.ListEnrolled, token: token), "listEnrolledFactors").AsArray());
+    }
+
+    [Fact]
+    public async Task FiveWrongCodesKillTheEnrollmentEvenWhenSentAtOnce()
+    {
+        var (_, token) = await _h.Client.RegisterAndLoginAsync("five@example.com");
+        var request = GraphQLClient.Success(await _h.Client.PostAsync(MfaOps.SendEnroll, new { factorType = "OTP" }, token),
+            "sendEnrollFactorRequest");
+        var secret = Rfc6238.SecretOf(request["otpData"]!["qrCodeUri"]!.GetValue<string>());
+        var enrollmentToken = request["enrollmentToken"]!.GetValue<string>();
+        var wrongCode = MfaHarness.WrongCode(secret, _h.Now);
+
+        var wrongs = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            _h.Client.PostAsync(MfaOps.Enroll, new { token = enrollmentToken, passCode = wrongCode }, token)));
+        var right = await _h.Client.PostAsync(MfaOps.Enroll, new { token = enrollmentToken, passCode = Rfc6238.Code(secret, _h.Now) }, token);
+
+        // At most five were checked as codes; the rest found the enrolment dead.
+        Assert.Equal(5, wrongs.Count(w => GraphQLClient.ErrorCode(w) == 1637));
+        Assert.All(wrongs, w => Assert.Contains(GraphQLClient.ErrorCode(w), new[] { 1637, 1644 }));
+        Assert.Equal(1644, GraphQLClient.ErrorCode(right));
         Assert.Empty(GraphQLClient.Success(await _h.Client.PostAsync(MfaOps.ListEnrolled, token: token), "listEnrolledFactors").AsArray());
     }
 

@@ -1,4 +1,3 @@
-using GenAuth.Core.Common;
 using GenAuth.Core.Security;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -12,73 +11,98 @@ public sealed class LoginThrottleTests
 
     public LoginThrottleTests()
     {
-        _throttle = new LoginThrottle(Options.Create(new BruteForceOptions
+        _throttle = new LoginThrottle(new MemoryLockoutStore(_clock), Options.Create(new BruteForceOptions
         {
             AccountFailures = 3, IpFailures = 10, WaitIncrementSeconds = 30, MaxWaitSeconds = 90,
-        }), _clock);
+        }));
     }
 
-    private void AssertAllowed(string pool, string account, string? ip) =>
-        Assert.Null(Record.Exception(() => _throttle.EnsureAllowed(pool, account, ip)));
+    private async Task AssertAllowed(string pool, string account, string? ip) =>
+        Assert.Equal(0, await _throttle.RetryAfterAsync(pool, account, ip));
 
-    private void AssertThrottled(string pool, string account, string? ip) =>
-        Assert.Equal(2058, Assert.Throws<GenAuthException>(() => _throttle.EnsureAllowed(pool, account, ip)).Code);
+    private async Task AssertThrottled(string pool, string account, string? ip) =>
+        Assert.True(await _throttle.RetryAfterAsync(pool, account, ip) > 0);
 
     [Fact]
-    public void FailuresWithinTheAllowanceAreNotThrottled()
+    public async Task FailuresWithinTheAllowanceAreNotThrottled()
     {
         for (var i = 0; i < 3; i++)
-            _throttle.RecordFailure("p", "bob@x.com", "10.0.0.1");
-        AssertAllowed("p", "bob@x.com", "10.0.0.1");
+            await _throttle.RecordFailureAsync("p", "u:bob", "10.0.0.1");
+        await AssertAllowed("p", "u:bob", "10.0.0.1");
 
         // The allowance is exactly 3: one more failure throttles.
-        _throttle.RecordFailure("p", "bob@x.com", "10.0.0.1");
-        AssertThrottled("p", "bob@x.com", "10.0.0.1");
+        await _throttle.RecordFailureAsync("p", "u:bob", "10.0.0.1");
+        await AssertThrottled("p", "u:bob", "10.0.0.1");
     }
 
     [Fact]
-    public void EachFailurePastTheAllowanceAddsAWaitUpToTheMaximum()
+    public async Task EachFailurePastTheAllowanceAddsAWaitUpToTheMaximum()
     {
         for (var i = 0; i < 4; i++)
-            _throttle.RecordFailure("p", "bob@x.com", "10.0.0.1");
-        AssertThrottled("p", "BOB@x.com", "10.0.0.2");
+            await _throttle.RecordFailureAsync("p", "u:bob", "10.0.0.1");
+        Assert.Equal(30, await _throttle.RetryAfterAsync("p", "u:bob", "10.0.0.2"));
 
         _clock.Advance(TimeSpan.FromSeconds(29));
-        AssertThrottled("p", "bob@x.com", "10.0.0.2");
+        await AssertThrottled("p", "u:bob", "10.0.0.2");
         _clock.Advance(TimeSpan.FromSeconds(2));
-        AssertAllowed("p", "bob@x.com", "10.0.0.2");
+        await AssertAllowed("p", "u:bob", "10.0.0.2");
 
         for (var i = 0; i < 10; i++)
-            _throttle.RecordFailure("p", "bob@x.com", null);
+            await _throttle.RecordFailureAsync("p", "u:bob", null);
         _clock.Advance(TimeSpan.FromSeconds(89));
-        AssertThrottled("p", "bob@x.com", null);
+        await AssertThrottled("p", "u:bob", null);
         _clock.Advance(TimeSpan.FromSeconds(2));
-        AssertAllowed("p", "bob@x.com", null);
+        await AssertAllowed("p", "u:bob", null);
     }
 
     [Fact]
-    public void ManyAccountsFromOneIpThrottleThatIpOnly()
+    public async Task ManyAccountsFromOneIpThrottleThatIpOnly()
     {
         for (var i = 0; i < 11; i++)
-            _throttle.RecordFailure("p", $"user{i}", "10.0.0.9");
-        AssertThrottled("p", "someone-else", "10.0.0.9");
-        AssertAllowed("p", "someone-else", "10.0.0.10");
-        AssertAllowed("other-pool", "someone-else", "10.0.0.9");
+            await _throttle.RecordFailureAsync("p", $"n:user{i}", "10.0.0.9");
+        await AssertThrottled("p", "n:someone-else", "10.0.0.9");
+        await AssertAllowed("p", "n:someone-else", "10.0.0.10");
+        await AssertAllowed("other-pool", "n:someone-else", "10.0.0.9");
     }
 
     [Fact]
-    public void ASuccessfulLoginClearsTheAccountsFailures()
+    public async Task ACompletedSignInClearsTheAccountsFailures()
     {
         for (var i = 0; i < 3; i++)
-            _throttle.RecordFailure("p", "bob", null);
-        _throttle.RecordSuccess("p", "bob");
-        _throttle.RecordFailure("p", "bob", null);
-        AssertAllowed("p", "bob", null);
+            await _throttle.RecordFailureAsync("p", "u:bob", null);
+        await _throttle.RecordSuccessAsync("p", "u:bob");
+        await _throttle.RecordFailureAsync("p", "u:bob", null);
+        await AssertAllowed("p", "u:bob", null);
 
         // Without the success the same four failures throttle.
-        _throttle.RecordFailure("p", "carol", null);
+        for (var i = 0; i < 4; i++)
+            await _throttle.RecordFailureAsync("p", "u:carol", null);
+        await AssertThrottled("p", "u:carol", null);
+    }
+
+    [Fact]
+    public async Task APoolsPerAccountRuleLocksForItsIntervalAtItsLimit()
+    {
+        var rules = new LoginFailRules(null, new FailureRule(2, TimeSpan.FromSeconds(600)));
+        await _throttle.RecordFailureAsync("p", "u:dan", null, rules);
+        await AssertAllowed("p", "u:dan", null);
+        await _throttle.RecordFailureAsync("p", "u:dan", null, rules);
+
+        Assert.Equal(600, await _throttle.RetryAfterAsync("p", "u:dan", null));
+        _clock.Advance(TimeSpan.FromSeconds(601));
+        await AssertAllowed("p", "u:dan", null);
+    }
+
+    [Fact]
+    public async Task APoolsPerIpRuleBlocksThatIpForItsInterval()
+    {
+        var rules = new LoginFailRules(new FailureRule(3, TimeSpan.FromSeconds(120)), null);
         for (var i = 0; i < 3; i++)
-            _throttle.RecordFailure("p", "carol", null);
-        AssertThrottled("p", "carol", null);
+            await _throttle.RecordFailureAsync("p", $"n:x{i}", "10.1.1.1", rules);
+
+        Assert.Equal(120, await _throttle.RetryAfterAsync("p", "n:anyone", "10.1.1.1"));
+        await AssertAllowed("p", "n:anyone", "10.1.1.2");
+        _clock.Advance(TimeSpan.FromSeconds(121));
+        await AssertAllowed("p", "n:anyone", "10.1.1.1");
     }
 }

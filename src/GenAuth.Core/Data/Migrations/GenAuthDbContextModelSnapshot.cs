@@ -337,6 +337,9 @@ namespace GenAuth.Core.Data.Migrations
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PhoneCountryCode")
                         .HasColumnType("TEXT");
 
