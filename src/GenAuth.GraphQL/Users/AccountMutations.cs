@@ -12,6 +12,7 @@ public sealed class AccountMutations : IMutationFields
     public void Register(ObjectGraphType m)
     {
         m.Field<UserType>("registerByEmail")
+            .LimitPerRequest(PerRequest.Register)
             .Description("Registers with email and password. Email is case-insensitive and unique in the pool.")
             .Argument<NonNullGraphType<RegisterByEmailInputType>>("input")
             .PublicAccess()
@@ -22,6 +23,7 @@ public sealed class AccountMutations : IMutationFields
                     input.Profile?.ToProfileInput(), input.IssueToken, c.CancellationToken).RequireSignedIn();
             });
         m.Field<UserType>("registerByUsername")
+            .LimitPerRequest(PerRequest.Register)
             .Description("Registers with username and password. Username is case-sensitive and unique in the pool.")
             .Argument<NonNullGraphType<RegisterByUsernameInputType>>("input")
             .PublicAccess()

@@ -23,7 +23,7 @@ public static class SseTransport
         }
         var request = parsed.Requests[0];
 
-        await http.ResolveCallerAsync();
+        var caller = await http.ResolveCallerAsync();
         var executor = http.RequestServices.GetRequiredService<GraphQLExecutor>();
         var writer = http.RequestServices.GetRequiredService<ResultWriter>();
         var legacy = http.Request.IsFromSdk();
@@ -41,11 +41,11 @@ public static class SseTransport
             if (result.Streams is { Count: > 0 } streams)
             {
                 await foreach (var next in ObservableChannel.ReadAllAsync(streams.Values.First(), ct))
-                    await WriteEventAsync(http, "next", writer.Serialize(next, legacy), ct);
+                    await WriteEventAsync(http, "next", writer.Serialize(next, legacy, caller.Lang), ct);
             }
             else
             {
-                await WriteEventAsync(http, "next", writer.Serialize(result, legacy), ct);
+                await WriteEventAsync(http, "next", writer.Serialize(result, legacy, caller.Lang), ct);
             }
             await WriteEventAsync(http, "complete", "", ct);
         }

@@ -65,7 +65,7 @@ public sealed class GraphQLWebSocketConnection(
         return null;
     }
 
-    public string Serialize(ExecutionResult result) => writer.Serialize(result, FromSdk);
+    public string Serialize(ExecutionResult result) => writer.Serialize(result, FromSdk, _caller?.Lang ?? Lang);
 
     public ExecutionResult ErrorResult(ErrorCode code) =>
         new() { Errors = [new GenAuthExecutionError(code.Message(_caller?.Lang ?? Lang), code.Code, null)] };
