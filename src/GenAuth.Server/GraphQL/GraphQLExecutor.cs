@@ -52,7 +52,7 @@ public sealed class GraphQLExecutor(IDocumentExecuter executer, GenAuthSchema sc
 {
     private const int ParserMaxDepth = 128;
 
-    private readonly MemoryCache _documents = new(new MemoryCacheOptions { SizeLimit = 2000 });
+    private readonly MemoryCache _documents = new(new MemoryCacheOptions { SizeLimit = 4000 });
     private readonly GraphQLLimits _limits = options.Value;
 
     public GraphQLLimits Limits => _limits;
@@ -107,7 +107,20 @@ public sealed class GraphQLExecutor(IDocumentExecuter executer, GenAuthSchema sc
 
     private ExecutionResult? Refusal(CachedDocument entry, GraphQLRequest request, IServiceProvider services, RequestBudget budget, string? lang)
     {
-        var m = entry.Measure;
+        if (DocumentRefusal(entry.Measure, lang) is { } refused)
+            return refused;
+        if (entry.Measure.Introspects && !_limits.AnonymousIntrospection && services.GetService<CallerContext>() is { Kind: PrincipalKind.Anonymous })
+            return Refused(ErrorCodes.IntrospectionDisabled, lang, null);
+        var counts = entry.PerRequestCounts.GetOrAdd(request.OperationName ?? "", name =>
+            PerRequest.Count(schema, entry.Document, name.Length == 0 ? null : name));
+        if (budget.TryTake(counts) is { } kind)
+            return Refused(ErrorCodes.PerRequestLimit, lang, new { kind, limit = _limits.PerRequest.GetValueOrDefault(kind, 1) });
+        return null;
+    }
+
+    /// <summary>The refusal a document earns by its measure alone, whoever sends it.</summary>
+    private ExecutionResult? DocumentRefusal(DocumentMeasure m, string? lang)
+    {
         if (m.CyclicFragment is { } cyclic)
             return Refused(ErrorCodes.InvalidQuery, lang, new { fragment = cyclic, reason = "the fragment spreads itself" });
         if (m.FragmentsTooDeep || m.FragmentSpreads > _limits.MaxFragmentSpreads)
@@ -119,12 +132,6 @@ public sealed class GraphQLExecutor(IDocumentExecuter executer, GenAuthSchema sc
         var maxDepth = Math.Max(_limits.MaxDepth, _limits.MaxIntrospectionDepth);
         if (m.Depth > maxDepth)
             return Refused(ErrorCodes.MaxDepthExceeded, lang, new { limit = maxDepth, depth = m.Depth });
-        if (m.Introspects && !_limits.AnonymousIntrospection && services.GetService<CallerContext>() is { Kind: PrincipalKind.Anonymous })
-            return Refused(ErrorCodes.IntrospectionDisabled, lang, null);
-        var counts = entry.PerRequestCounts.GetOrAdd(request.OperationName ?? "", name =>
-            PerRequest.Count(schema, entry.Document, name.Length == 0 ? null : name));
-        if (budget.TryTake(counts) is { } kind)
-            return Refused(ErrorCodes.PerRequestLimit, lang, new { kind, limit = _limits.PerRequest.GetValueOrDefault(kind, 1) });
         return null;
     }
 
@@ -161,7 +168,10 @@ public sealed class GraphQLExecutor(IDocumentExecuter executer, GenAuthSchema sc
         try
         {
             var entry = new CachedDocument(Parser.Parse(query, new ParserOptions { Ignore = IgnoreOptions.Comments, MaxDepth = ParserMaxDepth }));
-            _documents.Set(query, entry, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(30) });
+            // Note: refused documents are not kept (an attacker varying the text would fill the cache with them), and
+            // an entry's size grows with its text, so a cache full of 64 KB documents can't hold gigabytes of syntax trees.
+            if (DocumentRefusal(entry.Measure, null) is null)
+                _documents.Set(query, entry, new MemoryCacheEntryOptions { Size = 1 + query.Length / 1024, SlidingExpiration = TimeSpan.FromMinutes(30) });
             return entry;
         }
         catch (GraphQLParserException)

@@ -54,7 +54,7 @@ public sealed class ResultWriter(IGraphQLTextSerializer serializer, IErrorInfoPr
 
     private string? TrySerialize(ExecutionResult result, long limit)
     {
-        var buffer = new CappedBufferWriter(limit);
+        using var buffer = new CappedBufferWriter(limit);
         try
         {
             using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = _options.Encoder, Indented = _options.WriteIndented }))
@@ -70,9 +70,10 @@ public sealed class ResultWriter(IGraphQLTextSerializer serializer, IErrorInfoPr
     private sealed class ResponseTooLargeException : Exception;
 
     /// <summary>An IBufferWriter that refuses to grow past the limit: Utf8JsonWriter asks it for room as it goes.</summary>
-    private sealed class CappedBufferWriter(long limit) : IBufferWriter<byte>
+    private sealed class CappedBufferWriter(long limit) : IBufferWriter<byte>, IDisposable
     {
-        private byte[] _buffer = new byte[Math.Min(16 * 1024, Math.Max(256, limit))];
+        // Note: pooled, so the usual small answer costs no 16 KB allocation per request (P2).
+        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(4096);
         private int _written;
 
         public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
@@ -99,8 +100,17 @@ public sealed class ResultWriter(IGraphQLTextSerializer serializer, IErrorInfoPr
             var size = Math.Max(need, Math.Min((long)_buffer.Length * 2, limit + 4096));
             if (size > Array.MaxLength)
                 throw new ResponseTooLargeException();
-            Array.Resize(ref _buffer, (int)Math.Max(size, need));
+            var bigger = ArrayPool<byte>.Shared.Rent((int)size);
+            _buffer.AsSpan(0, _written).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = bigger;
             return _buffer;
+        }
+
+        public void Dispose()
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
         }
     }
 
