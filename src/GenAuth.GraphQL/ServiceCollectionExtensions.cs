@@ -6,6 +6,7 @@ using GenAuth.GraphQL.Messaging;
 using GenAuth.GraphQL.CustomFields;
 using GenAuth.GraphQL.Diagnostics;
 using GenAuth.GraphQL.Groups;
+using GenAuth.GraphQL.Limits;
 using GenAuth.GraphQL.Orgs;
 using GenAuth.GraphQL.Permissions;
 using GenAuth.GraphQL.Resources;
@@ -19,20 +20,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace GenAuth.GraphQL;
 
-/// <summary>Limits on what one GraphQL document may ask for (GenAuth:GraphQL).</summary>
-public sealed class GraphQLLimits
-{
-    public int MaxDepth { get; set; } = 15;
-    public int MaxComplexity { get; set; } = 2000;
-}
-
 public static class ServiceCollectionExtensions
 {
     /// <summary>The one schema setup, used by the server and the tests alike.</summary>
     public static IServiceCollection AddGenAuthGraphQL(this IServiceCollection services)
     {
-        services.AddOptions<GraphQLLimits>().BindConfiguration("GenAuth:GraphQL")
-            .Validate(l => l.MaxDepth > 0 && l.MaxComplexity > 0, "GraphQL limits must be positive").ValidateOnStart();
+        services.AddOptions<GraphQLLimits>().BindConfiguration(GraphQLLimits.Section)
+            .Validate(l => l.IsValid(), "GenAuth:GraphQL limits must be positive").ValidateOnStart();
 
         services.AddSingleton<IQueryFields, AccountQueries>();
         services.AddSingleton<IQueryFields, PoolQueries>();
@@ -92,20 +86,20 @@ public static class ServiceCollectionExtensions
                 var limits = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GraphQLLimits>>().Value;
                 c.MaxDepth = limits.MaxDepth;
                 c.MaxComplexity = limits.MaxComplexity;
-                c.ValidateComplexityDelegate = IntrospectionIsExempt;
+                c.ValidateComplexityDelegate = context => StandardIntrospectionIsExempt(context, limits.MaxIntrospectionDepth);
             }));
         return services;
     }
 
     /// <summary>
-    /// Introspection documents (every root field is __schema, __type or __typename) are fixed in shape and
-    /// deep by nature (ofType chains); IDEs send them, so the limits apply to data operations only.
+    /// The standard introspection query (GraphiQL's, Banana Cake Pop's) is deep by nature (ofType chains) and its answer
+    /// is bounded by the schema, so IDEs get it past the depth and complexity limits. Only that shape: aliased, deeper
+    /// or type-list-nested introspection is analysed like any data operation (400 aliased __schema fields were 63 MB).
     /// </summary>
-    private static Task IntrospectionIsExempt(global::GraphQL.Validation.Complexity.ComplexityValidationContext context)
+    private static Task StandardIntrospectionIsExempt(global::GraphQL.Validation.Complexity.ComplexityValidationContext context, int maxDepth)
     {
-        var operation = context.ValidationContext.Operation;
-        if (operation.Operation == GraphQLParser.AST.OperationType.Query
-            && operation.SelectionSet.Selections.All(s => s is GraphQLParser.AST.GraphQLField f && f.Name.StringValue.StartsWith("__", StringComparison.Ordinal)))
+        if (context.Error is not null
+            && DocumentShape.IsStandardIntrospection(context.ValidationContext.Document, context.ValidationContext.Operation, maxDepth))
             context.Error = null;
         return Task.CompletedTask;
     }

@@ -22,6 +22,8 @@ public static class Program
             return await Qr.QrBench.RunAsync(args);
         if (args.Contains("--p4"))
             return await P4.P4Bench.RunAsync(args);
+        if (args.Contains("--p9"))
+            return await P9.AttackBench.RunAsync(args);
         if (args.Contains("--baseline-server"))
         {
             await BaselineServer.RunAsync(args);

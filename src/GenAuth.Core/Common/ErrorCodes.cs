@@ -107,6 +107,14 @@ public static class ErrorCodes
     public static readonly ErrorCode MaxDepthExceeded = new(4001, "查询嵌套层级过深", "The query is nested too deeply");
     public static readonly ErrorCode MaxComplexityExceeded = new(4002, "查询过于复杂", "The query is too complex");
     public static readonly ErrorCode InvalidQuery = new(4000, "GraphQL 请求不合法", "Invalid GraphQL request");
+    // GraphQL document limits (issue 10, hole 3: bounded before validation; GenAuth:GraphQL settings).
+    public static readonly ErrorCode QueryTooLarge = new(4003, "GraphQL 文档过大", "The GraphQL document is too long");
+    public static readonly ErrorCode TooManySelections = new(4004, "展开片段后查询的字段过多", "The document selects too many fields once its fragments are expanded");
+    public static readonly ErrorCode TooManyAliases = new(4005, "查询中的别名过多", "The document uses too many aliases");
+    public static readonly ErrorCode QueryTimeout = new(4006, "查询执行超时", "The operation took too long and was stopped");
+    public static readonly ErrorCode ResponseTooLarge = new(4007, "查询结果过大", "The result is too large: ask for fewer fields or a smaller page");
+    public static readonly ErrorCode IntrospectionDisabled = new(4008, "匿名调用者不能查询 schema，请使用管理令牌", "Schema introspection needs a token: anonymous introspection is turned off");
+    public static readonly ErrorCode PerRequestLimit = new(4009, "一个请求中此类操作只能出现一次", "A request may hold only one operation of this kind (aliases and batches included)");
     // Management (issue 6: users, custom fields, pool settings, whitelist, applications).
     public static readonly ErrorCode CustomFieldNotFound = new(2601, "自定义字段不存在", "The custom field does not exist");
     public static readonly ErrorCode InvalidCustomFieldValue = new(2602, "自定义字段值与字段类型不符", "The value does not match the custom field's type");

@@ -14,6 +14,7 @@ public sealed class CodeMutations : IMutationFields
     public void Register(ObjectGraphType m)
     {
         m.Field<CommonMessageType>("sendSmsCode")
+            .LimitPerRequest(PerRequest.Send)
             .PublicAccess()
             .Description("Sends a verification code by SMS (default country code +86). At most one send per number a minute.")
             .Argument<NonNullGraphType<StringGraphType>>("phone")
@@ -26,6 +27,7 @@ public sealed class CodeMutations : IMutationFields
                 return Sent(c);
             });
         m.Field<CommonMessageType>("sendEmail")
+            .LimitPerRequest(PerRequest.Send)
             .PublicAccess()
             .Description("Sends a code (VERIFY_CODE, RESET_PASSWORD, CHANGE_EMAIL, MFA_VERIFY, ...) or a verification link (VERIFY_EMAIL).")
             .Argument<NonNullGraphType<StringGraphType>>("email")
@@ -38,6 +40,7 @@ public sealed class CodeMutations : IMutationFields
             });
 
         m.Field<UserType>("registerByPhoneCode")
+            .LimitPerRequest(PerRequest.Register)
 
             .PublicAccess()
             .Description("Registers with a phone number and an SMS code (phoneVerified true); the password is optional.")
@@ -49,6 +52,7 @@ public sealed class CodeMutations : IMutationFields
                     i.Profile?.ToProfileInput(), i.IssueToken, c.CancellationToken).RequireSignedIn();
             });
         m.Field<UserType>("registerByEmailCode")
+            .LimitPerRequest(PerRequest.Register)
             .PublicAccess()
             .Description("Registers with an email address and a code sent by sendEmail(VERIFY_CODE) (emailVerified true).")
             .Argument<NonNullGraphType<RegisterByEmailCodeInputType>>("input")
@@ -59,6 +63,7 @@ public sealed class CodeMutations : IMutationFields
                     i.IssueToken, c.CancellationToken).RequireSignedIn();
             });
         m.Field<UserType>("loginByPhoneCode")
+            .LimitPerRequest(PerRequest.Register)
             .PublicAccess()
             .Description("Logs in with an SMS code; an unknown number is registered when the pool allows registration.")
             .Argument<NonNullGraphType<LoginByPhoneCodeInputType>>("input")

@@ -13,6 +13,7 @@ public sealed class MfaMutations : IMutationFields
     public void Register(ObjectGraphType m)
     {
         m.Field<NonNullGraphType<SendEnrollFactorRequestPayloadType>>("sendEnrollFactorRequest")
+            .LimitPerRequest(PerRequest.Send)
             .PublicAccess()
             .Description("Starts enrolling a factor: OTP answers the QR code and a recovery code; SMS and EMAIL send a code. "
                          + "With mfaToken (a 1635 answer with needEnroll), for the user of that login instead of the caller.")

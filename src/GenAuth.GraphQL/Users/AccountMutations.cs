@@ -12,6 +12,7 @@ public sealed class AccountMutations : IMutationFields
     public void Register(ObjectGraphType m)
     {
         m.Field<UserType>("registerByEmail")
+            .LimitPerRequest(PerRequest.Register)
             .Description("Registers with email and password. Email is case-insensitive and unique in the pool.")
             .Argument<NonNullGraphType<RegisterByEmailInputType>>("input")
             .PublicAccess()
@@ -22,6 +23,7 @@ public sealed class AccountMutations : IMutationFields
                     input.Profile?.ToProfileInput(), input.IssueToken, c.CancellationToken).RequireSignedIn();
             });
         m.Field<UserType>("registerByUsername")
+            .LimitPerRequest(PerRequest.Register)
             .Description("Registers with username and password. The username is unique in the pool ignoring case, width and look-alike characters (2026).")
             .Argument<NonNullGraphType<RegisterByUsernameInputType>>("input")
             .PublicAccess()

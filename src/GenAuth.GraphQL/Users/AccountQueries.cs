@@ -35,6 +35,7 @@ public sealed class AccountQueries : IQueryFields
                 return new PasswordStrength(valid, reason ?? (caller.Lang?.StartsWith("en") == true ? "The password meets the policy" : "密码强度符合要求"));
             });
         q.Field<BooleanGraphType>("isUserExists")
+            .LimitPerRequest(PerRequest.UserExistsLookup)
             .Description("Whether a user with this email, phone, username or externalId exists in the pool.")
             .Argument<StringGraphType>("email")
             .Argument<StringGraphType>("phone")

@@ -1,24 +1,71 @@
+using System.Collections.Concurrent;
+using GenAuth.Core.Callers;
+using GenAuth.Core.Common;
+using GenAuth.GraphQL;
 using GenAuth.GraphQL.Common;
+using GenAuth.GraphQL.Limits;
 using GraphQL;
+using GraphQL.Execution;
 using GraphQL.Transport;
 using GraphQLParser;
 using GraphQLParser.AST;
 using GraphQLParser.Exceptions;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 
 namespace GenAuth.Server.GraphQL;
 
 /// <summary>
-/// Runs GraphQL requests for every transport (HTTP, WebSocket, SSE) with one set of options, and
-/// caches parsed documents by query text so repeated operations skip the parser.
+/// What one transport request may still spend: the per-request kinds (<see cref="PerRequest"/>) and the response bytes.
+/// An HTTP batch shares one; a WebSocket or SSE operation gets its own.
 /// </summary>
-public sealed class GraphQLExecutor(IDocumentExecuter executer, GenAuthSchema schema)
+public sealed class RequestBudget(GraphQLLimits limits)
 {
-    private readonly MemoryCache _documents = new(new MemoryCacheOptions { SizeLimit = 2000 });
+    private readonly Dictionary<string, int> _used = new(StringComparer.OrdinalIgnoreCase);
 
-    public Task<ExecutionResult> ExecuteAsync(GraphQLRequest request, IServiceProvider services, CancellationToken ct)
+    public long ResponseBytesLeft { get; set; } = limits.MaxResponseBytes;
+
+    /// <summary>Takes the document's marked fields from the budget; the kind that would go over it, or null.</summary>
+    public string? TryTake(Dictionary<string, int>? counts)
     {
-        var options = new ExecutionOptions
+        if (counts is null)
+            return null;
+        lock (_used)
+        {
+            foreach (var (kind, n) in counts)
+                if (_used.GetValueOrDefault(kind) + n > limits.PerRequest.GetValueOrDefault(kind, 1))
+                    return kind;
+            foreach (var (kind, n) in counts)
+                _used[kind] = _used.GetValueOrDefault(kind) + n;
+            return null;
+        }
+    }
+}
+
+/// <summary>
+/// Runs GraphQL requests for every transport (HTTP, WebSocket, SSE) with one set of options and limits, and
+/// caches parsed documents by query text so repeated operations skip the parser. Before GraphQL.NET validates a
+/// document, it is measured (<see cref="DocumentShape"/>): length, expanded selections, fragment spreads, aliases,
+/// depth, anonymous introspection and the per-request kinds are refused here, with a GenAuth code and nothing run.
+/// </summary>
+public sealed class GraphQLExecutor(IDocumentExecuter executer, GenAuthSchema schema, IOptions<GraphQLLimits> options)
+{
+    private const int ParserMaxDepth = 128;
+
+    private readonly MemoryCache _documents = new(new MemoryCacheOptions { SizeLimit = 4000 });
+    private readonly GraphQLLimits _limits = options.Value;
+
+    public GraphQLLimits Limits => _limits;
+
+    public async Task<ExecutionResult> ExecuteAsync(GraphQLRequest request, IServiceProvider services, CancellationToken ct,
+        RequestBudget? budget = null)
+    {
+        budget ??= new RequestBudget(_limits);
+        var lang = services.GetService<CallerContext>()?.Lang;
+        if (request.Query is { } text && text.Length > _limits.MaxDocumentLength)
+            return Refused(ErrorCodes.QueryTooLarge, lang, new { limit = _limits.MaxDocumentLength, length = text.Length });
+
+        var execution = new ExecutionOptions
         {
             Schema = schema,
             Query = request.Query,
@@ -29,41 +76,86 @@ public sealed class GraphQLExecutor(IDocumentExecuter executer, GenAuthSchema sc
             RequestServices = services,
             CancellationToken = ct,
         };
-        if (request.Query is not { Length: > 0 and < 100_000 } query || TryGetEntry(query) is not { } entry)
-            return executer.ExecuteAsync(options);
-        options.Document = entry.Document;
+        // Note: a query that doesn't parse goes to the executer, which parses again and reports the syntax error as usual.
+        if (request.Query is not { Length: > 0 } query || TryGetEntry(query) is not { } entry)
+            return await executer.ExecuteAsync(execution);
+
+        if (Refusal(entry, request, services, budget, lang) is { } refusal)
+            return refusal;
+
+        execution.Document = entry.Document;
+        var operationType = DocumentShape.SelectOperation(entry.Document, request.OperationName)?.Operation;
+        if (operationType is OperationType.Query or OperationType.Mutation)
+        {
+            // Note: the budget covers validation and execution; subscriptions stream for as long as the client wants.
+            execution.Timeout = _limits.Timeout;
+            execution.TimeoutAction = TimeoutAction.ReturnTimeoutError;
+        }
         if (entry.Validated)
         {
             // The document passed validation against this (immutable) schema before; variables are still coerced
             // and checked on every request, and the complexity rule is re-added by the configured pipeline.
-            options.ValidationRules = options.CachedDocumentValidationRules ?? [];
+            execution.ValidationRules = execution.CachedDocumentValidationRules ?? [];
         }
-        return ExecuteAndRememberAsync(options, entry);
-    }
-
-    private async Task<ExecutionResult> ExecuteAndRememberAsync(ExecutionOptions options, CachedDocument entry)
-    {
-        var result = await executer.ExecuteAsync(options);
+        var result = await executer.ExecuteAsync(execution);
+        if (result.Errors?.Any(e => e is TimeoutError) == true)
+            return Refused(ErrorCodes.QueryTimeout, lang, new { limitMs = (long)_limits.Timeout.TotalMilliseconds });
         if (result.Executed)
             entry.Validated = true;
         return result;
     }
 
+    private ExecutionResult? Refusal(CachedDocument entry, GraphQLRequest request, IServiceProvider services, RequestBudget budget, string? lang)
+    {
+        if (DocumentRefusal(entry.Measure, lang) is { } refused)
+            return refused;
+        if (entry.Measure.Introspects && !_limits.AnonymousIntrospection && services.GetService<CallerContext>() is { Kind: PrincipalKind.Anonymous })
+            return Refused(ErrorCodes.IntrospectionDisabled, lang, null);
+        var counts = entry.PerRequestCounts.GetOrAdd(request.OperationName ?? "", name =>
+            PerRequest.Count(schema, entry.Document, name.Length == 0 ? null : name));
+        if (budget.TryTake(counts) is { } kind)
+            return Refused(ErrorCodes.PerRequestLimit, lang, new { kind, limit = _limits.PerRequest.GetValueOrDefault(kind, 1) });
+        return null;
+    }
+
+    /// <summary>The refusal a document earns by its measure alone, whoever sends it.</summary>
+    private ExecutionResult? DocumentRefusal(DocumentMeasure m, string? lang)
+    {
+        if (m.CyclicFragment is { } cyclic)
+            return Refused(ErrorCodes.InvalidQuery, lang, new { fragment = cyclic, reason = "the fragment spreads itself" });
+        if (m.FragmentsTooDeep || m.FragmentSpreads > _limits.MaxFragmentSpreads)
+            return Refused(ErrorCodes.TooManySelections, lang, new { limit = _limits.MaxFragmentSpreads, fragmentSpreads = m.FragmentSpreads });
+        if (m.Aliases > _limits.MaxAliases)
+            return Refused(ErrorCodes.TooManyAliases, lang, new { limit = _limits.MaxAliases, aliases = m.Aliases });
+        if (m.Selections > _limits.MaxSelections)
+            return Refused(ErrorCodes.TooManySelections, lang, new { limit = _limits.MaxSelections, selections = m.Selections });
+        var maxDepth = Math.Max(_limits.MaxDepth, _limits.MaxIntrospectionDepth);
+        if (m.Depth > maxDepth)
+            return Refused(ErrorCodes.MaxDepthExceeded, lang, new { limit = maxDepth, depth = m.Depth });
+        return null;
+    }
+
+    private static ExecutionResult Refused(ErrorCode code, string? lang, object? data) =>
+        new() { Errors = [new GenAuthExecutionError(code.Message(lang), code.Code, data)] };
+
     /// <summary>The type of the operation a request would run, or null when the document doesn't parse.</summary>
     public OperationType? OperationTypeOf(GraphQLRequest request)
     {
-        if (string.IsNullOrEmpty(request.Query) || TryGetEntry(request.Query)?.Document is not { } document)
+        if (string.IsNullOrEmpty(request.Query) || request.Query.Length > _limits.MaxDocumentLength
+            || TryGetEntry(request.Query)?.Document is not { } document)
             return null;
-        var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
-        var op = request.OperationName is { Length: > 0 } name
-            ? operations.FirstOrDefault(o => o.Name?.StringValue == name)
-            : operations.Count == 1 ? operations[0] : null;
-        return op?.Operation;
+        return DocumentShape.SelectOperation(document, request.OperationName)?.Operation;
     }
 
     private sealed class CachedDocument(GraphQLDocument document)
     {
         public GraphQLDocument Document { get; } = document;
+
+        /// <summary>Measured once per document text: the measure depends on the text only.</summary>
+        public DocumentMeasure Measure { get; } = DocumentShape.Measure(document);
+
+        /// <summary>Marked root fields of each operation name ("" for the only operation).</summary>
+        public ConcurrentDictionary<string, Dictionary<string, int>?> PerRequestCounts { get; } = new(StringComparer.Ordinal);
 
         /// <summary>Set once an execution of this document got past validation.</summary>
         public volatile bool Validated;
@@ -75,8 +167,11 @@ public sealed class GraphQLExecutor(IDocumentExecuter executer, GenAuthSchema sc
             return cached;
         try
         {
-            var entry = new CachedDocument(Parser.Parse(query, new ParserOptions { Ignore = IgnoreOptions.Comments, MaxDepth = 128 }));
-            _documents.Set(query, entry, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(30) });
+            var entry = new CachedDocument(Parser.Parse(query, new ParserOptions { Ignore = IgnoreOptions.Comments, MaxDepth = ParserMaxDepth }));
+            // Note: refused documents are not kept (an attacker varying the text would fill the cache with them), and
+            // an entry's size grows with its text, so a cache full of 64 KB documents can't hold gigabytes of syntax trees.
+            if (DocumentRefusal(entry.Measure, null) is null)
+                _documents.Set(query, entry, new MemoryCacheEntryOptions { Size = 1 + query.Length / 1024, SlidingExpiration = TimeSpan.FromMinutes(30) });
             return entry;
         }
         catch (GraphQLParserException)

@@ -41,19 +41,23 @@ public static class GraphQLHttpEndpoint
             return;
         }
 
-        await http.ResolveCallerAsync();
+        var caller = await http.ResolveCallerAsync();
         var legacy = http.Request.IsFromSdk();
         var writer = http.RequestServices.GetRequiredService<ResultWriter>();
         var graphqlResponse = AcceptsGraphQLResponse(http.Request);
         var results = new List<string>(parsed.Requests.Count);
         var allFailedBeforeExecution = true;
+        // Note: one budget for the whole batch: per-request kinds (one send, one registration...) and response bytes.
+        var budget = new RequestBudget(executor.Limits);
         foreach (var request in parsed.Requests)
         {
-            var result = await executor.ExecuteAsync(request, http.RequestServices, http.RequestAborted);
+            var result = await executor.ExecuteAsync(request, http.RequestServices, http.RequestAborted, budget);
             if (result.Streams is { Count: > 0 })
                 result = new ExecutionResult { Errors = [new ExecutionError("Subscriptions need a WebSocket or text/event-stream")] };
-            allFailedBeforeExecution &= !result.Executed;
-            results.Add(writer.Serialize(result, legacy));
+            var json = writer.Serialize(result, legacy, caller.Lang, budget, out var tooLarge);
+            // Note: an answer refused for its size is a request error, like one refused before execution.
+            allFailedBeforeExecution &= !result.Executed || tooLarge;
+            results.Add(json);
         }
 
         // Note: with application/graphql-response+json a request that never executed (syntax, validation) is a 400;

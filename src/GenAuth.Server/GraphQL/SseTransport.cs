@@ -51,11 +51,11 @@ public static class SseTransport
             if (result.Streams is { Count: > 0 } streams)
             {
                 await foreach (var next in ObservableChannel.ReadAllAsync(streams.Values.First(), ct))
-                    await WriteEventAsync(http, "next", writer.Serialize(next, legacy), ct);
+                    await WriteEventAsync(http, "next", writer.Serialize(next, legacy, caller.Lang), ct);
             }
             else
             {
-                await WriteEventAsync(http, "next", writer.Serialize(result, legacy), ct);
+                await WriteEventAsync(http, "next", writer.Serialize(result, legacy, caller.Lang), ct);
             }
             await WriteEventAsync(http, "complete", "", ct);
         }

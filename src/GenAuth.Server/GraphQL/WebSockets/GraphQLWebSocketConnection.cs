@@ -101,7 +101,7 @@ public sealed class GraphQLWebSocketConnection(
 
     private bool CredentialEnded => _credential?.Ended.IsCancellationRequested == true;
 
-    public string Serialize(ExecutionResult result) => writer.Serialize(result, FromSdk);
+    public string Serialize(ExecutionResult result) => writer.Serialize(result, FromSdk, _caller?.Lang ?? Lang);
 
     public ExecutionResult ErrorResult(ErrorCode code) =>
         new() { Errors = [new GenAuthExecutionError(code.Message(_caller?.Lang ?? Lang), code.Code, null)] };
