@@ -10,6 +10,7 @@ using GenAuth.Server.QrLogin;
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddServerDefaults(builder.Environment);
 
+builder.Services.AddGenAuthHosting();
 builder.Services.AddGenAuthCore();
 builder.Services.AddGenAuthGraphQL();
 builder.Services.AddGenAuthGraphQLTransports();
@@ -21,6 +22,7 @@ builder.Services.AddSingleton<GenAuth.Server.Sso.SsoCookie>();
 
 var app = builder.Build();
 
+app.UseGenAuthHosting("/graphql/v2");
 app.UseWebSockets();
 var bootstrap = app.Services.GetRequiredService<BootstrapService>();
 // The IDE opens on the default pool: its id is the one header a first query needs.

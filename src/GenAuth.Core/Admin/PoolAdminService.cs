@@ -46,6 +46,8 @@ public sealed class PoolAdminService(GenAuthDbContext db, CallerContext caller, 
     public async Task<UserPool> UpdateAsync(PoolSettingsInput input, CancellationToken ct)
     {
         var pool = await TrackedPoolAsync(ct);
+        // Note: checked and stored as browsers send origins, so CORS can match them exactly (2072 for a bad entry).
+        var allowedOrigins = input.AllowedOrigins is { } origins ? OriginList.Normalize(origins) : null;
         if (input.TokenExpiresAfter is { } ttl && (ttl < MinTokenLifetimeSeconds || ttl > MaxTokenLifetimeSeconds))
             throw new GenAuthException(ErrorCodes.BadRequest, detail: $"tokenExpiresAfter must be {MinTokenLifetimeSeconds} to {MaxTokenLifetimeSeconds} seconds");
         if (input.PasswordMinLength is { } min && (min < 8 || min > PasswordPolicy.MaxLength))
@@ -71,7 +73,7 @@ public sealed class PoolAdminService(GenAuthDbContext db, CallerContext caller, 
         pool.EmailVerifiedDefault = input.EmailVerifiedDefault ?? pool.EmailVerifiedDefault;
         pool.SendWelcomeEmail = input.SendWelcomeEmail ?? pool.SendWelcomeEmail;
         pool.RegisterDisabled = input.RegisterDisabled ?? pool.RegisterDisabled;
-        pool.AllowedOrigins = input.AllowedOrigins ?? pool.AllowedOrigins;
+        pool.AllowedOrigins = allowedOrigins ?? pool.AllowedOrigins;
         pool.TokenExpiresAfter = input.TokenExpiresAfter ?? pool.TokenExpiresAfter;
         pool.LoginRequireEmailVerified = input.LoginRequireEmailVerified ?? pool.LoginRequireEmailVerified;
         pool.MfaRequired = input.MfaRequired ?? pool.MfaRequired;
