@@ -1,9 +1,6 @@
-using System.Collections.Frozen;
 using GenAuth.Core.Data;
 using GenAuth.Core.Pools;
 using Microsoft.AspNetCore.Cors.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace GenAuth.Server.Hosting;
@@ -51,17 +48,13 @@ public sealed class CorsOptions
 /// only lets the browser send the request, and the actual request is then answered with CORS headers only when its
 /// own pool lists the origin, so a page allowed by pool A can't read pool B's answers.
 /// </summary>
-public sealed class PoolCorsOrigins(GenAuthDbContext db, PoolDirectory directory, IMemoryCache cache, IOptions<CorsOptions> options)
-    : ICorsOriginSource
+public sealed class PoolCorsOrigins(GenAuthDbContext db, PoolDirectory directory, IOptions<CorsOptions> options) : ICorsOriginSource
 {
-    private static readonly TimeSpan UnionTtl = TimeSpan.FromSeconds(10);
-    private static readonly object UnionKey = new();
-
     public async ValueTask<CorsGrant?> FindAsync(CorsRequest request, CancellationToken ct)
     {
         bool allowed;
         if (request.AnyPool)
-            allowed = (await UnionAsync(ct)).Contains(request.Origin);
+            allowed = (await directory.AllowedOriginsOfAnyPoolAsync(db, ct)).Contains(request.Origin);
         else
         {
             var poolId = request.PoolId;
@@ -72,17 +65,6 @@ public sealed class PoolCorsOrigins(GenAuthDbContext db, PoolDirectory directory
         }
         return allowed ? new CorsGrant(options.Value.AllowCredentials) : null;
     }
-
-    /// <summary>Every pool's origins, read at most every 10 seconds (one entry, whatever origins callers send).</summary>
-    private async Task<FrozenSet<string>> UnionAsync(CancellationToken ct) =>
-        (await cache.GetOrCreateAsync(UnionKey, async entry =>
-        {
-            entry.AbsoluteExpirationRelativeToNow = UnionTtl;
-            var lists = await db.UserPools.IgnoreQueryFilters().AsNoTracking()
-                .Where(p => p.AllowedOrigins != null && p.AllowedOrigins != "")
-                .Select(p => p.AllowedOrigins).ToListAsync(ct);
-            return lists.SelectMany(OriginList.Parse).ToFrozenSet(StringComparer.Ordinal);
-        }))!;
 }
 
 /// <summary>
