@@ -21,9 +21,17 @@ public static class PrivateFiles
     public static void CreateDirectory(string path)
     {
         if (OperatingSystem.IsWindows())
+        {
             Directory.CreateDirectory(path);
-        else if (!Directory.Exists(path))
-            Directory.CreateDirectory(path, DirectoryMode);
+            return;
+        }
+        // Note: Directory.CreateDirectory(path, mode) gives the mode to the last directory only; missing parents
+        // (data/uploads for data/uploads/avatar) are created one by one, each 0700.
+        var missing = new Stack<string>();
+        for (var dir = Path.GetFullPath(path); !Directory.Exists(dir); dir = Path.GetDirectoryName(dir)!)
+            missing.Push(dir);
+        while (missing.TryPop(out var dir))
+            Directory.CreateDirectory(dir, DirectoryMode);
     }
 
     /// <summary>Replaces the file's content; a new file is created 0600, an existing one is tightened to 0600 first.</summary>

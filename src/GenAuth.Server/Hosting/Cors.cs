@@ -107,7 +107,9 @@ public sealed class GenAuthCorsPolicyProvider(IEnumerable<ICorsOriginSource> sou
             .SetPreflightMaxAge(TimeSpan.FromSeconds(options.Value.PreflightMaxAgeSeconds))
             .Build();
         // Note: added as sent, not through WithOrigins (which normalises): sources compare exact serialised origins.
+        // The custom match also makes the answer carry Vary: Origin, as the policy differs from origin to origin.
         policy.Origins.Add(origin);
+        policy.IsOriginAllowed = candidate => string.Equals(candidate, origin, StringComparison.Ordinal);
         policy.SupportsCredentials = grant.AllowCredentials;
         return policy;
     }

@@ -34,6 +34,9 @@ public static class HostingExtensions
             // Note: ErrorResponses logs what may be logged (type, stack, trace id); the middleware's own log would
             // carry the exception's message, which can quote the request.
             SuppressDiagnosticsCallback = _ => true,
+            // Note: ErrorResponses (an IExceptionHandler) answers every exception; this only satisfies the middleware.
+            ExceptionHandler = http => ErrorResponses.WriteAsync(http, StatusCodes.Status500InternalServerError,
+                GenAuth.Core.Common.ErrorCodes.Internal, null, http.RequestAborted),
         });
         app.UseGenAuthSecurityHeaders(graphqlPath);
         app.UseCors();

@@ -25,9 +25,11 @@ public static class SecurityHeaders
     /// <summary>
     /// Banana Cake Pop: its scripts, styles, fonts and web workers from this server only; Monaco sets inline styles,
     /// its workers start from blob: URLs, and the IDE talks to the GraphQL endpoint (HTTP and WebSocket) on this
-    /// origin only, so its cloud features and telemetry can't leave the machine.
+    /// origin only, so its cloud features and telemetry can't leave the machine. 'unsafe-eval' because the IDE's
+    /// JSON-schema validator (Ajv) compiles validators with new Function and the IDE does not start without it;
+    /// scripts still load from this origin only and no inline script runs.
     /// </summary>
-    public const string IdeCsp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+    public const string IdeCsp = "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; " +
                                  "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; " +
                                  "manifest-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
