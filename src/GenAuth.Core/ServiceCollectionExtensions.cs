@@ -5,6 +5,7 @@ using GenAuth.Core.Applications;
 using GenAuth.Core.Callers;
 using GenAuth.Core.CustomFields;
 using GenAuth.Core.Codes;
+using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Events;
 using GenAuth.Core.QrLogin;
@@ -44,7 +45,10 @@ public static class ServiceCollectionExtensions
         services.AddPooledDbContextFactory<GenAuthDbContext>((sp, b) =>
         {
             var options = sp.GetRequiredService<IOptions<GenAuthOptions>>().Value;
-            Directory.CreateDirectory(options.DataDirectory);
+            PrivateFiles.CreateDirectory(options.DataDirectory);
+            // Note: created 0600 before SQLite opens it, so its -wal and -shm files (which take its mode) are too.
+            if (options.ConnectionString is null)
+                PrivateFiles.EnsureFile(DatabaseSetup.DefaultDatabasePath(options));
             b.UseSqlite(DatabaseSetup.SqliteConnectionString(options));
             b.AddInterceptors(sp.GetRequiredService<UserCounter>());
         });

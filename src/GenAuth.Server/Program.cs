@@ -11,6 +11,7 @@ using GenAuth.Server.QrLogin;
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddServerDefaults(builder.Environment);
 
+builder.Services.AddGenAuthHosting();
 builder.Services.AddGenAuthCore();
 builder.Services.AddGenAuthGraphQL();
 builder.Services.AddGenAuthGraphQLTransports();
@@ -24,6 +25,7 @@ builder.Services.AddHostedPages();
 
 var app = builder.Build();
 
+app.UseGenAuthHosting("/graphql/v2");
 app.UseWebSockets();
 // The OIDC server (OpenIddict) answers its endpoints from the authentication middleware.
 app.UseAuthentication();

@@ -35,6 +35,11 @@ test('Banana Cake Pop IDE loads from our origin, introspects and runs a query', 
   const requests = [];
   context.on('requestfinished', async (r) => requests.push({ url: r.url(), ok: true, status: (await r.response())?.status() }));
   context.on('requestfailed', (r) => requests.push({ url: r.url(), ok: false, error: r.failure()?.errorText }));
+  // The IDE runs under the server's Content-Security-Policy: Chromium reports every blocked load or eval here.
+  const cspViolations = [];
+  const onConsole = (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); };
+  page.on('console', onConsole);
+  page.on('worker', (w) => w.on('console', onConsole));
 
   // The IDE first probes with small `__type(name: "__Schema")`-style IntrospectionQuery requests, then sends `__schema`.
   const probe = page.waitForRequest((r) => isGraphQLPost(r, '"operationName":"IntrospectionQuery"'), { timeout: 30_000 });
@@ -43,6 +48,8 @@ test('Banana Cake Pop IDE loads from our origin, introspects and runs a query', 
   const response = await page.goto(ideUrl.href);
   assert.equal(response?.status(), 200);
   assert.match(response.headers()['content-type'], /text\/html/);
+  assert.match(response.headers()['content-security-policy'] ?? '', /frame-ancestors 'none'/, 'the IDE page sends a CSP');
+  assert.equal(response.headers()['x-content-type-options'], 'nosniff');
 
   // The IDE only introspects once a document is open; the endpoint comes from bcp-config.json.
   await page.getByRole('button', { name: 'Create Document' }).click({ timeout: 30_000 });
@@ -93,4 +100,5 @@ test('Banana Cake Pop IDE loads from our origin, introspects and runs a query', 
   for (const r of requests.filter((r) => !r.ok)) t.diagnostic(`failed request: ${r.url} (${r.error})`);
   const foreign = requests.filter((r) => r.ok && new URL(r.url).origin !== ideUrl.origin && !r.url.startsWith('data:'));
   assert.deepEqual(foreign, [], 'every successful request must go to the server origin');
+  assert.deepEqual(cspViolations, [], 'nothing the IDE needs is blocked by its CSP');
 });

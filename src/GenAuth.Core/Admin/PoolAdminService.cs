@@ -85,6 +85,8 @@ public sealed class PoolAdminService(GenAuthDbContext db, CallerContext caller, 
             throw new GenAuthException(ErrorCodes.BadRequest, detail: "verifyCodeLength must be 4 to 8");
         if (input.VerifyCodeMaxAttempts is { } codeAttempts && codeAttempts is < 1 or > 10)
             throw new GenAuthException(ErrorCodes.BadRequest, detail: "verifyCodeMaxAttempts must be 1 to 10");
+        // Note: checked and stored as browsers send origins, so CORS can match them exactly (2072 for a bad entry).
+        var allowedOrigins = input.AllowedOrigins is { } origins ? OriginList.Normalize(origins) : null;
         if (input.TokenExpiresAfter is { } ttl && (ttl < MinTokenLifetimeSeconds || ttl > MaxTokenLifetimeSeconds))
             throw new GenAuthException(ErrorCodes.BadRequest, detail: $"tokenExpiresAfter must be {MinTokenLifetimeSeconds} to {MaxTokenLifetimeSeconds} seconds");
         if (input.PasswordMinLength is { } min && (min < 8 || min > PasswordPolicy.MaxLength))
@@ -112,7 +114,7 @@ public sealed class PoolAdminService(GenAuthDbContext db, CallerContext caller, 
         pool.EmailVerifiedDefault = input.EmailVerifiedDefault ?? pool.EmailVerifiedDefault;
         pool.SendWelcomeEmail = input.SendWelcomeEmail ?? pool.SendWelcomeEmail;
         pool.RegisterDisabled = input.RegisterDisabled ?? pool.RegisterDisabled;
-        pool.AllowedOrigins = input.AllowedOrigins ?? pool.AllowedOrigins;
+        pool.AllowedOrigins = allowedOrigins ?? pool.AllowedOrigins;
         pool.TokenExpiresAfter = input.TokenExpiresAfter ?? pool.TokenExpiresAfter;
         pool.LoginRequireEmailVerified = input.LoginRequireEmailVerified ?? pool.LoginRequireEmailVerified;
         pool.AppSsoEnabled = input.AppSsoEnabled ?? pool.AppSsoEnabled;

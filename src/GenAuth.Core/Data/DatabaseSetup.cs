@@ -4,8 +4,10 @@ namespace GenAuth.Core.Data;
 
 public static class DatabaseSetup
 {
+    public static string DefaultDatabasePath(GenAuthOptions options) => Path.Combine(options.DataDirectory, "genauth.db");
+
     public static string SqliteConnectionString(GenAuthOptions options) =>
-        options.ConnectionString ?? $"Data Source={Path.Combine(options.DataDirectory, "genauth.db")};Default Timeout=30";
+        options.ConnectionString ?? $"Data Source={DefaultDatabasePath(options)};Default Timeout=30";
 
     public static async Task MigrateAsync(GenAuthDbContext db, CancellationToken ct)
     {

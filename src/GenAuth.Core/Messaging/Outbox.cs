@@ -32,8 +32,9 @@ public sealed partial class Outbox(IOptions<GenAuthOptions> options, TimeProvide
         await _gate.WaitAsync(ct);
         try
         {
-            Directory.CreateDirectory(options.Value.DataDirectory);
-            await File.AppendAllTextAsync(FilePath, line + "\n", ct);
+            // Note: the file holds live codes: owner-only (0600) in an owner-only directory.
+            PrivateFiles.CreateDirectory(options.Value.DataDirectory);
+            await PrivateFiles.AppendAllTextAsync(FilePath, line + "\n", ct);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using GenAuth.Core.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -23,7 +24,25 @@ public sealed class PoolDirectory(IMemoryCache cache)
             return db.Applications.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(a => a.Id == appId, ct);
         });
 
-    public void Forget(string poolId) => cache.Remove(("pool", poolId));
+    /// <summary>
+    /// Every pool's allowedOrigins together (CORS preflights name no pool): one cache entry, whatever origins callers
+    /// send, so unknown origins can't grow the cache.
+    /// </summary>
+    public async Task<FrozenSet<string>> AllowedOriginsOfAnyPoolAsync(GenAuthDbContext db, CancellationToken ct) =>
+        (await cache.GetOrCreateAsync("pool-origins", async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = Ttl;
+            var lists = await db.UserPools.IgnoreQueryFilters().AsNoTracking()
+                .Where(p => p.AllowedOrigins != null && p.AllowedOrigins != "")
+                .Select(p => p.AllowedOrigins).ToListAsync(ct);
+            return lists.SelectMany(OriginList.Parse).ToFrozenSet(StringComparer.Ordinal);
+        }))!;
+
+    public void Forget(string poolId)
+    {
+        cache.Remove(("pool", poolId));
+        cache.Remove("pool-origins");
+    }
 
     public void ForgetApp(string appId) => cache.Remove(("app", appId));
 }

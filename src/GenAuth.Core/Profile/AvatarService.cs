@@ -36,9 +36,9 @@ public sealed class AvatarService(
         var ext = Sniff(bytes) ?? throw new GenAuthException(ErrorCodes.InvalidImage);
         if (caller.Kind != PrincipalKind.User)
             CountAnonymousUpload();
-        Directory.CreateDirectory(Folder);
+        PrivateFiles.CreateDirectory(Folder);
         var name = $"{Ids.NewSecret(16)}.{ext}";
-        await File.WriteAllBytesAsync(Path.Combine(Folder, name), bytes, ct);
+        await PrivateFiles.WriteAllBytesAsync(Path.Combine(Folder, name), bytes, ct);
         var file = new UploadedFile($"avatar/{name}", $"{issuer.BaseUrl}/uploads/avatar/{name}");
         if (caller.Kind != PrincipalKind.User)
             return (file, null);
@@ -94,6 +94,6 @@ public sealed class AvatarService(
             return new int[1];
         })!;
         if (Interlocked.Increment(ref count[0]) > AnonymousUploadsPerHour)
-            throw new GenAuthException(ErrorCodes.TooManyAttempts);
+            throw new GenAuthException(ErrorCodes.TooManyUploads);
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using GenAuth.Core.Common;
 using Microsoft.Extensions.Options;
 
 namespace GenAuth.Core.Security;
@@ -47,17 +48,18 @@ public sealed class SecretSealer
             return configured;
         }
 
-        Directory.CreateDirectory(options.DataDirectory);
+        PrivateFiles.CreateDirectory(options.DataDirectory);
         var path = Path.Combine(options.DataDirectory, "master.key");
         if (File.Exists(path))
+        {
+            PrivateFiles.Tighten(path);
             return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        }
 
         var key = RandomNumberGenerator.GetBytes(32);
         try
         {
-            using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
-            if (!OperatingSystem.IsWindows())
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            using var stream = PrivateFiles.CreateNew(path);
             using var writer = new StreamWriter(stream);
             writer.Write(Convert.ToBase64String(key));
             return key;

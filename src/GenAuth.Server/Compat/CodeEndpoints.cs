@@ -53,6 +53,8 @@ public static class CodeEndpoints
         return app;
     }
 
+    private const int UploadFramingBytes = 64 * 1024;
+
     /// <summary>The form is read here, not bound: a request that is no form answers 2xxx in the envelope, not HTTP 415.</summary>
     private static Task<JsonHttpResult<RestEnvelope>> UploadAsync(HttpContext http, [FromQuery] string? folder, AvatarService avatars,
         CancellationToken ct) => Rest.RunAsync(http, async _ =>
@@ -61,7 +63,8 @@ public static class CodeEndpoints
             throw new GenAuthException(ErrorCodes.BadRequest, detail: "only folder=avatar is supported");
         if (!http.Request.HasFormContentType)
             throw new GenAuthException(ErrorCodes.InvalidImage);
-        var form = await http.Request.ReadFormAsync(ct);
+        // Note: the image's limit plus room for the multipart framing, never the server-wide body limit or Kestrel's 30 MB.
+        var form = await RestBody.ReadFormAsync(http, AvatarService.MaxBytes + UploadFramingBytes, ct);
         var file = form.Files.GetFile("file") ?? form.Files.FirstOrDefault() ?? throw new GenAuthException(ErrorCodes.InvalidImage);
         if (file.Length > AvatarService.MaxBytes)
             throw new GenAuthException(ErrorCodes.InvalidImage);

@@ -10,7 +10,8 @@ public sealed record RestEnvelope(int Code, string Message, object? Data);
 
 /// <summary>
 /// GenAuth's REST envelope: { code: 200, message, data } on success, { code, message, data } on failure,
-/// always HTTP 200 because the SDK reads the code from the body.
+/// HTTP 200 because the SDK reads the code from the body; only a body over the size limit is also HTTP 413 (code 4130),
+/// so proxies and clients that never read the body see the refusal too.
 /// </summary>
 public static class Rest
 {
@@ -32,7 +33,8 @@ public static class Rest
         }
         catch (GenAuthException e)
         {
-            return TypedResults.Json(new RestEnvelope(e.Code, e.LocalizedMessage(caller?.Lang), e.Payload));
+            return TypedResults.Json(new RestEnvelope(e.Code, e.LocalizedMessage(caller?.Lang ?? HttpCaller.LangOf(http.Request)), e.Payload),
+                statusCode: e.Error == ErrorCodes.BodyTooLarge ? StatusCodes.Status413PayloadTooLarge : null);
         }
     }
 }

@@ -27,14 +27,10 @@ public static class RestBody
         // Note: REST bodies get the GraphQL endpoint's limit (GenAuth:Http:MaxBodyBytes), not Kestrel's 30 MB, so a
         // flood of huge bodies can't make every REST path parse megabytes before it checks anything.
         var limit = http.RequestServices.GetRequiredService<IOptions<GraphQLHttpOptions>>().Value.MaxBodyBytes;
-        if (http.Request.ContentLength > limit)
-            throw TooLarge(limit);
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size
-            && (size.MaxRequestBodySize is null || size.MaxRequestBodySize > limit))
-            size.MaxRequestBodySize = limit;
+        LimitBody(http, limit);
         try
         {
-            return await ReadWithinLimitAsync(http);
+            return await ReadWithinLimitAsync(http, limit);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -42,14 +38,45 @@ public static class RestBody
         }
     }
 
-    private static GenAuthException TooLarge(long limit) =>
-        new(ErrorCodes.BadRequest, detail: $"the body is larger than {limit} bytes");
+    /// <summary>
+    /// Caps what this request's body may hold (raising or lowering the server-wide limit for this path): a declared
+    /// length over it is refused at once with 4130, a chunked body when reading passes it.
+    /// </summary>
+    public static void LimitBody(HttpContext http, long limit)
+    {
+        if (http.Request.ContentLength > limit)
+            throw TooLarge(limit);
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = limit;
+    }
 
-    private static async Task<JsonElement> ReadWithinLimitAsync(HttpContext http)
+    /// <summary>The form of a multipart or urlencoded body of at most <paramref name="limit"/> bytes (4130 past it).</summary>
+    public static async Task<IFormCollection> ReadFormAsync(HttpContext http, long limit, CancellationToken ct)
+    {
+        LimitBody(http, limit);
+        try
+        {
+            return await http.Request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limit }, ct);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw TooLarge(limit);
+        }
+        catch (InvalidDataException)
+        {
+            // The form reader's own limits (body length, value count, boundary): a malformed or oversized form.
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: "the form can't be read");
+        }
+    }
+
+    private static GenAuthException TooLarge(long limit) =>
+        new(ErrorCodes.BodyTooLarge, detail: $"the body is larger than {limit} bytes");
+
+    private static async Task<JsonElement> ReadWithinLimitAsync(HttpContext http, long limit)
     {
         if (http.Request.HasFormContentType)
         {
-            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+            var form = await ReadFormAsync(http, limit, http.RequestAborted);
             return JsonSerializer.SerializeToElement(form.ToDictionary(f => f.Key, f => f.Value.ToString()));
         }
         if (http.Request.ContentLength is 0 || (http.Request.ContentLength is null && !http.Request.HasJsonContentType()))

@@ -188,9 +188,11 @@ public static class GraphQLHttpEndpoint
         http.Response.StatusCode = status;
         http.Response.ContentType = "application/json; charset=utf-8";
         var legacy = http.Request.IsFromSdk();
+        // Note: an oversized body has its own GenAuth code (4130), as on the REST paths; other statuses are the code.
+        var code = status == StatusCodes.Status413PayloadTooLarge ? GenAuth.Core.Common.ErrorCodes.BodyTooLarge.Code : status;
         object error = legacy
-            ? new { message = new { code = status, message, data = (object?)null }, extensions = new { code = status } }
-            : new { message, extensions = new { code = status } };
+            ? new { message = new { code, message, data = (object?)null }, extensions = new { code } }
+            : new { message, extensions = new { code } };
         return http.Response.WriteAsync(JsonSerializer.Serialize(new { errors = new[] { error } }), http.RequestAborted);
     }
 }

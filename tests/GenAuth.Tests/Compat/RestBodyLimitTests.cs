@@ -3,7 +3,7 @@ using GenAuth.Tests.Infrastructure;
 
 namespace GenAuth.Tests.Compat;
 
-/// <summary>REST bodies share GraphQL's body limit (GenAuth:Http:MaxBodyBytes): larger ones are refused in the envelope before parsing.</summary>
+/// <summary>REST bodies share GraphQL's body limit (GenAuth:Http:MaxBodyBytes): larger ones are refused in the envelope (code 4130, HTTP 413) before parsing.</summary>
 public sealed class RestBodyLimitTests : IDisposable
 {
     private readonly GenAuthApp _app = new(settings: new Dictionary<string, string?> { ["GenAuth:Http:MaxBodyBytes"] = "4096" });
@@ -34,23 +34,23 @@ public sealed class RestBodyLimitTests : IDisposable
     }
 
     [Fact]
-    public async Task ADeclaredLengthOverTheLimitIsRefusedWith400()
+    public async Task ADeclaredLengthOverTheLimitIsRefusedWith4130()
     {
         var (code, message) = await SendAsync(new StringContent(Body(8192), Encoding.UTF8, "application/json"));
 
-        Assert.Equal(400, code);
+        Assert.Equal(4130, code);
         Assert.Contains("4096", message);
     }
 
     [Fact]
-    public async Task AChunkedBodyOverTheLimitIsRefusedWith400()
+    public async Task AChunkedBodyOverTheLimitIsRefusedWith4130()
     {
         var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(Body(8192))));
         content.Headers.ContentType = new("application/json");
 
         var (code, message) = await SendAsync(content, chunked: true);
 
-        Assert.Equal(400, code);
+        Assert.Equal(4130, code);
         Assert.Contains("4096", message);
     }
 }
