@@ -64,7 +64,8 @@ public sealed class MemoryRateCounter(TimeProvider clock) : IRateCounter
                 w.Current = 0;
                 w.Start = start;
             }
-            w.Current += cost;
+            // Note: a negative cost gives units back (a refused or failed attempt), never below zero.
+            w.Current = Math.Max(0, w.Current + cost);
             w.LastTouched = now;
             var previousShare = 1.0 - (double)(now - start) / size;
             result = w.Current + (long)Math.Floor(w.Previous * previousShare);

@@ -26,8 +26,9 @@ public sealed partial class RedisRateCounter : IRateCounter, ILockoutStore, IAsy
           if s == start - size then p = c else p = 0 end
           c = 0
         end
-        if cost > 0 then
+        if cost ~= 0 then
           c = c + cost
+          if c < 0 then c = 0 end
           redis.call('HSET', KEYS[1], 's', start, 'c', c, 'p', p)
           redis.call('PEXPIRE', KEYS[1], size * 2)
         end
