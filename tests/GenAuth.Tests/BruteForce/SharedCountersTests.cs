@@ -50,6 +50,11 @@ public sealed class SharedCountersTests : IDisposable
             Assert.Equal(1, await counter.HitAsync("k", window));
             Assert.Equal(4, await counter.HitAsync("k", window, cost: 3));
             Assert.Equal(4, await counter.PeekAsync("k", window));
+            // A quota unit given back (negative cost) counts down, never below zero.
+            Assert.Equal(2, await counter.HitAsync("g", window, cost: 2));
+            Assert.Equal(1, await counter.HitAsync("g", window, cost: -1));
+            Assert.Equal(0, await counter.HitAsync("g", window, cost: -5));
+            Assert.Equal(1, await counter.HitAsync("g", window));
         }
         clock.Advance(TimeSpan.FromSeconds(80)); // 30 s into the next window: half the previous one counts
         Assert.Equal(await memory.PeekAsync("k", window), await redis.PeekAsync("k", window));
