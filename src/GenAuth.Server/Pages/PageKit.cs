@@ -289,9 +289,8 @@ public static class PageServices
         services.AddOptions<KeyManagementOptions>().Configure<IOptions<GenAuthOptions>, ILoggerFactory, GenAuth.Core.Security.SecretSealer>(
             (o, genauth, logs, sealer) =>
             {
-                o.XmlRepository = new FileSystemXmlRepository(
-                    new DirectoryInfo(Path.Combine(genauth.Value.DataDirectory, "dataprotection-keys")), logs);
-                o.XmlEncryptor = new SealedKeyXmlEncryptor(sealer);
+                o.XmlRepository = new SealedXmlRepository(new FileSystemXmlRepository(
+                    new DirectoryInfo(Path.Combine(genauth.Value.DataDirectory, "dataprotection-keys")), logs), sealer);
             });
         services.AddAntiforgery(o =>
         {

@@ -1,26 +1,29 @@
 using System.Text;
 using System.Xml.Linq;
 using GenAuth.Core.Security;
-using Microsoft.AspNetCore.DataProtection.XmlEncryption;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 
 namespace GenAuth.Server.Pages;
 
 /// <summary>
-/// Seals the DataProtection key ring (antiforgery and the QR tab's cookie) with the master key before it is written to
-/// the data directory, like every other secret at rest: a copied data directory without the master key forges nothing.
+/// The DataProtection key ring (antiforgery tokens, the QR tab's cookie) as files under the data directory, each
+/// element sealed with the master key like every other secret at rest: a copied data directory without the master
+/// key forges nothing. (Sealing at the repository, so no key element is ever written in plain form.)
 /// </summary>
-public sealed class SealedKeyXmlEncryptor(SecretSealer sealer) : IXmlEncryptor
+public sealed class SealedXmlRepository(IXmlRepository inner, SecretSealer sealer) : IXmlRepository
 {
-    public EncryptedXmlInfo Encrypt(XElement plaintextElement)
-    {
-        var plain = Encoding.UTF8.GetBytes(plaintextElement.ToString(SaveOptions.DisableFormatting));
-        return new EncryptedXmlInfo(new XElement("sealedKey", Convert.ToBase64String(sealer.Seal(plain))), typeof(SealedKeyXmlDecryptor));
-    }
-}
+    private const string Sealed = "sealedKey";
 
-/// <summary>Opens what <see cref="SealedKeyXmlEncryptor"/> sealed (created by DataProtection with the app's services).</summary>
-public sealed class SealedKeyXmlDecryptor(IServiceProvider services) : IXmlDecryptor
-{
-    public XElement Decrypt(XElement encryptedElement) =>
-        XElement.Parse(Encoding.UTF8.GetString(services.GetRequiredService<SecretSealer>().Unseal(Convert.FromBase64String(encryptedElement.Value))));
+    public IReadOnlyCollection<XElement> GetAllElements() =>
+        inner.GetAllElements()
+            .Select(e => e.Name.LocalName == Sealed
+                ? XElement.Parse(Encoding.UTF8.GetString(sealer.Unseal(Convert.FromBase64String(e.Value))))
+                : e)
+            .ToList();
+
+    public void StoreElement(XElement element, string friendlyName)
+    {
+        var plain = Encoding.UTF8.GetBytes(element.ToString(SaveOptions.DisableFormatting));
+        inner.StoreElement(new XElement(Sealed, Convert.ToBase64String(sealer.Seal(plain))), friendlyName);
+    }
 }
