@@ -155,6 +155,14 @@ public sealed class CorsTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task UpdateUserpoolRefusesMoreThan100Origins()
+    {
+        var origins = string.Join('\n', Enumerable.Range(0, 101).Select(i => $"https://app{i}.example.com"));
+
+        Assert.Equal(2072, GraphQLClient.ErrorCode(await SetOriginsAsync(origins)));
+    }
+
+    [Fact]
     public async Task UpdateUserpoolStoresOriginsAsBrowsersSendThem()
     {
         var set = await SetOriginsAsync("HTTPS://App.Example.COM:443/, http://localhost:3000 https://app.example.com\r\nhttps://bücher.example");
