@@ -70,12 +70,21 @@ public static class OidcEndpoints
     {
         // Note: OpenIddict validated client_id, redirect_uri, response_type, PKCE…; what it can't send back to a
         // registered redirect_uri (unknown client, bad redirect_uri) arrives here and is shown, never redirected.
-        if (http.GetOpenIddictServerResponse() is { Error: { } error } failed)
-            return Page(http, 400, "Sign-in request rejected", $"{error}: {failed.ErrorDescription}");
-        if (http.GetOpenIddictServerRequest() is not { ClientId: { } clientId } request)
-            return Page(http, 400, "Sign-in request rejected", "invalid_request: not an authorization request");
         var s = http.RequestServices;
         var db = s.GetRequiredService<GenAuthDbContext>();
+        if (http.GetOpenIddictServerResponse() is { Error: { } error } failed)
+        {
+            // Note: an error goes back to the client only when its redirect_uri is registered for that client
+            // (OpenIddict then redirects with state); otherwise the browser sees a page.
+            var given = http.GetOpenIddictServerRequest();
+            var registered = given is { ClientId: { } cid, RedirectUri: { } uri } && await FindAppAsync(db, cid, ct) is { } known
+                             && OidcClientSettings.Lines(known.RedirectUris).Any(r => OidcClientSettings.RedirectUriMatches(r, uri));
+            return registered
+                ? Forbid(error, failed.ErrorDescription ?? error)
+                : Page(http, 400, "Sign-in request rejected", $"{error}: {failed.ErrorDescription}");
+        }
+        if (http.GetOpenIddictServerRequest() is not { ClientId: { } clientId } request)
+            return Page(http, 400, "Sign-in request rejected", "invalid_request: not an authorization request");
         var app = await FindAppAsync(db, clientId, ct);
         var pool = app is null ? null : await db.UserPools.AsNoTracking().FirstOrDefaultAsync(p => p.Id == app.UserPoolId, ct);
         if (app is null || pool is null)
