@@ -303,14 +303,15 @@ public static class OidcEndpoints
             var rootList = roots.ToList();
             var sessionRows = await db.Sessions.IgnoreQueryFilters().AsNoTracking()
                 .Where(x => (rootList.Contains(x.Id) || (x.ParentSessionId != null && rootList.Contains(x.ParentSessionId))) && x.RevokedAt == null)
-                .Select(x => new { x.Id, x.UserId, x.AppId }).ToListAsync(ct);
+                .Select(x => new { x.Id, x.UserId, x.AppId, x.ParentSessionId }).ToListAsync(ct);
             var appIds = sessionRows.Where(x => x.AppId != null).Select(x => x.AppId!).Distinct().ToList();
             var uris = await db.Applications.IgnoreQueryFilters().AsNoTracking().Where(a => appIds.Contains(a.Id))
                 .ToDictionaryAsync(a => a.Id, a => a.BackchannelLogoutUri, ct);
             var sessions = s.GetRequiredService<SessionService>();
             foreach (var root in rootList)
                 await sessions.RevokeAsync(db, root, ct);
-            ended.AddRange(sessionRows.Where(x => x.AppId != null)
+            // Note: only sessions the authorization server opened carry a sid an RP knows; the SSO session itself is the login page's.
+            ended.AddRange(sessionRows.Where(x => x.AppId != null && x.ParentSessionId != null)
                 .Select(x => new EndedAppSession(x.Id, x.UserId, x.AppId!, uris.GetValueOrDefault(x.AppId!))));
             await s.GetRequiredService<BackchannelLogout>().NotifyAsync(ended, ct);
         }

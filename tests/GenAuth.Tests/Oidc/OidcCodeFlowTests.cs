@@ -410,6 +410,53 @@ public sealed class OidcCodeFlowTests(OidcFixture fixture) : IClassFixture<OidcF
         Assert.Equal(HttpStatusCode.BadRequest, swapped.StatusCode);
     }
 
+    [Fact]
+    public async Task A_session_that_passed_a_second_factor_yields_acr_mfa_and_amr()
+    {
+        var (id, secret) = await Host.CreateClientAsync();
+        var email = NewEmail();
+        var userId = await Host.RegisterAsync(email);
+        // The SSO session the login page opened after a TOTP step.
+        var sid = "mfa" + Guid.NewGuid().ToString("N");
+        await Host.App.QueryDbAsync(async db =>
+        {
+            db.Sessions.Add(new GenAuth.Core.Sessions.Session
+            {
+                Id = sid, UserPoolId = Host.App.UserPoolId, UserId = userId, AppId = id, CreatedAt = DateTime.UtcNow,
+                ExpiresAt = DateTime.UtcNow.AddHours(1), SecondFactorAt = DateTime.UtcNow, SecondFactorMethod = "otp",
+            });
+            return await db.SaveChangesAsync();
+        });
+        var browser = Host.NewBrowser();
+        browser.SetSsoCookie(Host.MintSsoCookie(sid, DateTimeOffset.UtcNow));
+        var login = await Client(browser, id, secret).LoginAsync();
+        Assert.False(login.IsError, login.Error);
+        var idToken = Jwt.Payload(login.IdentityToken);
+        Assert.Equal("urn:genauth:acr:mfa", idToken["acr"]!.GetValue<string>());
+        Assert.Equal(["mfa", "otp"], idToken["amr"]!.AsArray().Select(x => x!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task An_app_that_requires_mfa_sends_a_single_factor_session_to_the_login_page_once_then_refuses()
+    {
+        var (id, _) = await Host.CreateClientAsync("mfaRequired: true", "MFA app");
+        var email = NewEmail();
+        await Host.RegisterAsync(email);
+        var browser = await Host.SignedInBrowserAsync(email, (await Host.CreateClientAsync(name: "Plain")).Id);
+        using var first = await browser.Http.GetAsync(AuthorizeUrl(id, "&state=m"));
+        var location = first.Headers.Location!.ToString();
+        Assert.StartsWith("/login?app_id=" + id, location);
+        var resume = Browser.Query(new Uri(Host.BaseUri, location))["return_url"];
+        Assert.Contains("ga_auth_after=", resume);
+        // Coming back with the same single-factor session (the login page didn't add a factor): refused, not a loop.
+        browser.SetSsoCookie(Host.MintSsoCookie(
+            await Host.App.QueryDbAsync(db => Task.FromResult(db.Sessions.Where(s => s.ParentSessionId == null).OrderByDescending(s => s.CreatedAt).First().Id)),
+            DateTimeOffset.UtcNow.AddMinutes(1)));
+        var (_, url) = await browser.FollowAsync(resume);
+        Assert.Equal("access_denied", Browser.Query(url)["error"]);
+        Assert.Equal("m", Browser.Query(url)["state"]);
+    }
+
     // ---- helpers ----
 
     private static string AuthorizeUrl(string clientId, string extra, string scope = "openid")
