@@ -70,12 +70,21 @@ public static class OidcEndpoints
     {
         // Note: OpenIddict validated client_id, redirect_uri, response_type, PKCE…; what it can't send back to a
         // registered redirect_uri (unknown client, bad redirect_uri) arrives here and is shown, never redirected.
-        if (http.GetOpenIddictServerResponse() is { Error: { } error } failed)
-            return Page(http, 400, "Sign-in request rejected", $"{error}: {failed.ErrorDescription}");
-        if (http.GetOpenIddictServerRequest() is not { ClientId: { } clientId } request)
-            return Page(http, 400, "Sign-in request rejected", "invalid_request: not an authorization request");
         var s = http.RequestServices;
         var db = s.GetRequiredService<GenAuthDbContext>();
+        if (http.GetOpenIddictServerResponse() is { Error: { } error } failed)
+        {
+            // Note: an error goes back to the client only when its redirect_uri is registered for that client
+            // (OpenIddict then redirects with state); otherwise the browser sees a page.
+            var given = http.GetOpenIddictServerRequest();
+            var registered = given is { ClientId: { } cid, RedirectUri: { } uri } && await FindAppAsync(db, cid, ct) is { } known
+                             && OidcClientSettings.Lines(known.RedirectUris).Any(r => OidcClientSettings.RedirectUriMatches(r, uri));
+            return registered
+                ? Forbid(error, failed.ErrorDescription ?? error)
+                : Page(http, 400, "Sign-in request rejected", $"{error}: {failed.ErrorDescription}");
+        }
+        if (http.GetOpenIddictServerRequest() is not { ClientId: { } clientId } request)
+            return Page(http, 400, "Sign-in request rejected", "invalid_request: not an authorization request");
         var app = await FindAppAsync(db, clientId, ct);
         var pool = app is null ? null : await db.UserPools.AsNoTracking().FirstOrDefaultAsync(p => p.Id == app.UserPoolId, ct);
         if (app is null || pool is null)
@@ -294,14 +303,15 @@ public static class OidcEndpoints
             var rootList = roots.ToList();
             var sessionRows = await db.Sessions.IgnoreQueryFilters().AsNoTracking()
                 .Where(x => (rootList.Contains(x.Id) || (x.ParentSessionId != null && rootList.Contains(x.ParentSessionId))) && x.RevokedAt == null)
-                .Select(x => new { x.Id, x.UserId, x.AppId }).ToListAsync(ct);
+                .Select(x => new { x.Id, x.UserId, x.AppId, x.ParentSessionId }).ToListAsync(ct);
             var appIds = sessionRows.Where(x => x.AppId != null).Select(x => x.AppId!).Distinct().ToList();
             var uris = await db.Applications.IgnoreQueryFilters().AsNoTracking().Where(a => appIds.Contains(a.Id))
                 .ToDictionaryAsync(a => a.Id, a => a.BackchannelLogoutUri, ct);
             var sessions = s.GetRequiredService<SessionService>();
             foreach (var root in rootList)
                 await sessions.RevokeAsync(db, root, ct);
-            ended.AddRange(sessionRows.Where(x => x.AppId != null)
+            // Note: only sessions the authorization server opened carry a sid an RP knows; the SSO session itself is the login page's.
+            ended.AddRange(sessionRows.Where(x => x.AppId != null && x.ParentSessionId != null)
                 .Select(x => new EndedAppSession(x.Id, x.UserId, x.AppId!, uris.GetValueOrDefault(x.AppId!))));
             await s.GetRequiredService<BackchannelLogout>().NotifyAsync(ended, ct);
         }

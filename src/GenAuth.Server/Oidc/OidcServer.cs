@@ -79,6 +79,8 @@ public static class OidcServer
                     .SetOrder(ResolveTokenValidationParameters.Descriptor.Order + 1));
                 o.AddEventHandler<ValidateTokenContext>(b => b.UseScopedHandler<SessionCheckHandler>()
                     .SetOrder(ValidateAuthorizationEntry.Descriptor.Order + 1_000));
+                o.AddEventHandler<ApplyAuthorizationResponseContext>(b => b.UseScopedHandler<ErrorRedirectHandler>()
+                    .SetOrder(OpenIddict.Server.OpenIddictServerHandlers.Authentication.AttachRedirectUri.Descriptor.Order + 1));
                 o.AddEventHandler<HandleConfigurationRequestContext>(b => b.UseSingletonHandler<DiscoveryHandler>()
                     .SetOrder(int.MinValue + 50_000));
             });
@@ -209,6 +211,27 @@ public sealed class SessionCheckHandler(GenAuthDbContext db, SessionService sess
         context.Reject(
             error: context.EndpointType == OpenIddictServerEndpointType.Token ? Errors.InvalidGrant : Errors.InvalidToken,
             description: "The session this token was issued for has ended.");
+    }
+}
+
+/// <summary>
+/// An authorization request OpenIddict rejected (missing PKCE, unauthorized response type, bad scope…) still goes back to
+/// the client with its error and state when — and only when — the client exists and the redirect_uri is registered for
+/// it (RFC 6749 §4.1.2.1); OpenIddict itself only redirects requests that passed every check.
+/// </summary>
+public sealed class ErrorRedirectHandler(GenAuthDbContext db) : IOpenIddictServerHandler<ApplyAuthorizationResponseContext>
+{
+    public async ValueTask HandleAsync(ApplyAuthorizationResponseContext context)
+    {
+        if (context.RedirectUri is not null || context.Error is null
+            || context.Request is not { ClientId: { Length: > 0 and <= 64 } clientId, RedirectUri: { } uri })
+            return;
+        var app = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(
+            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.IgnoreQueryFilters(db.Applications), a => a.Id == clientId,
+            context.CancellationToken);
+        if (app is not null && GenAuth.Core.Applications.OidcClientSettings.Lines(app.RedirectUris)
+                .Any(r => GenAuth.Core.Applications.OidcClientSettings.RedirectUriMatches(r, uri)))
+            context.RedirectUri = uri;
     }
 }
 
