@@ -829,6 +829,36 @@ namespace GenAuth.Core.Data.Migrations
                         .HasColumnType("INTEGER")
                         .HasDefaultValue(10);
 
+                    b.Property<bool>("LoginFailCheckEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LoginFailCheckInterval")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(300);
+
+                    b.Property<int>("LoginFailCheckLimit")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(50);
+
+                    b.Property<string>("LoginFailStrategy")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("LoginPasswordFailCheckEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LoginPasswordFailCheckInterval")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(300);
+
+                    b.Property<int>("LoginPasswordFailCheckLimit")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(5);
+
                     b.Property<bool>("LoginRequireEmailVerified")
                         .HasColumnType("INTEGER");
 
