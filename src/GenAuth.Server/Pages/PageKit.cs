@@ -298,6 +298,9 @@ public static class PageServices
             o.FormFieldName = "__RequestVerificationToken";
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.Cookie.SameSite = SameSiteMode.Strict;
+            // Note: antiforgery would send X-Frame-Options SAMEORIGIN; the pages forbid every framer (CSP frame-ancestors
+            // 'none', and the security-headers middleware adds X-Frame-Options DENY to match).
+            o.SuppressXFrameOptionsHeader = true;
         });
         services.AddScoped<PageSetup>();
         return services;
