@@ -5,6 +5,7 @@ using GenAuth.Server.GraphQL;
 using GenAuth.Server.Hosting;
 using GenAuth.Server.Ide;
 using GenAuth.Server.Oidc;
+using GenAuth.Server.Pages;
 using GenAuth.Server.QrLogin;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,6 +20,7 @@ builder.Services.AddHostedService(services => services.GetRequiredService<Bootst
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddSingleton<GenAuth.Server.Sso.SsoCookie>();
 builder.Services.AddGenAuthOidc();
+builder.Services.AddHostedPages();
 
 var app = builder.Build();
 
@@ -36,6 +38,7 @@ app.MapGenAuthGraphQL("/graphql/v2");
 app.MapGenAuthCompatApi();
 app.MapGenAuthQrCodeApi();
 app.MapQrLoginPage();
+app.MapHostedPages();
 app.MapGenAuthRbacApi();
 app.MapGenAuthManagementApi();
 app.MapGenAuthMfaApi();

@@ -74,7 +74,8 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
         return await db.Applications.AsNoTracking().FirstOrDefaultAsync(a => a.Id == appId, ct) ?? throw new GenAuthException(ErrorCodes.AppNotFound);
     }
 
-    public async Task<Application> UpdateAsync(string appId, ApplicationInput input, CancellationToken ct)
+    public async Task<Application> UpdateAsync(string appId, ApplicationInput input, CancellationToken ct,
+        AppBrandingInput? branding = null)
     {
         caller.RequireAdmin();
         var app = await db.Applications.FirstOrDefaultAsync(a => a.Id == appId, ct) ?? throw new GenAuthException(ErrorCodes.AppNotFound);
@@ -82,6 +83,9 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
             throw new GenAuthException(ErrorCodes.BadRequest, detail: "name can't be empty");
         app.Name = input.Name ?? app.Name;
         Apply(app, input, clock.GetUtcNow().UtcDateTime);
+        // The hosted login page's look (its own settings block).
+        if (branding is not null)
+            AppBrandingRules.Apply(app, branding);
         await db.SaveChangesAsync(ct);
         directory.ForgetApp(app.Id);
         return app;

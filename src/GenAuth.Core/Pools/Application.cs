@@ -63,6 +63,9 @@ public sealed class Application : IPoolOwned
     /// <summary>The plain secret, only right after it was made (creation, refresh-secret): shown once, never stored.</summary>
     public string? ShownSecret { get; set; }
 
+
+    /// <summary>The hosted login page's look for this app (colour, CSS, methods shown).</summary>
+    public AppBranding Branding { get; set; } = new();
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

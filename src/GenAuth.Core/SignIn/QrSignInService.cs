@@ -41,6 +41,21 @@ public sealed class QrSignInService(GenAuthDbContext db, CallerContext caller, Q
     }
 
     /// <summary>
+    /// The hosted login page's QR tab: the browser that generated the code (the page checks that) redeems it once
+    /// confirmed, through the same redemption as check, whatever returnFullUserInfo says (the page hands no token to
+    /// script: the session becomes its SSO cookie). Null while the code isn't confirmed or once its ticket is spent.
+    /// </summary>
+    public async Task<SignInOutcome?> RedeemConfirmedAsync(string? random, CancellationToken ct)
+    {
+        caller.RequirePool();
+        var state = await qr.CheckAsync(random, ct);
+        if (state.Status != QrCodeStatus.Confirmed || await QrTickets.FindByCodeAsync(db, state.Random, Now, ct) is not { } code)
+            return null;
+        var outcome = await RedeemAsync(code, ct);
+        return outcome is Refused r && r.Error == ErrorCodes.QrTicketInvalid ? null : outcome;
+    }
+
+    /// <summary>
     /// Ticket → the scanner's full profile and a new session. Server side only (management token or pool secret)
     /// unless the pool allows browsers; single use, within the ticket's lifetime.
     /// </summary>

@@ -91,8 +91,10 @@ public sealed class ApplicationMutations : IMutationFields
             .Argument<BooleanGraphType>("implicitAllowed", "OIDC: allow response_type id_token / id_token token (needs the implicit grant type too).")
             .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("corsOrigins", "OIDC: browser origins (scheme://host[:port]) allowed to call the token endpoints.")
             .Argument<StringGraphType>("backchannelLogoutUri", "OIDC: back-channel logout URI that receives a logout_token when a user's session ends (empty string clears it).")
+            .Argument<AppBrandingInputType>("branding", "The hosted login page's look for this app: colour, CSS, methods shown.")
             .AdminOnly()
-            .ResolveAsync(async c => await c.Service<ApplicationService>().UpdateAsync(c.GetArgument<string>("id"), Input(c), c.CancellationToken));
+            .ResolveAsync(async c => await c.Service<ApplicationService>().UpdateAsync(c.GetArgument<string>("id"), Input(c), c.CancellationToken,
+                c.GetArgument<AppBrandingInput?>("branding")));
         m.Field<NonNullGraphType<ApplicationType>>("refreshApplicationSecret")
             .Description("Makes a new client secret for the application: returned once in `secret`, only its hash is kept; the old secret stops working.")
             .Argument<NonNullGraphType<StringGraphType>>("id", "The application id (the OIDC client_id).")
@@ -147,6 +149,7 @@ public sealed class ApplicationType : ObjectGraphType<Application>
             .Resolve(c => c.Source.RedirectUris?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? []);
         Field<NonNullGraphType<StringGraphType>>("defaultStrategy").Resolve(c => c.Source.DefaultAccess);
         Field<NonNullGraphType<BooleanGraphType>>("mfaRequired").Resolve(c => c.Source.MfaRequired);
+        Field<NonNullGraphType<AppBrandingType>>("branding").Resolve(c => c.Source.Branding ?? new AppBranding());
         Field<StringGraphType>("secret").Description("The client secret, only in the answer that made it (createApplication, refreshApplicationSecret); null afterwards.")
             .Resolve(c => c.Source.ShownSecret);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("postLogoutRedirectUris")

@@ -1746,6 +1746,37 @@ namespace GenAuth.Core.Data.Migrations
                         .HasForeignKey("UserPoolId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.OwnsOne("GenAuth.Core.Pools.AppBranding", "Branding", b1 =>
+                        {
+                            b1.Property<string>("ApplicationId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("CustomCss")
+                                .HasMaxLength(20000)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("branding_custom_css");
+
+                            b1.Property<string>("LoginMethods")
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("branding_login_methods");
+
+                            b1.Property<string>("PrimaryColor")
+                                .HasMaxLength(7)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("branding_primary_color");
+
+                            b1.HasKey("ApplicationId");
+
+                            b1.ToTable("applications");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ApplicationId");
+                        });
+
+                    b.Navigation("Branding")
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("GenAuth.Core.Pools.PoolKey", b =>
