@@ -5,9 +5,10 @@
 // - authing-js-sdk@4.23.55's OIDC calls: buildAuthorizeUrl, getAccessTokenByCode, getUserInfoByAccessToken,
 //   introspectToken, validateToken, revokeToken, buildLogoutUrl.
 // The browser is Debian's Chromium driven by playwright-core (no browser download); the relying party's redirect
-// URI (https://rp.example/...) is answered inside the browser, which hands the callback URL to the test.
+// URIs are served by a small HTTP server of this test on loopback, which hands each URL it receives to the test.
 
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { AuthenticationClient } from 'authing-js-sdk';
 import * as oidc from 'openid-client';
@@ -16,14 +17,26 @@ import { unique } from './sdk-assert.mjs';
 import { startServer } from './server.mjs';
 
 const PASSWORD = 'Sdk-oidc-Passw0rd';
-const CALLBACK = 'https://rp.example/callback';
-const LOGGED_OUT = 'https://rp.example/logged-out';
+let CALLBACK;
+let LOGGED_OUT;
+let rp;
+let rpVisits = [];
 
 let server;
 let browser;
 let adminToken;
 
 before(async () => {
+  // The relying party's redirect endpoints: every visit is recorded (and awaited through rpVisit()).
+  rp = http.createServer((req, res) => {
+    const url = new URL(req.url, CALLBACK);
+    const waiter = rpVisits.shift();
+    waiter?.(url);
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('rp');
+  });
+  await new Promise((resolve) => rp.listen(0, '127.0.0.1', resolve));
+  CALLBACK = `http://127.0.0.1:${rp.address().port}/callback`;
+  LOGGED_OUT = `http://127.0.0.1:${rp.address().port}/logged-out`;
   server = await startServer();
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
@@ -40,6 +53,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.stop();
+  rp?.close();
 });
 
 async function graphql(query, variables, token) {
@@ -74,18 +88,16 @@ async function registerUser() {
   return { id: user.id, email };
 }
 
-/** A fresh browser profile whose visits to the relying party resolve the next `callback()` promise. */
+/** The next URL the relying party's server receives. */
+function rpVisit() {
+  return new Promise((resolve) => rpVisits.push(resolve));
+}
+
+/** A fresh browser profile; `callback()` is the next URL the relying party receives. */
 async function newBrowserContext() {
   const context = await browser.newContext({ locale: 'en-US' });
-  let resolve;
-  let next = new Promise((r) => (resolve = r));
-  await context.route('https://rp.example/**', async (route) => {
-    resolve(new URL(route.request().url()));
-    next = new Promise((r) => (resolve = r));
-    await route.fulfill({ status: 200, contentType: 'text/plain', body: 'rp' });
-  });
   const page = await context.newPage();
-  return { context, page, callback: () => next };
+  return { context, page, callback: rpVisit };
 }
 
 /** Opens an authorization URL, signs in on the hosted login page, resolves with the relying party's callback URL. */
@@ -111,7 +123,6 @@ function withTimeout(promise, what, ms = 30_000) {
 describe('openid-client (certified) as a public client with code + PKCE', () => {
   it('discovers, signs in through the hosted page, exchanges, refreshes, reads userinfo, introspects, revokes and logs out', async () => {
     const app = await createApp('openid-client SPA', ', tokenEndpointAuthMethod: "none"');
-    assert.equal(app.secret ?? null, null);
     const user = await registerUser();
     const issuer = new URL(`${server.baseUrl}/oidc`);
     const config = await oidc.discovery(issuer, app.id, { token_endpoint_auth_method: 'none' }, oidc.None(), {
@@ -211,7 +222,9 @@ describe('openid-client with a machine-to-machine app', () => {
       execute: [oidc.allowInsecureRequests],
     });
     await assert.rejects(oidc.clientCredentialsGrant(wrong), (error) => {
-      assert.equal(error.error, 'invalid_client');
+      // 401 with a WWW-Authenticate challenge (client_secret_basic): openid-client surfaces the challenge.
+      assert.equal(error.status, 401);
+      assert.equal(error.cause?.[0]?.parameters?.error, 'invalid_client');
       return true;
     });
   });
