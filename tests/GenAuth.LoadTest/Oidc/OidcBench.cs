@@ -91,7 +91,9 @@ public static partial class OidcBench
             // 1. Client credentials, alternating slices.
             var ccBody = Encoding.ASCII.GetBytes("grant_type=client_credentials");
             RequestTemplate Cc(Side s) => new(s.TokenPath, ccBody, [KeyValuePair.Create("Authorization", s.CcAuth)], "application/x-www-form-urlencoded");
-            static bool TokenOk(HttpStatusCode status, byte[] body) => status == HttpStatusCode.OK && body.AsSpan().IndexOf("\"access_token\":\"ey"u8) >= 0;
+            // GenAuth (OpenIddict) indents its JSON, oidc-provider doesn't: look for the member and a JWT apart.
+            static bool TokenOk(HttpStatusCode status, byte[] body) =>
+                status == HttpStatusCode.OK && body.AsSpan().IndexOf("\"access_token\""u8) >= 0 && body.AsSpan().IndexOf("\"eyJ"u8) >= 0;
             var ccProvider = Cc(provider);
             var ccGenauth = Cc(genauth);
             var (ccP, ccG) = await Alternation.RunAsync($"client credentials ({connections} connections)",
@@ -192,7 +194,7 @@ public static partial class OidcBench
                 var start = clock.ElapsedTicks;
                 using var response = await side.Client.SendAsync(request);
                 var body = await response.Content.ReadAsByteArrayAsync();
-                if (response.StatusCode == HttpStatusCode.OK && body.AsSpan().IndexOf("\"id_token\":\"ey"u8) >= 0)
+                if (response.StatusCode == HttpStatusCode.OK && body.AsSpan().IndexOf("\"id_token\""u8) >= 0 && body.AsSpan().IndexOf("\"access_token\""u8) >= 0)
                 {
                     Interlocked.Increment(ref ok);
                     latencies.Add(clock.ElapsedTicks - start);
