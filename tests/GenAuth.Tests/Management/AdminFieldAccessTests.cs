@@ -162,6 +162,8 @@ public sealed class AdminFieldAccessTests : IDisposable
         ["GET /api/v2/logout"] = FieldAccess.Public, ["POST /api/v2/logout"] = FieldAccess.Public,
         ["POST /api/v2/login/email-code"] = FieldAccess.Public, ["POST /api/v2/register/email-code"] = FieldAccess.Public,
         ["POST /api/v2/sms/send"] = FieldAccess.Public,
+        // The SDK's validateToken: the token to check is the argument, no caller token needed.
+        ["GET /api/v2/oidc/validate_token"] = FieldAccess.Public,
         // The user's tokens travel in the body.
         ["POST /api/users/link"] = FieldAccess.Public, ["POST /api/v2/users/link"] = FieldAccess.Public, ["POST /api/v2/users/unlink"] = FieldAccess.Public,
         // The signed-in user (the app side of QR login, the user's own data); or the mfaToken of a 1635 answer.
