@@ -39,8 +39,9 @@ public sealed record LoadResult(string Name, long Ok, long Failed, double Second
         };
 }
 
-/// <summary>A request to send: path, body (sent as application/json) and headers; built once, sent many times.</summary>
-public sealed record RequestTemplate(string Path, byte[]? Body, IReadOnlyList<KeyValuePair<string, string>> Headers);
+/// <summary>A request to send: path, body (application/json unless said otherwise) and headers; built once, sent many times.</summary>
+public sealed record RequestTemplate(string Path, byte[]? Body, IReadOnlyList<KeyValuePair<string, string>> Headers,
+    string ContentType = "application/json");
 
 /// <summary>
 /// Closed-loop load: N workers, each sending its next request when the previous one answered, for warm-up + duration.
@@ -87,7 +88,7 @@ public static class HttpLoad
                 if (template.Body is not null)
                 {
                     request.Content = new ByteArrayContent(template.Body);
-                    request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                    request.Content.Headers.ContentType = new MediaTypeHeaderValue(template.ContentType);
                 }
                 foreach (var (k, v) in template.Headers)
                     request.Headers.TryAddWithoutValidation(k, v);

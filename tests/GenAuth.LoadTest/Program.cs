@@ -20,6 +20,8 @@ public static class Program
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         if (args.Contains("--qr"))
             return await Qr.QrBench.RunAsync(args);
+        if (args.Contains("--oidc"))
+            return await Oidc.OidcBench.RunAsync(args);
         if (args.Contains("--p4"))
             return await P4.P4Bench.RunAsync(args);
         if (args.Contains("--p9"))
@@ -265,7 +267,7 @@ public static class Program
 
     private static bool Contains(byte[] body, string ascii) => body.AsSpan().IndexOf(Encoding.ASCII.GetBytes(ascii)) >= 0;
 
-    private static string FindRepoRoot()
+    internal static string FindRepoRoot()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
