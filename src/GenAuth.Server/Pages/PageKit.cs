@@ -140,7 +140,7 @@ public sealed partial class PageRequest
             $"connect-src 'self'; form-action 'self'{formTargets}; base-uri 'none'; frame-ancestors 'none'";
         response.Headers.CacheControl = "no-store";
         response.Headers.XContentTypeOptions = "nosniff";
-        response.Headers["Referrer-Policy"] = "same-origin";
+        response.Headers["Referrer-Policy"] = "no-referrer";
     }
 
     /// <summary>A box for an error or a notice, announced to screen readers.</summary>
