@@ -35,6 +35,16 @@ public static class SecurityHeaders
 
     public const string ReferrerPolicy = "no-referrer";
 
+    /// <summary>
+    /// The authorization endpoint's response_mode=form_post answer (OpenIddict's page): a form to the client's
+    /// registered redirect URI, submitted by one fixed inline script allowed by its hash. form-action is left open
+    /// because the target is the client's origin, which OpenIddict has already checked against the registration.
+    /// </summary>
+    public const string FormPostCsp = "default-src 'none'; script-src 'sha256-j7OoGArf6XW6YY4cAyS3riSSvrJRqpSi1fOF9vQ5SrI='; " +
+                                      "base-uri 'none'; frame-ancestors 'none'";
+
+    private static readonly PathString[] AuthorizationPaths = ["/oidc/auth", "/oauth/auth"];
+
     /// <param name="idePath">The IDE's path (the GraphQL path): its page, assets and workers get <see cref="IdeCsp"/>.</param>
     public static IApplicationBuilder UseGenAuthSecurityHeaders(this IApplicationBuilder app, PathString idePath)
     {
@@ -63,7 +73,9 @@ public static class SecurityHeaders
         if (!headers.ContainsKey(HeaderNames.ContentSecurityPolicy))
             headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments(idePath) && IsHtmlOrScript(http.Response)
                 ? IdeCsp
-                : DefaultCsp;
+                : IsHtmlOrScript(http.Response) && AuthorizationPaths.Any(p => http.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase))
+                    ? FormPostCsp
+                    : DefaultCsp;
         // Note: X-Frame-Options only where the CSP forbids framing too; a page that allows a framer keeps that choice.
         if (!headers.ContainsKey(HeaderNames.XFrameOptions)
             && headers.ContentSecurityPolicy.ToString().Contains("frame-ancestors 'none'", StringComparison.Ordinal))
