@@ -68,6 +68,11 @@ public static class Program
                 ["GenAuth__Bootstrap__UserPoolId"] = _poolId,
                 ["GenAuth__Bootstrap__AppId"] = _appId,
                 ["GenAuth__Bootstrap__Secret"] = _secret,
+                // The 200 setup registrations all come from 127.0.0.1: lift the per-IP/per-pool registration
+                // quotas (setup only; the measured paths, login and query, are not quota-checked).
+                ["GenAuth__Quotas__Registration__PerIpPerHour"] = "100000",
+                ["GenAuth__Quotas__Registration__PerPoolPerMinute"] = "100000",
+                ["GenAuth__Quotas__Registration__PerPoolPerHour"] = "100000",
             };
             foreach (var (k, v) in o.ServerEnv)
                 env[k] = v;
