@@ -12,6 +12,7 @@ public static class HostingExtensions
     public static IServiceCollection AddGenAuthHosting(this IServiceCollection services)
     {
         services.AddExceptionHandler<ErrorResponses>();
+        services.AddGenAuthForwardedHeaders();
         // Note: Kestrel's own cap becomes GenAuth:Http:MaxBodyBytes instead of 30 MB; a path that takes more (the
         // avatar upload) raises it for its request only.
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<GraphQLHttpOptions>>((kestrel, http) =>
@@ -29,6 +30,8 @@ public static class HostingExtensions
     /// <summary>First in the pipeline, so every answer (errors included) carries the headers and CORS decision.</summary>
     public static WebApplication UseGenAuthHosting(this WebApplication app, PathString graphqlPath)
     {
+        // Note: first, so the error handler, limits and logs all see the client's address, not the proxy's.
+        app.UseGenAuthForwardedHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // Note: ErrorResponses logs what may be logged (type, stack, trace id); the middleware's own log would
