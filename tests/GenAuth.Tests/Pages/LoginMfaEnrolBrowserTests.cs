@@ -162,6 +162,58 @@ public sealed class LoginMfaEnrolBrowserTests(PagesBrowser b)
     }
 
     [Fact]
+    public async Task Email_enrolment_at_login_in_chinese_completes_the_sign_in_with_the_emailed_code()
+    {
+        var appId = await MfaAppAsync();
+        var email = await EmailUserAsync("enrolmail", emailVerified: true);
+        var (context, page) = await b.NewPageAsync("zh-CN");
+        await using var _ = context;
+        await page.GotoAsync($"{b.BaseUrl}/login?app_id={appId}&return_url=/u");
+        await page.FillAsync("form#password-login input[name=account]", email);
+        await page.FillAsync("form#password-login input[name=password]", GraphQLClient.Password);
+        await page.ClickAsync("form#password-login button[type=submit]");
+        await page.ClickAsync("form#mfa-enrol-email button[type=submit]");
+        await page.Locator("form#mfa-enroll").WaitForAsync();
+        Assert.Equal("设置二次验证", await page.TextContentAsync("h1"));
+        await b.CheckAsync(page, "login-enrol-email-zh");
+        await page.FillAsync("form#mfa-enroll input[name=code]", "0000000");
+        await page.ClickAsync("form#mfa-enroll button[type=submit]");
+        Assert.Equal(ErrorCodes.WrongCode.ZhCn, await page.TextContentAsync("#form-error"));
+        await page.FillAsync("form#mfa-enroll input[name=code]", await b.LastCodeAsync(email));
+        await page.ClickAsync("form#mfa-enroll button[type=submit]");
+        await LoginPageBrowserTests.AtCenterAsync(page);
+        Assert.True(await HasSsoCookieAsync(context));
+        var factor = Assert.Single(await FactorsAsync(await UserIdAsync(email)));
+        Assert.Equal((FactorTypes.Email, email), (factor.FactorType, factor.Target));
+    }
+
+    [Fact]
+    public async Task Another_logins_enrolment_cannot_finish_this_login()
+    {
+        var appId = await MfaAppAsync();
+        var victim = await EmailUserAsync("enrolvictim", emailVerified: false);
+        var attacker = await EmailUserAsync("enrolattacker", emailVerified: false);
+        var (contextV, pageV) = await PasswordStepAsync(appId, victim);
+        await using var _ = contextV;
+        var (contextA, pageA) = await PasswordStepAsync(appId, attacker);
+        await using var __ = contextA;
+        await pageV.ClickAsync("form#mfa-enrol-otp button[type=submit]");
+        await pageA.ClickAsync("form#mfa-enrol-otp button[type=submit]");
+        var attackerSecret = (await pageA.TextContentAsync("#mfa-secret"))!;
+        var attackerFields = await pageA.EvalOnSelectorAsync<Dictionary<string, string>>("form#mfa-enroll", "f => Object.fromEntries(new FormData(f))");
+
+        // The victim's login (mfaToken) with the attacker's enrolment and a right code for it: refused, nothing enrolled.
+        await pageV.EvalOnSelectorAsync("form#mfa-enroll", $"f => {{ f.querySelector('input[name=enrollment_token]').value = '{attackerFields["enrollment_token"]}'; " +
+            $"f.querySelector('input[name=state]').value = '{attackerFields["state"]}'; }}");
+        await pageV.FillAsync("form#mfa-enroll input[name=code]", new Totp(Base32Encoding.ToBytes(attackerSecret)).ComputeTotp());
+        await pageV.ClickAsync("form#mfa-enroll button[type=submit]");
+        Assert.Equal(ErrorCodes.EnrollmentTokenInvalid.EnUs, await pageV.TextContentAsync("#form-error"));
+        Assert.False(await HasSsoCookieAsync(contextV));
+        Assert.Empty(await FactorsAsync(await UserIdAsync(victim)));
+        Assert.Empty(await FactorsAsync(await UserIdAsync(attacker)));
+    }
+
+    [Fact]
     public async Task Wrong_enrolment_codes_count_on_the_login_and_a_locked_second_factor_refuses_the_right_code()
     {
         var appId = await MfaAppAsync();
