@@ -15,6 +15,12 @@ namespace GenAuth.Core.SignIn;
 /// <summary>A recovery-code sign-in: its outcome, and the recovery code that replaced the one spent.</summary>
 public sealed record RecoverySignIn(SignInOutcome Outcome, string RecoveryCode);
 
+/// <summary>
+/// What a user enrolling during a login may use: TOTP, and SMS or email only to the account's own verified phone or
+/// email (masked here: the page shows where the code goes, not the whole address).
+/// </summary>
+public sealed record LoginEnrollmentOptions(string? MaskedPhone, string? MaskedEmail);
+
 /// <summary>A factor enrolled with a login's mfaToken, and the sign-in that enrolment completed.</summary>
 public sealed record EnrollmentSignIn(FactorView Factor, SignInOutcome Outcome);
 
@@ -92,6 +98,44 @@ public sealed class MfaLoginService(
     {
         var (_, _, user) = await OpenForEnrollmentAsync(mfaToken, ct);
         return await enrollments.RequestAsync(user, factorType, phoneNumber, phoneCountryCode, email, ct);
+    }
+
+    /// <summary>The hosted page's enrolment choices for an mfaToken (refused, 1647, once the user has any factor).</summary>
+    public async Task<LoginEnrollmentOptions> EnrollmentOptionsAsync(string? mfaToken, CancellationToken ct)
+    {
+        var (_, _, user) = await OpenForEnrollmentAsync(mfaToken, ct);
+        return new LoginEnrollmentOptions(
+            user is { PhoneVerified: true, Phone: not null } ? MaskPhone(PhoneNumbersParser.Require(user.Phone, user.PhoneCountryCode).E164) : null,
+            user is { EmailVerified: true, Email: not null } ? MaskEmail(user.Email) : null);
+    }
+
+    /// <summary>
+    /// The hosted page's enrolment request: an SMS or email factor goes only to the account's verified phone or email,
+    /// never to an address the form names, so whoever has only the password can't make a code reach them that way.
+    /// </summary>
+    public async Task<EnrollmentRequest> SendEnrollFactorRequestToAccountAsync(string? mfaToken, string? factorType, CancellationToken ct)
+    {
+        var (pool, _, user) = await OpenForEnrollmentAsync(mfaToken, ct);
+        await throttle.EnsureAllowedAsync(pool.Id, user.Id, caller.Ip, ct);
+        var type = factorType?.Trim().ToUpperInvariant();
+        return type switch
+        {
+            FactorTypes.Sms when user is { PhoneVerified: true, Phone: not null } =>
+                await enrollments.RequestAsync(user, type, user.Phone, user.PhoneCountryCode, null, ct),
+            FactorTypes.Email when user is { EmailVerified: true, Email: not null } =>
+                await enrollments.RequestAsync(user, type, null, null, user.Email, ct),
+            FactorTypes.Otp => await enrollments.RequestAsync(user, type, null, null, null, ct),
+            _ => throw new GenAuthException(ErrorCodes.FactorNotSupported, detail: factorType),
+        };
+    }
+
+    private static string MaskPhone(string e164) =>
+        e164.Length <= 7 ? new string('*', e164.Length) : e164[..3] + new string('*', e164.Length - 7) + e164[^4..];
+
+    private static string MaskEmail(string email)
+    {
+        var at = email.IndexOf('@');
+        return at <= 1 ? "*" + email[Math.Max(at, 0)..] : email[0] + new string('*', Math.Min(at - 1, 6)) + email[at..];
     }
 
     /// <summary>Enrols the factor with its code and, in the same step, completes the login (the code proves the factor).</summary>

@@ -38,6 +38,8 @@ public static class AccountPages
         app.MapPost("/u/mfa/start", MfaStartAsync);
         app.MapPost("/u/mfa/confirm", MfaConfirmAsync);
         app.MapPost("/u/mfa/remove", MfaRemoveAsync);
+        app.MapPost("/u/mfa/code/start", MfaCodeStartAsync);
+        app.MapPost("/u/mfa/code/confirm", MfaCodeConfirmAsync);
         app.MapPost("/u/sessions/revoke", RevokeSessionAsync);
         app.MapPost("/u/apps/revoke", RevokeConsentAsync);
         app.MapPost("/u/delete", DeleteAsync);
@@ -45,7 +47,11 @@ public static class AccountPages
     }
 
     /// <summary>What a center answer shows besides the sections: a notice, an error, and the MFA enrolment in progress.</summary>
-    private sealed record View(string? Notice = null, string? Error = null, string? Section = null, OtpData? Otp = null);
+    private sealed record View(string? Notice = null, string? Error = null, string? Section = null, OtpData? Otp = null,
+        PendingCodeFactor? Pending = null);
+
+    /// <summary>An SMS or email factor waiting for its code: the enrolment token goes back with the code.</summary>
+    private sealed record PendingCodeFactor(string Kind, string EnrollmentToken, string Target);
 
     /// <summary>The SSO cookie's user as this request's caller, or null (no cookie, tampered, ended session).</summary>
     private static async Task<User?> SignInAsync(PageRequest page, CancellationToken ct)
@@ -122,7 +128,8 @@ public static class AccountPages
 
         // MFA
         sb.Append(Section(page, "mfa"));
-        var hasOtp = await db.MfaFactors.AsNoTracking().AnyAsync(f => f.UserId == user.Id && f.FactorType == FactorTypes.Otp, ct);
+        var factors = await db.MfaFactors.AsNoTracking().Where(f => f.UserId == user.Id).ToListAsync(ct);
+        var hasOtp = factors.Any(f => f.FactorType == FactorTypes.Otp);
         if (view.Otp is { } otp)
         {
             sb.Append($"<p>{E(page.T("mfa-scan"))}</p>");
@@ -145,6 +152,8 @@ public static class AccountPages
             sb.Append($"<form id=\"mfa-start\" method=\"post\" action=\"/u/mfa/start\">{page.Hidden()}");
             sb.Append($"<button type=\"submit\">{E(page.T("mfa-enrol"))}</button></form>");
         }
+        sb.Append(CodeFactorBlock(page, "sms", factors.FirstOrDefault(f => f.FactorType == FactorTypes.Sms), user.Phone, view.Pending));
+        sb.Append(CodeFactorBlock(page, "email", factors.FirstOrDefault(f => f.FactorType == FactorTypes.Email), user.Email, view.Pending));
         sb.Append("</section>");
 
         // Sessions and devices
@@ -258,6 +267,45 @@ public static class AccountPages
         {
             sb.Append($"<form id=\"{kind}-unbind\" method=\"post\" action=\"/u/{kind}/unbind\">{page.Hidden()}");
             sb.Append($"<button type=\"submit\" class=\"secondary\">{E(page.T("unbind"))}</button></form>");
+        }
+        sb.Append("</div>");
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// An SMS or email second factor: enrolled (where codes go, and remove), waiting for its code, or off (the address to
+    /// enrol, the account's own by default, and a code to it proves it).
+    /// </summary>
+    private static string CodeFactorBlock(PageRequest page, string kind, MfaFactor? factor, string? suggested, PendingCodeFactor? pending)
+    {
+        var sb = new StringBuilder();
+        sb.Append($"<div class=\"contact\" id=\"mfa-{kind}\"><h3>{E(page.T("factor-" + kind))}</h3>");
+        if (factor is not null)
+        {
+            var view = FactorView.Of(factor);
+            var target = kind == "sms" ? $"{view.PhoneCountryCode} {view.PhoneNumber}".Trim() : view.Email;
+            sb.Append($"<p id=\"mfa-{kind}-state\">{E(string.Format(page.T("mfa-code-on"), target))}</p>");
+            sb.Append($"<form id=\"mfa-{kind}-remove\" method=\"post\" action=\"/u/mfa/remove\">{page.Hidden()}");
+            sb.Append($"<input type=\"hidden\" name=\"factor_id\" value=\"{E(factor.Id)}\">");
+            sb.Append($"<button type=\"submit\" class=\"danger\">{E(page.T("mfa-unbind-" + kind))}</button></form>");
+        }
+        else if (pending is not null && pending.Kind == kind)
+        {
+            sb.Append($"<p>{E(string.Format(page.T("mfa-code-sent-to"), pending.Target))}</p>");
+            sb.Append($"<form id=\"mfa-{kind}-confirm\" method=\"post\" action=\"/u/mfa/code/confirm\">{page.Hidden()}");
+            sb.Append($"<input type=\"hidden\" name=\"kind\" value=\"{kind}\"><input type=\"hidden\" name=\"enrollment_token\" value=\"{E(pending.EnrollmentToken)}\">");
+            sb.Append($"<input type=\"hidden\" name=\"target\" value=\"{E(pending.Target)}\">");
+            sb.Append(page.Field("code", "code", "text", null, "one-time-code", id: $"f-mfa-{kind}-code", extra: " inputmode=\"numeric\" maxlength=\"12\""));
+            sb.Append($"<button type=\"submit\">{E(page.T("mfa-confirm"))}</button></form>");
+        }
+        else
+        {
+            sb.Append($"<p id=\"mfa-{kind}-state\">{E(page.T("mfa-code-off"))}</p>");
+            sb.Append($"<form id=\"mfa-{kind}-start\" method=\"post\" action=\"/u/mfa/code/start\" class=\"inline\">{page.Hidden()}");
+            sb.Append($"<input type=\"hidden\" name=\"kind\" value=\"{kind}\">");
+            sb.Append(page.Field("target", kind == "sms" ? "phone" : "email", kind == "sms" ? "tel" : "email", suggested,
+                kind == "sms" ? "tel" : "email", id: $"f-mfa-{kind}-target"));
+            sb.Append($"<button type=\"submit\" class=\"secondary\">{E(page.T("mfa-enrol-" + kind))}</button></form>");
         }
         sb.Append("</div>");
         return sb.ToString();
@@ -407,8 +455,43 @@ public static class AccountPages
     private static Task<IResult> MfaRemoveAsync(HttpContext http, PageSetup setup, MfaEnrollmentService mfa, CancellationToken ct) =>
         RunAsync(http, setup, ct, async (page, user, p) =>
         {
+            // A factor named by id (SMS, email) or, as before, the authenticator app; only the user's own (another user's id: 1643 not found).
+            if (p.Get("factor_id") is { Length: > 0 } factorId)
+            {
+                await mfa.ResetFactorAsync(factorId, ct);
+                return new View(page.T("mfa-code-removed"));
+            }
             await mfa.ResetTotpAsync(ct);
             return new View(page.T("mfa-removed"));
+        });
+
+    /// <summary>Starts an SMS or email factor: a code to the address given (MfaEnrollmentService, its limits and quotas).</summary>
+    private static Task<IResult> MfaCodeStartAsync(HttpContext http, PageSetup setup, MfaEnrollmentService mfa, CancellationToken ct) =>
+        RunAsync(http, setup, ct, async (page, user, p) =>
+        {
+            var kind = p.Get("kind") == "email" ? "email" : "sms";
+            var target = p.Get("target").Trim();
+            var request = kind == "sms"
+                ? await mfa.SendEnrollFactorRequestAsync(FactorTypes.Sms, target, null, null, ct)
+                : await mfa.SendEnrollFactorRequestAsync(FactorTypes.Email, null, null, target, ct);
+            return new View(page.T("code-sent"), Pending: new PendingCodeFactor(kind, request.EnrollmentToken, target));
+        });
+
+    private static Task<IResult> MfaCodeConfirmAsync(HttpContext http, PageSetup setup, MfaEnrollmentService mfa, CancellationToken ct) =>
+        RunAsync(http, setup, ct, async (page, user, p) =>
+        {
+            var kind = p.Get("kind") == "email" ? "email" : "sms";
+            try
+            {
+                await mfa.EnrollFactorAsync(p.Get("enrollment_token"), p.Get("code").Trim(), kind == "sms" ? FactorTypes.Sms : FactorTypes.Email, ct);
+            }
+            catch (GenAuthException e) when (e.Code != ErrorCodes.EnrollmentTokenInvalid.Code)
+            {
+                // A mistyped code keeps the enrolment (it allows a few); the code form stays, as a new send would wait 60 s.
+                return new View(Error: e.LocalizedMessage(page.Lang),
+                    Pending: new PendingCodeFactor(kind, p.Get("enrollment_token"), p.Get("target")));
+            }
+            return new View(page.T("mfa-code-enrolled"));
         });
 
     private static Task<IResult> RevokeSessionAsync(HttpContext http, PageSetup setup, SessionService sessions, CancellationToken ct) =>

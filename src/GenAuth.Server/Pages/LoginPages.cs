@@ -33,6 +33,8 @@ public static class LoginPages
         app.MapPost("/login/qr", QrAsync);
         app.MapPost("/login/mfa", MfaAsync);
         app.MapPost("/login/mfa/send", MfaSendAsync);
+        app.MapPost("/login/mfa/enroll/start", EnrollStartAsync);
+        app.MapPost("/login/mfa/enroll", EnrollAsync);
         app.MapPost("/login/reset", ResetAsync);
         app.MapPost("/login/register", RegisterAsync);
         app.MapPost("/login/forgot/send", ForgotSendAsync);
@@ -282,8 +284,12 @@ public static class LoginPages
         return (new Posted(page, form, page.SafeReturnUrl(form["return_url"])), null);
     }
 
-    /// <summary>The one place a sign-in outcome becomes a page answer.</summary>
-    private static IResult Outcome(Posted p, SignInOutcome outcome, Func<string, IResult> onRefused, string? recoveryCode = null)
+    /// <summary>
+    /// The one place a sign-in outcome becomes a page answer. A recovery code (a spent one's replacement, or the one of a
+    /// factor enrolled here) is shown once, under the text named by recoveryTextKey, before continuing.
+    /// </summary>
+    private static async Task<IResult> OutcomeAsync(Posted p, SignInOutcome outcome, Func<string, IResult> onRefused,
+        string? recoveryCode = null, string recoveryTextKey = "recovery-new")
     {
         var page = p.Page;
         switch (outcome)
@@ -293,12 +299,14 @@ public static class LoginPages
                     page.Http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
                 if (recoveryCode is not null)
                 {
-                    var body = $"<h1>{E(page.T("mfa-title"))}</h1><p>{E(page.T("recovery-new"))}</p>" +
+                    var body = $"<h1>{E(page.T("mfa-title"))}</h1><p>{E(page.T(recoveryTextKey))}</p>" +
                                $"<p><code id=\"new-recovery-code\">{E(recoveryCode)}</code></p>" +
                                $"<p><a class=\"button\" href=\"{E(p.ReturnUrl)}\">{E(page.T("continue"))}</a></p>";
                     return page.Render(page.T("mfa-title"), body);
                 }
                 return SeeOther(p.ReturnUrl);
+            case SecondFactorRequired m when NeedsEnrollment(m):
+                return await EnrollChoicesAsync(p, m.MfaToken, null);
             case SecondFactorRequired m:
                 return Mfa(page, p.ReturnUrl, m.MfaToken, Factors(m));
             case ResetRequired r:
@@ -323,6 +331,8 @@ public static class LoginPages
         }
     }
 
+    private static bool NeedsEnrollment(SecondFactorRequired m) => m.Data.TryGetValue("needEnroll", out var n) && n is true;
+
     private static IReadOnlyCollection<string> Factors(SecondFactorRequired m) =>
         m.Data.TryGetValue("enrolledFactors", out var f) && f is IEnumerable<string> list ? list.ToList() : [];
 
@@ -337,7 +347,7 @@ public static class LoginPages
         IResult Again(string error) => Login(p.Page, p.ReturnUrl, "password", error, account: account, status: 400);
         try
         {
-            return Outcome(p, await passwords.LoginAsync(LoginMethod.Account, account, p.Get("password"), ct), Again);
+            return await OutcomeAsync(p, await passwords.LoginAsync(LoginMethod.Account, account, p.Get("password"), ct), Again);
         }
         catch (GenAuthException e)
         {
@@ -345,7 +355,17 @@ public static class LoginPages
         }
     }
 
-    private static async Task<IResult> SendCodeAsync(HttpContext http, PageSetup setup, CodeSender sender, CancellationToken ct)
+    private static Task<IResult> SendCodeAsync(HttpContext http, PageSetup setup, CodeSender sender, CancellationToken ct) =>
+        SendToTargetAsync(http, setup, sender, "LOGIN_VERIFY_CODE", "login", (p, target, error) => error is null
+            ? Login(p.Page, p.ReturnUrl, "code", target: target, codeSent: true)
+            : Login(p.Page, p.ReturnUrl, "code", error, target: target, status: 400), ct);
+
+    /// <summary>
+    /// The code tab's and the forgot page's first step (one handler): a code to the email or phone typed, in the scene
+    /// of the page; answer renders the page again, with the error when the send was refused.
+    /// </summary>
+    private static async Task<IResult> SendToTargetAsync(HttpContext http, PageSetup setup, CodeSender sender, string emailScene,
+        string smsScene, Func<Posted, string, string?, IResult> answer, CancellationToken ct)
     {
         var (p, stop) = await ReadAsync(http, setup, ct);
         if (p is null)
@@ -354,14 +374,14 @@ public static class LoginPages
         try
         {
             if (target.Contains('@'))
-                await sender.SendEmailAsync(target, "LOGIN_VERIFY_CODE", ct);
+                await sender.SendEmailAsync(target, emailScene, ct);
             else
-                await sender.SendSmsCodeAsync(target, null, "login", ct);
-            return Login(p.Page, p.ReturnUrl, "code", target: target, codeSent: true);
+                await sender.SendSmsCodeAsync(target, null, smsScene, ct);
+            return answer(p, target, null);
         }
         catch (GenAuthException e)
         {
-            return Login(p.Page, p.ReturnUrl, "code", Message(p.Page, e), target: target, status: 400);
+            return answer(p, target, Message(p.Page, e));
         }
     }
 
@@ -377,7 +397,7 @@ public static class LoginPages
             var outcome = target.Contains('@')
                 ? await codes.LoginByEmailCodeAsync(target, p.Get("code"), ct)
                 : await codes.LoginByPhoneCodeAsync(target, null, p.Get("code"), ct);
-            return Outcome(p, outcome, Again);
+            return await OutcomeAsync(p, outcome, Again);
         }
         catch (GenAuthException e)
         {
@@ -444,7 +464,7 @@ public static class LoginPages
             if (outcome is null)
                 return Again(ErrorCodes.QrTicketInvalid.Message(p.Page.Lang));
             http.Response.Cookies.Delete(QrCookie, new CookieOptions { Path = "/login" });
-            return Outcome(p, outcome, Again);
+            return await OutcomeAsync(p, outcome, Again);
         }
         catch (GenAuthException e)
         {
@@ -477,14 +497,14 @@ public static class LoginPages
                 case "recovery":
                 {
                     var r = await mfa.VerifyRecoveryCodeAsync(token, code, ct);
-                    return Outcome(p, r.Outcome, Again, r.RecoveryCode);
+                    return await OutcomeAsync(p, r.Outcome, Again, r.RecoveryCode);
                 }
                 case "sms":
-                    return Outcome(p, await mfa.VerifySmsAsync(token, null, null, code, ct), Again);
+                    return await OutcomeAsync(p, await mfa.VerifySmsAsync(token, null, null, code, ct), Again);
                 case "email":
-                    return Outcome(p, await mfa.VerifyEmailAsync(token, null, code, ct), Again);
+                    return await OutcomeAsync(p, await mfa.VerifyEmailAsync(token, null, code, ct), Again);
                 default:
-                    return Outcome(p, await mfa.VerifyTotpAsync(token, code, ct), Again);
+                    return await OutcomeAsync(p, await mfa.VerifyTotpAsync(token, code, ct), Again);
             }
         }
         catch (GenAuthException e)
@@ -528,6 +548,161 @@ public static class LoginPages
         }
     }
 
+    // ---- MFA enrolment during a login (the pipeline answered needEnroll) ----
+
+    private const string EnrollPurpose = "GenAuth.Pages.MfaEnroll.v1";
+    private static readonly TimeSpan EnrollStateLifetime = TimeSpan.FromMinutes(10);
+
+    /// <summary>The first enrolment step: which factor to set up (TOTP; SMS/email only to the account's verified ones).</summary>
+    private static async Task<IResult> EnrollChoicesAsync(Posted p, string mfaToken, string? error, int status = 200)
+    {
+        var page = p.Page;
+        LoginEnrollmentOptions options;
+        try
+        {
+            options = await page.Http.RequestServices.GetRequiredService<MfaLoginService>().EnrollmentOptionsAsync(mfaToken, page.Http.RequestAborted);
+        }
+        catch (GenAuthException e)
+        {
+            return Login(page, p.ReturnUrl, "password", Message(page, e), status: 400);
+        }
+        var sb = new StringBuilder();
+        sb.Append($"<h1>{E(page.T("enrol-title"))}</h1><p>{E(page.T("enrol-intro"))}</p>");
+        sb.Append(Alert(error));
+        void Choice(string factor, string label)
+        {
+            sb.Append($"<form id=\"mfa-enrol-{factor}\" method=\"post\" action=\"/login/mfa/enroll/start\">{page.Hidden(p.ReturnUrl)}");
+            sb.Append($"<input type=\"hidden\" name=\"mfa_token\" value=\"{E(mfaToken)}\"><input type=\"hidden\" name=\"factor\" value=\"{factor}\">");
+            sb.Append($"<button type=\"submit\" class=\"secondary\">{E(label)}</button></form>");
+        }
+        Choice("otp", page.T("enrol-otp"));
+        if (options.MaskedPhone is { } phone)
+            Choice("sms", string.Format(page.T("enrol-sms"), phone));
+        if (options.MaskedEmail is { } email)
+            Choice("email", string.Format(page.T("enrol-email"), email));
+        sb.Append($"<p class=\"links\"><a href=\"{E(LoginUrl(page, p.ReturnUrl, null))}\">{E(page.T("back-to-login"))}</a></p>");
+        return page.Render(page.T("enrol-title"), sb.ToString(), status);
+    }
+
+    /// <summary>
+    /// The second step: the TOTP QR code (rendered here, server-side) and key, or the notice that a code went out; then
+    /// the code. state carries the QR data and the recovery code to the answer (sealed, bound to the enrolment, short-lived),
+    /// so a wrong code can show the same QR code again and the recovery code appears once, after the factor is proven.
+    /// </summary>
+    private static IResult EnrollConfirm(Posted p, string mfaToken, string factor, string enrollmentToken, string? state,
+        string? error = null, int status = 200)
+    {
+        var page = p.Page;
+        var otp = factor == "otp" ? OpenEnrollState(page.Http, enrollmentToken, state) : null;
+        var sb = new StringBuilder();
+        sb.Append($"<h1>{E(page.T("enrol-title"))}</h1>");
+        sb.Append(Alert(error, factor == "otp" ? null : page.T("code-sent")));
+        if (otp is not null)
+        {
+            sb.Append($"<p>{E(page.T("mfa-scan"))}</p>");
+            sb.Append($"<img class=\"mfa-qr\" id=\"mfa-qr\" src=\"{E(GenAuth.Core.Mfa.TotpCodes.QrDataUrl(otp.Value.Uri))}\" alt=\"{E(page.T("mfa-qr-alt"))}\">");
+            sb.Append($"<p>{E(page.T("mfa-secret"))} <code id=\"mfa-secret\">{E(otp.Value.Secret)}</code></p>");
+        }
+        sb.Append($"<form id=\"mfa-enroll\" method=\"post\" action=\"/login/mfa/enroll\">{page.Hidden(p.ReturnUrl)}");
+        sb.Append($"<input type=\"hidden\" name=\"mfa_token\" value=\"{E(mfaToken)}\"><input type=\"hidden\" name=\"factor\" value=\"{E(factor)}\">");
+        sb.Append($"<input type=\"hidden\" name=\"enrollment_token\" value=\"{E(enrollmentToken)}\"><input type=\"hidden\" name=\"state\" value=\"{E(state)}\">");
+        sb.Append(page.Field("code", "mfa-code", "text", null, "one-time-code", extra: " inputmode=\"numeric\" maxlength=\"12\" autofocus"));
+        sb.Append($"<button type=\"submit\">{E(page.T("mfa-confirm"))}</button></form>");
+        // Another way: back to the choices (the pending enrolment is replaced by the next request).
+        sb.Append($"<form id=\"mfa-enrol-back\" method=\"post\" action=\"/login/mfa/enroll/start\">{page.Hidden(p.ReturnUrl)}");
+        sb.Append($"<input type=\"hidden\" name=\"mfa_token\" value=\"{E(mfaToken)}\">");
+        sb.Append($"<button type=\"submit\" class=\"secondary\">{E(page.T("enrol-other"))}</button></form>");
+        return page.Render(page.T("enrol-title"), sb.ToString(), status);
+    }
+
+    private static string SealEnrollState(HttpContext http, string enrollmentToken, OtpData otp) =>
+        http.RequestServices.GetRequiredService<IDataProtectionProvider>().CreateProtector(EnrollPurpose).ToTimeLimitedDataProtector()
+            .Protect(string.Join('\n', enrollmentToken, otp.QrCodeUri, otp.Secret, otp.RecoveryCode), EnrollStateLifetime);
+
+    /// <summary>The sealed state of this enrolment, or null (tampered, expired, or another enrolment's).</summary>
+    private static (string Uri, string Secret, string RecoveryCode)? OpenEnrollState(HttpContext http, string enrollmentToken, string? state)
+    {
+        if (string.IsNullOrEmpty(state))
+            return null;
+        try
+        {
+            var parts = http.RequestServices.GetRequiredService<IDataProtectionProvider>().CreateProtector(EnrollPurpose)
+                .ToTimeLimitedDataProtector().Unprotect(state).Split('\n');
+            return parts.Length == 4 && parts[0] == enrollmentToken ? (parts[1], parts[2], parts[3]) : null;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    private static string? FactorType(string factor) => factor switch
+    {
+        "otp" => FactorTypes.Otp,
+        "sms" => FactorTypes.Sms,
+        "email" => FactorTypes.Email,
+        _ => null,
+    };
+
+    /// <summary>Starts enrolling the chosen factor with the login's mfaToken (no factor: the choices again).</summary>
+    private static async Task<IResult> EnrollStartAsync(HttpContext http, PageSetup setup, MfaLoginService mfa, CancellationToken ct)
+    {
+        var (p, stop) = await ReadAsync(http, setup, ct);
+        if (p is null)
+            return stop!;
+        var token = p.Get("mfa_token");
+        var factor = p.Get("factor");
+        if (FactorType(factor) is not { } type)
+            return await EnrollChoicesAsync(p, token, null);
+        try
+        {
+            var request = await mfa.SendEnrollFactorRequestToAccountAsync(token, type, ct);
+            var state = request.OtpData is { } otp ? SealEnrollState(http, request.EnrollmentToken, otp) : null;
+            return EnrollConfirm(p, token, factor, request.EnrollmentToken, state);
+        }
+        catch (GenAuthException e) when (e.Code == ErrorCodes.MfaTokenInvalid.Code || e.Code == ErrorCodes.MfaEnrollNotAllowed.Code)
+        {
+            return Login(p.Page, p.ReturnUrl, "password", Message(p.Page, e), status: 400);
+        }
+        catch (GenAuthException e)
+        {
+            return await EnrollChoicesAsync(p, token, Message(p.Page, e), 400);
+        }
+    }
+
+    /// <summary>Proves and saves the factor and, in the same step, completes the sign-in (the pipeline's single-use claim).</summary>
+    private static async Task<IResult> EnrollAsync(HttpContext http, PageSetup setup, MfaLoginService mfa, CancellationToken ct)
+    {
+        var (p, stop) = await ReadAsync(http, setup, ct);
+        if (p is null)
+            return stop!;
+        var token = p.Get("mfa_token");
+        var factor = p.Get("factor");
+        var enrollmentToken = p.Get("enrollment_token");
+        var state = p.Get("state");
+        IResult Again(string error) => EnrollConfirm(p, token, factor, enrollmentToken, state, error, 400);
+        try
+        {
+            var enrolled = await mfa.EnrollFactorAsync(token, enrollmentToken, p.Get("code").Trim(),
+                FactorType(factor) ?? throw new GenAuthException(ErrorCodes.FactorNotSupported, detail: factor), ct);
+            var recovery = factor == "otp" ? OpenEnrollState(http, enrollmentToken, state)?.RecoveryCode : null;
+            return await OutcomeAsync(p, enrolled.Outcome, Again, recovery, "enrol-recovery");
+        }
+        catch (GenAuthException e) when (e.Code == ErrorCodes.MfaTokenInvalid.Code || e.Code == ErrorCodes.MfaEnrollNotAllowed.Code)
+        {
+            // The login is spent, dead after too many wrong codes, or expired: start again from the password.
+            return Login(p.Page, p.ReturnUrl, "password", Message(p.Page, e), status: 400);
+        }
+        catch (GenAuthException e) when (e.Code == ErrorCodes.EnrollmentTokenInvalid.Code)
+        {
+            return await EnrollChoicesAsync(p, token, Message(p.Page, e), 400);
+        }
+        catch (GenAuthException e)
+        {
+            return Again(Message(p.Page, e));
+        }
+    }
+
     private static async Task<IResult> ResetAsync(HttpContext http, PageSetup setup, PasswordResetService resets, CancellationToken ct)
     {
         var (p, stop) = await ReadAsync(http, setup, ct);
@@ -559,7 +734,7 @@ public static class LoginPages
         {
             var registered = await passwords.RegisterByEmailAsync(email, p.Get("password"), null, issueToken: true, ct);
             return registered.SignIn is { } outcome
-                ? Outcome(p, outcome, Again)
+                ? await OutcomeAsync(p, outcome, Again)
                 : Login(p.Page, p.ReturnUrl, "password", account: email);
         }
         catch (GenAuthException e)
@@ -568,25 +743,10 @@ public static class LoginPages
         }
     }
 
-    private static async Task<IResult> ForgotSendAsync(HttpContext http, PageSetup setup, CodeSender sender, CancellationToken ct)
-    {
-        var (p, stop) = await ReadAsync(http, setup, ct);
-        if (p is null)
-            return stop!;
-        var target = p.Get("target").Trim();
-        try
-        {
-            if (target.Contains('@'))
-                await sender.SendEmailAsync(target, "RESET_PASSWORD", ct);
-            else
-                await sender.SendSmsCodeAsync(target, null, "reset", ct);
-            return Forgot(p.Page, p.ReturnUrl, target: target, codeSent: true);
-        }
-        catch (GenAuthException e)
-        {
-            return Forgot(p.Page, p.ReturnUrl, Message(p.Page, e), target, status: 400);
-        }
-    }
+    private static Task<IResult> ForgotSendAsync(HttpContext http, PageSetup setup, CodeSender sender, CancellationToken ct) =>
+        SendToTargetAsync(http, setup, sender, "RESET_PASSWORD", "reset", (p, target, error) => error is null
+            ? Forgot(p.Page, p.ReturnUrl, target: target, codeSent: true)
+            : Forgot(p.Page, p.ReturnUrl, error, target, status: 400), ct);
 
     private static async Task<IResult> ForgotAsync(HttpContext http, PageSetup setup, PasswordResetService resets, CancellationToken ct)
     {
