@@ -138,7 +138,7 @@ public sealed class GenAuthCorsPolicyProvider(IEnumerable<ICorsOriginSource> sou
         var appId = preflight ? null : NullIfEmpty(request.Headers["x-authing-app-id"]);
         // Note: the OAuth endpoints name their client in the request itself (Basic auth, client_id, the access token),
         // not in GenAuth's headers; that client's origins (and its pool's) decide, not every app's.
-        if (!preflight && poolId is null && appId is null && ClientEndpointPaths.Any(p => request.Path.Equals(p, StringComparison.OrdinalIgnoreCase)))
+        if (!preflight && appId is null && ClientEndpointPaths.Any(p => request.Path.Equals(p, StringComparison.OrdinalIgnoreCase)))
             appId = await ClientOfAsync(request, context.RequestAborted);
         var corsRequest = new CorsRequest(context, origin, poolId, appId, preflight);
         CorsGrant? grant = null;
