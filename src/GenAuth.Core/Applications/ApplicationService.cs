@@ -18,7 +18,8 @@ public sealed record ApplicationInput(string? Name, string? Identifier, IReadOnl
     public OidcClientInput? Oidc { get; init; }
 }
 
-public sealed record OidcClientInput
+/// <remarks>Not sealed: the REST body extends it, so the REST and GraphQL inputs share this one property list.</remarks>
+public record OidcClientInput
 {
     public IReadOnlyList<string>? PostLogoutRedirectUris { get; init; }
     public IReadOnlyList<string>? GrantTypes { get; init; }
@@ -30,6 +31,8 @@ public sealed record OidcClientInput
     public bool? ImplicitAllowed { get; init; }
     public IReadOnlyList<string>? CorsOrigins { get; init; }
     public string? BackchannelLogoutUri { get; init; }
+    public string? FrontchannelLogoutUri { get; init; }
+    public bool? FrontchannelLogoutSessionRequired { get; init; }
 }
 
 /// <summary>A user currently signed in to an app: the user and their latest live session there.</summary>
@@ -57,6 +60,8 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
         Apply(app, input, now);
         db.Applications.Add(app);
         await db.SaveChangesAsync(ct);
+        // Note: the union of apps' CORS origins (preflights) is cached; a new app's origins count at once.
+        directory.ForgetApp(app.Id);
         return app;
     }
 

@@ -60,6 +60,9 @@ public static class OidcClientSettings
             app.CorsOrigins = string.Join('\n', RequireOrigins(o.CorsOrigins));
         if (o.BackchannelLogoutUri is not null)
             app.BackchannelLogoutUri = o.BackchannelLogoutUri.Length == 0 ? null : RequireUris([o.BackchannelLogoutUri], "backchannelLogoutUri")[0];
+        if (o.FrontchannelLogoutUri is not null)
+            app.FrontchannelLogoutUri = o.FrontchannelLogoutUri.Length == 0 ? null : RequireFrameUri(o.FrontchannelLogoutUri, "frontchannelLogoutUri");
+        app.FrontchannelLogoutSessionRequired = o.FrontchannelLogoutSessionRequired ?? app.FrontchannelLogoutSessionRequired;
         if (IsPublic(app) && GrantTypesOf(app).Contains(ClientCredentials))
             throw new GenAuthException(ErrorCodes.BadRequest, detail: "a public client (tokenEndpointAuthMethod none) can't use client_credentials");
     }
@@ -83,6 +86,21 @@ public static class OidcClientSettings
             result.Add(value);
         }
         return result;
+    }
+
+    /// <summary>
+    /// A URI the logout page loads in an iframe (OIDC Front-Channel Logout 1.0 §2): https, or http on a loopback host
+    /// (local development), absolute, no fragment, no user info, no wildcard. The page's CSP frame-src names its origin.
+    /// </summary>
+    public static string RequireFrameUri(string raw, string field)
+    {
+        var value = RequireUris([raw], field)[0];
+        var uri = new Uri(value);
+        var ok = (uri.Scheme == "https" || (uri.Scheme == "http" && uri.IsLoopback))
+                 && string.IsNullOrEmpty(uri.UserInfo) && !string.IsNullOrEmpty(uri.Host);
+        if (!ok)
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: $"{field}: '{Clip(value)}' must be https (or http on localhost)");
+        return value;
     }
 
     private static List<string> RequireOrigins(IReadOnlyList<string> origins)

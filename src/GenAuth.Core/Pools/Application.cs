@@ -60,6 +60,13 @@ public sealed class Application : IPoolOwned
 
     /// <summary>OIDC back-channel logout: a logout_token is POSTed here when the user's session ends.</summary>
     public string? BackchannelLogoutUri { get; set; }
+
+    /// <summary>OIDC front-channel logout: the logout page loads this URI in an iframe when the user's session ends.</summary>
+    public string? FrontchannelLogoutUri { get; set; }
+
+    /// <summary>The front-channel logout URI gets iss and sid query parameters (frontchannel_logout_session_required).</summary>
+    public bool FrontchannelLogoutSessionRequired { get; set; }
+
     /// <summary>The plain secret, only right after it was made (creation, refresh-secret): shown once, never stored.</summary>
     public string? ShownSecret { get; set; }
 

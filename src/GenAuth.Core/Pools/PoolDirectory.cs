@@ -44,5 +44,21 @@ public sealed class PoolDirectory(IMemoryCache cache)
         cache.Remove("pool-origins");
     }
 
-    public void ForgetApp(string appId) => cache.Remove(("app", appId));
+    /// <summary>Every app's corsOrigins together (preflights name no app): one cache entry, like the pools' list.</summary>
+    public async Task<FrozenSet<string>> CorsOriginsOfAnyAppAsync(GenAuthDbContext db, CancellationToken ct) =>
+        (await cache.GetOrCreateAsync("app-origins", async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = Ttl;
+            var lists = await db.Applications.IgnoreQueryFilters().AsNoTracking()
+                .Where(a => a.CorsOrigins != null && a.CorsOrigins != "")
+                .Select(a => a.CorsOrigins!).ToListAsync(ct);
+            return lists.SelectMany(l => l.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                .ToFrozenSet(StringComparer.Ordinal);
+        }))!;
+
+    public void ForgetApp(string appId)
+    {
+        cache.Remove(("app", appId));
+        cache.Remove("app-origins");
+    }
 }

@@ -4,6 +4,7 @@ using GenAuth.Core.Pools;
 using GenAuth.GraphQL.Common;
 using GenAuth.GraphQL.Users;
 using GraphQL;
+using GraphQL.Builders;
 using GraphQL.Types;
 
 namespace GenAuth.GraphQL.Applications;
@@ -59,16 +60,7 @@ public sealed class ApplicationMutations : IMutationFields
             .Argument<StringGraphType>("description")
             .Argument<StringGraphType>("defaultStrategy", "ALLOW_ALL (default) or DENY_ALL: who may log in without an explicit rule.")
             .Argument<BooleanGraphType>("mfaRequired", "Logins through this app need a second factor.")
-            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("postLogoutRedirectUris", "OIDC: where /oidc/session/end may send the browser back (exact match).")
-            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("grantTypes", "OIDC: authorization_code, refresh_token, client_credentials, implicit (default: authorization_code refresh_token).")
-            .Argument<StringGraphType>("tokenEndpointAuthMethod", "OIDC: client_secret_basic (default), client_secret_post, or none for a public client (PKCE S256 required).")
-            .Argument<IntGraphType>("idTokenLifetime", "OIDC: id token lifetime in seconds (60 to 31536000; default 3600).")
-            .Argument<IntGraphType>("accessTokenLifetime", "OIDC: access token lifetime in seconds (60 to 31536000; default 3600).")
-            .Argument<IntGraphType>("refreshTokenLifetime", "OIDC: refresh token lifetime in seconds (60 to 31536000; default 2592000).")
-            .Argument<BooleanGraphType>("thirdParty", "OIDC: a third-party app asks the user's consent (remembered); first-party apps (default) don't.")
-            .Argument<BooleanGraphType>("implicitAllowed", "OIDC: allow response_type id_token / id_token token (needs the implicit grant type too).")
-            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("corsOrigins", "OIDC: browser origins (scheme://host[:port]) allowed to call the token endpoints.")
-            .Argument<StringGraphType>("backchannelLogoutUri", "OIDC: back-channel logout URI that receives a logout_token when a user's session ends (empty string clears it).")
+            .OidcClientArguments()
             .AdminOnly()
             .ResolveAsync(async c => await c.Service<ApplicationService>().CreateAsync(Input(c), c.CancellationToken));
         m.Field<NonNullGraphType<ApplicationType>>("updateApplication")
@@ -81,16 +73,7 @@ public sealed class ApplicationMutations : IMutationFields
             .Argument<StringGraphType>("description")
             .Argument<StringGraphType>("defaultStrategy")
             .Argument<BooleanGraphType>("mfaRequired")
-            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("postLogoutRedirectUris", "OIDC: where /oidc/session/end may send the browser back (exact match).")
-            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("grantTypes", "OIDC: authorization_code, refresh_token, client_credentials, implicit (default: authorization_code refresh_token).")
-            .Argument<StringGraphType>("tokenEndpointAuthMethod", "OIDC: client_secret_basic (default), client_secret_post, or none for a public client (PKCE S256 required).")
-            .Argument<IntGraphType>("idTokenLifetime", "OIDC: id token lifetime in seconds (60 to 31536000; default 3600).")
-            .Argument<IntGraphType>("accessTokenLifetime", "OIDC: access token lifetime in seconds (60 to 31536000; default 3600).")
-            .Argument<IntGraphType>("refreshTokenLifetime", "OIDC: refresh token lifetime in seconds (60 to 31536000; default 2592000).")
-            .Argument<BooleanGraphType>("thirdParty", "OIDC: a third-party app asks the user's consent (remembered); first-party apps (default) don't.")
-            .Argument<BooleanGraphType>("implicitAllowed", "OIDC: allow response_type id_token / id_token token (needs the implicit grant type too).")
-            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("corsOrigins", "OIDC: browser origins (scheme://host[:port]) allowed to call the token endpoints.")
-            .Argument<StringGraphType>("backchannelLogoutUri", "OIDC: back-channel logout URI that receives a logout_token when a user's session ends (empty string clears it).")
+            .OidcClientArguments()
             .Argument<AppBrandingInputType>("branding", "The hosted login page's look for this app: colour, CSS, methods shown.")
             .AdminOnly()
             .ResolveAsync(async c => await c.Service<ApplicationService>().UpdateAsync(c.GetArgument<string>("id"), Input(c), c.CancellationToken,
@@ -118,19 +101,44 @@ public sealed class ApplicationMutations : IMutationFields
         c.GetArgument<List<string>?>("redirectUris"), c.GetArgument<string?>("logo"), c.GetArgument<string?>("description"),
         c.GetArgument<string?>("defaultStrategy"), c.GetArgument<bool?>("mfaRequired"))
     {
-        Oidc = new OidcClientInput
-        {
-            PostLogoutRedirectUris = c.GetArgument<List<string>?>("postLogoutRedirectUris"),
-            GrantTypes = c.GetArgument<List<string>?>("grantTypes"),
-            TokenEndpointAuthMethod = c.GetArgument<string?>("tokenEndpointAuthMethod"),
-            IdTokenLifetime = c.GetArgument<int?>("idTokenLifetime"),
-            AccessTokenLifetime = c.GetArgument<int?>("accessTokenLifetime"),
-            RefreshTokenLifetime = c.GetArgument<int?>("refreshTokenLifetime"),
-            ThirdParty = c.GetArgument<bool?>("thirdParty"),
-            ImplicitAllowed = c.GetArgument<bool?>("implicitAllowed"),
-            CorsOrigins = c.GetArgument<List<string>?>("corsOrigins"),
-            BackchannelLogoutUri = c.GetArgument<string?>("backchannelLogoutUri"),
-        },
+        Oidc = OidcClientArgs.Read(c),
+    };
+}
+
+/// <summary>
+/// The OAuth 2.0 / OIDC client arguments createApplication and updateApplication share (one list, so the two can't
+/// drift), and their reading into Core's <see cref="OidcClientInput"/>.
+/// </summary>
+public static class OidcClientArgs
+{
+    public static FieldBuilder<TSource, TReturn> OidcClientArguments<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field) => field
+        .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("postLogoutRedirectUris", "OIDC: where /oidc/session/end may send the browser back (exact match).")
+        .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("grantTypes", "OIDC: authorization_code, refresh_token, client_credentials, implicit (default: authorization_code refresh_token).")
+        .Argument<StringGraphType>("tokenEndpointAuthMethod", "OIDC: client_secret_basic (default), client_secret_post, or none for a public client (PKCE S256 required).")
+        .Argument<IntGraphType>("idTokenLifetime", "OIDC: id token lifetime in seconds (60 to 31536000; default 3600).")
+        .Argument<IntGraphType>("accessTokenLifetime", "OIDC: access token lifetime in seconds (60 to 31536000; default 3600).")
+        .Argument<IntGraphType>("refreshTokenLifetime", "OIDC: refresh token lifetime in seconds (60 to 31536000; default 2592000).")
+        .Argument<BooleanGraphType>("thirdParty", "OIDC: a third-party app asks the user's consent (remembered); first-party apps (default) don't.")
+        .Argument<BooleanGraphType>("implicitAllowed", "OIDC: allow response_type id_token / id_token token (needs the implicit grant type too).")
+        .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("corsOrigins", "OIDC: browser origins (scheme://host[:port]) allowed to call the token endpoints and the API with this app's header.")
+        .Argument<StringGraphType>("backchannelLogoutUri", "OIDC: back-channel logout URI that receives a logout_token when a user's session ends (empty string clears it).")
+        .Argument<StringGraphType>("frontchannelLogoutUri", "OIDC: front-channel logout URI the logout page loads in an iframe when a user's session ends (https, or http on localhost; empty string clears it).")
+        .Argument<BooleanGraphType>("frontchannelLogoutSessionRequired", "OIDC: the front-channel logout URI gets iss and sid query parameters (default false).");
+
+    public static OidcClientInput Read(IResolveFieldContext c) => new()
+    {
+        PostLogoutRedirectUris = c.GetArgument<List<string>?>("postLogoutRedirectUris"),
+        GrantTypes = c.GetArgument<List<string>?>("grantTypes"),
+        TokenEndpointAuthMethod = c.GetArgument<string?>("tokenEndpointAuthMethod"),
+        IdTokenLifetime = c.GetArgument<int?>("idTokenLifetime"),
+        AccessTokenLifetime = c.GetArgument<int?>("accessTokenLifetime"),
+        RefreshTokenLifetime = c.GetArgument<int?>("refreshTokenLifetime"),
+        ThirdParty = c.GetArgument<bool?>("thirdParty"),
+        ImplicitAllowed = c.GetArgument<bool?>("implicitAllowed"),
+        CorsOrigins = c.GetArgument<List<string>?>("corsOrigins"),
+        BackchannelLogoutUri = c.GetArgument<string?>("backchannelLogoutUri"),
+        FrontchannelLogoutUri = c.GetArgument<string?>("frontchannelLogoutUri"),
+        FrontchannelLogoutSessionRequired = c.GetArgument<bool?>("frontchannelLogoutSessionRequired"),
     };
 }
 
@@ -163,6 +171,8 @@ public sealed class ApplicationType : ObjectGraphType<Application>
         Field<NonNullGraphType<BooleanGraphType>>("implicitAllowed").Resolve(c => c.Source.ImplicitAllowed);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("corsOrigins").Resolve(c => OidcClientSettings.Lines(c.Source.CorsOrigins));
         Field<StringGraphType>("backchannelLogoutUri").Resolve(c => c.Source.BackchannelLogoutUri);
+        Field<StringGraphType>("frontchannelLogoutUri").Resolve(c => c.Source.FrontchannelLogoutUri);
+        Field<NonNullGraphType<BooleanGraphType>>("frontchannelLogoutSessionRequired").Resolve(c => c.Source.FrontchannelLogoutSessionRequired);
         Field<StringGraphType>("createdAt").Resolve(c => c.Source.CreatedAt.Iso());
         Field<StringGraphType>("updatedAt").Resolve(c => c.Source.UpdatedAt.Iso());
     }

@@ -22,31 +22,15 @@ public static class ManagementEndpoints
 
     public sealed record UnlinkBody(string? PrimaryUserToken, string? Provider);
 
-    /// <summary>redirectUris absent (or no list) leaves them as they are on an update.</summary>
+    /// <summary>
+    /// redirectUris absent (or no list) leaves them as they are on an update. The OIDC client settings are Core's
+    /// <see cref="OidcClientInput"/> itself (same names and meaning as the GraphQL arguments), so REST and GraphQL
+    /// map through one property list.
+    /// </summary>
     public sealed record ApplicationBody(string? Name, string? Identifier, List<string>? RedirectUris, string? Logo, string? Description,
-        string? DefaultStrategy)
+        string? DefaultStrategy) : OidcClientInput
     {
-        // OIDC client settings (same meaning as the GraphQL arguments).
-        public List<string>? PostLogoutRedirectUris { get; init; }
-        public List<string>? GrantTypes { get; init; }
-        public string? TokenEndpointAuthMethod { get; init; }
-        public int? IdTokenLifetime { get; init; }
-        public int? AccessTokenLifetime { get; init; }
-        public int? RefreshTokenLifetime { get; init; }
-        public bool? ThirdParty { get; init; }
-        public bool? ImplicitAllowed { get; init; }
-        public List<string>? CorsOrigins { get; init; }
-        public string? BackchannelLogoutUri { get; init; }
-
-        public ApplicationInput ToInput() => new(Name, Identifier, RedirectUris, Logo, Description, DefaultStrategy)
-        {
-            Oidc = new OidcClientInput
-            {
-                PostLogoutRedirectUris = PostLogoutRedirectUris, GrantTypes = GrantTypes, TokenEndpointAuthMethod = TokenEndpointAuthMethod,
-                IdTokenLifetime = IdTokenLifetime, AccessTokenLifetime = AccessTokenLifetime, RefreshTokenLifetime = RefreshTokenLifetime,
-                ThirdParty = ThirdParty, ImplicitAllowed = ImplicitAllowed, CorsOrigins = CorsOrigins, BackchannelLogoutUri = BackchannelLogoutUri,
-            },
-        };
+        public ApplicationInput ToInput() => new(Name, Identifier, RedirectUris, Logo, Description, DefaultStrategy) { Oidc = this };
     }
 
     public static IEndpointRouteBuilder MapGenAuthManagementApi(this IEndpointRouteBuilder app)
@@ -129,7 +113,8 @@ public static class ManagementEndpoints
         grantTypes = OidcClientSettings.GrantTypesOf(a), tokenEndpointAuthMethod = a.TokenEndpointAuthMethod,
         idTokenLifetime = a.IdTokenLifetime, accessTokenLifetime = a.AccessTokenLifetime, refreshTokenLifetime = a.RefreshTokenLifetime,
         thirdParty = a.ThirdParty, implicitAllowed = a.ImplicitAllowed, corsOrigins = OidcClientSettings.Lines(a.CorsOrigins),
-        backchannelLogoutUri = a.BackchannelLogoutUri,
+        backchannelLogoutUri = a.BackchannelLogoutUri, frontchannelLogoutUri = a.FrontchannelLogoutUri,
+        frontchannelLogoutSessionRequired = a.FrontchannelLogoutSessionRequired,
         createdAt = IsoTime.Format(a.CreatedAt), updatedAt = IsoTime.Format(a.UpdatedAt),
     };
 

@@ -19,7 +19,7 @@ public static class RestBody
     public static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new LenientString(), new LenientBool(), new LenientStringList() },
+        Converters = { new LenientString(), new LenientBool(), new LenientStringList(), new LenientReadOnlyStringList() },
     };
 
     public static async Task<JsonElement> ReadAsync(HttpContext http)
@@ -156,6 +156,18 @@ public static class RestBody
         }
 
         public override void Write(Utf8JsonWriter writer, List<string> value, JsonSerializerOptions options) =>
+            JsonSerializer.Serialize(writer, value.ToArray(), options);
+    }
+
+    /// <summary>The same for Core inputs that take IReadOnlyList (the REST application body is Core's OidcClientInput).</summary>
+    private sealed class LenientReadOnlyStringList : JsonConverter<IReadOnlyList<string>>
+    {
+        private static readonly LenientStringList Inner = new();
+
+        public override IReadOnlyList<string>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            Inner.Read(ref reader, typeof(List<string>), options);
+
+        public override void Write(Utf8JsonWriter writer, IReadOnlyList<string> value, JsonSerializerOptions options) =>
             JsonSerializer.Serialize(writer, value.ToArray(), options);
     }
 }

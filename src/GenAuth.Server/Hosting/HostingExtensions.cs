@@ -24,6 +24,7 @@ public static class HostingExtensions
         services.AddCors();
         services.Replace(ServiceDescriptor.Scoped<ICorsPolicyProvider, GenAuthCorsPolicyProvider>());
         services.AddScoped<ICorsOriginSource, PoolCorsOrigins>();
+        services.AddScoped<ICorsOriginSource, AppCorsOrigins>();
         return services;
     }
 

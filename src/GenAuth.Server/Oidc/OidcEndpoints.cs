@@ -297,27 +297,32 @@ public static class OidcEndpoints
             if (root is not null)
                 roots.Add(root);
         }
-        var ended = new List<EndedAppSession>();
-        if (roots.Count > 0)
+        var frames = await s.GetRequiredService<SessionLogout>().EndAsync(db, roots, ct);
+        if (request?.PostLogoutRedirectUri is { } postLogout)
         {
-            var rootList = roots.ToList();
-            var sessionRows = await db.Sessions.IgnoreQueryFilters().AsNoTracking()
-                .Where(x => (rootList.Contains(x.Id) || (x.ParentSessionId != null && rootList.Contains(x.ParentSessionId))) && x.RevokedAt == null)
-                .Select(x => new { x.Id, x.UserId, x.AppId, x.ParentSessionId }).ToListAsync(ct);
-            var appIds = sessionRows.Where(x => x.AppId != null).Select(x => x.AppId!).Distinct().ToList();
-            var uris = await db.Applications.IgnoreQueryFilters().AsNoTracking().Where(a => appIds.Contains(a.Id))
-                .ToDictionaryAsync(a => a.Id, a => a.BackchannelLogoutUri, ct);
-            var sessions = s.GetRequiredService<SessionService>();
-            foreach (var root in rootList)
-                await sessions.RevokeAsync(db, root, ct);
-            // Note: only sessions the authorization server opened carry a sid an RP knows; the SSO session itself is the login page's.
-            ended.AddRange(sessionRows.Where(x => x.AppId != null && x.ParentSessionId != null)
-                .Select(x => new EndedAppSession(x.Id, x.UserId, x.AppId!, uris.GetValueOrDefault(x.AppId!))));
-            await s.GetRequiredService<BackchannelLogout>().NotifyAsync(ended, ct);
+            // OpenIddict checked the URI against the client's registered ones; without front-channel frames it redirects.
+            if (frames.Count == 0)
+                return Results.SignOut(authenticationSchemes: [Scheme]);
+            var next = request.State is { } state ? Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(postLogout, "state", state) : postLogout;
+            return FrontchannelPage(http, frames, next);
         }
-        if (request?.PostLogoutRedirectUri is not null)
-            return Results.SignOut(authenticationSchemes: [Scheme]);
-        return Page(http, 200, "Signed out", "You have been signed out.");
+        return frames.Count == 0 ? Page(http, 200, "Signed out", "You have been signed out.") : FrontchannelPage(http, frames, null);
+    }
+
+    /// <summary>
+    /// The signed-out page that logs the apps out in hidden iframes (front-channel logout), then continues to the
+    /// post-logout redirect URI. Its CSP frames exactly the apps' origins and runs only this server's logout script.
+    /// </summary>
+    private static IResult FrontchannelPage(HttpContext http, IReadOnlyList<FrontchannelFrame> frames, string? next)
+    {
+        Func<string?, string?> e = WebUtility.HtmlEncode;
+        var body = "<p class=\"message\">You have been signed out.</p>"
+                   + (next is null ? "" : $"<p class=\"links\"><a href=\"{e(next)}\">Continue</a></p>")
+                   + SessionLogout.Markup(frames, "Signing out", next)
+                   + "<script src=\"/_pages/logout.js\"></script>";
+        return Html(http, 200, "Signed out", body,
+            $"default-src 'none'; style-src 'self'; script-src 'self'; frame-src{SessionLogout.FrameSources(frames)}; " +
+            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
     }
 
     // ---- consent ----------------------------------------------------------------------------------------------------
@@ -490,9 +495,9 @@ public static class OidcEndpoints
     private static IResult Page(HttpContext http, int status, string title, string message) =>
         Html(http, status, title, $"<p class=\"message\">{WebUtility.HtmlEncode(message)}</p>");
 
-    private static IResult Html(HttpContext http, int status, string title, string body)
+    private static IResult Html(HttpContext http, int status, string title, string body, string? csp = null)
     {
-        http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        http.Response.Headers.ContentSecurityPolicy = csp ?? "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
         http.Response.Headers.XFrameOptions = "DENY";
         http.Response.Headers.CacheControl = "no-store";
         Func<string?, string?> e = WebUtility.HtmlEncode;

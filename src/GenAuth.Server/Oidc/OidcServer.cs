@@ -101,6 +101,7 @@ public static class OidcServer
         services.AddSingleton<PoolKeyCache>();
         services.AddScoped<OidcConsents>();
         services.AddSingleton<BackchannelLogout>();
+        services.AddScoped<SessionLogout>();
         services.AddHttpClient(BackchannelLogout.HttpClientName, c => c.Timeout = BackchannelLogout.Timeout);
         services.AddAntiforgery();
         return services;
@@ -253,6 +254,8 @@ public sealed class DiscoveryHandler(IssuerProvider issuer) : IOpenIddictServerH
             context.Claims.Add(claim);
         context.Metadata["backchannel_logout_supported"] = true;
         context.Metadata["backchannel_logout_session_supported"] = true;
+        context.Metadata["frontchannel_logout_supported"] = true;
+        context.Metadata["frontchannel_logout_session_supported"] = true;
         context.Metadata["claims_parameter_supported"] = false;
         context.Metadata["request_parameter_supported"] = false;
         context.Metadata["acr_values_supported"] = System.Text.Json.JsonSerializer.SerializeToElement(new[] { OidcClaims.AcrSingleFactor, OidcClaims.AcrMultiFactor });

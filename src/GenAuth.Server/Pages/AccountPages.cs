@@ -48,7 +48,7 @@ public static class AccountPages
 
     /// <summary>What a center answer shows besides the sections: a notice, an error, and the MFA enrolment in progress.</summary>
     private sealed record View(string? Notice = null, string? Error = null, string? Section = null, OtpData? Otp = null,
-        PendingCodeFactor? Pending = null);
+        PendingCodeFactor? Pending = null, IReadOnlyList<GenAuth.Server.Oidc.FrontchannelFrame>? Frames = null);
 
     /// <summary>An SMS or email factor waiting for its code: the enrolment token goes back with the code.</summary>
     private sealed record PendingCodeFactor(string Kind, string EnrollmentToken, string Target);
@@ -342,17 +342,19 @@ public static class AccountPages
             view = new View(Error: e.LocalizedMessage(p.Page.Lang));
         }
         if (view.Section == "gone")
-            return view.Notice is null ? ToLogin(p.Page) : Gone(p.Page, view.Notice);
+            return view.Notice is null ? ToLogin(p.Page) : Gone(p.Page, view.Notice, view.Frames ?? []);
         // Re-read: the action may have changed the user.
         var fresh = await p.Page.Db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == user.Id, ct) ?? user;
         return await CenterAsync(p.Page, fresh, view, ct, view.Error is null ? 200 : 400);
     }
 
-    private static IResult Gone(PageRequest page, string notice)
+    /// <param name="frames">The apps' front-channel logout iframes (a sign-out): loaded by this page, framed by its CSP only.</param>
+    private static IResult Gone(PageRequest page, string notice, IReadOnlyList<GenAuth.Server.Oidc.FrontchannelFrame> frames)
     {
         var body = $"<h1>{E(page.T("center"))}</h1>{Alert(null, notice)}" +
-                   $"<p class=\"links\"><a href=\"{E(Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/login", "app_id", page.App.Id))}\">{E(page.T("sign-in"))}</a></p>";
-        return page.Render(page.T("center"), body);
+                   $"<p class=\"links\"><a href=\"{E(Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/login", "app_id", page.App.Id))}\">{E(page.T("sign-in"))}</a></p>" +
+                   (frames.Count == 0 ? "" : GenAuth.Server.Oidc.SessionLogout.Markup(frames, page.T("sign-out"), null));
+        return page.Render(page.T("center"), body, frameSources: GenAuth.Server.Oidc.SessionLogout.FrameSources(frames));
     }
 
     private static Task<IResult> ProfileAsync(HttpContext http, PageSetup setup, AccountService accounts, CancellationToken ct) =>
@@ -523,12 +525,16 @@ public static class AccountPages
             return new View(page.T("deleted"), Section: "gone");
         });
 
-    /// <summary>Ends the SSO session (the session the cookie names) and clears the cookie.</summary>
-    private static Task<IResult> LogoutAsync(HttpContext http, PageSetup setup, SessionService sessions, SsoCookie sso, CancellationToken ct) =>
+    /// <summary>
+    /// Ends the SSO session (the session the cookie names) and the app sessions under it, clears the cookie, and
+    /// logs the apps out: back-channel by POST, front-channel by the iframes of the answer page.
+    /// </summary>
+    private static Task<IResult> LogoutAsync(HttpContext http, PageSetup setup, GenAuth.Server.Oidc.SessionLogout logout, SsoCookie sso,
+        CancellationToken ct) =>
         RunAsync(http, setup, ct, async (page, user, p) =>
         {
-            await sessions.RevokeAsync(page.Db, page.Caller.SessionId!, ct);
+            var frames = await logout.EndAsync(page.Db, [page.Caller.SessionId!], ct);
             sso.Clear(page.Http, page.Pool.Id);
-            return new View(page.T("signed-out"), Section: "gone");
+            return new View(page.T("signed-out"), Section: "gone", Frames: frames);
         });
 }

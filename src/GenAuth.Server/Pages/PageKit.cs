@@ -84,8 +84,9 @@ public sealed partial class PageRequest
     private string PathAfterPost() => (Http.Request.Path.Value ?? "").StartsWith("/u", StringComparison.Ordinal) ? "/u" : "/login";
 
     /// <summary>The complete page: layout, branding, language switch, with the strict CSP of this request's nonce.</summary>
+    /// <param name="frameSources">" origin …" the page may frame (the front-channel logout iframes); none otherwise.</param>
     public IResult Render(string title, string body, int status = 200, string? script = null, string? mainAttributes = null,
-        string mainId = "main")
+        string mainId = "main", string? frameSources = null)
     {
         var brandColor = PageBranding.Color(App);
         var css = PageBranding.Css(App);
@@ -120,7 +121,7 @@ public sealed partial class PageRequest
         if (script is not null)
             sb.Append($"<script src=\"{E(script)}\"></script>");
         sb.Append("</body></html>");
-        ApplyHeaders(Http.Response, Nonce, RedirectOrigins(App));
+        ApplyHeaders(Http.Response, Nonce, RedirectOrigins(App), frameSources);
         return Results.Content(sb.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);
     }
 
@@ -133,10 +134,11 @@ public sealed partial class PageRequest
     /// form-action also lists the origins of the app's registered redirect URIs: a sign-in post answers 303 to the
     /// OIDC authorize endpoint, which redirects to the app, and browsers apply form-action to that whole chain.
     /// </remarks>
-    public static void ApplyHeaders(HttpResponse response, string nonce, string? formTargets = null)
+    public static void ApplyHeaders(HttpResponse response, string nonce, string? formTargets = null, string? frameSources = null)
     {
+        var frames = string.IsNullOrEmpty(frameSources) ? "" : $"frame-src{frameSources}; ";
         response.Headers.ContentSecurityPolicy =
-            $"default-src 'none'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; " +
+            $"default-src 'none'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; {frames}" +
             $"connect-src 'self'; form-action 'self'{formTargets}; base-uri 'none'; frame-ancestors 'none'";
         response.Headers.CacheControl = "no-store";
         response.Headers.XContentTypeOptions = "nosniff";
@@ -323,6 +325,7 @@ public static class PageAssets
         ["site.css"] = new(() => Read("site.css")),
         ["site.js"] = new(() => Read("site.js")),
         ["qr.js"] = new(() => Read("qr.js")),
+        ["logout.js"] = new(() => Read("logout.js")),
     };
 
     public static void Map(IEndpointRouteBuilder app) =>

@@ -17,7 +17,8 @@ public sealed class OidcHost : IAsyncDisposable
     public const string Callback = "https://rp.example/callback";
     public const string LoggedOut = "https://rp.example/logged-out";
 
-    public OidcHost(Action<IServiceCollection>? services = null) => App = new GenAuthApp(services: services);
+    public OidcHost(Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null) =>
+        App = new GenAuthApp(settings: settings, services: services);
 
     public GenAuthApp App { get; }
     public GraphQLClient Gql => _gql ??= App.CreateGraphQLClient();

@@ -677,6 +677,12 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<string>("Description")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("FrontchannelLogoutSessionRequired")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FrontchannelLogoutUri")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("GrantTypes")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
