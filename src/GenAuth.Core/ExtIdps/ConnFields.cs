@@ -8,6 +8,25 @@ public static class ConnTypes
 {
     public const string Oidc = "oidc";
     public const string OAuth2 = "oauth2";
+    public const string GitHub = "github";
+
+    /// <summary>Types that sign in with the OAuth 2.0 code flow and a userinfo mapping (generic, or a preset).</summary>
+    public static bool IsOAuth2(string type) => type is OAuth2 or GitHub;
+
+    public static bool CanSignIn(string type) => type == Oidc || IsOAuth2(type);
+
+    /// <summary>A preset's endpoints and scope: the admin enters only the client id and secret (and may override any).</summary>
+    public static IReadOnlyDictionary<string, string> Defaults(string type) => type switch
+    {
+        GitHub => new Dictionary<string, string>
+        {
+            ["authorizationEndpoint"] = "https://github.com/login/oauth/authorize",
+            ["tokenEndpoint"] = "https://github.com/login/oauth/access_token",
+            ["userInfoEndpoint"] = "https://api.github.com/user",
+            ["scope"] = "read:user user:email",
+        },
+        _ => new Dictionary<string, string>(),
+    };
 }
 
 /// <summary>
@@ -32,6 +51,12 @@ public static class ConnFields
                 Require(Text(open, "clientId"), "clientId");
                 if (open["mapping"] is { } mapping && mapping is not JsonObject)
                     throw ExtIdpService.Invalid("mapping");
+                break;
+            case ConnTypes.GitHub:
+                foreach (var name in new[] { "authorizationEndpoint", "tokenEndpoint", "userInfoEndpoint" })
+                    if (Text(open, name) is { } url)
+                        RequireUrl(url, name);
+                Require(Text(open, "clientId"), "clientId");
                 break;
         }
     }

@@ -196,7 +196,7 @@ public sealed partial class ExtIdpService(GenAuthDbContext db, CallerContext cal
     /// <summary>Every field of the connection, secrets included (sign-in only; never answered).</summary>
     public Dictionary<string, string> AllFields(ExtIdpConn conn)
     {
-        var all = new Dictionary<string, string>(StringComparer.Ordinal);
+        var all = new Dictionary<string, string>(ConnTypes.Defaults(conn.Type), StringComparer.Ordinal);
         foreach (var (k, v) in JsonNode.Parse(conn.FieldsJson)?.AsObject() ?? [])
             if (v is JsonValue value && value.TryGetValue<string>(out var s))
                 all[k] = s;

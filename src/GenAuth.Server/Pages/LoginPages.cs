@@ -310,6 +310,13 @@ public static class LoginPages
         }
     }
 
+    /// <summary>
+    /// The hook for external identity sign-ins (Server/ExtIdp): their outcome ends like a form's here (SSO cookie and
+    /// 303 to the return_url, the MFA step, or the refusal).
+    /// </summary>
+    internal static IResult ExternalOutcome(PageRequest page, string returnUrl, SignInOutcome outcome, Func<string, IResult> onRefused) =>
+        Outcome(new Posted(page, FormCollection.Empty, returnUrl), outcome, onRefused);
+
     private static IResult SeeOther(string url) => new SeeOtherResult(url);
 
     private sealed class SeeOtherResult(string url) : IResult
