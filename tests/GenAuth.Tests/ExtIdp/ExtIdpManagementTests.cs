@@ -2,6 +2,9 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using GenAuth.Core.Common;
+using GenAuth.Core.Data;
+using GenAuth.Core.ExtIdps;
+using Microsoft.Extensions.DependencyInjection;
 using GenAuth.Tests.Infrastructure;
 using GenAuth.Tests.Oidc;
 using Microsoft.EntityFrameworkCore;
@@ -71,8 +74,13 @@ public sealed class ExtIdpManagementTests : IAsyncLifetime
         // An update without the secret keeps it; a new value replaces it (still never answered).
         var updated = await RestAsync(HttpMethod.Put, $"/api/v2/extIdpConn/{connId}", new { displayName = "Corp SSO 2", fields = new { issuerUrl = "https://idp2.example.com", clientId = "cid2" } });
         Assert.Equal("https://idp2.example.com", updated["data"]!["fields"]!["issuerUrl"]!.GetValue<string>());
-        var kept = await _host.App.Services.CreateAsyncScopeQuery(async (svc, db) =>
-            svc.AllFields(await db.ExtIdpConns.SingleAsync(c => c.Id == connId)));
+        Dictionary<string, string> kept;
+        await using (var scope = _host.App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<GenAuthDbContext>();
+            db.PoolId = _host.App.UserPoolId;
+            kept = scope.ServiceProvider.GetRequiredService<ExtIdpService>().AllFields(await db.ExtIdpConns.SingleAsync(c => c.Id == connId));
+        }
         Assert.Equal("s3cr3t-value", kept["clientSecret"]);
 
         Assert.Equal(200, (await RestAsync(HttpMethod.Put, $"/api/v2/extIdpConn/{connId}/state", new { enabled = false }))["code"]!.GetValue<int>());
