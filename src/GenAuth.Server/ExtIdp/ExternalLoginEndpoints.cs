@@ -7,6 +7,7 @@ using GenAuth.Server.Compat;
 using GenAuth.Server.Pages;
 using GenAuth.Server.Sso;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
 using static GenAuth.Server.Pages.PageRequest;
 
 namespace GenAuth.Server.ExtIdp;
@@ -55,6 +56,7 @@ public static class ExternalLoginEndpoints
 
     public static IEndpointRouteBuilder MapGenAuthExternalLogin(this IEndpointRouteBuilder app)
     {
+        LoginPages.IdentitySourceButtons = Buttons;
         app.MapGet("/connections/social/{identifier}", StartAsync);
         app.MapGet("/connections/oidc/{identifier}", StartAsync);
         app.MapGet("/connections/social/{identifier}/callback", CallbackAsync);
@@ -66,6 +68,25 @@ public static class ExternalLoginEndpoints
             return Results.Text(PopupScript, "text/javascript; charset=utf-8");
         });
         return app;
+    }
+
+    /// <summary>One link per enabled connection that can sign in, to its start URL (with this page's app and return_url).</summary>
+    private static string Buttons(PageRequest page, string returnUrl)
+    {
+        var conns = page.Db.ExtIdpConns.AsNoTracking().Where(c => c.Enabled).OrderBy(c => c.CreatedAt).Take(20).ToList()
+            .Where(c => ConnTypes.CanSignIn(c.Type)).ToList();
+        if (conns.Count == 0)
+            return "";
+        var sb = new System.Text.StringBuilder();
+        sb.Append($"<nav class=\"identity-sources\" aria-label=\"{E(T(page, "title"))}\"><ul>");
+        foreach (var c in conns)
+        {
+            var href = QueryHelpers.AddQueryString($"/connections/social/{Uri.EscapeDataString(c.Identifier)}",
+                new Dictionary<string, string?> { ["app_id"] = page.App.Id, ["return_url"] = returnUrl });
+            sb.Append($"<li><a class=\"button secondary\" id=\"extidp-{E(c.Identifier)}\" href=\"{E(href)}\">{E(c.DisplayName)}</a></li>");
+        }
+        sb.Append("</ul></nav>");
+        return sb.ToString();
     }
 
     /// <summary>The redirect_uri registered at the provider for this connection.</summary>

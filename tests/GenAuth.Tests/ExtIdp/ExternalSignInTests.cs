@@ -249,6 +249,23 @@ public sealed class ExternalSignInTests(ExtIdpFixture f) : IClassFixture<ExtIdpF
     }
 
     [Fact]
+    public async Task TheHostedLoginPageOffersTheConnectionsAndItsButtonCompletesTheLogin()
+    {
+        var name = Unique("btn");
+        var login = $"{name}~{name}@example.com~1";
+        var browser = f.NewBrowser();
+        var (page, html) = await GetAsync(browser, new Uri(f.Base, "/login?return_url=/after"));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var href = Regex.Match(html, "id=\"extidp-op1\" href=\"([^\"]+)\"").Groups[1].Value;
+        Assert.StartsWith("/connections/social/op1?app_id=" + f.Host.App.AppId, href);
+        Assert.Contains("id=\"extidp-gh\"", html);
+        var (done, body) = await GetAsync(browser, await f.Op.SignInAtProviderAsync(browser, f.Base, href, login));
+        Assert.True(done.StatusCode == HttpStatusCode.SeeOther, body);
+        Assert.Equal("/after", done.Headers.Location!.OriginalString);
+        Assert.Single(await IdentitiesAsync(login));
+    }
+
+    [Fact]
     public async Task AnUnknownOrDisabledConnectionIsNotFound()
     {
         var browser = f.NewBrowser();
