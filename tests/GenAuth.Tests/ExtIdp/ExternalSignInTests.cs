@@ -266,6 +266,24 @@ public sealed class ExternalSignInTests(ExtIdpFixture f) : IClassFixture<ExtIdpF
     }
 
     [Fact]
+    public async Task TheSdkPopupModePostsTheSignedInUserToTheOpener()
+    {
+        var name = Unique("pop");
+        var login = $"{name}~{name}@example.com~1";
+        var browser = f.NewBrowser();
+        var start = $"/connections/social/op1?from_guard=1&app_id={f.Host.App.AppId}&protocol=oidc&uuid=abc";
+        var done = await browser.Http.GetAsync(await f.Op.SignInAtProviderAsync(browser, f.Base, start, login));
+        var html = await done.Content.ReadAsStringAsync();
+        Assert.True(done.StatusCode == HttpStatusCode.OK, html);
+        Assert.Contains("src=\"/connections/_popup.js\"", html);
+        var message = JsonNode.Parse(WebUtility.HtmlDecode(Regex.Match(html, "data-message=\"([^\"]+)\"").Groups[1].Value))!;
+        Assert.Equal(200, message["code"]!.GetValue<int>());
+        Assert.Equal("socialLogin", message["event"]!["eventType"]!.GetValue<string>());
+        Assert.Equal(name + "@example.com", message["data"]!["email"]!.GetValue<string>());
+        Assert.Equal(3, message["data"]!["token"]!.GetValue<string>().Split('.').Length);
+    }
+
+    [Fact]
     public async Task AnUnknownOrDisabledConnectionIsNotFound()
     {
         var browser = f.NewBrowser();
