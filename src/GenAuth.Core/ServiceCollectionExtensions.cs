@@ -120,6 +120,9 @@ public static class ServiceCollectionExtensions
         services.AddScoped<AccountService>();
         services.AddScoped<SignInService>();
         services.AddScoped<SsoSignInService>();
+        services.AddScoped<ExternalSignInService>();
+        services.AddScoped<GenAuth.Core.ExtIdps.ExtIdpService>();
+        services.AddScoped<GenAuth.Core.ExtIdps.IdentityService>();
         services.AddScoped<RegistrationService>();
         services.AddScoped<PasswordSignInService>();
         services.AddScoped<QrSignInService>();

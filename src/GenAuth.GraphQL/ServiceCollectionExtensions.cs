@@ -69,6 +69,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IUserFields, UserGroupFields>();
         services.AddSingleton<IUserFields, UserDepartmentFields>();
         services.AddSingleton<IUserFields, UserAuthorizedResourceFields>();
+        services.AddSingleton<IUserFields, GenAuth.GraphQL.ExtIdps.UserIdentityFields>();
         services.AddScoped<BatchLoaders>();
 
         services.AddGraphQL(b => b

@@ -1,6 +1,7 @@
 using GenAuth.Core;
 using GenAuth.GraphQL;
 using GenAuth.Server.Compat;
+using GenAuth.Server.ExtIdp;
 using GenAuth.Server.GraphQL;
 using GenAuth.Server.Hosting;
 using GenAuth.Server.Ide;
@@ -22,6 +23,7 @@ builder.Services.AddHttpContextAccessor();
 builder.Services.AddSingleton<GenAuth.Server.Sso.SsoCookie>();
 builder.Services.AddGenAuthOidc();
 builder.Services.AddHostedPages();
+builder.Services.AddGenAuthExternalLogin();
 
 var app = builder.Build();
 
@@ -49,6 +51,8 @@ app.MapGenAuthManagementApi();
 app.MapGenAuthMfaApi();
 app.MapGenAuthCodeApi();
 app.MapGenAuthOidc();
+app.MapGenAuthExtIdpApi();
+app.MapGenAuthExternalLogin();
 
 app.Run();
 

@@ -128,5 +128,17 @@ public static class ErrorCodes
     public static readonly ErrorCode BodyTooLarge = new(4130, "请求体过大", "The request body is too large");
     public static readonly ErrorCode TooManyUploads = new(2071, "上传过于频繁，请稍后再试", "Too many uploads, try again later");
     public static readonly ErrorCode InvalidOrigin = new(2072, "安全域格式不正确，应为 https://host[:port]", "Each allowed origin must look like https://host[:port]");
+    // External identity sources (issue 12): management (270x) and sign-in through a connection (271x).
+    public static readonly ErrorCode ExtIdpNotFound = new(2700, "身份源不存在", "The identity source does not exist");
+    public static readonly ErrorCode ExtIdpConnNotFound = new(2701, "身份源连接不存在或未启用", "The identity source connection does not exist or is disabled");
+    public static readonly ErrorCode ExtIdpIdentifierTaken = new(2702, "连接唯一标识已被使用", "This connection identifier is already used");
+    public static readonly ErrorCode ExtIdpFieldInvalid = new(2703, "身份源连接配置不合法", "Invalid identity source connection settings");
+    public static readonly ErrorCode ExtIdpTypeUnsupported = new(2704, "暂不支持使用此类型的连接登录", "Signing in with this connection type is not supported yet");
+    public static readonly ErrorCode ExtStateInvalid = new(2710, "登录请求已失效或不是从此浏览器发起，请重新登录", "This sign-in request expired, was already used or was not started in this browser: sign in again");
+    public static readonly ErrorCode ExtProviderError = new(2711, "身份源返回错误，登录未完成", "The identity provider answered with an error: the sign-in did not complete");
+    public static readonly ErrorCode ExtProviderUnreachable = new(2712, "无法连接身份源，请稍后再试", "The identity provider could not be reached: try again later");
+    public static readonly ErrorCode ExtTokenInvalid = new(2713, "身份源返回的身份令牌无效", "The identity provider's id token is not valid for this connection");
+    public static readonly ErrorCode ExtEmailNotVerified = new(2714, "该邮箱或手机号在身份源或本系统未验证，不能关联到已有账号", "This email or phone number is not verified (at the provider or here), so it can't be linked to an existing account");
+    public static readonly ErrorCode ExtProfileInvalid = new(2715, "身份源返回的用户信息不完整", "The identity provider's user information is incomplete");
     public static readonly ErrorCode Internal = new(5000, "服务器内部错误", "Internal server error");
 }

@@ -45,6 +45,9 @@ public sealed class GenAuthDbContext(DbContextOptions<GenAuthDbContext> options)
     public DbSet<MfaEnrollment> MfaEnrollments => Set<MfaEnrollment>();
     public DbSet<MfaChallenge> MfaChallenges => Set<MfaChallenge>();
     public DbSet<VerificationCode> VerificationCodes => Set<VerificationCode>();
+    public DbSet<GenAuth.Core.ExtIdps.ExtIdp> ExtIdps => Set<GenAuth.Core.ExtIdps.ExtIdp>();
+    public DbSet<GenAuth.Core.ExtIdps.ExtIdpConn> ExtIdpConns => Set<GenAuth.Core.ExtIdps.ExtIdpConn>();
+    public DbSet<GenAuth.Core.ExtIdps.UserIdentity> UserIdentities => Set<GenAuth.Core.ExtIdps.UserIdentity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -39,8 +39,6 @@ public sealed class UserType : ObjectGraphType<UserView>
         Field<StringGraphType>("unionid").Resolve(c => c.Source.User.Unionid);
         Field<StringGraphType>("openid").Resolve(c => c.Source.User.Openid);
         Field<StringGraphType>("externalId").Resolve(c => c.Source.User.ExternalId);
-        // Note: a user has a handful of identities, not the analyzer's default 20 per list.
-        Field<ListGraphType<IdentityType>>("identities").WithComplexityImpact(1, 3).Resolve(_ => Array.Empty<object>());
         Field<StringGraphType>("nickname").Resolve(c => c.Source.User.Nickname);
         Field<ListGraphType<NonNullGraphType<StringGraphType>>>("registerSource")
             .Resolve(c => c.Source.User.RegisterSource?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? []);
@@ -88,18 +86,5 @@ public sealed class UserType : ObjectGraphType<UserView>
         Field<StringGraphType>("directManagement").Resolve(_ => null);
         foreach (var contribution in contributions)
             contribution.Register(this);
-    }
-}
-
-/// <summary>An identity from a social or enterprise provider (none yet: password accounts only).</summary>
-public sealed class IdentityType : ObjectGraphType<object>
-{
-    public IdentityType()
-    {
-        Name = "Identity";
-        foreach (var name in new[] { "openid", "userIdInIdp", "userInfoInIdp", "userId", "connectionId", "provider",
-                     "userPoolId", "refreshToken", "accessToken", "type", "extIdpId" })
-            Field<StringGraphType>(name).Resolve(_ => null);
-        Field<BooleanGraphType>("isSocial").Resolve(_ => null);
     }
 }

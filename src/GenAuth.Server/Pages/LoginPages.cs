@@ -80,6 +80,9 @@ public static class LoginPages
         return asked is not null && tabs.Contains(asked) ? asked : tabs[0];
     }
 
+    /// <summary>The identity-source buttons under the sign-in form (page, return_url → markup); set by Server/ExtIdp.</summary>
+    internal static Func<PageRequest, string, string>? IdentitySourceButtons { get; set; }
+
     private static string LoginUrl(PageRequest page, string returnUrl, string? tab) =>
         Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/login", new Dictionary<string, string?>
         {
@@ -128,6 +131,9 @@ public static class LoginPages
                 sb.Append($"<button type=\"submit\">{E(page.T("sign-in"))}</button></form>");
                 break;
         }
+        // Identity-source buttons (Server/ExtIdp sets the hook): none when the pool has no enabled connection.
+        if (tab != "qr" && IdentitySourceButtons is { } buttons)
+            sb.Append(buttons(page, returnUrl));
         sb.Append("<p class=\"links\">");
         if (!page.Pool.RegisterDisabled)
             sb.Append($"{E(page.T("no-account"))} <a href=\"{E(LoginUrl(page, returnUrl, "register"))}\">{E(page.T("register"))}</a> · ");
@@ -317,6 +323,13 @@ public static class LoginPages
                 throw new InvalidOperationException("Unknown sign-in outcome " + outcome.GetType().Name);
         }
     }
+
+    /// <summary>
+    /// The hook for external identity sign-ins (Server/ExtIdp): their outcome ends like a form's here (SSO cookie and
+    /// 303 to the return_url, the MFA step, or the refusal).
+    /// </summary>
+    internal static IResult ExternalOutcome(PageRequest page, string returnUrl, SignInOutcome outcome, Func<string, IResult> onRefused) =>
+        Outcome(new Posted(page, FormCollection.Empty, returnUrl), outcome, onRefused);
 
     private static IResult SeeOther(string url) => new SeeOtherResult(url);
 

@@ -1,0 +1,172 @@
+using System.Text.Json;
+using GenAuth.Core.Callers;
+using GenAuth.Core.Common;
+using GenAuth.Core.Data;
+using GenAuth.Core.ExtIdps;
+using GenAuth.Core.Pools;
+using GenAuth.Core.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace GenAuth.Core.SignIn;
+
+/// <summary>
+/// What an external provider proved about its user, after the edge validated the protocol (state, PKCE, id token).
+/// Email and phone count only with their Verified flag: an unverified address is never used to find a local account.
+/// </summary>
+public sealed record ExternalProfile(string Subject)
+{
+    public string? Email { get; init; }
+    public bool EmailVerified { get; init; }
+    public string? Phone { get; init; }
+    public bool PhoneVerified { get; init; }
+    public string? Name { get; init; }
+    public string? Nickname { get; init; }
+    public string? Picture { get; init; }
+    /// <summary>The profile the provider sent (id token claims + userinfo), stored on the identity as JSON.</summary>
+    public string RawJson { get; init; } = "{}";
+    /// <summary>The provider's tokens (JSON), sealed on the identity; never answered.</summary>
+    public string? TokensJson { get; init; }
+}
+
+/// <summary>
+/// The external identity way in (OIDC / OAuth 2.0 connections). The credential is the provider's validated profile:
+/// 1) an identity already linked to the connection's subject signs its user in;
+/// 2) else the connection's userMatchFields (email, phone) may find a user, only when the value is verified at the
+///    provider AND on the local account (anything else would let whoever controls an unverified address take over an
+///    account, or let a pre-registered squatter receive the victim's login): refused with 2714 otherwise;
+/// 3) else a new user is created just in time, unless the pool forbids registration (2047).
+/// Then SignInService runs the usual checks (blocked, app access, verified email, second factor). A refusal by the
+/// pipeline leaves no identity or link written (they are saved with the session or the MFA challenge).
+/// </summary>
+public sealed class ExternalSignInService(
+    GenAuthDbContext db,
+    CallerContext caller,
+    SignInService signIn,
+    RegistrationService registration,
+    ExtIdpService extIdps,
+    TimeProvider clock)
+{
+    public const int MaxProfileJson = 32 * 1024;
+
+    public Task<SignInOutcome> SignInAsync(ExtIdpConn conn, ExternalProfile profile, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(profile.Subject) || profile.Subject.Length > 255)
+            throw new GenAuthException(ErrorCodes.ExtProfileInvalid);
+        var method = (conn.Type + ":" + conn.Identifier) is var m && m.Length > 64 ? m[..64] : m;
+        return signIn.SignInAsync(new SignInRequest(method, c => AuthenticateAsync(conn, profile, c)), ct);
+    }
+
+    private async Task<Credential> AuthenticateAsync(ExtIdpConn conn, ExternalProfile p, CancellationToken ct)
+    {
+        var pool = caller.RequirePool();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var raw = p.RawJson.Length > MaxProfileJson ? "{}" : p.RawJson;
+        var sealedTokens = p.TokensJson is null ? null : extIdps.Seal("GenAuth.Identity.tokens.v1", p.TokensJson);
+
+        var linked = await db.UserIdentities.FirstOrDefaultAsync(i => i.ConnId == conn.Id && i.ProviderUserId == p.Subject, ct);
+        if (linked is not null)
+        {
+            var owner = await db.Users.FirstOrDefaultAsync(u => u.Id == linked.UserId && !u.IsDeleted, ct);
+            if (owner is null)
+                return new Credential(null, false);
+            linked.ProfileJson = raw;
+            linked.SealedTokens = sealedTokens ?? linked.SealedTokens;
+            linked.UpdatedAt = now;
+            return new Credential(owner, true);
+        }
+
+        var user = await MatchAsync(conn, p, ct);
+        var created = false;
+        if (user is null)
+        {
+            user = await CreateAsync(pool, conn, p, raw, ct);
+            created = true;
+        }
+        var identity = new UserIdentity
+        {
+            Id = Ids.New(clock), UserPoolId = pool.Id, UserId = user.Id, ExtIdpId = conn.ExtIdpId, ConnId = conn.Id, Provider = conn.Type,
+            ProviderUserId = p.Subject, ProfileJson = raw, SealedTokens = sealedTokens, CreatedAt = now, UpdatedAt = now,
+        };
+        db.UserIdentities.Add(identity);
+        if (created)
+        {
+            // Note: the new user and its identity commit together (and the registration mails follow).
+            await registration.SaveAsync(pool, user, ct);
+        }
+        return new Credential(user, true);
+    }
+
+    private async Task<User?> MatchAsync(ExtIdpConn conn, ExternalProfile p, CancellationToken ct)
+    {
+        foreach (var field in ExtIdpService.UserMatchFieldsOf(conn))
+        {
+            User? candidate = null;
+            bool providerVerified = false, localVerified = false;
+            if (field == "email" && p.Email is { Length: > 0 and <= 254 } email)
+            {
+                candidate = await UserLookup.FindByEmailAsync(db, email, ct);
+                providerVerified = p.EmailVerified;
+                localVerified = candidate?.EmailVerified ?? false;
+            }
+            else if (field == "phone" && p.Phone is { Length: > 0 and <= 32 } phone)
+            {
+                Phone parsed;
+                try
+                {
+                    parsed = PhoneNumbersParser.Require(phone, null);
+                }
+                catch (GenAuthException)
+                {
+                    continue;
+                }
+                candidate = await UserLookup.FindByPhoneAsync(db, parsed, ct);
+                providerVerified = p.PhoneVerified;
+                localVerified = candidate?.PhoneVerified ?? false;
+            }
+            if (candidate is null)
+                continue;
+            if (!providerVerified || !localVerified)
+                throw new GenAuthException(ErrorCodes.ExtEmailNotVerified);
+            return candidate;
+        }
+        return null;
+    }
+
+    private async Task<User> CreateAsync(UserPool pool, ExtIdpConn conn, ExternalProfile p, string raw, CancellationToken ct)
+    {
+        if (pool.RegisterDisabled)
+            throw new GenAuthException(ErrorCodes.RegistrationDisabled);
+        var user = registration.NewUser(pool, "social:" + conn.Identifier);
+        // Only verified contact data lands on the account: an unverified address would block its real owner later.
+        if (p.EmailVerified && p.Email is { Length: > 0 and <= 254 } email && IsEmail(email)
+            && await UserLookup.FindByEmailAsync(db, email, ct) is null)
+        {
+            await registration.RequireAllowedAsync(pool, WhitelistEntry.Email, email, ct);
+            user.Email = email;
+            user.EmailVerified = true;
+        }
+        user.Nickname = Clip(p.Nickname ?? p.Name, 128);
+        user.Photo = p.Picture is { Length: <= 2048 } pic && Uri.TryCreate(pic, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps ? pic : null;
+        user.Unionid = p.Subject;
+        user.Openid = p.Subject;
+        user.Oauth = raw;
+        await registration.PrepareAsync(pool, user, null, null, ct);
+        return user;
+    }
+
+    private static bool IsEmail(string email)
+    {
+        try
+        {
+            Validation.RequireEmail(email, ErrorCodes.InvalidEmail);
+            return true;
+        }
+        catch (GenAuthException)
+        {
+            return false;
+        }
+    }
+
+    private static string? Clip(string? s, int max) =>
+        string.IsNullOrWhiteSpace(s) ? null : s.Length > max ? s[..max] : s;
+}

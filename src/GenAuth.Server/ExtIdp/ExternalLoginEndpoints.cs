@@ -1,0 +1,240 @@
+using System.Text.Json;
+using GenAuth.Core.Common;
+using GenAuth.Core.ExtIdps;
+using GenAuth.Core.SignIn;
+using GenAuth.Core.Tokens;
+using GenAuth.Server.Compat;
+using GenAuth.Server.Pages;
+using GenAuth.Server.Sso;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using static GenAuth.Server.Pages.PageRequest;
+
+namespace GenAuth.Server.ExtIdp;
+
+/// <summary>
+/// Sign-in through an external identity source. GET /connections/social/{identifier} (the SDK's social.authorize) and
+/// /connections/oidc/{identifier} start the flow: the state, PKCE verifier and nonce go into a sealed cookie bound to
+/// this browser, then 302 to the provider. The provider returns to /connections/{oidc|social}/{identifier}/callback
+/// (oidc for OIDC connections, social for OAuth 2.0 ones: register that URL at the provider); the callback checks the
+/// state against the cookie and spends it, exchanges the code, validates the id token, and hands the profile to
+/// ExternalSignInService (the one pipeline). The answer depends on how the flow started:
+/// hosted (a return_url, or a plain link): the SSO cookie and 303 to the return_url, or the MFA page;
+/// popup (the SDK's from_guard=1 without return_url): a page that posts GenAuth's socialLogin message to the opener;
+/// redirect (redirect_url registered for the app): 302 there with code, message and data (the user) in the query.
+/// Every failure is a page in the user's language (or the same message to the opener / redirect_url) and writes nothing.
+/// </summary>
+public static class ExternalLoginEndpoints
+{
+    private const string PopupScript = """
+        (function () {
+          var main = document.getElementById('main');
+          var message = JSON.parse(main.getAttribute('data-message'));
+          var origins = JSON.parse(main.getAttribute('data-origins'));
+          if (!window.opener) return;
+          origins.forEach(function (origin) { try { window.opener.postMessage(message, origin); } catch (e) { } });
+          setTimeout(function () { window.close(); }, 300);
+        })();
+        """;
+
+    private static readonly Dictionary<string, (string En, string Zh)> Texts = new()
+    {
+        ["title"] = ("Sign in with an identity provider", "第三方身份源登录"),
+        ["done"] = ("Signed in. You can close this window.", "登录成功，可以关闭此窗口。"),
+        ["failed"] = ("The sign-in did not complete. You can close this window.", "登录未完成，可以关闭此窗口。"),
+    };
+
+    public static IServiceCollection AddGenAuthExternalLogin(this IServiceCollection services)
+    {
+        services.AddHttpClient(ProviderClient.HttpClientName, c => c.Timeout = ProviderClient.Timeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+        services.AddSingleton<ProviderClient>();
+        services.AddSingleton<FlowCookie>();
+        services.AddSingleton<UsedStates>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapGenAuthExternalLogin(this IEndpointRouteBuilder app)
+    {
+        LoginPages.IdentitySourceButtons = Buttons;
+        app.MapGet("/connections/social/{identifier}", StartAsync);
+        app.MapGet("/connections/oidc/{identifier}", StartAsync);
+        app.MapGet("/connections/social/{identifier}/callback", CallbackAsync);
+        app.MapGet("/connections/oidc/{identifier}/callback", CallbackAsync);
+        app.MapGet("/connections/_popup.js", (HttpResponse response) =>
+        {
+            response.Headers.CacheControl = "no-cache";
+            response.Headers.XContentTypeOptions = "nosniff";
+            return Results.Text(PopupScript, "text/javascript; charset=utf-8");
+        });
+        return app;
+    }
+
+    /// <summary>One link per enabled connection that can sign in, to its start URL (with this page's app and return_url).</summary>
+    private static string Buttons(PageRequest page, string returnUrl)
+    {
+        var conns = page.Db.ExtIdpConns.AsNoTracking().Where(c => c.Enabled).OrderBy(c => c.CreatedAt).Take(20).ToList()
+            .Where(c => ConnTypes.CanSignIn(c.Type)).ToList();
+        if (conns.Count == 0)
+            return "";
+        var sb = new System.Text.StringBuilder();
+        sb.Append($"<nav class=\"identity-sources\" aria-label=\"{E(T(page, "title"))}\"><ul>");
+        foreach (var c in conns)
+        {
+            var href = QueryHelpers.AddQueryString($"/connections/social/{Uri.EscapeDataString(c.Identifier)}",
+                new Dictionary<string, string?> { ["app_id"] = page.App.Id, ["return_url"] = returnUrl });
+            sb.Append($"<li><a class=\"button secondary\" id=\"extidp-{E(c.Identifier)}\" href=\"{E(href)}\">{E(c.DisplayName)}</a></li>");
+        }
+        sb.Append("</ul></nav>");
+        return sb.ToString();
+    }
+
+    /// <summary>The redirect_uri registered at the provider for this connection.</summary>
+    public static string CallbackUri(IssuerProvider issuer, ExtIdpConn conn) =>
+        $"{issuer.BaseUrl}/connections/{(conn.Type == ConnTypes.Oidc ? "oidc" : "social")}/{Uri.EscapeDataString(conn.Identifier)}/callback";
+
+    private static async Task<IResult> StartAsync(HttpContext http, string identifier, PageSetup setup, ExtIdpService extIdps,
+        ProviderClient providers, FlowCookie flows, IssuerProvider issuer, TimeProvider clock, CancellationToken ct)
+    {
+        var page = await setup.OpenAsync(http, http.Request.Query["app_id"], ct);
+        if (page is null)
+            return PageSetup.UnknownApp(http);
+        var returnUrl = page.SafeReturnUrl(http.Request.Query["return_url"]);
+        var conn = identifier.Length <= 64 ? await extIdps.FindEnabledAsync(identifier, ct) : null;
+        if (conn is null)
+            return Error(page, ErrorCodes.ExtIdpConnNotFound, StatusCodes.Status404NotFound, returnUrl);
+        if (!ConnTypes.CanSignIn(conn.Type))
+            return Error(page, ErrorCodes.ExtIdpTypeUnsupported, StatusCodes.Status400BadRequest, returnUrl);
+        var redirectUrl = http.Request.Query["redirect_url"].ToString();
+        string mode;
+        if (redirectUrl.Length > 0)
+        {
+            // Note: the user (with a token) goes only to a callback registered for the app, never to any URL a link names.
+            if (!QrLogin.QrLoginPage.IsRegistered(page.App, redirectUrl))
+                return Error(page, ErrorCodes.BadRequest, StatusCodes.Status400BadRequest, returnUrl);
+            mode = "redirect";
+        }
+        else
+            mode = http.Request.Query["from_guard"] == "1" && !http.Request.Query.ContainsKey("return_url") ? "popup" : "hosted";
+        var secrets = FlowSecrets.New();
+        string authorizeUrl;
+        try
+        {
+            authorizeUrl = await providers.AuthorizeUrlAsync(conn, extIdps.AllFields(conn), CallbackUri(issuer, conn), secrets, ct);
+        }
+        catch (GenAuthException e)
+        {
+            return Error(page, e.Error, StatusCodes.Status502BadGateway, returnUrl);
+        }
+        flows.Write(http, new Flow(page.Pool.Id, page.App.Id, conn.Id, conn.Identifier, secrets.State, secrets.Verifier, secrets.Nonce, mode,
+            returnUrl, mode == "redirect" ? redirectUrl : null, clock.GetUtcNow().Add(FlowCookie.Lifetime).ToUnixTimeSeconds()));
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers["Referrer-Policy"] = "no-referrer";
+        return Results.Redirect(authorizeUrl);
+    }
+
+    private static async Task<IResult> CallbackAsync(HttpContext http, string identifier, PageSetup setup, ExtIdpService extIdps,
+        ProviderClient providers, FlowCookie flows, UsedStates used, IssuerProvider issuer, ExternalSignInService external,
+        CancellationToken ct)
+    {
+        var state = http.Request.Query["state"].ToString();
+        var flow = flows.Read(http, state);
+        if (flow is not null)
+            flows.Clear(http, state);
+        if (flow is null || flow.Identifier != identifier || !used.TryUse(flow.State, flow.ExpiresAt))
+        {
+            // Unknown to this browser, expired, for another connection or already spent: nothing is exchanged.
+            var any = await setup.OpenAsync(http, flow?.AppId, ct);
+            return any is null ? PageSetup.UnknownApp(http) : Error(any, ErrorCodes.ExtStateInvalid, StatusCodes.Status400BadRequest, null);
+        }
+        var page = await setup.OpenAsync(http, flow.AppId, ct);
+        if (page is null || page.Pool.Id != flow.PoolId)
+            return PageSetup.UnknownApp(http);
+        try
+        {
+            if (http.Request.Query.ContainsKey("error") || http.Request.Query["code"].ToString() is not { Length: > 0 and <= 2048 } code)
+                throw new GenAuthException(ErrorCodes.ExtProviderError);
+            var conn = await extIdps.FindEnabledAsync(identifier, ct);
+            if (conn is null || conn.Id != flow.ConnId)
+                throw new GenAuthException(ErrorCodes.ExtIdpConnNotFound);
+            var profile = await providers.CompleteAsync(conn, extIdps.AllFields(conn), CallbackUri(issuer, conn), flow.Secrets, code, ct);
+            var outcome = await external.SignInAsync(conn, profile, ct);
+            return Answer(page, flow, outcome);
+        }
+        catch (GenAuthException e)
+        {
+            return Failed(page, flow, e.Error, e.Payload);
+        }
+    }
+
+    private static IResult Answer(PageRequest page, Flow flow, SignInOutcome outcome)
+    {
+        switch (flow.Mode)
+        {
+            case "hosted":
+                return LoginPages.ExternalOutcome(page, flow.ReturnUrl, outcome,
+                    message => ErrorPage(page, message, StatusCodes.Status403Forbidden, flow.ReturnUrl));
+            default:
+                switch (outcome)
+                {
+                    case SignedIn s:
+                        page.Http.RequestServices.GetRequiredService<SsoCookie>().Write(page.Http, page.Pool.Id, s.SessionId,
+                            page.Http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+                        return Deliver(page, flow, 200, "ok", UserJson.From(s.User));
+                    case SecondFactorRequired m:
+                        return Deliver(page, flow, ErrorCodes.MfaRequired.Code, ErrorCodes.MfaRequired.Message(page.Lang), m.Data);
+                    case Refused f:
+                        return Failed(page, flow, f.Error, f.Data);
+                    default:
+                        return Failed(page, flow, ErrorCodes.Internal, null);
+                }
+        }
+    }
+
+    private static IResult Failed(PageRequest page, Flow flow, ErrorCode error, object? data) => flow.Mode switch
+    {
+        "hosted" => Error(page, error, StatusCodes.Status400BadRequest, flow.ReturnUrl),
+        _ => Deliver(page, flow, error.Code, error.Message(page.Lang), data),
+    };
+
+    /// <summary>The SDK's answer: postMessage to the opener (popup) or the registered redirect_url's query (redirect).</summary>
+    private static IResult Deliver(PageRequest page, Flow flow, int code, string message, object? data)
+    {
+        var json = JsonSerializer.Serialize(data, RestBody.Options);
+        if (flow.Mode == "redirect" && flow.RedirectUrl is { } url)
+        {
+            page.Http.Response.Headers.CacheControl = "no-store";
+            page.Http.Response.Headers["Referrer-Policy"] = "no-referrer";
+            return Results.Redirect(QueryHelpers.AddQueryString(url, new Dictionary<string, string?>
+            {
+                ["code"] = code.ToString(System.Globalization.CultureInfo.InvariantCulture), ["message"] = message, ["data"] = json,
+            }));
+        }
+        var payload = new Dictionary<string, object?>
+        {
+            ["code"] = code, ["message"] = message, ["data"] = data, ["event"] = new { source = "authing", eventType = "socialLogin" },
+        };
+        var origins = RedirectOrigins(page.App).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Where(o => o.StartsWith("http", StringComparison.Ordinal)).ToList();
+        var body = $"<h1>{E(T(page, "title"))}</h1>" +
+                   (code == 200 ? Alert(null, T(page, "done")) : Alert(message) + $"<p>{E(T(page, "failed"))}</p>");
+        var attributes = $" data-message=\"{E(JsonSerializer.Serialize(payload, RestBody.Options))}\" data-origins=\"{E(JsonSerializer.Serialize(origins))}\"";
+        return page.Render(T(page, "title"), body, code == 200 ? 200 : 400, "/connections/_popup.js", attributes);
+    }
+
+    private static IResult Error(PageRequest page, ErrorCode error, int status, string? returnUrl) =>
+        ErrorPage(page, error.Message(page.Lang), status, returnUrl);
+
+    private static IResult ErrorPage(PageRequest page, string message, int status, string? returnUrl)
+    {
+        var login = QueryHelpers.AddQueryString("/login", new Dictionary<string, string?>
+        {
+            ["app_id"] = page.App.Id, ["return_url"] = returnUrl ?? page.CenterUrl,
+        });
+        var body = $"<h1>{E(T(page, "title"))}</h1>{Alert(message)}" +
+                   $"<p class=\"links\"><a id=\"back-to-login\" href=\"{E(login)}\">{E(page.T("back-to-login"))}</a></p>";
+        return page.Render(T(page, "title"), body, status);
+    }
+
+    private static string T(PageRequest page, string key) => page.English ? Texts[key].En : Texts[key].Zh;
+}

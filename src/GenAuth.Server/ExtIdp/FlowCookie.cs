@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using GenAuth.Core.Security;
+
+namespace GenAuth.Server.ExtIdp;
+
+/// <summary>One external sign-in in flight: where it came from, where it goes, and its per-flow secrets.</summary>
+public sealed record Flow(string PoolId, string AppId, string ConnId, string Identifier, string State, string Verifier, string Nonce,
+    string Mode, string ReturnUrl, string? RedirectUrl, long ExpiresAt)
+{
+    public FlowSecrets Secrets => new(State, Verifier, Nonce);
+}
+
+/// <summary>
+/// Binds a flow to the browser that started it: a cookie named after the state (so parallel flows in two tabs don't
+/// clash), sealed with the master key (AES-GCM; nobody can read the PKCE verifier or nonce, forge or alter it),
+/// HttpOnly, SameSite=Lax (the provider's redirect back is a top-level GET, which Lax lets through), Path=/connections,
+/// valid <see cref="Lifetime"/>. A callback whose state has no such cookie in this browser is refused (login CSRF).
+/// </summary>
+public sealed class FlowCookie(SecretSealer sealer, TimeProvider clock)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
+    private static readonly byte[] Purpose = "GenAuth.ExtIdpFlow.v1|"u8.ToArray();
+
+    public static string Name(string state) =>
+        "ga_ext_" + FlowSecrets.Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes(state)))[..16];
+
+    public void Write(HttpContext http, Flow flow)
+    {
+        var sealedBytes = sealer.Seal([.. Purpose, .. JsonSerializer.SerializeToUtf8Bytes(flow)]);
+        http.Response.Cookies.Append(Name(flow.State), FlowSecrets.Base64Url(sealedBytes), Options(http, Lifetime));
+    }
+
+    /// <summary>The flow this browser started with this state, or null (absent, tampered, expired, another state).</summary>
+    public Flow? Read(HttpContext http, string? state)
+    {
+        if (string.IsNullOrEmpty(state) || state.Length > 128)
+            return null;
+        if (!http.Request.Cookies.TryGetValue(Name(state), out var value) || string.IsNullOrEmpty(value) || value.Length > 4096)
+            return null;
+        try
+        {
+            var b64 = value.Replace('-', '+').Replace('_', '/');
+            b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
+            var plain = sealer.Unseal(Convert.FromBase64String(b64));
+            if (plain.Length < Purpose.Length || !plain.AsSpan(0, Purpose.Length).SequenceEqual(Purpose))
+                return null;
+            var flow = JsonSerializer.Deserialize<Flow>(plain.AsSpan(Purpose.Length));
+            if (flow is null || flow.ExpiresAt < clock.GetUtcNow().ToUnixTimeSeconds()
+                || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(flow.State), Encoding.UTF8.GetBytes(state)))
+                return null;
+            return flow;
+        }
+        catch (Exception e) when (e is FormatException or CryptographicException or ArgumentException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    public void Clear(HttpContext http, string state) => http.Response.Cookies.Delete(Name(state), Options(http, null));
+
+    private static CookieOptions Options(HttpContext http, TimeSpan? maxAge) => new()
+    {
+        HttpOnly = true,
+        Secure = http.Request.IsHttps,
+        SameSite = SameSiteMode.Lax,
+        Path = "/connections",
+        IsEssential = true,
+        MaxAge = maxAge,
+    };
+}
+
+/// <summary>
+/// States already spent on this instance, kept until their flow would have expired: a replayed callback (even with a
+/// copy of the cookie) is refused before the code is sent anywhere. At most <see cref="MaxEntries"/> are kept; when full
+/// and nothing has expired, new callbacks are refused rather than remembered partially.
+/// </summary>
+public sealed class UsedStates(TimeProvider clock)
+{
+    public const int MaxEntries = 100_000;
+    private readonly ConcurrentDictionary<string, long> _used = new(StringComparer.Ordinal);
+
+    public bool TryUse(string state, long expiresAt)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        if (_used.Count >= MaxEntries / 2)
+            foreach (var (k, exp) in _used)
+                if (exp < now)
+                    _used.TryRemove(k, out _);
+        if (_used.Count >= MaxEntries)
+            return false;
+        var key = FlowSecrets.Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes(state)));
+        return _used.TryAdd(key, expiresAt);
+    }
+}
