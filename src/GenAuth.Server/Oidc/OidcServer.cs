@@ -397,11 +397,10 @@ public sealed class DiscoveryAuthMethodsHandler : IOpenIddictServerHandler<Handl
 {
     public ValueTask HandleAsync(HandleConfigurationRequestContext context)
     {
-        string[] confidential = [GenAuth.Core.Applications.OidcClientSettings.SecretBasic, GenAuth.Core.Applications.OidcClientSettings.SecretPost];
-        Reset(context.TokenEndpointAuthenticationMethods, [.. confidential, GenAuth.Core.Applications.OidcClientSettings.None]);
-        Reset(context.RevocationEndpointAuthenticationMethods, [.. confidential, GenAuth.Core.Applications.OidcClientSettings.None]);
-        // Note: OpenIddict refuses public clients at the introspection endpoint.
-        Reset(context.IntrospectionEndpointAuthenticationMethods, confidential);
+        // Note: a public client (none) may introspect and revoke its own tokens too (openid-client's SPA flow does).
+        foreach (var methods in new[] { context.TokenEndpointAuthenticationMethods, context.IntrospectionEndpointAuthenticationMethods,
+                     context.RevocationEndpointAuthenticationMethods })
+            Reset(methods, [.. GenAuth.Core.Applications.OidcClientSettings.KnownAuthMethods]);
         return default;
     }
 
