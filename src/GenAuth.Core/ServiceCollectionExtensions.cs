@@ -50,7 +50,7 @@ public static class ServiceCollectionExtensions
             if (options.ConnectionString is null)
                 PrivateFiles.EnsureFile(DatabaseSetup.DefaultDatabasePath(options));
             b.UseSqlite(DatabaseSetup.SqliteConnectionString(options));
-            b.AddInterceptors(sp.GetRequiredService<UserCounter>());
+            b.AddInterceptors(sp.GetRequiredService<UserCounter>(), SqliteBusyTimeout.Instance);
         });
         services.AddScoped(sp =>
         {

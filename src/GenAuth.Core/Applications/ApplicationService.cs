@@ -56,8 +56,9 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
             SecretSealed = [],
             CreatedAt = now,
         };
-        app.ShownSecret = SetNewSecret(app);
         Apply(app, input, now);
+        // Note: a public client (tokenEndpointAuthMethod none) has no secret: none is made, shown or accepted.
+        app.ShownSecret = OidcClientSettings.IsPublic(app) ? null : SetNewSecret(app);
         db.Applications.Add(app);
         await db.SaveChangesAsync(ct);
         // Note: the union of apps' CORS origins (preflights) is cached; a new app's origins count at once.
@@ -89,7 +90,14 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
         app.Name = input.Name ?? app.Name;
         var wasOpen = app.DefaultAccess == AppAccess.AllowAll;
         var hadMfa = app.MfaRequired;
+        var wasPublic = OidcClientSettings.IsPublic(app);
         Apply(app, input, clock.GetUtcNow().UtcDateTime);
+        // Note: becoming public drops the secret (a leaked one must not work if the app turns confidential again);
+        // becoming confidential makes a new one, shown once in this answer.
+        if (!wasPublic && OidcClientSettings.IsPublic(app))
+            DropSecret(app);
+        else if (wasPublic && !OidcClientSettings.IsPublic(app))
+            app.ShownSecret = SetNewSecret(app);
         // The hosted login page's look (its own settings block).
         if (branding is not null)
             AppBrandingRules.Apply(app, branding);
@@ -110,11 +118,21 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
     {
         caller.RequireAdmin();
         var app = await db.Applications.FirstOrDefaultAsync(a => a.Id == appId, ct) ?? throw new GenAuthException(ErrorCodes.AppNotFound);
+        if (OidcClientSettings.IsPublic(app))
+            throw new GenAuthException(ErrorCodes.BadRequest,
+                detail: "a public client (tokenEndpointAuthMethod none) has no secret; set client_secret_basic or client_secret_post first");
         app.ShownSecret = SetNewSecret(app);
         app.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
         directory.ForgetApp(app.Id);
         return app;
+    }
+
+    private static void DropSecret(Application app)
+    {
+        app.SecretHash = null;
+        app.SecretSealed = [];
+        app.ShownSecret = null;
     }
 
     private static string SetNewSecret(Application app)

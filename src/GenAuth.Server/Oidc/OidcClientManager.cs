@@ -25,27 +25,64 @@ public sealed class OidcClientManager(
     IOptionsMonitor<OpenIddictCoreOptions> options,
     IOpenIddictApplicationStore<OpenIddictEntityFrameworkCoreApplication> store,
     GenAuthDbContext db,
-    SecretSealer sealer)
+    SecretSealer sealer,
+    GenAuth.Core.Pools.PoolDirectory directory)
     : OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>(cache, logger, options, store)
 {
     /// <summary>Marks a confidential client's mirror row; the real secret is only ever checked against the app's hash.</summary>
     private const string SecretPlaceholder = "genauth:hashed-in-applications";
+
+    // Note: OpenIddict looks the client up several times per request (client id, type, secret, each permission): the
+    // app and its mirror are read once per request (this manager is scoped) and reused; the next request reads again.
+    private readonly Dictionary<string, (GenAuthApplication App, OpenIddictEntityFrameworkCoreApplication Row)> _seen = new(StringComparer.Ordinal);
+
+    /// <summary>The app behind a client id through the request's manager (read once per request), or straight from the database.</summary>
+    public static async ValueTask<GenAuthApplication?> AppForRequestAsync(IServiceProvider services, string clientId, CancellationToken ct)
+    {
+        if (services.GetService<OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>>() is OidcClientManager manager)
+            return await manager.FindAppAsync(clientId, ct);
+        if (string.IsNullOrEmpty(clientId) || clientId.Length > 64)
+            return null;
+        var db = services.GetRequiredService<GenAuthDbContext>();
+        return await db.Applications.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(a => a.Id == clientId, ct);
+    }
+
+    /// <summary>The GenAuth app behind a client id, as read for this request (null when unknown).</summary>
+    public async ValueTask<GenAuthApplication?> FindAppAsync(string? clientId, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(clientId) || clientId.Length > 64)
+            return null;
+        if (_seen.TryGetValue(clientId, out var seen))
+            return seen.App;
+        return (await LoadAsync(clientId, ct))?.App;
+    }
+
+    private async ValueTask<(GenAuthApplication App, OpenIddictEntityFrameworkCoreApplication Row)?> LoadAsync(string clientId, CancellationToken ct)
+    {
+        if (_seen.TryGetValue(clientId, out var seen))
+            return seen;
+        // Note: the pool directory's app cache (10 s, dropped on every update and secret rotation on this instance),
+        // like every other GenAuth request; the app is only read here.
+        var app = await directory.FindAppAsync(db, clientId, ct);
+        if (app is null)
+            return null;
+        var row = await MirrorAsync(app, ct);
+        _seen[clientId] = (app, row);
+        return (app, row);
+    }
 
     public override async ValueTask<OpenIddictEntityFrameworkCoreApplication?> FindByClientIdAsync(string identifier,
         CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(identifier) || identifier.Length > 64)
             return null;
-        var app = await db.Applications.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(a => a.Id == identifier, cancellationToken);
-        if (app is null)
-            return null;
-        return await MirrorAsync(app, cancellationToken);
+        return (await LoadAsync(identifier, cancellationToken))?.Row;
     }
 
     public override async ValueTask<bool> ValidateClientSecretAsync(OpenIddictEntityFrameworkCoreApplication application, string secret,
         CancellationToken cancellationToken = default)
     {
-        var app = await db.Applications.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(a => a.Id == application.ClientId, cancellationToken);
+        var app = await FindAppAsync(application.ClientId, cancellationToken);
         return app is not null && !OidcClientSettings.IsPublic(app)
                && await ApplicationService.VerifySecretAsync(db, sealer, app, secret, cancellationToken);
     }
@@ -53,14 +90,14 @@ public sealed class OidcClientManager(
     public override async ValueTask<bool> ValidateRedirectUriAsync(OpenIddictEntityFrameworkCoreApplication application, string uri,
         CancellationToken cancellationToken = default)
     {
-        var app = await db.Applications.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(a => a.Id == application.ClientId, cancellationToken);
+        var app = await FindAppAsync(application.ClientId, cancellationToken);
         return app is not null && OidcClientSettings.Lines(app.RedirectUris).Any(r => OidcClientSettings.RedirectUriMatches(r, uri));
     }
 
     public override async ValueTask<bool> ValidatePostLogoutRedirectUriAsync(OpenIddictEntityFrameworkCoreApplication application, string uri,
         CancellationToken cancellationToken = default)
     {
-        var app = await db.Applications.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(a => a.Id == application.ClientId, cancellationToken);
+        var app = await FindAppAsync(application.ClientId, cancellationToken);
         return app is not null && OidcClientSettings.Lines(app.PostLogoutRedirectUris).Any(r => OidcClientSettings.RedirectUriMatches(r, uri));
     }
 

@@ -204,7 +204,8 @@ public static class OidcEndpoints
             return Forbid(Errors.InvalidRequest, "Not a token request.");
         var s = http.RequestServices;
         var db = s.GetRequiredService<GenAuthDbContext>();
-        var app = await FindAppAsync(db, clientId, ct);
+        // Note: the app as OpenIddict's client checks read it for this request (no second query).
+        var app = await OidcClientManager.AppForRequestAsync(s, clientId, ct);
         if (app is null)
             return Forbid(Errors.InvalidClient, "Unknown client.");
         db.PoolId = app.UserPoolId;

@@ -75,6 +75,16 @@ public static class OidcServer
                     .DisableTransportSecurityRequirement();
                 o.AddEventHandler<GenerateTokenContext>(b => b.UseScopedHandler<PoolSigningHandler>()
                     .SetOrder(AttachSecurityCredentials.Descriptor.Order + 1));
+                o.AddEventHandler<ProcessAuthenticationContext>(b => b.UseScopedHandler<ClientAuthMethodHandler>()
+                    .SetOrder(OpenIddict.Server.OpenIddictServerHandlers.ValidateClientType.Descriptor.Order - 1));
+                o.AddEventHandler<HandleConfigurationRequestContext>(b => b.UseSingletonHandler<DiscoveryAuthMethodsHandler>()
+                    .SetOrder(OpenIddict.Server.OpenIddictServerHandlers.Discovery.AttachClientAuthenticationMethods.Descriptor.Order + 1));
+                o.AddEventHandler<GenerateTokenContext>(b => b.UseSingletonHandler<TokenStorageHandler>()
+                    .SetOrder(CreateTokenEntry.Descriptor.Order - 1));
+                o.AddEventHandler<ValidateTokenContext>(b => b.UseScopedHandler<UnstoredTokenRevocationCheck>()
+                    .SetOrder(MapInternalClaims.Descriptor.Order + 500));
+                o.AddEventHandler<HandleRevocationRequestContext>(b => b.UseScopedHandler<UnstoredTokenRevocation>()
+                    .SetOrder(OpenIddict.Server.OpenIddictServerHandlers.Revocation.RevokeToken.Descriptor.Order - 1));
                 o.AddEventHandler<ValidateTokenContext>(b => b.UseScopedHandler<PoolKeyHandler>()
                     .SetOrder(ResolveTokenValidationParameters.Descriptor.Order + 1));
                 o.AddEventHandler<ValidateTokenContext>(b => b.UseScopedHandler<SessionCheckHandler>()
@@ -98,6 +108,9 @@ public static class OidcServer
             options.CodeChallengeMethods.Clear();
             options.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
         });
+        // Note: OpenIddict logs every request and response at Information (request bodies serialized to JSON): on the
+        // token endpoint that was a measurable share of each token's CPU. Its warnings and errors still show.
+        services.AddLogging(b => b.AddFilter("OpenIddict", LogLevel.Warning));
         services.AddSingleton<PoolKeyCache>();
         services.AddScoped<OidcConsents>();
         services.AddSingleton<BackchannelLogout>();
@@ -107,8 +120,18 @@ public static class OidcServer
         return services;
     }
 
-    internal static SigningCredentials InternalSigning(SecretSealer sealer) =>
-        new(new SymmetricSecurityKey(sealer.DeriveKey("oidc-token-signing")) { KeyId = "genauth-int" }, SecurityAlgorithms.HmacSha256);
+    private static (SecretSealer Sealer, SigningCredentials Credentials)? _internalSigning;
+
+    // Note: one key object per master key, so IdentityModel reuses its HMAC provider instead of building one per token.
+    internal static SigningCredentials InternalSigning(SecretSealer sealer)
+    {
+        if (_internalSigning is { } cached && ReferenceEquals(cached.Sealer, sealer))
+            return cached.Credentials;
+        var credentials = new SigningCredentials(new SymmetricSecurityKey(sealer.DeriveKey("oidc-token-signing")) { KeyId = "genauth-int" },
+            SecurityAlgorithms.HmacSha256);
+        _internalSigning = (sealer, credentials);
+        return credentials;
+    }
 
     // Note: OpenIddict names token types by hint (access_token) or by RFC 8693 URN depending on the place; accept both.
     internal static bool IsPoolSigned(string? tokenType) => IsAccessToken(tokenType) || IsIdToken(tokenType);
@@ -260,5 +283,133 @@ public sealed class DiscoveryHandler(IssuerProvider issuer) : IOpenIddictServerH
         context.Metadata["request_parameter_supported"] = false;
         context.Metadata["acr_values_supported"] = System.Text.Json.JsonSerializer.SerializeToElement(new[] { OidcClaims.AcrSingleFactor, OidcClaims.AcrMultiFactor });
         return default;
+    }
+}
+
+/// <summary>
+/// Which tokens get a row in OpenIddict's token table. Authorization codes (single use), refresh tokens (rotation and
+/// family revocation) and user access tokens (revocable, follow their authorization) do. Id tokens and client-credentials
+/// access tokens don't: nothing checks an id token's row, and a machine token's row was a SQLite write per token (the
+/// token endpoint's main cost under load). Such an access token can still be revoked: the revocation endpoint then
+/// writes a row under its jti (UnstoredTokenRevocation), which introspection finds (UnstoredTokenRevocationCheck).
+/// </summary>
+public sealed class TokenStorageHandler : IOpenIddictServerHandler<GenerateTokenContext>
+{
+    public ValueTask HandleAsync(GenerateTokenContext context)
+    {
+        if (OidcServer.IsIdToken(context.TokenType)
+            || (OidcServer.IsAccessToken(context.TokenType) && context.EndpointType == OpenIddictServerEndpointType.Token
+                && context.Transaction.Request is { } request && request.IsClientCredentialsGrantType()))
+            context.CreateTokenEntry = false;
+        return default;
+    }
+
+    internal static string? UnstoredAccessTokenId(System.Security.Claims.ClaimsPrincipal? principal) =>
+        principal is not null && OidcServer.IsAccessToken(principal.GetTokenType()) && string.IsNullOrEmpty(principal.GetTokenId())
+        && principal.GetClaim(Claims.JwtId) is { Length: > 0 and <= 100 } jti
+            ? jti
+            : null;
+}
+
+/// <summary>An unstored access token someone revoked has a row under its jti: validation then checks that row.</summary>
+public sealed class UnstoredTokenRevocationCheck(IOpenIddictTokenManager tokens) : IOpenIddictServerHandler<ValidateTokenContext>
+{
+    public async ValueTask HandleAsync(ValidateTokenContext context)
+    {
+        if (TokenStorageHandler.UnstoredAccessTokenId(context.Principal) is { } jti
+            && await tokens.FindByIdAsync(jti, context.CancellationToken) is not null)
+            context.Principal!.SetTokenId(jti);
+    }
+}
+
+/// <summary>Revoking an unstored access token writes its row (id = jti) so OpenIddict's own revocation marks it revoked.</summary>
+public sealed class UnstoredTokenRevocation(GenAuthDbContext db, TimeProvider clock) : IOpenIddictServerHandler<HandleRevocationRequestContext>
+{
+    public async ValueTask HandleAsync(HandleRevocationRequestContext context)
+    {
+        if (TokenStorageHandler.UnstoredAccessTokenId(context.GenericTokenPrincipal) is not { } jti)
+            return;
+        var set = db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken>();
+        if (await set.FindAsync([jti], context.CancellationToken) is null)
+        {
+            set.Add(new OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken
+            {
+                Id = jti,
+                Type = TokenTypeHints.AccessToken,
+                Status = Statuses.Valid,
+                Subject = context.GenericTokenPrincipal!.GetClaim(Claims.Subject),
+                CreationDate = context.GenericTokenPrincipal.GetCreationDate()?.UtcDateTime ?? clock.GetUtcNow().UtcDateTime,
+                ExpirationDate = context.GenericTokenPrincipal.GetExpirationDate()?.UtcDateTime,
+            });
+            try
+            {
+                await db.SaveChangesAsync(context.CancellationToken);
+            }
+            catch (Microsoft.EntityFrameworkCore.DbUpdateException)
+            {
+                // The same token revoked twice at once: the other request's row serves.
+            }
+        }
+        context.GenericTokenPrincipal!.SetTokenId(jti);
+    }
+}
+
+/// <summary>
+/// Each app authenticates at the token, introspection and revocation endpoints only the way it is registered
+/// (tokenEndpointAuthMethod, RFC 7591 §2): client_secret_basic in the Authorization header, client_secret_post in the
+/// form, none (a public client) with no secret at all. Any other way is invalid_client (RFC 6749 §5.2). Client
+/// assertions (private_key_jwt) are refused: apps register no keys.
+/// </summary>
+public sealed class ClientAuthMethodHandler(IServiceProvider services) : IOpenIddictServerHandler<ProcessAuthenticationContext>
+{
+    public async ValueTask HandleAsync(ProcessAuthenticationContext context)
+    {
+        if (context.EndpointType is not (OpenIddictServerEndpointType.Token or OpenIddictServerEndpointType.Introspection
+                or OpenIddictServerEndpointType.Revocation)
+            || context.Request is not { ClientId: { Length: > 0 } clientId } request)
+            return;
+        var app = await OidcClientManager.AppForRequestAsync(services, clientId, context.CancellationToken);
+        if (app is null)
+            return; // OpenIddict's own client check answers invalid_client.
+        var used = UsedMethod(context, request);
+        var registered = app.TokenEndpointAuthMethod;
+        if (used == registered)
+            return;
+        context.Reject(error: Errors.InvalidClient, description: used switch
+        {
+            "client_assertion" => "Client assertions are not supported: authenticate with the method this client is registered for.",
+            _ when registered == GenAuth.Core.Applications.OidcClientSettings.None => "This client is public: it authenticates with no client secret.",
+            _ => $"This client is registered for {registered}; it authenticated with {used}.",
+        });
+    }
+
+    private static string UsedMethod(ProcessAuthenticationContext context, OpenIddictRequest request)
+    {
+        if (!string.IsNullOrEmpty(request.ClientAssertion) || !string.IsNullOrEmpty(request.ClientAssertionType))
+            return "client_assertion";
+        var header = Microsoft.AspNetCore.OpenIddictServerAspNetCoreHelpers.GetHttpRequest(context.Transaction)?.Headers.Authorization.ToString();
+        if (header is not null && header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+            return GenAuth.Core.Applications.OidcClientSettings.SecretBasic;
+        return string.IsNullOrEmpty(request.ClientSecret) ? GenAuth.Core.Applications.OidcClientSettings.None
+            : GenAuth.Core.Applications.OidcClientSettings.SecretPost;
+    }
+}
+
+/// <summary>Discovery names the client authentication methods GenAuth accepts (no private_key_jwt: apps register no keys).</summary>
+public sealed class DiscoveryAuthMethodsHandler : IOpenIddictServerHandler<HandleConfigurationRequestContext>
+{
+    public ValueTask HandleAsync(HandleConfigurationRequestContext context)
+    {
+        // Note: a public client (none) may introspect and revoke its own tokens too (openid-client's SPA flow does).
+        foreach (var methods in new[] { context.TokenEndpointAuthenticationMethods, context.IntrospectionEndpointAuthenticationMethods,
+                     context.RevocationEndpointAuthenticationMethods })
+            Reset(methods, [.. GenAuth.Core.Applications.OidcClientSettings.KnownAuthMethods]);
+        return default;
+    }
+
+    private static void Reset(HashSet<string> methods, string[] values)
+    {
+        methods.Clear();
+        methods.UnionWith(values);
     }
 }

@@ -90,7 +90,7 @@ public sealed class AspNetCoreRpBrowserTests(PagesBrowser b)
 
         var admin = await b.Gql.ManagementTokenAsync(b.App.Secret);
         var created = GraphQLClient.Success(await b.Gql.PostAsync(
-            "mutation($r: [String!], $l: [String!]) { createApplication(name: \"ASP.NET RP\", redirectUris: $r, postLogoutRedirectUris: $l) { id secret } }",
+            "mutation($r: [String!], $l: [String!]) { createApplication(name: \"ASP.NET RP\", redirectUris: $r, postLogoutRedirectUris: $l, tokenEndpointAuthMethod: \"client_secret_post\") { id secret } }",
             new { r = new[] { rpUrl + "/signin-oidc" }, l = new[] { rpUrl + "/signout-callback-oidc" } }, admin), "createApplication");
         registration.ClientId = created["id"]!.GetValue<string>();
         registration.ClientSecret = created["secret"]!.GetValue<string>();

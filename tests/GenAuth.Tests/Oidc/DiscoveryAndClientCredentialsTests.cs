@@ -119,8 +119,9 @@ public sealed class DiscoveryAndClientCredentialsTests : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/oidc/token")
         {
-            Content = new FormUrlEncodedContent([new("grant_type", "client_credentials"), new("client_id", id), new("client_secret", secret), .. extra]),
+            Content = new FormUrlEncodedContent([new("grant_type", "client_credentials"), .. extra]),
         };
+        request.Headers.Authorization = Basic.Of(id, secret);
         using var response = await _host.Gql.Http.SendAsync(request);
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
     }

@@ -46,6 +46,9 @@ public sealed class OidcCodeFlowTests(OidcFixture fixture) : IClassFixture<OidcF
         Authority = Host.BaseUri.ToString().TrimEnd('/') + "/oidc",
         ClientId = id,
         ClientSecret = secret,
+        // Note: the test apps are registered client_secret_basic (the default), and the server holds them to it.
+        TokenClientCredentialStyle = secret is null ? Duende.IdentityModel.Client.ClientCredentialStyle.PostBody
+            : Duende.IdentityModel.Client.ClientCredentialStyle.AuthorizationHeader,
         RedirectUri = OidcHost.Callback,
         PostLogoutRedirectUri = OidcHost.LoggedOut,
         Scope = scope,
