@@ -4,6 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AuthenticationClient, ManagementClient } from 'authing-js-sdk';
 import { sdkCall, sdkError, unique } from './sdk-assert.mjs';
@@ -48,9 +50,8 @@ describe('log in or register (autoRegister)', () => {
       // The account exists now: a wrong password is refused, never a second account or a new password.
       await sdkError(login(newClient(), id, 'Wr0ng-password-here', { autoRegister: true }), 2333, `${how} autoRegister wrong password`);
       const again = await sdkCall(login(newClient(), id, PASSWORD, { autoRegister: true }), `${how} autoRegister (existing)`);
-      assert.equal(again.id, user.id);
-      const found = await sdkCall(management.users.list(1, 200), 'users.list');
-      assert.equal(found.list.filter((u) => u.id === user.id).length, 1);
+      assert.equal(again.id, user.id, 'the same account logs in: nothing was registered again');
+      assert.ok(!again.newlyCreated, 'an existing account is not newly created');
     });
   }
 
@@ -131,3 +132,33 @@ describe('literal REST paths beside /api/v2/users/{id}', () => {
     await sdkError(management.principal.detail(created.id), 2651, 'management principal.detail');
   });
 });
+
+describe('users.sendFirstLoginVerifyEmail', () => {
+  it('mails the user the verify-email link for an app; a missing user or app answers its code', async () => {
+    const email = `${unique('first.')}@example.com`;
+    const created = await sdkCall(management.users.create({ email, password: PASSWORD }), 'users.create');
+    const before = outboxTo(email).length;
+    assert.equal(await sdkCall(management.users.sendFirstLoginVerifyEmail({ userId: created.id, appId: server.appId }), 'send'), true);
+    const mails = outboxTo(email);
+    assert.equal(mails.length, before + 1);
+    assert.match(mails.at(-1).text, /\/api\/v2\/email\/verify\?/);
+
+    // Opening the link verifies the address.
+    const link = /https?:\/\/\S+\/api\/v2\/email\/verify\?\S+/.exec(mails.at(-1).text)[0];
+    await fetch(new URL(new URL(link).pathname + new URL(link).search, server.baseUrl), { redirect: 'manual' });
+    assert.equal((await sdkCall(management.users.detail(created.id), 'users.detail')).emailVerified, true);
+
+    await sdkError(management.users.sendFirstLoginVerifyEmail({ userId: '5f00000000000000000fff01', appId: server.appId }), 2004, 'missing user');
+    await sdkError(management.users.sendFirstLoginVerifyEmail({ userId: created.id, appId: '5f00000000000000000fff01' }), 2043, 'missing app');
+  });
+});
+
+function outboxTo(to) {
+  let text = '';
+  try {
+    text = readFileSync(path.join(server.dataDirectory, 'outbox.jsonl'), 'utf8');
+  } catch {
+    return [];
+  }
+  return text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((m) => m.to === to);
+}
