@@ -100,8 +100,10 @@ public static class ManagementEndpoints
             }));
         // Principal (real-name) authentication needs a government identity service this server can't reach: its calls
         // answer FeatureNotSupported (2651) instead of falling through to the id template below.
-        users.MapMethods("/principal_authentication", ["GET", "POST"], PrincipalAuthenticationAsync);
-        users.MapMethods("/" + Id + "/management/principal_authentication", ["GET", "POST"], PrincipalAuthenticationAsync);
+        users.MapMethods("/principal_authentication", ["GET", "POST"], static (HttpContext http, CancellationToken ct) =>
+            Rest.RunAsync(http, caller => NotSupported(caller.RequireUserId())));
+        users.MapMethods("/" + Id + "/management/principal_authentication", ["GET", "POST"], static (HttpContext http, CancellationToken ct) =>
+            Rest.RunAsync(http, caller => NotSupported(caller.RequireAdmin())));
         // Note: literal /api/v2/users/* paths win over this template in routing, and the template only takes a 24-hex id,
         // so a literal path served for another method (or not at all) never reads as a user id ("principal_authentication"
         // is 24 characters long).
@@ -113,11 +115,11 @@ public static class ManagementEndpoints
             return UserJson.Of(user, custom);
         }));
 
-        // The SDK's managementClient.isPasswordValid: the pool's password policy, as checkPasswordStrength answers it.
+        // The SDK's managementClient.isPasswordValid (admin): the pool's password policy, as checkPasswordStrength answers it.
         app.MapPost("/api/v2/password/check", static (HttpContext http, RestBody<PasswordBody> body, PasswordPolicy policy) =>
             Rest.RunAsync(http, caller =>
             {
-                var (valid, reason) = policy.Check(caller.RequirePool(), body.Value.Password, caller.Lang);
+                var (valid, reason) = policy.Check(caller.RequireAdmin(), body.Value.Password, caller.Lang);
                 var en = caller.Lang?.StartsWith("en", StringComparison.OrdinalIgnoreCase) == true;
                 return Task.FromResult<object?>(new { valid, message = reason ?? (en ? "The password meets the policy" : "密码强度符合要求") });
             }));
@@ -171,10 +173,11 @@ public static class ManagementEndpoints
         return app;
     }
 
-    // A CancellationToken parameter keeps this a route handler (an HttpContext-only lambda would be a RequestDelegate
-    // whose answer is discarded).
-    private static Task<JsonHttpResult<RestEnvelope>> PrincipalAuthenticationAsync(HttpContext http, CancellationToken ct) =>
-        Rest.RunAsync(http, _ => throw new GenAuthException(ErrorCodes.FeatureNotSupported, detail: "principal authentication"));
+    // Note: the caller is checked first (user, or admin for the management path), so the refusal tells nobody more than
+    // the path would. The CancellationToken parameters above keep those lambdas route handlers (an HttpContext-only
+    // lambda would be a RequestDelegate whose answer is discarded).
+    private static Task<object?> NotSupported(object _) =>
+        throw new GenAuthException(ErrorCodes.FeatureNotSupported, detail: "principal authentication");
 
     private static object PageJson<T>(Page<T> page, Func<T, object> item) =>
         new { totalCount = page.TotalCount, list = page.List.Select(item) };
