@@ -152,6 +152,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<TotpCodes>();
         services.AddScoped<MfaGate>();
         services.AddScoped<MfaEnrollmentService>();
+        services.AddScoped<MfaAdminService>();
         services.AddScoped<MfaLoginService>();
         services.AddScoped<IMfaCodeSender, CodesMfaCodeSender>();
         return services;

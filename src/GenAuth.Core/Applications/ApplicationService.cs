@@ -114,6 +114,23 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
     }
 
     /// <summary>A new client secret (refreshApplicationSecret): shown once in the answer, only its hash is kept.</summary>
+    /// <summary>
+    /// Deletes an app: its sessions end first (and with them every token minted from them, OIDC ones included: the client
+    /// is gone from the OIDC server at once), then its access rules and the row. AppNotFound when there is none.
+    /// </summary>
+    public async Task DeleteAsync(string appId, CancellationToken ct)
+    {
+        caller.RequireAdmin();
+        if (!await db.Applications.AnyAsync(a => a.Id == appId, ct))
+            throw new GenAuthException(ErrorCodes.AppNotFound);
+        await sessions.RevokeWhereAsync(db, db.Sessions.Where(s => s.AppId == appId), ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.AppAccessRules.Where(r => r.AppId == appId).ExecuteDeleteAsync(ct);
+        await db.Applications.Where(a => a.Id == appId).ExecuteDeleteAsync(ct);
+        await tx.CommitAsync(ct);
+        directory.ForgetApp(appId);
+    }
+
     public async Task<Application> RefreshSecretAsync(string appId, CancellationToken ct)
     {
         caller.RequireAdmin();

@@ -1,11 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
 using GenAuth.Core.Callers;
+using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Messaging;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Tokens;
 using GenAuth.Core.Users;
+using Microsoft.EntityFrameworkCore;
 
 namespace GenAuth.Core.Codes;
 
@@ -35,6 +37,25 @@ public sealed class AccountMailer(GenAuthDbContext db, CallerContext caller, Cod
             ["link"] = link,
             ["minutes"] = ((int)VerifyLinkLifetime.TotalMinutes).ToString(),
         }, ct);
+    }
+
+    /// <summary>
+    /// The SDK's users.sendFirstLoginVerifyEmail({ userId, appId }): an admin sends a user (typically one the admin created)
+    /// the verify-email link, for an app of the pool. Answers the user's or the app's not-found code, and 1320005 when
+    /// the user has no email address; an already verified address gets the link anyway (it only verifies it again).
+    /// </summary>
+    public async Task SendFirstLoginVerifyEmailAsync(string? userId, string? appId, CancellationToken ct)
+    {
+        var pool = caller.RequireAdmin();
+        var user = string.IsNullOrEmpty(userId) ? null
+            : await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId && !u.IsDeleted, ct);
+        if (user is null)
+            throw new GenAuthException(ErrorCodes.UserNotFound);
+        if (string.IsNullOrEmpty(appId) || !await db.Applications.AnyAsync(a => a.Id == appId, ct))
+            throw new GenAuthException(ErrorCodes.AppNotFound);
+        if (user.Email is null)
+            throw new GenAuthException(ErrorCodes.EmailNotBound);
+        await SendVerifyLinkAsync(pool, user, "VERIFY_EMAIL", ct);
     }
 
     public Task SendAsync(UserPool pool, string to, string template, Dictionary<string, string> values, CancellationToken ct)

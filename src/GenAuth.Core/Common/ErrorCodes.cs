@@ -119,6 +119,7 @@ public static class ErrorCodes
     public static readonly ErrorCode CustomFieldNotFound = new(2601, "自定义字段不存在", "The custom field does not exist");
     public static readonly ErrorCode InvalidCustomFieldValue = new(2602, "自定义字段值与字段类型不符", "The value does not match the custom field's type");
     public static readonly ErrorCode SettingNotSupported = new(2650, "该用户池设置暂不支持，未保存", "This pool setting is not supported by this server yet and was not saved");
+    public static readonly ErrorCode FeatureNotSupported = new(2651, "此服务器不支持该功能", "This feature is not supported by this server");
     public static readonly ErrorCode CustomFieldNotUserEditable = new(403, "该自定义字段不允许用户自行修改", "This custom field can't be changed by the user");
     public static readonly ErrorCode CustomFieldValueTaken = new(2026, "该自定义字段值已被使用", "This value of a unique custom field is already used");
     public static readonly ErrorCode AppAccessDenied = new(2604, "用户没有访问此应用的权限", "This user is not allowed to use this application");

@@ -46,11 +46,18 @@ public sealed class GroupService(GenAuthDbContext db, CallerContext caller, IEnu
         return group;
     }
 
-    /// <summary>Deletes the groups with their memberships, role assignments and permissions; unknown codes are ignored.</summary>
+    /// <summary>
+    /// Deletes the groups with their memberships, role assignments and permissions. A code naming no group refuses the
+    /// whole call (GroupNotFound, nothing deleted): a silent success would hide a typo.
+    /// </summary>
     public async Task DeleteAsync(IReadOnlyCollection<string> codes, CancellationToken ct)
     {
         caller.RequireAdmin();
-        var ids = await db.Groups.Where(g => codes.Contains(g.Code)).Select(g => g.Id).ToListAsync(ct);
+        var found = await db.Groups.Where(g => codes.Contains(g.Code)).Select(g => new { g.Id, g.Code }).ToListAsync(ct);
+        var missing = codes.FirstOrDefault(c => found.All(g => g.Code != c));
+        if (missing is not null || found.Count == 0)
+            throw new GenAuthException(ErrorCodes.GroupNotFound, detail: missing);
+        var ids = found.Select(g => g.Id).ToList();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         foreach (var hook in deletionHooks)
             await hook.OnDeletingGroupsAsync(db, ids, ct);

@@ -125,13 +125,20 @@ public sealed class MfaEnrollmentService(
         await db.MfaFactors.Where(f => f.Id == factor.Id).ExecuteDeleteAsync(ct);
     }
 
-    /// <summary>The SDK's deleteMfaAuthenticator: removes the caller's OTP factor.</summary>
+    /// <summary>
+    /// The SDK's deleteMfaAuthenticator: removes the caller's OTP factor, or cancels an OTP enrolment still waiting for its
+    /// confirmation (assosicateMfaAuthenticator without confirm). Cancelling removes nothing that protects the account, so
+    /// it asks no recent login; removing a confirmed factor does (ResetFactorAsync). Neither there: FactorNotFound.
+    /// </summary>
     public async Task ResetTotpAsync(CancellationToken ct)
     {
         var userId = caller.RequireUserId();
-        var factor = await db.MfaFactors.AsNoTracking().FirstOrDefaultAsync(f => f.UserId == userId && f.FactorType == FactorTypes.Otp, ct)
-                     ?? throw new GenAuthException(ErrorCodes.FactorNotFound);
-        await ResetFactorAsync(factor.Id, ct);
+        var factor = await db.MfaFactors.AsNoTracking().FirstOrDefaultAsync(f => f.UserId == userId && f.FactorType == FactorTypes.Otp, ct);
+        if (factor is not null)
+            await ResetFactorAsync(factor.Id, ct);
+        var cancelled = await db.MfaEnrollments.Where(e => e.UserId == userId && e.FactorType == FactorTypes.Otp).ExecuteDeleteAsync(ct);
+        if (factor is null && cancelled == 0)
+            throw new GenAuthException(ErrorCodes.FactorNotFound);
     }
 
     public async Task<IReadOnlyList<FactorView>> ListEnrolledFactorsAsync(CancellationToken ct)

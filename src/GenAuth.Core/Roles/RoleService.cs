@@ -52,12 +52,19 @@ public sealed class RoleService(GenAuthDbContext db, CallerContext caller, IEnum
         return role;
     }
 
-    /// <summary>Deletes roles with their assignments and permissions; child roles lose their parent. Unknown codes are ignored.</summary>
+    /// <summary>
+    /// Deletes roles with their assignments and permissions; child roles lose their parent. A code naming no role of the
+    /// namespace refuses the whole call (RoleNotFound, nothing deleted).
+    /// </summary>
     public async Task DeleteAsync(string? ns, IReadOnlyCollection<string> codes, CancellationToken ct)
     {
         caller.RequireAdmin();
         ns = Role.Ns(ns);
-        var ids = await db.Roles.Where(r => r.Namespace == ns && codes.Contains(r.Code)).Select(r => r.Id).ToListAsync(ct);
+        var found = await db.Roles.Where(r => r.Namespace == ns && codes.Contains(r.Code)).Select(r => new { r.Id, r.Code }).ToListAsync(ct);
+        var missing = codes.FirstOrDefault(c => found.All(r => r.Code != c));
+        if (missing is not null || found.Count == 0)
+            throw new GenAuthException(ErrorCodes.RoleNotFound, detail: missing);
+        var ids = found.Select(r => r.Id).ToList();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         foreach (var hook in deletionHooks)
             await hook.OnDeletingRolesAsync(db, ids, ct);

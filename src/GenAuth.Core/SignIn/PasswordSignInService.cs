@@ -46,6 +46,48 @@ public sealed class PasswordSignInService(
         }, ct);
     }
 
+    /// <summary>
+    /// GenAuth's "log in or register" (the SDK's autoRegister): an account that does not exist yet is registered with this
+    /// password through the same checks as register* (the pool's switch, whitelist, password policy, uniqueness and the
+    /// registration quotas), then signed in by the pipeline. An existing account only ever logs in: a wrong password is
+    /// refused (2333), never re-registered. Logging in by "account" (any identifier) never registers: it names no kind.
+    /// </summary>
+    public async Task<UserView> LoginOrRegisterAsync(LoginMethod method, string? account, string? password, CancellationToken ct)
+    {
+        var key = account?.Trim() ?? "";
+        if (method != LoginMethod.Account && key.Length > 0 && await FindForLoginAsync(method, key, ct) is null)
+        {
+            try
+            {
+                var registered = method switch
+                {
+                    LoginMethod.Email => RegisterByEmailAsync(key, password, null, issueToken: true, ct),
+                    LoginMethod.Username => RegisterByUsernameAsync(key, password, null, issueToken: true, ct),
+                    _ => RegisterByPhonePasswordAsync(key, password, ct),
+                };
+                return (await registered).RequireSignedIn();
+            }
+            catch (GenAuthException e) when (e.Code == ErrorCodes.AlreadyExists.Code)
+            {
+                // Note: taken meanwhile, or by a look-alike identifier the login lookup doesn't match: that account is
+                // not ours to register, so this is an ordinary login (2333 unless the password is its own).
+                db.ChangeTracker.Clear();
+            }
+        }
+        return (await LoginAsync(method, account, password, ct)).RequireSignedIn();
+    }
+
+    private async Task<Registered> RegisterByPhonePasswordAsync(string phone, string? password, CancellationToken ct)
+    {
+        var pool = registration.RequireOpen();
+        var target = PhoneNumbersParser.Require(phone, null);
+        await registration.RequireAllowedAsync(pool, WhitelistEntry.Phone, target.National, ct);
+        var user = registration.NewUser(pool, "basic:phone");
+        user.Phone = target.National;
+        user.PhoneCountryCode = target.CountryCode;
+        return await RegisterAsync(pool, user, password, null, issueToken: true, ct);
+    }
+
     public async Task<Registered> RegisterByEmailAsync(string? email, string? password, ProfileInput? profile, bool issueToken,
         CancellationToken ct)
     {

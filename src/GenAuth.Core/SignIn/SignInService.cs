@@ -143,6 +143,31 @@ public sealed class SignInService(
         return new IssuedTokenView(token.Token, token.IssuedAt.ToUnixTimeSeconds(), token.ExpiresAt.ToUnixTimeSeconds());
     }
 
+    /// <summary>
+    /// An admin issues a token for a user (the SDK's users.refreshToken(userId)): a real session in
+    /// <see cref="SessionService"/> with the pool as audience, revocable like any other and logged as "admin:token".
+    /// A blocked or deleted user gets none. It records no login on the user (the admin's IP is not the user's) and asks
+    /// no second factor: the management secret already outranks it.
+    /// </summary>
+    public async Task<IssuedTokenView> IssueForUserAsync(string? userId, CancellationToken ct)
+    {
+        var pool = caller.RequireAdmin();
+        var user = string.IsNullOrEmpty(userId)
+            ? null
+            : await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId && !u.IsDeleted, ct);
+        if (user is null)
+            throw new GenAuthException(ErrorCodes.UserNotFound);
+        if (user.Blocked)
+            throw new GenAuthException(ErrorCodes.AccountBlocked);
+        var now = clock.GetUtcNow();
+        var expires = now.AddSeconds(pool.TokenExpiresAfter);
+        var session = sessions.Create(db, pool.Id, user.Id, null, expires.UtcDateTime, caller.Ip, caller.UserAgent);
+        sessions.LogLogin(db, pool.Id, user.Id, null, "admin:token", null, caller.Ip, caller.UserAgent);
+        await db.SaveChangesAsync(ct);
+        var token = await tokens.IssueIdTokenAsync(db, pool, user, session.Id, null, now, expires, ct);
+        return new IssuedTokenView(token.Token, token.IssuedAt.ToUnixTimeSeconds(), token.ExpiresAt.ToUnixTimeSeconds());
+    }
+
     private async Task<SignInOutcome> OpenSessionAsync(UserPool pool, User user, SignInRequest request, CancellationToken ct)
     {
         // Note: the single-use proof, the session and its log row commit together or not at all.

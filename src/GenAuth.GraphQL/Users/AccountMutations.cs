@@ -1,3 +1,4 @@
+using GenAuth.Core.Callers;
 using GenAuth.Core.SignIn;
 using GenAuth.Core.Users;
 using GenAuth.GraphQL.Common;
@@ -66,10 +67,12 @@ public sealed class AccountMutations : IMutationFields
             .ResolveAsync(async c => await c.Service<AccountService>().UpdatePasswordAsync(
                 c.GetArgument<string>("newPassword"), c.GetArgument<string?>("oldPassword"), c.CancellationToken));
         m.Field<RefreshTokenType>("refreshToken")
-            .Description("A fresh id token for the caller's session.")
-            .Argument<StringGraphType>("id")
-            .UserAccess()
-            .ResolveAsync(async c => await c.Service<SignInService>().RefreshAsync(c.GetArgument<string?>("id"), c.CancellationToken));
+            .Description("A fresh id token for the caller's session; with a management token, a new session's token for the user id names (pool audience, revocable).")
+            .Argument<StringGraphType>("id", "The user: the caller themselves (may be omitted), or any user of the pool for an admin.")
+            .AdminOrSelfAccess()
+            .ResolveAsync(async c => c.Caller().Kind == PrincipalKind.Admin
+                ? await c.Service<SignInService>().IssueForUserAsync(c.GetArgument<string?>("id"), c.CancellationToken)
+                : await c.Service<SignInService>().RefreshAsync(c.GetArgument<string?>("id"), c.CancellationToken));
         m.Field<CommonMessageType>("logout")
             .Description("Ends the caller's session: its token is refused from the next request on.")
             .UserAccess()
@@ -99,6 +102,9 @@ public sealed class AccountMutations : IMutationFields
             .ResolveAsync(async c =>
             {
                 var input = c.GetArgument<TInput>("input");
-                return await c.Service<PasswordSignInService>().LoginAsync(method, account(input), input.Password, c.CancellationToken).RequireSignedIn();
+                var service = c.Service<PasswordSignInService>();
+                return input.AutoRegister == true
+                    ? await service.LoginOrRegisterAsync(method, account(input), input.Password, c.CancellationToken)
+                    : await service.LoginAsync(method, account(input), input.Password, c.CancellationToken).RequireSignedIn();
             });
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GenAuth.Core.Admin;
+using GenAuth.Core.Codes;
 using GenAuth.Core.Common;
 using GenAuth.Core.Users;
 using GenAuth.GraphQL.Common;
@@ -152,6 +153,17 @@ public sealed class UserAdminMutations : IMutationFields
                 var view = await c.Service<UserAdminService>().CreateAsync(info, c.GetArgument<bool>("keepPassword"),
                     c.GetArgument<bool>("resetPasswordOnFirstLogin"), CustomData(c.GetArgument<string?>("params")), c.CancellationToken);
                 return view;
+            });
+        m.Field<CommonMessageType>("sendFirstLoginVerifyEmail")
+            .Description("Sends a user the verify-email link for an app (GenAuth's first-login verification mail).")
+            .Argument<NonNullGraphType<StringGraphType>>("userId", "The user (must have an email address).")
+            .Argument<NonNullGraphType<StringGraphType>>("appId", "An app of the pool the mail is sent for.")
+            .AdminOnly()
+            .ResolveAsync(async c =>
+            {
+                await c.Service<AccountMailer>().SendFirstLoginVerifyEmailAsync(c.GetArgument<string>("userId"), c.GetArgument<string>("appId"),
+                    c.CancellationToken);
+                return new CommonMessage(200, "ok");
             });
         m.Field<CommonMessageType>("deleteUser")
             .Description("Deletes (archives) a user and ends their sessions.")

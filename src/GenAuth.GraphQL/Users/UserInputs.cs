@@ -241,7 +241,7 @@ internal static class LoginFields
     {
         type.Field(x => x.Password, typeof(NonNullGraphType<StringGraphType>)).Description("The password (plain, or encrypted with the pool's public key as the SDKs send it).");
         type.Field(x => x.CaptchaCode, typeof(StringGraphType)).Description("Accepted for SDK compatibility and ignored. Repeated failures are throttled instead.");
-        type.Field(x => x.AutoRegister, typeof(BooleanGraphType)).Description("Accepted for SDK compatibility and ignored. An unknown account is refused.");
+        type.Field(x => x.AutoRegister, typeof(BooleanGraphType)).Description("Log in or register: an account that does not exist is registered with this password (same checks and quotas as register*) and signed in. An existing account only logs in.");
         type.Field(x => x.ClientIp, typeof(StringGraphType)).Description("The client IP: accepted for SDK compatibility and ignored.");
         type.Field(x => x.Params, typeof(StringGraphType)).Description("Accepted for SDK compatibility and ignored.");
         type.Field(x => x.Context, typeof(StringGraphType)).Description("Pipeline context: accepted for SDK compatibility and ignored.");

@@ -25,6 +25,8 @@ public static class MfaEndpoints
 
     public sealed record BindableBody(string? Phone, string? Email);
 
+    public sealed record ImportTotpBody(string? UserId, string? Secret, string? RecoveryCode);
+
     public static IEndpointRouteBuilder MapGenAuthMfaApi(this IEndpointRouteBuilder app)
     {
         var mfa = app.MapGroup("/api/v2/mfa");
@@ -88,6 +90,18 @@ public static class MfaEndpoints
             var user = UserJson.From(result.User);
             user["recoveryCode"] = result.RecoveryCode;
             return user;
+        }));
+
+        // Admin (MFAManagementClient): a user's bound factors, unbinding one, importing an existing TOTP secret.
+        mfa.MapPost("/totp/import", static (HttpContext http, RestBody<ImportTotpBody> body, MfaAdminService admin, CancellationToken ct) =>
+            Rest.RunAsync(http, async _ => (object?)await admin.ImportTotpAsync(body.Value.UserId, body.Value.Secret, body.Value.RecoveryCode, ct)));
+        app.MapGet("/api/v2/users/" + ManagementEndpoints.Id + "/mfa-bound", static (HttpContext http, string id, MfaAdminService admin,
+            CancellationToken ct) => Rest.RunAsync(http, async _ => (object?)await admin.StatusAsync(id, ct)));
+        app.MapDelete("/api/v2/users/" + ManagementEndpoints.Id + "/mfa-bound", static (HttpContext http, string id, [FromQuery] string? type,
+            MfaAdminService admin, CancellationToken ct) => Rest.RunAsync(http, async _ =>
+        {
+            await admin.UnbindAsync(id, type, ct);
+            return null;
         }));
 
         var appMfa = app.MapGroup("/api/v2/applications/mfa");
