@@ -159,7 +159,7 @@ public static class ExternalLoginEndpoints
                 throw new GenAuthException(ErrorCodes.ExtIdpConnNotFound);
             var profile = await providers.CompleteAsync(conn, extIdps.AllFields(conn), CallbackUri(issuer, conn), flow.Secrets, code, ct);
             var outcome = await external.SignInAsync(conn, profile, ct);
-            return Answer(page, flow, outcome);
+            return await AnswerAsync(page, flow, outcome);
         }
         catch (GenAuthException e)
         {
@@ -167,12 +167,12 @@ public static class ExternalLoginEndpoints
         }
     }
 
-    private static IResult Answer(PageRequest page, Flow flow, SignInOutcome outcome)
+    private static async Task<IResult> AnswerAsync(PageRequest page, Flow flow, SignInOutcome outcome)
     {
         switch (flow.Mode)
         {
             case "hosted":
-                return LoginPages.ExternalOutcome(page, flow.ReturnUrl, outcome,
+                return await LoginPages.ExternalOutcomeAsync(page, flow.ReturnUrl, outcome,
                     message => ErrorPage(page, message, StatusCodes.Status403Forbidden, flow.ReturnUrl));
             default:
                 switch (outcome)

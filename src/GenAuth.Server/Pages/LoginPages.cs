@@ -328,8 +328,8 @@ public static class LoginPages
     /// The hook for external identity sign-ins (Server/ExtIdp): their outcome ends like a form's here (SSO cookie and
     /// 303 to the return_url, the MFA step, or the refusal).
     /// </summary>
-    internal static IResult ExternalOutcome(PageRequest page, string returnUrl, SignInOutcome outcome, Func<string, IResult> onRefused) =>
-        Outcome(new Posted(page, FormCollection.Empty, returnUrl), outcome, onRefused);
+    internal static Task<IResult> ExternalOutcomeAsync(PageRequest page, string returnUrl, SignInOutcome outcome, Func<string, IResult> onRefused) =>
+        OutcomeAsync(new Posted(page, FormCollection.Empty, returnUrl), outcome, onRefused);
 
     private static IResult SeeOther(string url) => new SeeOtherResult(url);
 
