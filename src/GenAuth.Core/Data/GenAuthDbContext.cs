@@ -45,6 +45,7 @@ public sealed class GenAuthDbContext(DbContextOptions<GenAuthDbContext> options)
     public DbSet<MfaEnrollment> MfaEnrollments => Set<MfaEnrollment>();
     public DbSet<MfaChallenge> MfaChallenges => Set<MfaChallenge>();
     public DbSet<VerificationCode> VerificationCodes => Set<VerificationCode>();
+    public DbSet<Audit.AuditEvent> AuditEvents => Set<Audit.AuditEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
