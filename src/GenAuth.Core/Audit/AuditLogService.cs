@@ -2,6 +2,7 @@ using System.Globalization;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
+using GenAuth.Core.Pools;
 using Microsoft.EntityFrameworkCore;
 
 namespace GenAuth.Core.Audit;
@@ -10,7 +11,7 @@ namespace GenAuth.Core.Audit;
 public sealed record AuditPage(IReadOnlyList<AuditEvent> Items, string? EndCursor, bool HasNextPage);
 
 /// <summary>The audit log's queries, for the caller's pool only and for admins only.</summary>
-public sealed class AuditLogService(GenAuthDbContext db, CallerContext caller)
+public sealed class AuditLogService(GenAuthDbContext db, CallerContext caller, PoolDirectory directory)
 {
     public const int MaxPage = 200;
 
@@ -52,6 +53,21 @@ public sealed class AuditLogService(GenAuthDbContext db, CallerContext caller)
             .Where(e => e.Type == AuditEventTypes.Login && e.Outcome == AuditOutcomes.Success && e.UserId != null
                         && (appId == null || e.AppId == appId))
             .Select(e => e.UserId).Distinct().CountAsync(ct);
+    }
+
+    public const int MaxRetentionDays = 3650;
+
+    /// <summary>Sets the pool's retention (days); the sweeper applies it on its next run.</summary>
+    public async Task<int> SetRetentionAsync(int days, CancellationToken ct)
+    {
+        var pool = caller.RequireAdmin();
+        if (days is < 1 or > MaxRetentionDays)
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: $"'days' must be 1 to {MaxRetentionDays}");
+        var row = await db.UserPools.FirstAsync(p => p.Id == pool.Id, ct);
+        row.AuditRetentionDays = days;
+        await db.SaveChangesAsync(ct);
+        directory.Forget(pool.Id);
+        return days;
     }
 
     public static string Cursor(long id) => id.ToString(CultureInfo.InvariantCulture);
