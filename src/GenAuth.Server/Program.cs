@@ -45,6 +45,7 @@ app.MapGenAuthRbacApi();
 app.MapGenAuthManagementApi();
 app.MapGenAuthMfaApi();
 app.MapGenAuthCodeApi();
+app.MapGenAuthAnalysisApi();
 app.MapGenAuthOidc();
 
 app.Run();
