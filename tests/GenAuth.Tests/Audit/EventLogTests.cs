@@ -21,7 +21,7 @@ public sealed class EventLogTests : ManagementTestBase
     public async Task RegistrationAndLoginsWriteOneEventEach()
     {
         var (id, _) = await Client.RegisterAndLoginAsync("ev-login@example.com");
-        Assert.NotNull(Client.LoginByEmailAsync("ev-login@example.com", "Wrong-Password-1").Result["errors"]);
+        Assert.NotNull((await Client.LoginByEmailAsync("ev-login@example.com", "Wrong-Password-1"))["errors"]);
 
         var events = await EventsAsync(id);
         Assert.Single(events, e => e.Type == AuditEventTypes.Register);
