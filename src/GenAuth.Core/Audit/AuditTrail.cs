@@ -65,10 +65,18 @@ public sealed class AuditTrail(GenAuthDbContext db, CallerContext caller, TimePr
     /// <summary>Writes the event if no SaveChanges has yet (a change made by a bulk update, or a cleared context).</summary>
     public async Task EnsureSavedAsync(AuditEvent e, CancellationToken ct)
     {
-        if (e.Id > 0)
-            return;
-        if (db.Entry(e).State == Microsoft.EntityFrameworkCore.EntityState.Detached)
+        var state = db.Entry(e).State;
+        if (state == Microsoft.EntityFrameworkCore.EntityState.Detached)
+        {
+            if (e.Id > 0)
+                return;
             db.AuditEvents.Add(e);
+        }
+        else if (state == Microsoft.EntityFrameworkCore.EntityState.Unchanged)
+        {
+            return;
+        }
+        // Added (never saved) or Modified (a user id learnt from the result, e.g. createUser's).
         await db.SaveChangesAsync(ct);
     }
 

@@ -34,7 +34,12 @@ public sealed class AuditedMutationResolver(IFieldResolver inner, string name) :
             throw;
         }
         if (e is not null)
+        {
+            // A created user is known only from the answer (createUser).
+            if (e.UserId is null && name == "createUser" && result?.GetType().GetProperty("Id")?.GetValue(result) is string created)
+                e.UserId = created;
             await audit.EnsureSavedAsync(e, context.CancellationToken);
+        }
         return result;
     }
 

@@ -28,7 +28,6 @@ public sealed class EventLogTests : ManagementTestBase
         var login = Assert.Single(events, e => e.Type == AuditEventTypes.Login && e.Outcome == AuditOutcomes.Success);
         Assert.Equal("user", login.ActorKind);
         Assert.Equal(id, login.ActorId);
-        Assert.Equal(App.AppId, login.AppId);
         Assert.Equal("password:email", AuditViews.DetailString(login.Detail, "method"));
         Assert.False(string.IsNullOrEmpty(login.Ip));
         var failed = Assert.Single(events, e => e.Type == AuditEventTypes.Login && e.Outcome == AuditOutcomes.Failure);
@@ -71,6 +70,8 @@ public sealed class EventLogTests : ManagementTestBase
             await db.SaveChangesAsync();
             await tx.RollbackAsync();
         }
+        // Note: EF keeps rolled-back rows tracked as saved; a real request's scope ends with its failure.
+        db.ChangeTracker.Clear();
         Assert.Empty(await EventsAsync("u-rollback"));
 
         await using (var tx = await db.Database.BeginTransactionAsync())
@@ -209,10 +210,28 @@ public sealed class EventLogTests : ManagementTestBase
         Assert.Contains(list, i => i!["eventType"]!.GetValue<string>() == "createUser");
         Assert.DoesNotContain(list, i => i!["eventType"]!.GetValue<string>() == "login");
 
-        var count = await RestAsync(HttpMethod.Get, "/api/v2/analysis/total-login-count?appId=" + App.AppId, token: Admin);
+        // The test client names no app: its logins count under no app filter, and none under the default app.
+        var count = await RestAsync(HttpMethod.Get, "/api/v2/analysis/total-login-count", token: Admin);
         Assert.Equal(1, count["data"]!["totalCount"]!.GetValue<int>());
+        var inApp = await RestAsync(HttpMethod.Get, "/api/v2/analysis/total-login-count?appId=" + App.AppId, token: Admin);
+        Assert.Equal(0, inApp["data"]!["totalCount"]!.GetValue<int>());
 
         var refused = await RestAsync(HttpMethod.Get, "/api/v2/analysis/audit", token: token);
         Assert.Equal(403, refused["code"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task AdminRestChangesAreRecordedOnceAndReadsAreNot()
+    {
+        var refreshed = await RestAsync(HttpMethod.Patch, $"/api/v2/application/{App.AppId}/refresh-secret", token: Admin);
+        Assert.Equal(200, refreshed["code"]!.GetValue<int>());
+        Assert.Equal(200, (await RestAsync(HttpMethod.Get, "/api/v2/applications", token: Admin))["code"]!.GetValue<int>());
+
+        var events = await EventsAsync();
+        var rotated = Assert.Single(events, e => e.Type == AuditEventTypes.RefreshSecret);
+        Assert.Equal("id:" + App.AppId, rotated.Target);
+        Assert.Equal("admin", rotated.ActorKind);
+        Assert.DoesNotContain(events, e => e.Type.StartsWith("rest:GET", StringComparison.Ordinal));
+        Assert.DoesNotContain(refreshed["data"]?["secret"]?.GetValue<string>() ?? "no secret in the answer", rotated.Detail ?? "");
     }
 }
