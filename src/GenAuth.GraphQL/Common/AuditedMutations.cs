@@ -48,13 +48,50 @@ public sealed class AuditedMutationResolver(IFieldResolver inner, string name) :
     {
         "updateUserpool" => AuditEventTypes.UserpoolUpdateConfig,
         "refreshApplicationSecret" => AuditEventTypes.RefreshSecret,
-        "updateUser" when Input(context, "input") is { } input && input.TryGetValue("blocked", out var blocked) && blocked is bool b =>
+        "updateUser" when Input(context, "input") is { } input && input.FirstOrDefault(f => f.Name == "blocked").Value is bool b =>
             b ? AuditEventTypes.BlockUser : AuditEventTypes.UnblockUser,
         _ => mutation,
     };
 
-    private static IDictionary<string, object?>? Input(IResolveFieldContext context, string argument) =>
-        context.Arguments?.TryGetValue(argument, out var value) == true ? value.Value as IDictionary<string, object?> : null;
+    private static List<(string Name, object? Value)>? Input(IResolveFieldContext context, string argument) =>
+        context.Arguments?.TryGetValue(argument, out var value) == true ? Fields(value.Value) : null;
+
+    /// <summary>
+    /// The fields given in an input object: a dictionary's entries, or a parsed input record's properties that are set
+    /// (an <see cref="IOptional"/> that IsSet, or a non-null value). Null for a scalar or list.
+    /// </summary>
+    private static List<(string Name, object? Value)>? Fields(object? value)
+    {
+        switch (value)
+        {
+            case null or string or System.Collections.IEnumerable and not IDictionary<string, object?>:
+                return null;
+            case IDictionary<string, object?> dict:
+                return dict.Select(kv => (kv.Key, kv.Value)).ToList();
+        }
+        var type = value.GetType();
+        if (type.IsPrimitive || type.IsEnum || type == typeof(decimal) || type == typeof(DateTime))
+            return null;
+        var fields = new List<(string, object?)>();
+        foreach (var p in type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            if (p.GetIndexParameters().Length > 0 || p.Name == "EqualityContract")
+                continue;
+            var v = p.GetValue(value);
+            if (v is IOptional o)
+            {
+                if (!o.IsSet)
+                    continue;
+                v = o.BoxedValue;
+            }
+            else if (v is null)
+            {
+                continue;
+            }
+            fields.Add((char.ToLowerInvariant(p.Name[0]) + p.Name[1..], v));
+        }
+        return fields;
+    }
 
     /// <summary>The user acted on (an id or userId argument of a user mutation), else the first id-like argument as name:value.</summary>
     private (string? UserId, string? Target) Target(IResolveFieldContext context)
@@ -80,8 +117,8 @@ public sealed class AuditedMutationResolver(IFieldResolver inner, string name) :
         {
             if (value.Source == ArgumentSource.FieldDefault || value.Value is null)
                 continue;
-            if (value.Value is IDictionary<string, object?> input)
-                names.AddRange(input.Keys.Take(50));
+            if (Fields(value.Value) is { } input)
+                names.AddRange(input.Select(f => f.Name).Take(50));
             else
                 names.Add(key);
         }
