@@ -1,5 +1,6 @@
 using GenAuth.Core.Audit;
 using GenAuth.Core.Callers;
+using GenAuth.Core.Users;
 using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Resolvers;
@@ -36,7 +37,7 @@ public sealed class AuditedMutationResolver(IFieldResolver inner, string name) :
         if (e is not null)
         {
             // A created user is known only from the answer (createUser).
-            if (e.UserId is null && name == "createUser" && result?.GetType().GetProperty("Id")?.GetValue(result) is string created)
+            if (e.UserId is null && name == "createUser" && result is UserView { User.Id: var created })
                 e.UserId = created;
             await audit.EnsureSavedAsync(e, context.CancellationToken);
         }
