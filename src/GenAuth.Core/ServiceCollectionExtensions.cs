@@ -2,6 +2,7 @@ using GenAuth.Core.Admin;
 using GenAuth.Core.Passwords;
 using GenAuth.Core.Profile;
 using GenAuth.Core.Applications;
+using GenAuth.Core.Audit;
 using GenAuth.Core.Callers;
 using GenAuth.Core.CustomFields;
 using GenAuth.Core.Codes;
@@ -50,7 +51,7 @@ public static class ServiceCollectionExtensions
             if (options.ConnectionString is null)
                 PrivateFiles.EnsureFile(DatabaseSetup.DefaultDatabasePath(options));
             b.UseSqlite(DatabaseSetup.SqliteConnectionString(options));
-            b.AddInterceptors(sp.GetRequiredService<UserCounter>(), SqliteBusyTimeout.Instance);
+            b.AddInterceptors(sp.GetRequiredService<UserCounter>(), sp.GetRequiredService<AuditNotifier>(), SqliteBusyTimeout.Instance);
         });
         services.AddScoped(sp =>
         {
@@ -95,6 +96,17 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IEventBus>(CreateEventBus);
         services.AddSingleton<QrLoginHub>();
         services.AddSingleton<UserCounter>();
+        // The event log: written with each change (AuditTrail), read by queries, live feeds and the retention sweeper.
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
+            .Validate(o => o.SweepIntervalMinutes > 0 && o.SweepBatch > 0 && o.FeedPollSeconds > 0 && o.MaxFeeds > 0,
+                "GenAuth:Audit values must be positive")
+            .ValidateOnStart();
+        services.AddSingleton<AuditNotifier>();
+        services.AddSingleton<AuditFeed>();
+        services.AddSingleton<AuditSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditSweeper>());
+        services.AddScoped<AuditTrail>();
+        services.AddScoped<AuditLogService>();
 
         services.AddOptions<SmtpOptions>().BindConfiguration("GenAuth:Smtp");
         services.AddOptions<HttpSmsOptions>().BindConfiguration("GenAuth:Sms:Http");

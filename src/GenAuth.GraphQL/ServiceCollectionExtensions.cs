@@ -1,4 +1,5 @@
 using GenAuth.GraphQL.Applications;
+using GenAuth.GraphQL.Audit;
 using GenAuth.GraphQL.Codes;
 using GenAuth.GraphQL.Profile;
 using GenAuth.GraphQL.Common;
@@ -46,6 +47,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IMutationFields, ContactMutations>();
         services.AddSingleton<IQueryFields, ContactQueries>();
         services.AddSingleton<ISubscriptionFields, ServerTimeSubscription>();
+        services.AddSingleton<AuditFields>();
+        services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<AuditFields>());
+        services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<AuditFields>());
+        services.AddSingleton<ISubscriptionFields>(sp => sp.GetRequiredService<AuditFields>());
         services.AddSingleton<QrLoginFields>();
         services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<QrLoginFields>());
         services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<QrLoginFields>());

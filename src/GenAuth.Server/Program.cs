@@ -50,6 +50,7 @@ app.MapGenAuthRbacApi();
 app.MapGenAuthManagementApi();
 app.MapGenAuthMfaApi();
 app.MapGenAuthCodeApi();
+app.MapGenAuthAnalysisApi();
 app.MapGenAuthOidc();
 app.MapGenAuthExtIdpApi();
 app.MapGenAuthExternalLogin();

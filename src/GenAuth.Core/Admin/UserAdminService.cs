@@ -1,3 +1,4 @@
+using GenAuth.Core.Audit;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.CustomFields;
@@ -108,8 +109,10 @@ public sealed partial class UserAdminService(
     {
         await RequireUserAsync(userId, ct);
         var (skip, take) = Paging.Window(page, limit);
-        var logs = db.LoginLogs.AsNoTracking().Where(l => l.UserId == userId);
-        return new(await logs.CountAsync(ct), await logs.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).Skip(skip).Take(take).ToListAsync(ct));
+        // Note: read from the event log (login events); the migration copied the older login_logs rows into it.
+        var logs = db.AuditEvents.AsNoTracking().Where(e => e.UserId == userId && e.Type == AuditEventTypes.Login);
+        var rows = await logs.OrderByDescending(e => e.Id).Skip(skip).Take(take).ToListAsync(ct);
+        return new(await logs.CountAsync(ct), rows.Select(AuditViews.AsLoginLog).ToList());
     }
 
     public sealed record LoginStatus(bool IsLogin, User? User, IReadOnlyList<Application> Applications);

@@ -1,3 +1,4 @@
+using GenAuth.Core.Audit;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
@@ -15,6 +16,7 @@ public sealed class PasswordResetService(
     CodeService codes,
     UserPasswords passwords,
     SessionService sessions,
+    AuditTrail audit,
     TimeProvider clock)
 {
     /// <summary>
@@ -82,6 +84,7 @@ public sealed class PasswordResetService(
         user.ResetPasswordOnFirstLogin = false;
         user.ForcePasswordReset = false;
         user.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        audit.Record(AuditEventTypes.ResetPassword, user.Id);
         await db.SaveChangesAsync(ct);
         await sessions.RevokeAllAsync(db, user.Id, null, ct);
     }

@@ -48,6 +48,7 @@ public sealed class GenAuthDbContext(DbContextOptions<GenAuthDbContext> options)
     public DbSet<GenAuth.Core.ExtIdps.ExtIdp> ExtIdps => Set<GenAuth.Core.ExtIdps.ExtIdp>();
     public DbSet<GenAuth.Core.ExtIdps.ExtIdpConn> ExtIdpConns => Set<GenAuth.Core.ExtIdps.ExtIdpConn>();
     public DbSet<GenAuth.Core.ExtIdps.UserIdentity> UserIdentities => Set<GenAuth.Core.ExtIdps.UserIdentity>();
+    public DbSet<Audit.AuditEvent> AuditEvents => Set<Audit.AuditEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

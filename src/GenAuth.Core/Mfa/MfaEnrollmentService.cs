@@ -1,3 +1,4 @@
+using GenAuth.Core.Audit;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Codes;
 using GenAuth.Core.Common;
@@ -31,6 +32,7 @@ public sealed class MfaEnrollmentService(
     TotpCodes totp,
     SecretSealer sealer,
     IMfaCodeSender codes,
+    AuditTrail audit,
     TimeProvider clock)
 {
     public static readonly TimeSpan EnrollmentLifetime = TimeSpan.FromSeconds(60);
@@ -123,6 +125,7 @@ public sealed class MfaEnrollmentService(
         var factor = await FindOwnAsync(factorId, ct);
         await RequireRecentLoginAsync(ct);
         await db.MfaFactors.Where(f => f.Id == factor.Id).ExecuteDeleteAsync(ct);
+        await audit.SaveAsync(AuditEventTypes.ResetMfa, factor.UserId, ct, new { factor = factor.FactorType });
     }
 
     /// <summary>
@@ -213,12 +216,15 @@ public sealed class MfaEnrollmentService(
     internal async Task<FactorView> SaveAsync(MfaFactor factor, CancellationToken ct)
     {
         db.MfaFactors.Add(factor);
+        var enrolled = audit.Record(AuditEventTypes.EnrollMfa, factor.UserId, new { factor = factor.FactorType });
         try
         {
             await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
+            if (enrolled is not null)
+                audit.Discard(enrolled);
             throw new GenAuthException(ErrorCodes.FactorAlreadyEnrolled);
         }
         return FactorView.Of(factor);

@@ -106,6 +106,9 @@ public sealed class UserPool
 
     /// <summary>GenAuth's loginFailStrategy: what a failed check does. Only block-account (lock) is available; null means it.</summary>
     public string? LoginFailStrategy { get; set; }
+
+    /// <summary>Days the pool's audit events are kept (1 to 3650); the sweeper deletes older ones.</summary>
+    public int AuditRetentionDays { get; set; } = 180;
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

@@ -21,6 +21,7 @@ internal sealed class UserPoolConfiguration : IEntityTypeConfiguration<UserPool>
         b.Property(e => e.AppSsoEnabled).HasDefaultValue(true).HasSentinel(true);
         b.Property(e => e.LoginFailCheckLimit).HasDefaultValue(50);
         b.Property(e => e.LoginFailCheckInterval).HasDefaultValue(300);
+        b.Property(e => e.AuditRetentionDays).HasDefaultValue(180);
         b.Property(e => e.LoginPasswordFailCheckLimit).HasDefaultValue(5);
         b.Property(e => e.LoginPasswordFailCheckInterval).HasDefaultValue(300);
         b.Property(e => e.LoginFailStrategy).HasMaxLength(32);

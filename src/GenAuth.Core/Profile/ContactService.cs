@@ -1,3 +1,4 @@
+using GenAuth.Core.Audit;
 using GenAuth.Core.Codes;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
@@ -13,6 +14,7 @@ public sealed class ContactService(
     CallerContext caller,
     CodeService codes,
     AccountService accounts,
+    AuditTrail audit,
     TimeProvider clock)
 {
     public async Task<UserView> BindPhoneAsync(string? phone, string? phoneCode, string? phoneCountryCode, CancellationToken ct)
@@ -20,7 +22,7 @@ public sealed class ContactService(
         var user = await accounts.RequireSelfAsync(null, tracked: true, ct);
         if (!string.IsNullOrEmpty(user.Phone))
             throw new GenAuthException(ErrorCodes.PhoneAlreadyBound);
-        return await SetPhoneAsync(user, PhoneNumbersParser.Require(phone, phoneCountryCode), phoneCode, ct);
+        return await SetPhoneAsync(user, PhoneNumbersParser.Require(phone, phoneCountryCode), phoneCode, AuditEventTypes.BindPhone, ct);
     }
 
     public async Task<UserView> UpdatePhoneAsync(string? phone, string? phoneCode, string? oldPhone, string? oldPhoneCode,
@@ -39,7 +41,7 @@ public sealed class ContactService(
             await EnsurePhoneFreeAsync(user, target, ct);
             await codes.ConsumeAsync(db, CodeService.Sms, old.E164, CodeScenes.SmsVerifyOld, oldPhoneCode, ct);
         }
-        return await SetPhoneAsync(user, target, phoneCode, ct);
+        return await SetPhoneAsync(user, target, phoneCode, AuditEventTypes.UpdatePhone, ct);
     }
 
     public async Task<UserView> UnbindPhoneAsync(CancellationToken ct)
@@ -53,7 +55,7 @@ public sealed class ContactService(
         user.Phone = null;
         user.PhoneCountryCode = null;
         user.PhoneVerified = false;
-        return await SaveAsync(user, ct);
+        return await SaveAsync(user, AuditEventTypes.UnbindPhone, ct);
     }
 
     public async Task<UserView> BindEmailAsync(string? email, string? emailCode, CancellationToken ct)
@@ -61,7 +63,7 @@ public sealed class ContactService(
         var user = await accounts.RequireSelfAsync(null, tracked: true, ct);
         if (user.Email is not null)
             throw new GenAuthException(ErrorCodes.EmailAlreadyBound);
-        return await SetEmailAsync(user, email, emailCode, ct);
+        return await SetEmailAsync(user, email, emailCode, AuditEventTypes.BindEmail, ct);
     }
 
     public async Task<UserView> UpdateEmailAsync(string? email, string? emailCode, string? oldEmail, string? oldEmailCode,
@@ -78,7 +80,7 @@ public sealed class ContactService(
                 throw new GenAuthException(ErrorCodes.OldEmailMismatch);
             await codes.ConsumeAsync(db, CodeService.Email, old, CodeScenes.EmailVerifyOld, oldEmailCode, ct);
         }
-        return await SetEmailAsync(user, email, emailCode, ct);
+        return await SetEmailAsync(user, email, emailCode, AuditEventTypes.UpdateEmail, ct);
     }
 
     public async Task<UserView> UnbindEmailAsync(CancellationToken ct)
@@ -90,7 +92,7 @@ public sealed class ContactService(
             throw new GenAuthException(ErrorCodes.NoOtherLoginMethod);
         user.Email = user.EmailNormalized = null;
         user.EmailVerified = false;
-        return await SaveAsync(user, ct);
+        return await SaveAsync(user, AuditEventTypes.UnbindEmail, ct);
     }
 
     /// <summary>The verify-email link: marks the address verified if it is still the user's.</summary>
@@ -106,20 +108,20 @@ public sealed class ContactService(
         if (user?.Email is null || AccountMailer.VerifyScene(user.Email) != row.Scene)
             throw new GenAuthException(ErrorCodes.InvalidToken);
         user.EmailVerified = true;
-        await SaveAsync(user, ct);
+        await SaveAsync(user, AuditEventTypes.VerifyEmail, ct);
     }
 
-    private async Task<UserView> SetPhoneAsync(Users.User user, Phone target, string? code, CancellationToken ct)
+    private async Task<UserView> SetPhoneAsync(Users.User user, Phone target, string? code, string type, CancellationToken ct)
     {
         await EnsurePhoneFreeAsync(user, target, ct);
         await codes.ConsumeAsync(db, CodeService.Sms, target.E164, CodeScenes.SmsBind, code, ct);
         user.Phone = target.National;
         user.PhoneCountryCode = target.CountryCode;
         user.PhoneVerified = true;
-        return await SaveAsync(user, ct);
+        return await SaveAsync(user, type, ct);
     }
 
-    private async Task<UserView> SetEmailAsync(Users.User user, string? email, string? code, CancellationToken ct)
+    private async Task<UserView> SetEmailAsync(Users.User user, string? email, string? code, string type, CancellationToken ct)
     {
         var address = Validation.RequireEmail(email, ErrorCodes.InvalidEmail);
         var normalized = Validation.NormalizeEmail(address);
@@ -128,7 +130,7 @@ public sealed class ContactService(
         user.Email = address;
         user.EmailNormalized = normalized;
         user.EmailVerified = true; // the code proved the address
-        return await SaveAsync(user, ct);
+        return await SaveAsync(user, type, ct);
     }
 
     private async Task EnsurePhoneFreeAsync(Users.User user, Phone target, CancellationToken ct)
@@ -138,9 +140,10 @@ public sealed class ContactService(
             throw new GenAuthException(ErrorCodes.PhoneRegistered);
     }
 
-    private async Task<UserView> SaveAsync(Users.User user, CancellationToken ct)
+    private async Task<UserView> SaveAsync(Users.User user, string type, CancellationToken ct)
     {
         user.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        audit.Record(type, user.Id);
         await accounts.SaveUniqueAsync(ct);
         return accounts.SelfView(user);
     }

@@ -1,3 +1,4 @@
+using GenAuth.Core.Audit;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Codes;
 using GenAuth.Core.Common;
@@ -39,6 +40,7 @@ public sealed class MfaLoginService(
     SecondFactorThrottle throttle,
     AccountMailer mailer,
     Messenger messenger,
+    AuditTrail audit,
     TimeProvider clock)
 {
     public async Task<SignInOutcome> VerifyTotpAsync(string? mfaToken, string? code, CancellationToken ct)
@@ -260,6 +262,7 @@ public sealed class MfaLoginService(
     {
         await db.MfaChallenges.Where(c => c.Id == challenge.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Failures, c => c.Failures + 1), ct);
+        await audit.RecordFailureAsync(AuditEventTypes.VerifyMfa, user.Id, ErrorCodes.MfaCodeWrong.Code, new { factor = challenge.Method }, ct);
         if (await throttle.RecordFailureAsync(pool.Id, user.Id, caller.Ip, ct) == SecondFactorFailure.Locked)
             await NotifyLockedAsync(pool, user, ct);
     }

@@ -1,3 +1,4 @@
+using GenAuth.Core.Audit;
 using GenAuth.Core.Codes;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
@@ -23,6 +24,7 @@ public sealed class RegistrationService(
     AccountMailer mailer,
     QuotaGuard quotas,
     PasswordHasher hasher,
+    AuditTrail audit,
     TimeProvider clock)
 {
     public UserPool RequireOpen()
@@ -85,6 +87,7 @@ public sealed class RegistrationService(
     public async Task SaveAsync(UserPool pool, User user, CancellationToken ct)
     {
         db.Users.Add(user);
+        audit.RecordSelf(AuditEventTypes.Register, user.Id);
         await UserUniqueness.SaveAsync(db, ct);
         await mailer.OnRegisteredAsync(pool, user, ct);
     }

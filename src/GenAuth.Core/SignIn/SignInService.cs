@@ -1,3 +1,4 @@
+using GenAuth.Core.Audit;
 using GenAuth.Core.Applications;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Codes;
@@ -60,6 +61,7 @@ public sealed class SignInService(
     MfaGate mfa,
     CodeService codes,
     LoginThrottle throttle,
+    AuditTrail audit,
     TimeProvider clock)
 {
     public static readonly TimeSpan ResetTokenLifetime = TimeSpan.FromMinutes(30);
@@ -88,6 +90,7 @@ public sealed class SignInService(
         {
             // Note: the client answers with resetPasswordByFirstLoginToken / resetPasswordByForceResetToken.
             var first = user.ResetPasswordOnFirstLogin;
+            audit.Record(AuditEventTypes.Login, user.Id, new { method, reason = first ? "resetOnFirstLogin" : "forceReset" }, AuditOutcomes.Challenge);
             var token = await codes.IssueTokenAsync(db, pool, user.Id, first ? CodeScenes.FirstLogin : CodeScenes.ForceReset,
                 ResetTokenLifetime, ct);
             return new ResetRequired(first, token);
@@ -103,6 +106,7 @@ public sealed class SignInService(
             return new Refused(ErrorCodes.QrTicketInvalid);
         if (!request.SecondFactorPassed && await mfa.ChallengeAsync(db, pool, user, method, request.QrCodeId, ct) is { } challenge)
         {
+            audit.Record(AuditEventTypes.Login, user.Id, new { method }, AuditOutcomes.Challenge, ErrorCodes.MfaRequired.Code);
             await db.SaveChangesAsync(ct);
             return new SecondFactorRequired(challenge.MfaToken, challenge.Data);
         }
@@ -139,6 +143,8 @@ public sealed class SignInService(
         var now = clock.GetUtcNow();
         var expires = now.AddSeconds(pool.TokenExpiresAfter);
         await sessions.ExtendAsync(db, sessionId, expires.UtcDateTime, ct);
+        audit.Record(AuditEventTypes.RefreshToken, user.Id);
+        await db.SaveChangesAsync(ct);
         var token = await tokens.IssueIdTokenAsync(db, pool, user, sessionId, session.AppId, now, expires, ct);
         return new IssuedTokenView(token.Token, token.IssuedAt.ToUnixTimeSeconds(), token.ExpiresAt.ToUnixTimeSeconds());
     }
@@ -189,6 +195,9 @@ public sealed class SignInService(
         session.SecondFactorMethod = request.SecondFactorPassed ? request.SecondFactorMethod : null;
         session.ParentSessionId = request.ParentSessionId;
         sessions.LogLogin(db, pool.Id, user.Id, caller.App?.Id, request.Method, null, caller.Ip, caller.UserAgent);
+        audit.Record(AuditEventTypes.Login, user.Id, new { method = request.Method, secondFactor = session.SecondFactorMethod });
+        if (request.SecondFactorPassed)
+            audit.Record(AuditEventTypes.VerifyMfa, user.Id, new { method = request.Method, factor = request.SecondFactorMethod });
         await db.SaveChangesAsync(ct);
         var token = await tokens.IssueIdTokenAsync(db, pool, user, session.Id, caller.App?.Id, now, expires, ct);
         if (tx is not null)
@@ -202,6 +211,7 @@ public sealed class SignInService(
     {
         db.ChangeTracker.Clear();
         sessions.LogLogin(db, pool.Id, userId, caller.App?.Id, method, error.Code, caller.Ip, caller.UserAgent);
+        audit.Record(AuditEventTypes.Login, userId, new { method, reason = error.EnUs }, AuditOutcomes.Failure, error.Code);
         await db.SaveChangesAsync(ct);
         return new Refused(error);
     }

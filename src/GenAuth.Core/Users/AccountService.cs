@@ -1,3 +1,4 @@
+using GenAuth.Core.Audit;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
@@ -18,6 +19,7 @@ public sealed class AccountService(
     UserWriter writer,
     SessionService sessions,
     QuotaGuard quotas,
+    AuditTrail audit,
     TimeProvider clock)
 {
     /// <summary>The signed-in user (no id), or any user of the pool for an admin.</summary>
@@ -58,6 +60,7 @@ public sealed class AccountService(
         UserWriter.ApplyProfile(user, input, registering: false);
         await UserUniqueness.EnsureAsync(db, user, ct);
         user.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        audit.RecordSelf(AuditEventTypes.UpdateUserinfo, user.Id, new { fields = input.Keys });
         await SaveUniqueAsync(ct);
         // Note: a blocked user (or one whose tokens an admin expired, or whose credentials an admin changed) is signed out
         // everywhere at once, running subscriptions included (they watch their session's revocation).
@@ -78,6 +81,7 @@ public sealed class AccountService(
         passwords.RequireAcceptable(pool, plainNew);
         await passwords.SetAsync(user, plainNew, ct);
         user.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        audit.Record(AuditEventTypes.UpdatePassword, user.Id);
         await db.SaveChangesAsync(ct);
         await sessions.RevokeAllAsync(db, user.Id, caller.SessionId, ct);
         return SelfView(user);
@@ -88,6 +92,7 @@ public sealed class AccountService(
     {
         caller.RequireUserId();
         await sessions.RevokeAsync(db, caller.SessionId!, ct);
+        await audit.SaveAsync(AuditEventTypes.Logout, caller.UserId, ct);
     }
 
     /// <summary>Deletes the caller's own account (soft delete, identifiers released) and ends all its sessions.</summary>
@@ -98,6 +103,7 @@ public sealed class AccountService(
         // Note: the unique columns are cleared so the email, phone and username can be registered again.
         user.Email = user.EmailNormalized = user.Phone = user.Username = null;
         user.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        audit.Record(AuditEventTypes.DeleteAccount, user.Id);
         await db.SaveChangesAsync(ct);
         await sessions.RevokeAllAsync(db, user.Id, null, ct);
     }

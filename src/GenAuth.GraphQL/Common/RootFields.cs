@@ -47,6 +47,10 @@ public sealed class MutationType : ObjectGraphType
         Name = "Mutation";
         foreach (var part in parts)
             part.Register(this);
+        // Every admin mutation is recorded in the event log (AuditedMutationResolver).
+        foreach (var field in Fields)
+            if (field.Resolver is { } resolver)
+                field.Resolver = new AuditedMutationResolver(resolver, field.Name);
     }
 }
 

@@ -26,13 +26,19 @@ public static class Rest
         string message = "ok")
     {
         CallerContext? caller = null;
+        GenAuth.Core.Audit.AuditEvent? recorded = null;
         try
         {
             caller = await http.ResolveCallerAsync();
-            return Ok(await action(caller), message);
+            // Every admin change through REST is in the event log too (with the change, or not at all).
+            recorded = AuditedRest.Record(http, caller);
+            var result = await action(caller);
+            await AuditedRest.EnsureSavedAsync(http, recorded);
+            return Ok(result, message);
         }
         catch (GenAuthException e)
         {
+            AuditedRest.Discard(http, recorded);
             return TypedResults.Json(new RestEnvelope(e.Code, e.LocalizedMessage(caller?.Lang ?? HttpCaller.LangOf(http.Request)), e.Payload),
                 statusCode: e.Error == ErrorCodes.BodyTooLarge ? StatusCodes.Status413PayloadTooLarge : null);
         }

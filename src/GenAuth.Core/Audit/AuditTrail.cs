@@ -1,0 +1,121 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using GenAuth.Core.Callers;
+using GenAuth.Core.Data;
+
+namespace GenAuth.Core.Audit;
+
+/// <summary>
+/// The one way to record an event: <c>audit.Record(type, …)</c> adds the row to the request's context, so the next
+/// SaveChanges writes it with the change it records (and a change that is never saved leaves no event). Actor, pool,
+/// app, IP and user agent come from the caller.
+/// </summary>
+public sealed class AuditTrail(GenAuthDbContext db, CallerContext caller, TimeProvider clock)
+{
+    public const int MaxDetailLength = 4096;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Adds an event to the context (written by its next SaveChanges). No pool, no event.</summary>
+    /// <param name="userId">The user the event is about.</param>
+    /// <param name="detail">A small object serialised to JSON: names and codes, never secret values.</param>
+    public AuditEvent? Record(string type, string? userId = null, object? detail = null, string outcome = AuditOutcomes.Success,
+        int? errorCode = null, string? target = null)
+    {
+        if (caller.Pool is not { } pool)
+            return null;
+        var e = Build(pool.Id, type, userId, detail, outcome, errorCode, target);
+        db.AuditEvents.Add(e);
+        return e;
+    }
+
+    /// <summary>
+    /// Records a user's own action; nothing when an admin does it through a shared service (the admin mutation is
+    /// recorded under its own name by the GraphQL layer, with its fields).
+    /// </summary>
+    public AuditEvent? RecordSelf(string type, string? userId = null, object? detail = null) =>
+        caller.Kind == PrincipalKind.Admin ? null : Record(type, userId, detail);
+
+    /// <summary>Records and saves at once: for changes made by bulk updates (no SaveChanges of their own).</summary>
+    public async Task SaveAsync(string type, string? userId, CancellationToken ct, object? detail = null)
+    {
+        if (Record(type, userId, detail) is not null)
+            await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Records a failure and saves it at once: for refusals that change nothing else (the attempt is the event).</summary>
+    public async Task RecordFailureAsync(string type, string? userId, int errorCode, object? detail, CancellationToken ct)
+    {
+        if (Record(type, userId, detail, AuditOutcomes.Failure, errorCode) is not null)
+            await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Forgets an event not yet saved (the change it recorded was refused).</summary>
+    public void Discard(AuditEvent e)
+    {
+        var entry = db.Entry(e);
+        if (entry.State == Microsoft.EntityFrameworkCore.EntityState.Added)
+            entry.State = Microsoft.EntityFrameworkCore.EntityState.Detached;
+    }
+
+    /// <summary>Whether the event was written (a SaveChanges ran since it was recorded).</summary>
+    public bool IsSaved(AuditEvent e) => e.Id > 0 && db.Entry(e).State != Microsoft.EntityFrameworkCore.EntityState.Added;
+
+    /// <summary>Writes the event if no SaveChanges has yet (a change made by a bulk update, or a cleared context).</summary>
+    public async Task EnsureSavedAsync(AuditEvent e, CancellationToken ct)
+    {
+        var state = db.Entry(e).State;
+        if (state == Microsoft.EntityFrameworkCore.EntityState.Detached)
+        {
+            if (e.Id > 0)
+                return;
+            db.AuditEvents.Add(e);
+        }
+        else if (state == Microsoft.EntityFrameworkCore.EntityState.Unchanged)
+        {
+            return;
+        }
+        // Added (never saved) or Modified (a user id learnt from the result, e.g. createUser's).
+        await db.SaveChangesAsync(ct);
+    }
+
+    private AuditEvent Build(string poolId, string type, string? userId, object? detail, string outcome, int? errorCode, string? target)
+    {
+        var (kind, actor) = caller.Kind switch
+        {
+            PrincipalKind.Admin => (AuditActors.Admin, caller.UserId ?? TokenId(caller.Token)),
+            PrincipalKind.User => (AuditActors.User, caller.UserId),
+            // Note: an anonymous caller acts for the account it signs into or registers.
+            _ => (AuditActors.User, userId),
+        };
+        return new AuditEvent
+        {
+            UserPoolId = poolId,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            AppId = caller.App?.Id,
+            Type = type,
+            ActorKind = kind,
+            ActorId = actor,
+            UserId = userId,
+            Target = target,
+            Ip = caller.Ip,
+            UserAgent = caller.UserAgent is { Length: > 512 } ua ? ua[..512] : caller.UserAgent,
+            Outcome = outcome,
+            ErrorCode = errorCode,
+            Detail = Serialize(detail),
+        };
+    }
+
+    internal static string? Serialize(object? detail)
+    {
+        if (detail is null)
+            return null;
+        var json = JsonSerializer.Serialize(detail, Json);
+        return json.Length <= MaxDetailLength ? json : """{"truncated":true}""";
+    }
+
+    /// <summary>A management token's stable, non-secret name: "token:" and 16 hex of its SHA-256.</summary>
+    public static string? TokenId(string? token) =>
+        token is null ? null : "token:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)))[..16];
+}
