@@ -34,6 +34,9 @@ app.UseWebSockets();
 // pages) skip its per-request dispatch (a few percent of the CPU of an authenticated query).
 app.UseWhen(http => http.Request.Path.StartsWithSegments("/oidc") || http.Request.Path.StartsWithSegments("/oauth"),
     branch => branch.UseAuthentication());
+// Note: WebApplication adds UseAuthentication() at the top of the pipeline unless the app marked it set; the branch's
+// mark stays in the branch's copy of the properties, so mark it here or every request runs it again.
+((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
 var bootstrap = app.Services.GetRequiredService<BootstrapService>();
 // The IDE opens on the default pool: its id is the one header a first query needs.
 app.UseBananaCakePop("/graphql/v2", () => bootstrap.Info is { } info
