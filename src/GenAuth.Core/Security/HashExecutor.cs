@@ -70,7 +70,27 @@ public sealed class HashExecutor : IDisposable
                 Interlocked.Decrement(ref _waiting[i]);
             }
             Interlocked.Increment(ref _runs[i]);
-            return await Task.Run(work, ct).ConfigureAwait(false);
+            var job = Task.Run(work, ct);
+            // Note: the slots belong to the hash, not to its caller: they are released when the hash ends, so a caller
+            // that stops waiting (its request's time budget ran out) is answered at once while the lanes still never
+            // run more hashes than they have slots. Nothing after the hash runs for that caller, so nothing is written.
+            var releaseShare = holdsShare;
+            holdsSlot = holdsShare = false;
+            _ = job.ContinueWith(t =>
+            {
+                _ = t.Exception;
+                try
+                {
+                    _slots.Release();
+                    if (releaseShare)
+                        _newPasswordSlots.Release();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Shutting down: nobody waits for a slot any more.
+                }
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return await job.WaitAsync(ct).ConfigureAwait(false);
         }
         finally
         {

@@ -12,8 +12,12 @@ public sealed class GraphQLLimits
     /// <summary>Deepest field nesting of a data operation (the complexity analyzer).</summary>
     public int MaxDepth { get; set; } = 15;
 
-    /// <summary>Complexity budget of a data operation (the complexity analyzer; page sizes multiply).</summary>
-    public int MaxComplexity { get; set; } = 2000;
+    /// <summary>
+    /// Complexity budget of a data operation (the complexity analyzer; page sizes multiply). Sized for GenAuth's
+    /// largest page: the SDK lists 200 users with every field (and custom data), about 20,000; the document limits, the
+    /// time budget and the response cap bound the rest.
+    /// </summary>
+    public int MaxComplexity { get; set; } = 50_000;
 
     /// <summary>Longest document accepted, in characters (variables are not part of it).</summary>
     public int MaxDocumentLength { get; set; } = 64 * 1024;

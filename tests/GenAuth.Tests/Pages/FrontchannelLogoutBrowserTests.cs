@@ -52,6 +52,8 @@ public sealed class FrontchannelLogoutBrowserTests(PagesBrowser b)
         await page.FillAsync("form#password-login input[name=password]", GraphQLClient.Password);
         await page.ClickAsync("form#password-login button[type=submit]");
         Assert.Contains("code=", await callback.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        // The route answered the callback; let the browser finish that navigation before starting the next one.
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("^https://rp\\.example/"));
 
         await page.GotoAsync($"{b.BaseUrl}/oidc/session/end?client_id={appId}&post_logout_redirect_uri={Uri.EscapeDataString(LoggedOut)}&state=bye");
 

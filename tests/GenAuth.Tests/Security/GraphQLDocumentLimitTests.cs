@@ -84,6 +84,28 @@ public sealed class GraphQLDocumentLimitTests : IDisposable
     }
 
     [Fact]
+    public async Task AnSdkPageOf200UsersWithEveryUserFieldAndCustomDataFitsTheDefaultComplexity()
+    {
+        // authing-js-sdk's users.list(1, 200, { withCustomData: true }) asks for every User field of a 200-row page
+        // (complexity 16,201 plus custom data): the default budget must price GenAuth's largest page as legitimate.
+        var admin = await _client.ManagementTokenAsync(_app.Secret);
+        var fields = (await _client.PostAsync("{ __type(name: \"User\") { fields { name args { name } type { kind ofType { kind } } } } }", token: admin))
+            ["data"]!["__type"]!["fields"]!.AsArray()
+            .Where(f => f!["args"]!.AsArray().Count == 0
+                        && (f["type"]!["kind"]!.GetValue<string>() is "SCALAR" or "ENUM"
+                            || f["type"]!["ofType"]?["kind"]?.GetValue<string>() is "SCALAR" or "ENUM"))
+            .Select(f => f!["name"]!.GetValue<string>()).ToList();
+        Assert.True(fields.Count > 40, $"User has {fields.Count} scalar fields");
+
+        var result = await _client.PostAsync(
+            $"{{ users(page: 1, limit: 200) {{ totalCount list {{ {string.Join(' ', fields)} customData {{ key value dataType label }} }} }} }}",
+            token: admin);
+
+        Assert.True(result["errors"] is null, result.ToJsonString());
+        Assert.NotNull(result["data"]!["users"]!["totalCount"]);
+    }
+
+    [Fact]
     public async Task AliasedIntrospectionIsNotExemptFromTheComplexityLimit()
     {
         // Under the alias and selection limits, but no longer the standard shape: the analyzer prices it like data.
