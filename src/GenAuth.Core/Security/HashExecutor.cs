@@ -59,10 +59,12 @@ public sealed class HashExecutor : IDisposable
                 // Note: the share first, so new-password hashes never queue for more than their share of the slots.
                 if (share)
                 {
-                    await _newPasswordSlots.WaitAsync(ct).ConfigureAwait(false);
+                    if (!await _newPasswordSlots.WaitAsync(TimeBudget.Remaining ?? Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false))
+                        throw TimeBudget.Overrun();
                     holdsShare = true;
                 }
-                await _slots.WaitAsync(ct).ConfigureAwait(false);
+                if (!await _slots.WaitAsync(TimeBudget.Remaining ?? Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false))
+                    throw TimeBudget.Overrun();
                 holdsSlot = true;
             }
             finally
@@ -90,7 +92,19 @@ public sealed class HashExecutor : IDisposable
                     // Shutting down: nobody waits for a slot any more.
                 }
             }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            return await job.WaitAsync(ct).ConfigureAwait(false);
+            T result;
+            try
+            {
+                result = await job.WaitAsync(TimeBudget.Remaining ?? Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                throw TimeBudget.Overrun();
+            }
+            // Note: a hash that ended past the operation's deadline is refused too, so the test of the budget (and an
+            // attacker timing it) sees the same answer however the scheduler raced the deadline.
+            TimeBudget.ThrowIfOverAfterWait();
+            return result;
         }
         finally
         {

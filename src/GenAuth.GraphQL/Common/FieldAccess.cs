@@ -1,4 +1,5 @@
 using GenAuth.Core.Callers;
+using GenAuth.Core.Common;
 using GraphQL;
 using GraphQL.Builders;
 using GraphQL.Instrumentation;
@@ -42,11 +43,15 @@ public static class FieldAccess
     public static string? AccessOf(this IFieldType field) => field.GetMetadata<string?>(MetadataKey);
 }
 
-/// <summary>Refuses admin fields to anyone but a management token of the request's pool, before the resolver runs.</summary>
+/// <summary>
+/// Before each resolver runs: stops the operation once its time budget is spent (<see cref="TimeBudget"/>), and
+/// refuses admin fields to anyone but a management token of the request's pool.
+/// </summary>
 public sealed class FieldAccessMiddleware : IFieldMiddleware
 {
     public ValueTask<object?> ResolveAsync(IResolveFieldContext context, FieldMiddlewareDelegate next)
     {
+        TimeBudget.ThrowIfOver();
         if (context.FieldDefinition.AccessOf() == FieldAccess.Admin)
             context.Caller().RequireAdmin();
         return next(context);

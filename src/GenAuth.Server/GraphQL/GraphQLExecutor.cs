@@ -85,20 +85,26 @@ public sealed class GraphQLExecutor(IDocumentExecuter executer, GenAuthSchema sc
 
         execution.Document = entry.Document;
         var operationType = DocumentShape.SelectOperation(entry.Document, request.OperationName)?.Operation;
-        if (operationType is OperationType.Query or OperationType.Mutation)
-        {
-            // Note: the budget covers validation and execution; subscriptions stream for as long as the client wants.
-            execution.Timeout = _limits.Timeout;
-            execution.TimeoutAction = TimeoutAction.ReturnTimeoutError;
-        }
+        // Note: the budget covers validation and execution; subscriptions stream for as long as the client wants.
+        var time = operationType is OperationType.Query or OperationType.Mutation ? TimeBudget.Begin(_limits.Timeout, ct) : null;
+        if (time is not null)
+            execution.CancellationToken = time.Token;
         if (entry.Validated)
         {
             // The document passed validation against this (immutable) schema before; variables are still coerced
             // and checked on every request, and the complexity rule is re-added by the configured pipeline.
             execution.ValidationRules = execution.CachedDocumentValidationRules ?? [];
         }
-        var result = await executer.ExecuteAsync(execution);
-        if (result.Errors?.Any(e => e is TimeoutError) == true)
+        ExecutionResult result;
+        try
+        {
+            result = await executer.ExecuteAsync(execution);
+        }
+        catch (OperationCanceledException) when (time is { Expired: true })
+        {
+            return Refused(ErrorCodes.QueryTimeout, lang, new { limitMs = (long)_limits.Timeout.TotalMilliseconds });
+        }
+        if (time is { Expired: true })
             return Refused(ErrorCodes.QueryTimeout, lang, new { limitMs = (long)_limits.Timeout.TotalMilliseconds });
         if (result.Executed)
             entry.Validated = true;

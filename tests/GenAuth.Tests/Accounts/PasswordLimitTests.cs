@@ -1,4 +1,6 @@
+using GenAuth.Core.Security;
 using GenAuth.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GenAuth.Tests.Accounts;
 
@@ -40,21 +42,29 @@ public sealed class PasswordLimitTests
     }
 
     [Fact]
-    public async Task ConcurrentHashesBeyondTheQueueAreRefusedWhileTheOthersSucceed()
+    public async Task HashesBeyondTheQueueAreRefusedWhileTheQueuedOnesSucceed()
     {
-        // One hash at a time, one waiting: of eight concurrent registrations at least one is refused with 2059 and every
-        // other one succeeds (never a 500).
+        // One hash at a time, one waiting. The slot and the queue place are taken by held hashes (not by timing), so
+        // every registration meanwhile is refused with 2059 (never a 500) and writes nothing; once they're released,
+        // registrations succeed again.
         using var app = new GenAuthApp(settings: new Dictionary<string, string?>
         {
-            ["GenAuth:Passwords:Concurrency"] = "1", ["GenAuth:Passwords:QueueLimit"] = "1", ["GenAuth:Passwords:Iterations"] = "8",
+            ["GenAuth:Passwords:Concurrency"] = "1", ["GenAuth:Passwords:QueueLimit"] = "1",
         });
         var client = app.CreateGraphQLClient();
+        var executor = app.Services.GetRequiredService<PasswordHasher>().Executor;
+        using var gate = new ManualResetEventSlim();
+        var running = executor.RunAsync(HashLane.NewPassword, () => gate.Wait(TimeSpan.FromMinutes(1)), CancellationToken.None);
+        var queued = executor.RunAsync(HashLane.NewPassword, () => true, CancellationToken.None);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => client.RegisterByEmailAsync($"queue{i}@example.com")));
+        var refused = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => client.RegisterByEmailAsync($"queue{i}@example.com")));
+        gate.Set();
+        await Task.WhenAll(running, queued);
+        var after = await client.RegisterByEmailAsync("queue9@example.com");
+        var exists = await client.PostAsync("query($e: String) { isUserExists(email: $e) }", new { e = "queue0@example.com" });
 
-        var codes = results.Select(r => r["errors"] is null ? 200 : GraphQLClient.ErrorCode(r)).ToList();
-        Assert.All(codes, c => Assert.Contains(c, new[] { 200, 2059 }));
-        Assert.Contains(2059, codes);
-        Assert.Contains(200, codes);
+        Assert.All(refused, r => Assert.Equal(2059, GraphQLClient.ErrorCode(r)));
+        GraphQLClient.Success(after, "registerByEmail");
+        Assert.False(GraphQLClient.Success(exists, "isUserExists").GetValue<bool>());
     }
 }

@@ -283,6 +283,21 @@ public sealed class GraphQLDocumentLimitTests : IDisposable
     }
 
     [Fact]
+    public async Task AQueryOverTheTimeBudgetIsStoppedAtTheNextFieldWithACodeAndNoData()
+    {
+        // A budget of one tick is spent before the first field resolves (validation alone takes longer), so the
+        // check at the field boundary stops the whole operation: one coded error, no partial data.
+        using var app = new GenAuthApp(settings: new Dictionary<string, string?> { ["GenAuth:GraphQL:Timeout"] = "00:00:00.0000001" });
+        var client = app.CreateGraphQLClient();
+
+        var result = await client.PostAsync("""{ a: checkPasswordStrength(password: "x") { valid } b: checkPasswordStrength(password: "y") { valid } }""");
+
+        Assert.Equal(4006, Code(result));
+        Assert.Single(result["errors"]!.AsArray());
+        Assert.Null(result["data"]);
+    }
+
+    [Fact]
     public async Task TheLimitsApplyOverWebSocketsAndEventStreams()
     {
         await using var server = new TransportTestServer();
