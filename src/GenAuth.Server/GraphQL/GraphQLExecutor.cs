@@ -21,17 +21,19 @@ namespace GenAuth.Server.GraphQL;
 /// </summary>
 public sealed class RequestBudget(GraphQLLimits limits)
 {
-    private readonly Dictionary<string, int> _used = new(StringComparer.OrdinalIgnoreCase);
+    // Note: made on the first marked field only; most requests have none (P2's query allocates nothing here).
+    private Dictionary<string, int>? _used;
 
     public long ResponseBytesLeft { get; set; } = limits.MaxResponseBytes;
 
     /// <summary>Takes the document's marked fields from the budget; the kind that would go over it, or null.</summary>
     public string? TryTake(Dictionary<string, int>? counts)
     {
-        if (counts is null)
+        if (counts is null || counts.Count == 0)
             return null;
-        lock (_used)
+        lock (this)
         {
+            _used ??= new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
             foreach (var (kind, n) in counts)
                 if (_used.GetValueOrDefault(kind) + n > limits.PerRequest.GetValueOrDefault(kind, 1))
                     return kind;

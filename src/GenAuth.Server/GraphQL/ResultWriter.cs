@@ -34,7 +34,7 @@ public sealed class ResultWriter(IGraphQLTextSerializer serializer, IErrorInfoPr
     public string Serialize(ExecutionResult result, bool legacy, string? lang, RequestBudget? budget, out bool tooLarge)
     {
         var limit = budget?.ResponseBytesLeft ?? limits.Value.MaxResponseBytes;
-        var json = TrySerialize(result, Math.Max(0, limit));
+        var json = TrySerialize(result, Math.Max(0, limit), out var bytes);
         tooLarge = json is null;
         if (json is null)
         {
@@ -43,22 +43,25 @@ public sealed class ResultWriter(IGraphQLTextSerializer serializer, IErrorInfoPr
             {
                 Errors = [new GenAuthExecutionError(code.Message(lang), code.Code, new { limit = limits.Value.MaxResponseBytes })],
             });
+            bytes = Encoding.UTF8.GetByteCount(json);
         }
         if (budget is not null)
-            budget.ResponseBytesLeft -= Encoding.UTF8.GetByteCount(json);
+            budget.ResponseBytesLeft -= bytes;
         return legacy ? ToLegacy(json) : json;
     }
 
     public JsonNode? ToNode(ExecutionResult result, bool legacy) =>
         JsonNode.Parse(Serialize(result, legacy));
 
-    private string? TrySerialize(ExecutionResult result, long limit)
+    private string? TrySerialize(ExecutionResult result, long limit, out int bytes)
     {
         using var buffer = new CappedBufferWriter(limit);
+        bytes = 0;
         try
         {
             using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = _options.Encoder, Indented = _options.WriteIndented }))
                 JsonSerializer.Serialize(writer, result, _options);
+            bytes = buffer.WrittenSpan.Length;
             return Encoding.UTF8.GetString(buffer.WrittenSpan);
         }
         catch (ResponseTooLargeException)
