@@ -21,7 +21,7 @@ public static class OperationsExtensions
         var settings = Read(builder.Configuration);
         services.AddOptions<OperationsOptions>().Bind(builder.Configuration.GetSection("GenAuth"))
             .Validate(o => o.Shutdown.TimeoutSeconds > 0, "GenAuth:Shutdown:TimeoutSeconds must be positive")
-            .Validate(o => o.Metrics.AllowedNetworks.All(n => IPNetwork.TryParse(n, out _)), "GenAuth:Metrics:AllowedNetworks must be CIDR networks")
+            .Validate(o => (o.Metrics.AllowedNetworks ?? []).All(n => IPNetwork.TryParse(n, out _)), "GenAuth:Metrics:AllowedNetworks must be CIDR networks")
             .ValidateOnStart();
 
         // Graceful shutdown: Kestrel stops accepting, in-flight requests get this long; WebSockets close with 1001 and
@@ -81,7 +81,7 @@ public static class OperationsExtensions
         if (settings.Enabled)
         {
             app.Services.GetRequiredService<ServerMetrics>();
-            var networks = settings.AllowedNetworks.Select(n => IPNetwork.Parse(n)).ToArray();
+            var networks = (settings.AllowedNetworks ?? OperationsOptions.MetricsOptions.Loopback).Select(n => IPNetwork.Parse(n)).ToArray();
             var key = string.IsNullOrEmpty(settings.BearerKey) ? null : Encoding.UTF8.GetBytes("Bearer " + settings.BearerKey);
             app.MapPrometheusScrapingEndpoint(settings.Path);
             app.UseWhen(http => http.Request.Path.StartsWithSegments(settings.Path), branch => branch.Use(async (http, next) =>

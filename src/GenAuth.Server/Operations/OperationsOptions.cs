@@ -17,10 +17,14 @@ public sealed class OperationsOptions
         public string Path { get; set; } = "/metrics";
 
         /// <summary>
-        /// GenAuth:Metrics:AllowedNetworks: client addresses (CIDR) that may read the metrics without a key; loopback only
-        /// by default. An empty list allows no address (then only the key opens it).
+        /// GenAuth:Metrics:AllowedNetworks: client addresses (CIDR) that may read the metrics without a key; unset, loopback
+        /// only (127.0.0.0/8, ::1).
         /// </summary>
-        public string[] AllowedNetworks { get; set; } = ["127.0.0.0/8", "::1/128"];
+        // Note: null by default, not the loopback list: the configuration binder appends to an array's initial items,
+        // so a configured list would never replace them.
+        public string[]? AllowedNetworks { get; set; }
+
+        public static readonly string[] Loopback = ["127.0.0.0/8", "::1/128"];
 
         /// <summary>GenAuth:Metrics:BearerKey: a scraper sending "Authorization: Bearer {key}" may read from any address.</summary>
         public string? BearerKey { get; set; }
