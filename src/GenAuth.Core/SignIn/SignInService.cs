@@ -69,9 +69,14 @@ public sealed class SignInService(
     /// <summary>Second-factor challenges one QR ticket may open (each browser poll of an MFA user would open one).</summary>
     public const int MaxChallengesPerQrCode = 3;
 
-    public async Task<SignInOutcome> SignInAsync(SignInRequest request, CancellationToken ct)
+    public Task<SignInOutcome> SignInAsync(SignInRequest request, CancellationToken ct) =>
+        // Note: with no trace listener (GenAuth:Tracing) and metrics off, the steps run without the observing wrapper.
+        GenAuthTelemetry.SignInSource.HasListeners() || GenAuthTelemetry.SignIns.Enabled
+            ? SignInObservedAsync(request, ct)
+            : SignInStepsAsync(request, null, ct);
+
+    private async Task<SignInOutcome> SignInObservedAsync(SignInRequest request, CancellationToken ct)
     {
-        // Note: null unless a trace exporter listens (GenAuth:Tracing); the counter below is skipped unless metrics are on.
         using var activity = GenAuthTelemetry.SignInSource.StartActivity("signin");
         activity?.SetTag("genauth.signin.method", request.Method);
         SignInOutcome outcome;

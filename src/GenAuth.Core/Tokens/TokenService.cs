@@ -58,7 +58,11 @@ public sealed class TokenService(KeyRing keys, TimeProvider clock, IssuerProvide
     /// Verifies signature (RS256 only, key found by kid among the pools' keys), expiry and the pool binding.
     /// Returns null for anything that is not a valid token of ours.
     /// </summary>
-    public async Task<(TokenPayload Payload, LoadedKey Key)?> VerifyAsync(GenAuthDbContext db, string token, CancellationToken ct)
+    public Task<(TokenPayload Payload, LoadedKey Key)?> VerifyAsync(GenAuthDbContext db, string token, CancellationToken ct) =>
+        // Note: on every authenticated request: with metrics off no counting wrapper (and no state machine) runs.
+        GenAuthTelemetry.TokensVerified.Enabled ? VerifyCountedAsync(db, token, ct) : VerifyTokenAsync(db, token, ct);
+
+    private async Task<(TokenPayload Payload, LoadedKey Key)?> VerifyCountedAsync(GenAuthDbContext db, string token, CancellationToken ct)
     {
         var verified = await VerifyTokenAsync(db, token, ct);
         GenAuthTelemetry.TokenVerified(verified is not null);

@@ -49,7 +49,7 @@ public sealed class RequestBudget(GraphQLLimits limits)
 /// depth, anonymous introspection and the per-request kinds are refused here, with a GenAuth code and nothing run.
 /// </summary>
 public sealed class GraphQLExecutor(IDocumentExecuter executer, GenAuthSchema schema, IOptions<GraphQLLimits> options,
-    ILogger<GraphQLExecutor> logger, IOptions<Operations.OperationsOptions> operations)
+    ILogger<GraphQLExecutor> logger, IConfiguration configuration)
 {
     private const int ParserMaxDepth = 128;
 
@@ -60,15 +60,25 @@ public sealed class GraphQLExecutor(IDocumentExecuter executer, GenAuthSchema sc
 
     // Note: a log scope per request costs allocations: only when the logs are structured (GenAuth:Logging:Json), which
     // is when a scope is written at all.
-    private readonly bool _logScopes = operations.Value.Logging.Json;
+    // Note: read from the configuration, not OperationsOptions, so GraphQL doesn't import Operations (which imports it).
+    private readonly bool _logScopes = configuration.GetValue<bool>("GenAuth:Logging:Json");
 
     private readonly MemoryCache _documents = new(new MemoryCacheOptions { SizeLimit = 4000 });
     private readonly GraphQLLimits _limits = options.Value;
 
     public GraphQLLimits Limits => _limits;
 
-    public async Task<ExecutionResult> ExecuteAsync(GraphQLRequest request, IServiceProvider services, CancellationToken ct,
+    public Task<ExecutionResult> ExecuteAsync(GraphQLRequest request, IServiceProvider services, CancellationToken ct,
         RequestBudget? budget = null)
+    {
+        // Note: unobserved (metrics off, plain logs), no wrapper runs: not even its state machine is allocated.
+        if (!_logScopes && !GenAuthTelemetry.GraphQLDuration.Enabled)
+            return ExecuteRequestAsync(request, services, budget, ct);
+        return ExecuteObservedAsync(request, services, budget, ct);
+    }
+
+    private async Task<ExecutionResult> ExecuteObservedAsync(GraphQLRequest request, IServiceProvider services, RequestBudget? budget,
+        CancellationToken ct)
     {
         var started = GenAuthTelemetry.Start(GenAuthTelemetry.GraphQLDuration);
         using var scope = _logScopes ? logger.BeginScope(new Dictionary<string, object?>

@@ -44,6 +44,20 @@ public sealed class GracefulShutdownTests
         await ws.SendAsync(new { id = "1", type = "subscribe", payload = new { query = "subscription { serverTime(intervalMs: 100) }" } });
         Assert.Equal("next", (await ws.ReceiveAsync()).GetProperty("type").GetString());
 
+        // An SSE subscription, streaming.
+        var sseHttp = app.CreateClient();
+        sseHttp.Timeout = TransportTestServer.Guard;
+        using var sseRequest = new HttpRequestMessage(HttpMethod.Post, GenAuthApp.GraphQLPath)
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { query = "subscription { serverTime(intervalMs: 100) }" }),
+        };
+        sseRequest.Headers.Accept.ParseAdd("text/event-stream");
+        sseRequest.Headers.Add("x-authing-userpool-id", app.UserPoolId);
+        using var sse = await sseHttp.SendAsync(sseRequest, HttpCompletionOption.ResponseHeadersRead);
+        var sseBody = await sse.Content.ReadAsStreamAsync();
+        var firstChunk = new byte[256];
+        Assert.True(await sseBody.ReadAsync(firstChunk) > 0);
+
         // A request in flight: its SMS send is held.
         var client = app.CreateGraphQLClient();
         var inFlight = client.PostAsync("mutation { sendSmsCode(phone: \"13800138099\") { code message } }");
@@ -63,6 +77,9 @@ public sealed class GracefulShutdownTests
                 Assert.Equal("next", message!.Value.GetProperty("type").GetString());
         }
         Assert.Equal((int)WebSocketCloseStatus.EndpointUnavailable, close);
+        // The event stream ends with "complete" instead of holding the drain.
+        var rest = await new StreamReader(sseBody).ReadToEndAsync().WaitAsync(TransportTestServer.Guard);
+        Assert.EndsWith("event: complete\ndata: \n\n", rest.Replace("\r\n", "\n"));
         Assert.False(inFlight.IsCompleted);
 
         sms.Release.SetResult();
