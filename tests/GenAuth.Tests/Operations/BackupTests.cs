@@ -64,6 +64,39 @@ public sealed class BackupTests
         Assert.InRange(users, 1 + 3, live - 3);
     }
 
+    /// <summary>The command as an operator types it: the server's own binary, `backup &lt;file&gt;`, beside the running server.</summary>
+    [Fact]
+    public async Task TheServerBinaryTakesTheSnapshot()
+    {
+        await using var app = new GenAuthApp();
+        var email = $"cli{Guid.NewGuid():N}@example.com";
+        GraphQLClient.Success(await app.CreateGraphQLClient().RegisterByEmailAsync(email), "registerByEmail");
+        var snapshot = Path.Combine(Path.GetTempPath(), "genauth-tests", "backup-" + Guid.NewGuid().ToString("N"), "snap.db");
+        var dll = typeof(Program).Assembly.Location;
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { dll, "backup", snapshot, $"--GenAuth:DataDirectory={app.DataDirectory}" })
+            start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using (var guard = new CancellationTokenSource(TimeSpan.FromMinutes(3)))
+            await process.WaitForExitAsync(guard.Token);
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await stdout}\n{await stderr}");
+        Assert.Contains("snapshot written", await stdout);
+        await using var check = new SqliteConnection($"Data Source={snapshot};Pooling=false;Mode=ReadOnly");
+        await check.OpenAsync();
+        await using var query = check.CreateCommand();
+        query.CommandText = "SELECT count(*) FROM users WHERE EmailNormalized = $e";
+        query.Parameters.AddWithValue("$e", email);
+        Assert.Equal(1L, await query.ExecuteScalarAsync());
+    }
+
     [Fact]
     public async Task ABackupNeverOverwritesAFileAndNeedsADatabase()
     {
