@@ -106,6 +106,12 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AuditSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditSweeper>());
         services.AddScoped<AuditTrail>();
+        // Expired MFA enrolments and challenges, codes and QR codes: nothing else deletes them.
+        services.AddOptions<Maintenance.SweeperOptions>().BindConfiguration(Maintenance.SweeperOptions.Section)
+            .Validate(o => o.IntervalSeconds > 0 && o.Batch > 0 && o.GraceMinutes >= 0, "GenAuth:Sweeper values must be positive")
+            .ValidateOnStart();
+        services.AddSingleton<Maintenance.ExpiredRowSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<Maintenance.ExpiredRowSweeper>());
         services.AddScoped<AuditLogService>();
 
         services.AddOptions<SmtpOptions>().BindConfiguration("GenAuth:Smtp");

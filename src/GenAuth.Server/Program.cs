@@ -6,11 +6,20 @@ using GenAuth.Server.GraphQL;
 using GenAuth.Server.Hosting;
 using GenAuth.Server.Ide;
 using GenAuth.Server.Oidc;
+using GenAuth.Server.Operations;
 using GenAuth.Server.Pages;
 using GenAuth.Server.QrLogin;
 
+// `backup <file>`: a consistent SQLite snapshot taken beside the running server (README "Operations").
+if (args is [BackupCommand.Name, .. var backupArgs])
+{
+    Environment.ExitCode = await BackupCommand.RunAsync(backupArgs, Console.Out, Console.Error);
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddServerDefaults(builder.Environment);
+builder.AddGenAuthOperations();
 
 builder.Services.AddGenAuthHosting();
 builder.Services.AddGenAuthCore();
@@ -44,6 +53,7 @@ app.UseBananaCakePop("/graphql/v2", () => bootstrap.Info is { } info
     : new Dictionary<string, string>());
 app.MapStartPage();
 app.MapGet("/healthz", () => TypedResults.Text("ok"));
+app.MapGenAuthOperations();
 app.MapGenAuthGraphQL("/graphql/v2");
 app.MapGenAuthCompatApi();
 app.MapGenAuthQrCodeApi();

@@ -62,9 +62,11 @@ public sealed class CodeService(SecretSealer sealer, TimeProvider clock, IOption
             try
             {
                 await deliver(code, expiresIn / 60);
+                GenAuthTelemetry.CodeSent(channel, sent: true);
             }
             catch
             {
+                GenAuthTelemetry.CodeSent(channel, sent: false);
                 await db.VerificationCodes.Where(c => c.Id == row.Id).ExecuteDeleteAsync(CancellationToken.None);
                 throw;
             }

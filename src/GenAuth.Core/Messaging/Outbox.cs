@@ -44,6 +44,13 @@ public sealed partial class Outbox(IOptions<GenAuthOptions> options, TimeProvide
         Queued(logger, message.Channel, message.Scene, FilePath);
     }
 
+    /// <summary>Waits for the append in progress, if any (appends are written through, so nothing else is pending).</summary>
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        _gate.Release();
+    }
+
     [LoggerMessage(Level = LogLevel.Information,
         Message = "No {Channel} provider configured: a {Scene} message was queued to {Path}")]
     private static partial void Queued(ILogger logger, string channel, string scene, string path);

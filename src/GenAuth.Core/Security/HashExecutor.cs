@@ -41,6 +41,9 @@ public sealed class HashExecutor : IDisposable
     /// <summary>How many hashes of a lane have started (a counter for metrics and tests).</summary>
     public long Runs(HashLane lane) => Interlocked.Read(ref _runs[(int)lane]);
 
+    /// <summary>How many hashes of a lane wait for a slot now (the queue length metric).</summary>
+    public int Waiting(HashLane lane) => Volatile.Read(ref _waiting[(int)lane]);
+
     public async Task<T> RunAsync<T>(HashLane lane, Func<T> work, CancellationToken ct)
     {
         var i = (int)lane;
@@ -52,6 +55,7 @@ public sealed class HashExecutor : IDisposable
         var share = lane == HashLane.NewPassword;
         var holdsShare = false;
         var holdsSlot = false;
+        var waitStarted = GenAuthTelemetry.Start(GenAuthTelemetry.HashWait);
         try
         {
             try
@@ -70,6 +74,7 @@ public sealed class HashExecutor : IDisposable
             finally
             {
                 Interlocked.Decrement(ref _waiting[i]);
+                GenAuthTelemetry.Record(GenAuthTelemetry.HashWait, waitStarted, "lane", share ? "new_password" : "login");
             }
             Interlocked.Increment(ref _runs[i]);
             var job = Task.Run(work, ct);

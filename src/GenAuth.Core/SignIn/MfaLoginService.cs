@@ -260,6 +260,7 @@ public sealed class MfaLoginService(
     /// <summary>A wrong answer: counted on the mfaToken (5 kill it), and for the user and IP across every mfaToken.</summary>
     private async Task FailAsync(UserPool pool, MfaChallenge challenge, User user, CancellationToken ct)
     {
+        GenAuthTelemetry.Mfa(challenge.Method, success: false);
         await db.MfaChallenges.Where(c => c.Id == challenge.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Failures, c => c.Failures + 1), ct);
         await audit.RecordFailureAsync(AuditEventTypes.VerifyMfa, user.Id, ErrorCodes.MfaCodeWrong.Code, new { factor = challenge.Method }, ct);

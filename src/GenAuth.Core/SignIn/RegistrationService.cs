@@ -89,6 +89,7 @@ public sealed class RegistrationService(
         db.Users.Add(user);
         audit.RecordSelf(AuditEventTypes.Register, user.Id);
         await UserUniqueness.SaveAsync(db, ct);
+        GenAuthTelemetry.Registered();
         await mailer.OnRegisteredAsync(pool, user, ct);
     }
 }

@@ -69,13 +69,66 @@ public sealed class SignInService(
     /// <summary>Second-factor challenges one QR ticket may open (each browser poll of an MFA user would open one).</summary>
     public const int MaxChallengesPerQrCode = 3;
 
-    public async Task<SignInOutcome> SignInAsync(SignInRequest request, CancellationToken ct)
+    public Task<SignInOutcome> SignInAsync(SignInRequest request, CancellationToken ct) =>
+        // Note: with no trace listener (GenAuth:Tracing) and metrics off, the steps run without the observing wrapper.
+        GenAuthTelemetry.SignInSource.HasListeners() || GenAuthTelemetry.SignIns.Enabled
+            ? SignInObservedAsync(request, ct)
+            : SignInStepsAsync(request, null, ct);
+
+    private async Task<SignInOutcome> SignInObservedAsync(SignInRequest request, CancellationToken ct)
+    {
+        using var activity = GenAuthTelemetry.SignInSource.StartActivity("signin");
+        activity?.SetTag("genauth.signin.method", request.Method);
+        SignInOutcome outcome;
+        try
+        {
+            outcome = await SignInStepsAsync(request, activity, ct);
+        }
+        catch (Exception e) when (Observed(activity, request.Method, e))
+        {
+            throw; // never reached: the filter records and returns false
+        }
+        if (activity is not null || GenAuthTelemetry.SignIns.Enabled)
+        {
+            var name = outcome switch
+            {
+                SignedIn => "success",
+                SecondFactorRequired => "mfa",
+                ResetRequired => "reset",
+                _ => "refused",
+            };
+            activity?.SetTag("genauth.signin.outcome", name);
+            if (outcome is Refused refused)
+                activity?.SetTag("genauth.error.code", refused.Error.Code);
+            GenAuthTelemetry.SignIn(request.Method, name);
+            if (outcome is SignedIn && request.SecondFactorPassed && request.SecondFactorMethod is { } factor)
+                GenAuthTelemetry.Mfa(factor, success: true);
+        }
+        return outcome;
+    }
+
+    /// <summary>Records a sign-in that ended in an exception (bad input, cancellation); false, so the exception flows on.</summary>
+    private static bool Observed(System.Diagnostics.Activity? activity, string method, Exception e)
+    {
+        activity?.SetTag("genauth.signin.outcome", "error");
+        if (e is GenAuthException g)
+            activity?.SetTag("genauth.error.code", g.Code);
+        activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
+        GenAuthTelemetry.SignIn(method, "error");
+        return false;
+    }
+
+    private async Task<SignInOutcome> SignInStepsAsync(SignInRequest request, System.Diagnostics.Activity? activity, CancellationToken ct)
     {
         var pool = caller.RequirePool();
         var method = request.Method;
         if (request.ThrottleKey is { } key && await throttle.RetryAfterAsync(pool.Id, key, caller.Ip, ct) is > 0 and var wait)
             return new Refused(ErrorCodes.TooManyAttempts, new { retryAfter = wait });
-        var (user, valid) = await request.Authenticate(ct);
+        Credential credential;
+        using (GenAuthTelemetry.SignInSource.StartActivity("signin.credential"))
+            credential = await request.Authenticate(ct);
+        var (user, valid) = credential;
+        activity?.SetTag("genauth.user.found", user is not null);
         if (user is null || !valid)
         {
             if (request.ThrottleKey is not null)

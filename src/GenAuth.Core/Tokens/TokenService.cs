@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Users;
@@ -28,6 +29,7 @@ public sealed class TokenService(KeyRing keys, TimeProvider clock, IssuerProvide
             ["token_type"] = TokenTypes.Id,
         };
         IdTokenClaims.AddProfile(claims, user);
+        GenAuthTelemetry.TokenIssued("id");
         return new IssuedToken(await SignAsync(db, pool.Id, claims, ct), now, expiresAt);
     }
 
@@ -48,6 +50,7 @@ public sealed class TokenService(KeyRing keys, TimeProvider clock, IssuerProvide
             ["scope"] = "admin",
             ["sv"] = pool.SecretVersion,
         };
+        GenAuthTelemetry.TokenIssued("management");
         return new IssuedToken(await SignAsync(db, poolId, claims, ct), now, exp);
     }
 
@@ -55,7 +58,18 @@ public sealed class TokenService(KeyRing keys, TimeProvider clock, IssuerProvide
     /// Verifies signature (RS256 only, key found by kid among the pools' keys), expiry and the pool binding.
     /// Returns null for anything that is not a valid token of ours.
     /// </summary>
-    public async Task<(TokenPayload Payload, LoadedKey Key)?> VerifyAsync(GenAuthDbContext db, string token, CancellationToken ct)
+    public Task<(TokenPayload Payload, LoadedKey Key)?> VerifyAsync(GenAuthDbContext db, string token, CancellationToken ct) =>
+        // Note: on every authenticated request: with metrics off no counting wrapper (and no state machine) runs.
+        GenAuthTelemetry.TokensVerified.Enabled ? VerifyCountedAsync(db, token, ct) : VerifyTokenAsync(db, token, ct);
+
+    private async Task<(TokenPayload Payload, LoadedKey Key)?> VerifyCountedAsync(GenAuthDbContext db, string token, CancellationToken ct)
+    {
+        var verified = await VerifyTokenAsync(db, token, ct);
+        GenAuthTelemetry.TokenVerified(verified is not null);
+        return verified;
+    }
+
+    private async Task<(TokenPayload Payload, LoadedKey Key)?> VerifyTokenAsync(GenAuthDbContext db, string token, CancellationToken ct)
     {
         try
         {

@@ -50,17 +50,67 @@ public sealed class RequestBudget(GraphQLLimits limits)
 /// document, it is measured (<see cref="DocumentShape"/>): length, expanded selections, fragment spreads, aliases,
 /// depth, anonymous introspection and the per-request kinds are refused here, with a GenAuth code and nothing run.
 /// </summary>
-public sealed class GraphQLExecutor(IDocumentExecuter executer, GenAuthSchema schema, IOptions<GraphQLLimits> options)
+public sealed class GraphQLExecutor(IDocumentExecuter executer, GenAuthSchema schema, IOptions<GraphQLLimits> options,
+    ILogger<GraphQLExecutor> logger, IConfiguration configuration)
 {
     private const int ParserMaxDepth = 128;
+
+    /// <summary>Operation names get a metric series of their own up to this many; later ones count as "_other".</summary>
+    private const int MaxOperationNames = 200;
+
+    private readonly ConcurrentDictionary<string, string> _operationNames = new(StringComparer.Ordinal);
+
+    // Note: a log scope per request costs allocations: only when the logs are structured (GenAuth:Logging:Json), which
+    // is when a scope is written at all.
+    // Note: read from the configuration, not OperationsOptions, so GraphQL doesn't import Operations (which imports it).
+    private readonly bool _logScopes = configuration.GetValue<bool>("GenAuth:Logging:Json");
 
     private readonly MemoryCache _documents = new(new MemoryCacheOptions { SizeLimit = 4000 });
     private readonly GraphQLLimits _limits = options.Value;
 
     public GraphQLLimits Limits => _limits;
 
-    public async Task<ExecutionResult> ExecuteAsync(GraphQLRequest request, IServiceProvider services, CancellationToken ct,
+    public Task<ExecutionResult> ExecuteAsync(GraphQLRequest request, IServiceProvider services, CancellationToken ct,
         RequestBudget? budget = null)
+    {
+        // Note: unobserved (metrics off, plain logs), no wrapper runs: not even its state machine is allocated.
+        if (!_logScopes && !GenAuthTelemetry.GraphQLDuration.Enabled)
+            return ExecuteRequestAsync(request, services, budget, ct);
+        return ExecuteObservedAsync(request, services, budget, ct);
+    }
+
+    private async Task<ExecutionResult> ExecuteObservedAsync(GraphQLRequest request, IServiceProvider services, RequestBudget? budget,
+        CancellationToken ct)
+    {
+        var started = GenAuthTelemetry.Start(GenAuthTelemetry.GraphQLDuration);
+        using var scope = _logScopes ? logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["PoolId"] = services.GetService<CallerContext>()?.Pool?.Id,
+            ["OperationName"] = request.OperationName,
+        }) : null;
+        try
+        {
+            return await ExecuteRequestAsync(request, services, budget, ct);
+        }
+        finally
+        {
+            if (started != 0)
+                GenAuthTelemetry.Record(GenAuthTelemetry.GraphQLDuration, started, "operation", OperationLabel(request.OperationName));
+        }
+    }
+
+    /// <summary>The metric label of an operation name: clients choose names, so their number is capped.</summary>
+    private string OperationLabel(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+            return "_anonymous";
+        if (_operationNames.TryGetValue(name, out var label))
+            return label;
+        return _operationNames.Count >= MaxOperationNames || name.Length > 100 ? "_other" : _operationNames.GetOrAdd(name, name);
+    }
+
+    private async Task<ExecutionResult> ExecuteRequestAsync(GraphQLRequest request, IServiceProvider services, RequestBudget? budget,
+        CancellationToken ct)
     {
         budget ??= new RequestBudget(_limits);
         var lang = services.GetService<CallerContext>()?.Lang;

@@ -50,8 +50,19 @@ public static class SseTransport
             var result = await executor.ExecuteAsync(request, http.RequestServices, ct);
             if (result.Streams is { Count: > 0 } streams)
             {
-                await foreach (var next in ObservableChannel.ReadAllAsync(streams.Values.First(), ct))
-                    await WriteEventAsync(http, "next", writer.Serialize(next, legacy, caller.Lang), ct);
+                // Note: a stream also ends when the server stops (graceful shutdown): "complete", so the client reconnects
+                // to another instance instead of holding the drain until its timeout.
+                var stopping = http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+                using var streaming = CancellationTokenSource.CreateLinkedTokenSource(ct, stopping);
+                try
+                {
+                    await foreach (var next in ObservableChannel.ReadAllAsync(streams.Values.First(), streaming.Token))
+                        await WriteEventAsync(http, "next", writer.Serialize(next, legacy, caller.Lang), ct);
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested && !ct.IsCancellationRequested)
+                {
+                    // the server is stopping: complete below
+                }
             }
             else
             {

@@ -31,6 +31,10 @@ public static class GraphQLWebSocketTransport
             return;
         }
 
+        // Note: graceful shutdown: the server is going away (1001), so clients reconnect elsewhere at once, and Kestrel's
+        // drain isn't held by sockets until its timeout.
+        using var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(
+            static state => _ = ((MessageSocket)state!).CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down"), socket);
         var logger = services.GetRequiredService<ILogger<GraphQLWebSocketConnection>>();
         await using var connection = ActivatorUtilities.CreateInstance<GraphQLWebSocketConnection>(services, socket, http);
         var serializer = services.GetRequiredService<IGraphQLSerializer>();
