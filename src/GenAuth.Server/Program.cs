@@ -54,6 +54,7 @@ app.MapGenAuthManagementApi();
 app.MapGenAuthMfaApi();
 app.MapGenAuthCodeApi();
 app.MapGenAuthAnalysisApi();
+app.MapGenAuthEnvApi();
 app.MapGenAuthOidc();
 app.MapGenAuthExtIdpApi();
 app.MapGenAuthExternalLogin();
