@@ -6,6 +6,7 @@ using GenAuth.Tests.Infrastructure;
 using GenAuth.Tests.Management;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GenAuth.Tests.Pipelines;
 
