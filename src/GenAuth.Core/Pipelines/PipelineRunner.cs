@@ -111,6 +111,12 @@ public sealed class PipelineRunner(
                 log.LogWarning("Pipeline function {FunctionId} tried to set the reserved or invalid claim {Claim}", function.Id, key);
                 continue;
             }
+            // Note: addToken(k) with null or undefined sets no claim (and drops one an earlier function set).
+            if (value is null)
+            {
+                claims.Remove(key);
+                continue;
+            }
             if (!claims.ContainsKey(key) && claims.Count >= options.MaxTokenClaims)
                 continue;
             var previous = claims.TryGetValue(key, out var old) ? old : null;
