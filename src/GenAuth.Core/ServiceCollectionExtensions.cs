@@ -136,6 +136,12 @@ public static class ServiceCollectionExtensions
         services.AddScoped<UserPasswords>();
         services.AddScoped<UserWriter>();
         services.AddScoped<AccountService>();
+        services.AddOptions<GenAuth.Core.Pipelines.PipelineOptions>().BindConfiguration(GenAuth.Core.Pipelines.PipelineOptions.Section);
+        services.AddSingleton<GenAuth.Core.Pipelines.PipelineSandbox>();
+        services.AddSingleton<GenAuth.Core.Pipelines.PipelineDirectory>();
+        services.AddScoped<GenAuth.Core.Pipelines.PipelineRunner>();
+        services.AddScoped<GenAuth.Core.Pipelines.PipelineAdminService>();
+        services.AddScoped<GenAuth.Core.Pipelines.CustomDatabase>();
         services.AddScoped<SignInService>();
         services.AddScoped<SsoSignInService>();
         services.AddScoped<ExternalSignInService>();

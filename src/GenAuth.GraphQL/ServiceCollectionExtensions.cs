@@ -68,6 +68,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PoolSmtpFields>();
         services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<PoolSmtpFields>());
         services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<PoolSmtpFields>());
+        services.AddSingleton<GenAuth.GraphQL.Pipelines.PipelineFields>();
+        services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<GenAuth.GraphQL.Pipelines.PipelineFields>());
+        services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<GenAuth.GraphQL.Pipelines.PipelineFields>());
         // Note: User's contributed fields, in this order after its own (the SDL's field order).
         services.AddSingleton<IUserFields, UserCustomDataFields>();
         services.AddSingleton<IUserFields, UserRoleFields>();

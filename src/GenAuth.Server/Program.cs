@@ -64,6 +64,7 @@ app.MapGenAuthManagementApi();
 app.MapGenAuthMfaApi();
 app.MapGenAuthCodeApi();
 app.MapGenAuthAnalysisApi();
+app.MapGenAuthEnvApi();
 app.MapGenAuthOidc();
 app.MapGenAuthExtIdpApi();
 app.MapGenAuthExternalLogin();

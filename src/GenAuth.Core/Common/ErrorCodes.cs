@@ -141,5 +141,12 @@ public static class ErrorCodes
     public static readonly ErrorCode ExtTokenInvalid = new(2713, "身份源返回的身份令牌无效", "The identity provider's id token is not valid for this connection");
     public static readonly ErrorCode ExtEmailNotVerified = new(2714, "该邮箱或手机号在身份源或本系统未验证，不能关联到已有账号", "This email or phone number is not verified (at the provider or here), so it can't be linked to an existing account");
     public static readonly ErrorCode ExtProfileInvalid = new(2715, "身份源返回的用户信息不完整", "The identity provider's user information is incomplete");
+    // Pipeline functions, environment variables and the custom database (issue 13).
+    public static readonly ErrorCode FunctionNotFound = new(2960, "函数不存在", "The pipeline function does not exist");
+    public static readonly ErrorCode FunctionInvalid = new(2961, "函数不合法", "Invalid pipeline function");
+    public static readonly ErrorCode PipelineRefused = new(2962, "扩展函数拒绝了此操作", "A pipeline function refused this");
+    public static readonly ErrorCode PipelineFailed = new(2963, "扩展函数运行失败，操作已拒绝", "A pipeline function failed, so this was refused");
+    public static readonly ErrorCode EnvInvalid = new(2964, "环境变量不合法", "Invalid environment variable");
+    public static readonly ErrorCode TooManyFunctions = new(2965, "函数或环境变量数量已达上限", "This pool holds the most functions or environment variables allowed");
     public static readonly ErrorCode Internal = new(5000, "服务器内部错误", "Internal server error");
 }

@@ -28,4 +28,7 @@ public sealed class Session : IPoolOwned
 
     /// <summary>How the second factor was passed (totp, sms, email, recovery), when known: the OIDC amr claim.</summary>
     public string? SecondFactorMethod { get; set; }
+
+    /// <summary>The id-token claims the pool's pipeline functions added at sign-in (JSON), so refreshed tokens keep them.</summary>
+    public string? PipelineClaims { get; set; }
 }

@@ -1,6 +1,7 @@
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
+using GenAuth.Core.Pipelines;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Security;
 using GenAuth.Core.Users;
@@ -22,7 +23,8 @@ public sealed class PasswordSignInService(
     CallerContext caller,
     UserPasswords passwords,
     RegistrationService registration,
-    SignInService signIn)
+    SignInService signIn,
+    CustomDatabase customDatabase)
 {
     public async Task<SignInOutcome> LoginAsync(LoginMethod method, string? account, string? password, CancellationToken ct)
     {
@@ -34,6 +36,10 @@ public sealed class PasswordSignInService(
         return await signIn.SignInAsync(new SignInRequest("password:" + method.ToString().ToLowerInvariant(), async c =>
         {
             var plain = await passwords.DecryptAsync(pool.Id, password, c);
+            // An account this pool doesn't have yet may wait in the pool's old database (custom database): its login
+            // script vouches for the password once, and the account moves here with the password hashed by our policy.
+            if (user is null && key.Length > 0 && await customDatabase.LoginAsync(Kind(method), key, plain, c) is { } migrated)
+                return new Credential(migrated, true);
             // Note: verified even without a user, so a missing account takes as long as a wrong password.
             var valid = await passwords.VerifyAsync(user?.PasswordHash, plain, c);
             if (valid)
@@ -120,6 +126,14 @@ public sealed class PasswordSignInService(
         await registration.SaveAsync(pool, user, ct);
         return await signIn.AfterRegistrationAsync(pool, user, issueToken, "register", ct);
     }
+
+    private static CustomDbIdentifier Kind(LoginMethod method) => method switch
+    {
+        LoginMethod.Email => CustomDbIdentifier.Email,
+        LoginMethod.Username => CustomDbIdentifier.Username,
+        LoginMethod.Phone => CustomDbIdentifier.Phone,
+        _ => CustomDbIdentifier.Account,
+    };
 
     private Task<User?> FindForLoginAsync(LoginMethod method, string account, CancellationToken ct)
     {

@@ -4,6 +4,7 @@ using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Messaging;
+using GenAuth.Core.Pipelines;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Security;
 using GenAuth.Core.Users;
@@ -25,6 +26,8 @@ public sealed class RegistrationService(
     QuotaGuard quotas,
     PasswordHasher hasher,
     AuditTrail audit,
+    PipelineRunner pipelines,
+    CustomDatabase customDatabase,
     TimeProvider clock)
 {
     public UserPool RequireOpen()
@@ -81,7 +84,24 @@ public sealed class RegistrationService(
         }
         if (!string.IsNullOrEmpty(plainPassword))
             await passwords.SetAsync(user, plainPassword, ct);
+        // Note: an identifier still waiting in the pool's old database (custom database, lazy migration) belongs to its
+        // owner there: registering it here would take their account before they first sign in.
+        foreach (var identifier in new[] { user.Email, user.Phone, user.Username })
+            if (identifier is not null && await customDatabase.ExistsAsync(identifier, ct))
+                throw new GenAuthException(ErrorCodes.AlreadyExists);
+        // The pool's PRE_REGISTER functions have the last word (a refusal carries the function's message, code 2962).
+        var pipeline = await pipelines.RunAsync(PipelineTriggers.PreRegister, user, user.RegisterSource ?? "register", ct, RegistrationBody(user));
+        if (pipeline.Refusal is { } refusal)
+            throw new GenAuthException(refusal);
     }
+
+    private static Dictionary<string, string?> RegistrationBody(User user) => new()
+    {
+        ["email"] = user.Email,
+        ["phone"] = user.Phone,
+        ["username"] = user.Username,
+        ["nickname"] = user.Nickname,
+    };
 
     /// <summary>Stores the new user (the database has the last word on uniqueness) and sends the registration mails.</summary>
     public async Task SaveAsync(UserPool pool, User user, CancellationToken ct)
@@ -91,5 +111,9 @@ public sealed class RegistrationService(
         await UserUniqueness.SaveAsync(db, ct);
         GenAuthTelemetry.Registered();
         await mailer.OnRegisteredAsync(pool, user, ct);
+        // POST_REGISTER: the account exists; a function's refusal or failure is logged, and what it changed is saved.
+        var pipeline = await pipelines.RunAsync(PipelineTriggers.PostRegister, user, user.RegisterSource ?? "register", ct, RegistrationBody(user));
+        if (pipeline.Refusal is null && db.ChangeTracker.HasChanges())
+            await UserUniqueness.SaveAsync(db, ct);
     }
 }

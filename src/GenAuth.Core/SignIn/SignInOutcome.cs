@@ -12,7 +12,11 @@ namespace GenAuth.Core.SignIn;
 public abstract record SignInOutcome;
 
 /// <summary>A new session: the user with its id token.</summary>
-public sealed record SignedIn(UserView User, string SessionId) : SignInOutcome;
+public sealed record SignedIn(UserView User, string SessionId) : SignInOutcome
+{
+    /// <summary>The id-token claims the pool's pipeline functions added (user.addToken); the OIDC id_token carries them too.</summary>
+    public IReadOnlyDictionary<string, object?> Claims { get; init; } = new Dictionary<string, object?>();
+}
 
 /// <summary>A second factor must answer the challenge: the one-time mfaToken and the factors on offer (1635's data).</summary>
 public sealed record SecondFactorRequired(string MfaToken, IReadOnlyDictionary<string, object?> Data) : SignInOutcome;

@@ -5,6 +5,7 @@ using GenAuth.Core.Codes;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Mfa;
+using GenAuth.Core.Pipelines;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Security;
 using GenAuth.Core.Sessions;
@@ -62,6 +63,7 @@ public sealed class SignInService(
     CodeService codes,
     LoginThrottle throttle,
     AuditTrail audit,
+    PipelineRunner pipelines,
     TimeProvider clock)
 {
     public static readonly TimeSpan ResetTokenLifetime = TimeSpan.FromMinutes(30);
@@ -163,7 +165,12 @@ public sealed class SignInService(
             await db.SaveChangesAsync(ct);
             return new SecondFactorRequired(challenge.MfaToken, challenge.Data);
         }
-        return await OpenSessionAsync(pool, user, request, ct);
+        // The pool's POST_AUTHENTICATION functions (none: no query, the list is cached): the last word before the session.
+        // What they change on the user and the claims they add are saved with the session, or not at all.
+        var pipeline = await pipelines.RunAsync(PipelineTriggers.PostAuthentication, user, method, ct);
+        if (pipeline.Refusal is { } refusal)
+            return await RefuseAsync(pool, user.Id, method, refusal, ct);
+        return await OpenSessionAsync(pool, user, request, pipeline.Claims, ct);
     }
 
     /// <summary>
@@ -198,7 +205,11 @@ public sealed class SignInService(
         await sessions.ExtendAsync(db, sessionId, expires.UtcDateTime, ct);
         audit.Record(AuditEventTypes.RefreshToken, user.Id);
         await db.SaveChangesAsync(ct);
-        var token = await tokens.IssueIdTokenAsync(db, pool, user, sessionId, session.AppId, now, expires, ct);
+        // Note: the claims the pipeline added at sign-in stay on the session's tokens; a pool without functions reads none.
+        var claims = (await pipelines.PoolAsync(ct)).HasAny
+            ? PipelineOutcome.ParseClaims(await db.Sessions.Where(s => s.Id == sessionId).Select(s => s.PipelineClaims).FirstOrDefaultAsync(ct))
+            : null;
+        var token = await tokens.IssueIdTokenAsync(db, pool, user, sessionId, session.AppId, now, expires, ct, claims);
         return new IssuedTokenView(token.Token, token.IssuedAt.ToUnixTimeSeconds(), token.ExpiresAt.ToUnixTimeSeconds());
     }
 
@@ -227,7 +238,8 @@ public sealed class SignInService(
         return new IssuedTokenView(token.Token, token.IssuedAt.ToUnixTimeSeconds(), token.ExpiresAt.ToUnixTimeSeconds());
     }
 
-    private async Task<SignInOutcome> OpenSessionAsync(UserPool pool, User user, SignInRequest request, CancellationToken ct)
+    private async Task<SignInOutcome> OpenSessionAsync(UserPool pool, User user, SignInRequest request,
+        IReadOnlyDictionary<string, object?> claims, CancellationToken ct)
     {
         // Note: the single-use proof, the session and its log row commit together or not at all.
         await using var tx = request.Claim is not null && db.Database.CurrentTransaction is null
@@ -247,16 +259,17 @@ public sealed class SignInService(
             secondFactor: request.SecondFactorPassed);
         session.SecondFactorMethod = request.SecondFactorPassed ? request.SecondFactorMethod : null;
         session.ParentSessionId = request.ParentSessionId;
+        session.PipelineClaims = claims.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(claims);
         sessions.LogLogin(db, pool.Id, user.Id, caller.App?.Id, request.Method, null, caller.Ip, caller.UserAgent);
         audit.Record(AuditEventTypes.Login, user.Id, new { method = request.Method, secondFactor = session.SecondFactorMethod });
         if (request.SecondFactorPassed)
             audit.Record(AuditEventTypes.VerifyMfa, user.Id, new { method = request.Method, factor = request.SecondFactorMethod });
         await db.SaveChangesAsync(ct);
-        var token = await tokens.IssueIdTokenAsync(db, pool, user, session.Id, caller.App?.Id, now, expires, ct);
+        var token = await tokens.IssueIdTokenAsync(db, pool, user, session.Id, caller.App?.Id, now, expires, ct, claims);
         if (tx is not null)
             await tx.CommitAsync(ct);
         await throttle.RecordSuccessAsync(pool.Id, LoginThrottle.UserKey(user.Id), ct);
-        return new SignedIn(new UserView(user, token.Token, token.ExpiresAt), session.Id);
+        return new SignedIn(new UserView(user, token.Token, token.ExpiresAt), session.Id) { Claims = claims };
     }
 
     /// <summary>Logs the refusal (and nothing else the attempt changed) and returns it.</summary>

@@ -14,7 +14,8 @@ public sealed class TokenService(KeyRing keys, TimeProvider clock, IssuerProvide
 
     /// <param name="issuedAt">The instant the caller computed <paramref name="expiresAt"/> from, so exp - iat is the lifetime.</param>
     public async Task<IssuedToken> IssueIdTokenAsync(GenAuthDbContext db, UserPool pool, User user, string sessionId,
-        string? appId, DateTimeOffset issuedAt, DateTimeOffset expiresAt, CancellationToken ct)
+        string? appId, DateTimeOffset issuedAt, DateTimeOffset expiresAt, CancellationToken ct,
+        IReadOnlyDictionary<string, object?>? extraClaims = null)
     {
         var now = issuedAt;
         var claims = new Dictionary<string, object?>
@@ -30,6 +31,11 @@ public sealed class TokenService(KeyRing keys, TimeProvider clock, IssuerProvide
         };
         IdTokenClaims.AddProfile(claims, user);
         GenAuthTelemetry.TokenIssued("id");
+        // Note: claims a pipeline function added (user.addToken); reserved names were already refused by the pipeline,
+        // and the standard ones are kept whatever the extra set says.
+        if (extraClaims is not null)
+            foreach (var (name, value) in extraClaims)
+                claims.TryAdd(name, value);
         return new IssuedToken(await SignAsync(db, pool.Id, claims, ct), now, expiresAt);
     }
 

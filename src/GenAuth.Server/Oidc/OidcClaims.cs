@@ -84,6 +84,36 @@ public static class OidcClaims
         }
     }
 
+    /// <summary>
+    /// The claims the pool's pipeline functions added (user.addToken), for the id token. A standard claim already set
+    /// (sub, sid, the scope-released profile) is never replaced; the pipeline refused reserved names already.
+    /// </summary>
+    public static void AddPipelineClaims(ClaimsIdentity identity, IEnumerable<KeyValuePair<string, object?>> claims)
+    {
+        foreach (var (name, value) in claims)
+        {
+            if (identity.HasClaim(c => c.Type == name) || name == Claims.Subject)
+                continue;
+            switch (value)
+            {
+                case null:
+                    break;
+                case bool b:
+                    identity.SetClaim(name, b);
+                    break;
+                case long l:
+                    identity.SetClaim(name, l);
+                    break;
+                case string str:
+                    identity.SetClaim(name, str);
+                    break;
+                default:
+                    identity.SetClaim(name, JsonSerializer.SerializeToElement(value));
+                    break;
+            }
+        }
+    }
+
     /// <summary>auth_time, acr and amr from the session the sign-in reused.</summary>
     public static void AddSessionClaims(ClaimsIdentity identity, string sessionId, Session session, DateTimeOffset authTime)
     {

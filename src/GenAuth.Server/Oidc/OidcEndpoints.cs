@@ -140,10 +140,18 @@ public static class OidcEndpoints
         {
             case SignedIn signedIn:
                 var user = await db.Users.IgnoreQueryFilters().AsNoTracking().FirstAsync(u => u.Id == sso!.UserId, ct);
+                // The pool's PRE_OIDC_TOKEN_ISSUED functions: a refusal or failure answers access_denied with its message.
+                var pipelines = s.GetRequiredService<GenAuth.Core.Pipelines.PipelineRunner>();
+                var pre = await pipelines.RunAsync(GenAuth.Core.Pipelines.PipelineTriggers.PreOidcTokenIssued, user, "oidc", ct);
+                if (pre.Refusal is { } refusal)
+                    return Forbid(Errors.AccessDenied, refusal.Message(caller.Lang ?? "en-US"));
+                if (db.ChangeTracker.HasChanges())
+                    await db.SaveChangesAsync(ct);
                 var identity = NewIdentity();
                 identity.SetClaim(Claims.Subject, user.Id);
                 OidcClaims.AddSessionClaims(identity, signedIn.SessionId, sso!, ticket!.AuthTime);
                 OidcClaims.AddUserClaims(identity, user, scopes);
+                OidcClaims.AddPipelineClaims(identity, signedIn.Claims.Concat(pre.Claims));
                 var principal = new ClaimsPrincipal(identity);
                 principal.SetScopes(scopes);
                 principal.SetAudiences(app.Id);

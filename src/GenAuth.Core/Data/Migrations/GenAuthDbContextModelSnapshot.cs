@@ -874,6 +874,109 @@ namespace GenAuth.Core.Data.Migrations
                     b.ToTable("resources", (string)null);
                 });
 
+            modelBuilder.Entity("GenAuth.Core.Pipelines.PipelineEnvVar", b =>
+                {
+                    b.Property<string>("UserPoolId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("SealedValue")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserPoolId", "Key");
+
+                    b.ToTable("pipeline_env", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Pipelines.PipelineFunction", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SourceCode")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TimeoutMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserPoolId", "Trigger", "Order");
+
+                    b.ToTable("pipeline_functions", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Pipelines.PipelineSettings", b =>
+                {
+                    b.Property<string>("UserPoolId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("CustomDatabaseEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CustomDatabaseGetUserScript")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CustomDatabaseLoginScript")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FetchAllowList")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserPoolId");
+
+                    b.ToTable("pipeline_settings", (string)null);
+                });
+
             modelBuilder.Entity("GenAuth.Core.Pools.Application", b =>
                 {
                     b.Property<string>("Id")
@@ -1429,6 +1532,9 @@ namespace GenAuth.Core.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ParentSessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PipelineClaims")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("RevokedAt")
@@ -2083,6 +2189,33 @@ namespace GenAuth.Core.Data.Migrations
                         });
 
                     b.Navigation("Actions");
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Pipelines.PipelineEnvVar", b =>
+                {
+                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
+                        .WithMany()
+                        .HasForeignKey("UserPoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Pipelines.PipelineFunction", b =>
+                {
+                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
+                        .WithMany()
+                        .HasForeignKey("UserPoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Pipelines.PipelineSettings", b =>
+                {
+                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
+                        .WithMany()
+                        .HasForeignKey("UserPoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("GenAuth.Core.Pools.Application", b =>
