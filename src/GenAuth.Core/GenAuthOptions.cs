@@ -16,8 +16,25 @@ public sealed class GenAuthOptions
     /// <summary>Public base URL of printed and mailed links and of the token issuer; unset, the address the server listens on.</summary>
     public string? PublicUrl { get; set; }
 
+    public DatabaseOptions Database { get; set; } = new();
     public BootstrapOptions Bootstrap { get; set; } = new();
     public PasswordOptions Passwords { get; set; } = new();
+}
+
+public sealed class DatabaseOptions
+{
+    public const string Sqlite = "Sqlite";
+    public const string Postgres = "Postgres";
+
+    /// <summary>"Sqlite" (the file under DataDirectory, or ConnectionString) or "Postgres" (ConnectionStrings:Postgres).</summary>
+    public string Provider { get; set; } = Sqlite;
+
+    /// <summary>Apply pending migrations when the server starts; false for deployments that run `migrate` separately
+    /// (the server then refuses to start while migrations are pending).</summary>
+    public bool MigrateOnStart { get; set; } = true;
+
+    public bool IsPostgres => string.Equals(Provider, Postgres, StringComparison.OrdinalIgnoreCase);
+    public bool IsSqlite => string.Equals(Provider, Sqlite, StringComparison.OrdinalIgnoreCase);
 }
 
 public sealed class BootstrapOptions

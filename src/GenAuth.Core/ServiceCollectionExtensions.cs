@@ -23,6 +23,8 @@ using GenAuth.Core.SignIn;
 using GenAuth.Core.Tokens;
 using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -36,6 +38,7 @@ public static class ServiceCollectionExtensions
     {
         services.AddOptions<GenAuthOptions>().BindConfiguration(GenAuthOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory), "GenAuth:DataDirectory must be set")
+            .Validate(o => o.Database.IsSqlite || o.Database.IsPostgres, "GenAuth:Database:Provider must be Sqlite or Postgres")
             .Validate(o => o.Passwords.MemoryKiB >= 19 * 1024 && o.Passwords.Iterations >= 2,
                 "Argon2id needs at least 19 MiB and 2 iterations")
             .ValidateOnStart();
@@ -53,6 +56,18 @@ public static class ServiceCollectionExtensions
             b.UseSqlite(DatabaseSetup.SqliteConnectionString(options));
             b.AddInterceptors(sp.GetRequiredService<UserCounter>(), sp.GetRequiredService<AuditNotifier>(), SqliteBusyTimeout.Instance);
         });
+        services.AddPooledDbContextFactory<PostgresGenAuthDbContext>((sp, b) =>
+        {
+            b.UseNpgsql(DatabaseSetup.PostgresConnectionString(sp.GetRequiredService<IConfiguration>()));
+            b.AddInterceptors(sp.GetRequiredService<UserCounter>(), sp.GetRequiredService<AuditNotifier>());
+        });
+        // Note: everything asks for GenAuthDbContext; GenAuth:Database:Provider picks which pool hands it out.
+#pragma warning disable EF1001 // IDbContextPool: the pool AddPooledDbContextFactory registered, reused rather than a second one
+        services.AddSingleton<IDbContextFactory<GenAuthDbContext>>(sp =>
+            sp.GetRequiredService<IOptions<GenAuthOptions>>().Value.Database.IsPostgres
+                ? new PostgresContexts(sp.GetRequiredService<IDbContextFactory<PostgresGenAuthDbContext>>())
+                : new PooledDbContextFactory<GenAuthDbContext>(sp.GetRequiredService<IDbContextPool<GenAuthDbContext>>()));
+#pragma warning restore EF1001
         services.AddScoped(sp =>
         {
             var context = sp.GetRequiredService<IDbContextFactory<GenAuthDbContext>>().CreateDbContext();

@@ -17,7 +17,9 @@ if (args is [BackupCommand.Name, .. var backupArgs])
     return;
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// `GenAuth.Server migrate [settings]`: apply the database migrations and exit (deployments that migrate separately).
+var migrateOnly = args is ["migrate", ..];
+var builder = WebApplication.CreateBuilder(migrateOnly ? args[1..] : args);
 builder.Configuration.AddServerDefaults(builder.Environment);
 builder.AddGenAuthOperations();
 
@@ -35,6 +37,12 @@ builder.Services.AddHostedPages();
 builder.Services.AddGenAuthExternalLogin();
 
 var app = builder.Build();
+if (migrateOnly)
+{
+    await app.Services.GetRequiredService<GenAuth.Core.Admin.Bootstrapper>().MigrateAsync(CancellationToken.None);
+    Console.WriteLine("GenAuth: database migrated");
+    return;
+}
 
 app.UseGenAuthHosting("/graphql/v2");
 app.UseWebSockets();

@@ -14,12 +14,22 @@ public sealed record BootstrapInfo(string UserPoolId, string AppId, string Secre
 /// <summary>Migrates the database and makes sure the default pool and app exist (preset ids honoured).</summary>
 public sealed class Bootstrapper(IServiceProvider services, IOptions<GenAuthOptions> options, ILogger<Bootstrapper> logger)
 {
+    /// <summary>The `migrate` command: applies the migrations and nothing else (no pool, no keys, no server).</summary>
+    public async Task MigrateAsync(CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<GenAuthDbContext>(), ct);
+    }
+
     public async Task<BootstrapInfo> RunAsync(CancellationToken ct)
     {
         var o = options.Value;
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GenAuthDbContext>();
-        await DatabaseSetup.MigrateAsync(db, ct);
+        if (o.Database.MigrateOnStart)
+            await DatabaseSetup.MigrateAsync(db, ct);
+        else
+            await DatabaseSetup.EnsureMigratedAsync(db, ct);
 
         var path = Path.Combine(o.DataDirectory, "bootstrap.json");
         var saved = File.Exists(path) ? JsonSerializer.Deserialize<BootstrapInfo>(await File.ReadAllTextAsync(path, ct)) : null;

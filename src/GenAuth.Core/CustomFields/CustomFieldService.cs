@@ -230,8 +230,7 @@ public sealed class CustomFieldService(GenAuthDbContext db, CallerContext caller
         {
             await update();
         }
-        catch (Exception e) when (e is DbUpdateException or Microsoft.Data.Sqlite.SqliteException
-                                  && e.Message.Contains("UNIQUE", StringComparison.Ordinal))
+        catch (Exception e) when (Data.DbErrors.IsUniqueViolation(e))
         {
             throw new GenAuthException(ErrorCodes.CustomFieldValueTaken);
         }

@@ -13,4 +13,16 @@ public static class DbErrors
                      || (inner?.Message.Contains("UNIQUE constraint failed", StringComparison.Ordinal) ?? false);
         return unique && (column is null || inner!.Message.Contains(column, StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// True for a unique-index failure however it surfaced: a save's DbUpdateException, or the provider's own exception
+    /// from ExecuteUpdate/ExecuteDelete (SqliteException on SQLite, PostgresException 23505 on PostgreSQL).
+    /// </summary>
+    public static bool IsUniqueViolation(Exception e) => e switch
+    {
+        DbUpdateException update => IsUniqueViolation(update),
+        DbException { SqlState: "23505" } => true,
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.Message.Contains("UNIQUE", StringComparison.Ordinal),
+        _ => false,
+    };
 }

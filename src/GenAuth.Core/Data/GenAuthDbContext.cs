@@ -13,8 +13,18 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GenAuth.Core.Data;
 
-public sealed class GenAuthDbContext(DbContextOptions<GenAuthDbContext> options) : DbContext(options)
+/// <summary>The model, on SQLite (its migrations are this type's). PostgreSQL uses <see cref="PostgresGenAuthDbContext"/>,
+/// the same model with its own migrations.</summary>
+public class GenAuthDbContext : DbContext
 {
+    public GenAuthDbContext(DbContextOptions<GenAuthDbContext> options) : base(options)
+    {
+    }
+
+    protected GenAuthDbContext(DbContextOptions options) : base(options)
+    {
+    }
+
     /// <summary>
     /// The caller's pool. Every pool-owned set is filtered by it; null matches nothing.
     /// </summary>

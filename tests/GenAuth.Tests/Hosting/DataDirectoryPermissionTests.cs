@@ -23,7 +23,7 @@ public sealed class DataDirectoryPermissionTests
         var data = Path.Combine(parent, "fresh", "data");
         try
         {
-            using (var app = new GenAuthApp(settings: new Dictionary<string, string?> { ["GenAuth:DataDirectory"] = data }))
+            using (var app = new GenAuthApp(settings: new Dictionary<string, string?> { ["GenAuth:DataDirectory"] = data, ["GenAuth:Database:Provider"] = "Sqlite" }))
             {
                 var client = app.CreateGraphQLClient();
                 // outbox.jsonl: a code goes to the outbox when no SMS gateway is set.
@@ -75,7 +75,8 @@ public sealed class DataDirectoryPermissionTests
     public async Task FilesAnOlderVersionWroteWithTheUmaskAreTightenedOnStart()
     {
         Assert.False(OperatingSystem.IsWindows(), "owner-only modes are a Unix property; this suite runs on Linux");
-        using var first = new GenAuthApp { KeepDataDirectory = true };
+        // Note: about the SQLite file, so on SQLite in a PostgreSQL run too.
+        using var first = new GenAuthApp(settings: SqliteOnly) { KeepDataDirectory = true };
         var client = first.CreateGraphQLClient();
         GraphQLClient.Success(await client.PostAsync("{ __typename }"), "__typename");
         await first.DisposeAsync();
@@ -83,7 +84,7 @@ public sealed class DataDirectoryPermissionTests
         foreach (var name in new[] { "genauth.db", "master.key", "bootstrap.json" })
             File.SetUnixFileMode(Path.Combine(first.DataDirectory, name), loose);
 
-        using var second = new GenAuthApp(first.DataDirectory);
+        using var second = new GenAuthApp(first.DataDirectory, SqliteOnly);
         GraphQLClient.Success(await second.CreateGraphQLClient().PostAsync("{ __typename }"), "__typename");
 
         foreach (var name in new[] { "genauth.db", "master.key", "bootstrap.json" })
@@ -92,4 +93,6 @@ public sealed class DataDirectoryPermissionTests
             Assert.True((mode & GroupOrOther) == 0, $"{name} is {mode}");
         }
     }
+
+    private static readonly IReadOnlyDictionary<string, string?> SqliteOnly = new Dictionary<string, string?> { ["GenAuth:Database:Provider"] = "Sqlite" };
 }

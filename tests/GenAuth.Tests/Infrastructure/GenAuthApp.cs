@@ -89,9 +89,26 @@ public sealed class GenAuthApp : WebApplicationFactory<Program>
         return await query(db);
     }
 
+    /// <summary>
+    /// The database provider of this server: the test's GenAuth:Database:Provider setting, else GENAUTH_TEST_DB
+    /// (tests/run --postgres), else SQLite.
+    /// </summary>
+    public string Provider => _settings.TryGetValue("GenAuth:Database:Provider", out var set) && set is not null
+        ? set
+        : PostgresServer.IsDefault ? "Postgres" : "Sqlite";
+
+    public bool OnPostgres => string.Equals(Provider, "Postgres", StringComparison.OrdinalIgnoreCase);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("GenAuth:DataDirectory", DataDirectory);
+        if (OnPostgres)
+        {
+            // Note: one database per data directory, so a restarted server (same directory) finds its data again.
+            builder.UseSetting("GenAuth:Database:Provider", "Postgres");
+            if (!_settings.ContainsKey("ConnectionStrings:Postgres"))
+                builder.UseSetting("ConnectionStrings:Postgres", PostgresServer.DatabaseFor(DataDirectory));
+        }
         builder.UseSetting("GenAuth:Bootstrap:UserPoolId", UserPoolId);
         builder.UseSetting("GenAuth:Bootstrap:AppId", AppId);
         builder.UseSetting("GenAuth:Bootstrap:Secret", Secret);
@@ -108,7 +125,11 @@ public sealed class GenAuthApp : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (!disposing || KeepDataDirectory || !Directory.Exists(DataDirectory))
+        if (!disposing || KeepDataDirectory)
+            return;
+        if (OnPostgres && !_settings.ContainsKey("ConnectionStrings:Postgres"))
+            PostgresServer.Drop(DataDirectory);
+        if (!Directory.Exists(DataDirectory))
             return;
         // Note: pooled SQLite connections keep the file open; close them before deleting the directory.
         SqliteConnection.ClearAllPools();
