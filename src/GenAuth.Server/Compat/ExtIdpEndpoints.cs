@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using GenAuth.Core.Common;
 using GenAuth.Core.ExtIdps;
+using GenAuth.Core.SignIn;
 using Microsoft.AspNetCore.Mvc;
 
 namespace GenAuth.Server.Compat;
@@ -22,6 +23,9 @@ public static class ExtIdpEndpoints
     public sealed record StateBody(string? AppId, string? TenantId, bool Enabled);
 
     public sealed record IdentifierBody(string? Identifier);
+
+    /// <summary>The SDK's loginByLdap / loginByAd body (clientIp and withCustomData are accepted and ignored).</summary>
+    public sealed record VerifyUserBody(string? Username, string? Password, string? Connection);
 
     public static IEndpointRouteBuilder MapGenAuthExtIdpApi(this IEndpointRouteBuilder app)
     {
@@ -70,6 +74,14 @@ public static class ExtIdpEndpoints
                 await s.SetConnStateAsync(id, body.Value.Enabled, ct);
                 return null;
             }));
+        // Directory logins (the SDK's loginByLdap, and loginByAd on its websocketHost): the user with a token.
+        foreach (var (path, type) in new[] { ("/api/v2/ldap/verify-user", ConnTypes.Ldap), ("/api/v2/ad/verify-user", ConnTypes.Ad) })
+            app.MapPost(path, (HttpContext http, RestBody<VerifyUserBody> body, DirectorySignInService s, CancellationToken ct) =>
+                Rest.RunAsync(http, async _ =>
+                {
+                    var b = body.Value;
+                    return UserJson.From(await s.LoginAsync(type, b.Username, b.Password, b.Connection, ct).RequireSignedIn());
+                }));
         // The SDK reads success as "the identifier is free" and an error (2702) as a conflict.
         app.MapPost("/api/v2/check/extIdpConn/identifier", static (HttpContext http, RestBody<IdentifierBody> body, ExtIdpService s,
             CancellationToken ct) => Rest.RunAsync(http, async _ =>
