@@ -165,7 +165,22 @@ public sealed class DirectoryClient(IOptions<LdapOptions> options, IOptions<GenA
         if (address.Ldaps)
             conn.SessionOptions.SecureSocketLayer = true;
         if (address.StartTls)
+        {
+            // Note: on Linux, S.DS.P gives libldap the server's URI only when the first bind connects; a StartTLS sent
+            // before would go to libldap's default host. An anonymous bind (no secret on the wire) opens the connection
+            // first; a directory that refuses anonymous binds still leaves it open.
+            conn.AuthType = AuthType.Anonymous;
+            try
+            {
+                conn.Bind();
+            }
+            catch (LdapException e) when (e.ErrorCode is 48 or 49 or 50 or 53)
+            {
+                // inappropriateAuthentication, invalidCredentials, insufficientAccessRights, unwillingToPerform
+            }
             conn.SessionOptions.StartTransportLayerSecurity(null);
+            conn.AuthType = AuthType.Basic;
+        }
         return conn;
     }
 

@@ -3,6 +3,7 @@ using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.ExtIdps;
+using GenAuth.Core.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace GenAuth.Core.SignIn;
@@ -20,7 +21,8 @@ public sealed class DirectorySignInService(
     SignInService signIn,
     ExternalSignInService external,
     ExtIdpService extIdps,
-    DirectoryClient directory)
+    DirectoryClient directory,
+    LoginThrottle throttle)
 {
     /// <summary>Connections of one kind a login tries, in creation order (each costs a search and a bind).</summary>
     public const int MaxConnectionsPerLogin = 5;
@@ -29,7 +31,7 @@ public sealed class DirectorySignInService(
     {
         if (!ConnTypes.IsDirectory(type))
             throw new ArgumentOutOfRangeException(nameof(type));
-        caller.RequirePool();
+        var pool = caller.RequirePool();
         var name = loginName?.Trim() ?? "";
         if (name.Length == 0 || name.Length > DirectoryFields.MaxLoginNameLength || name.Any(char.IsControl))
             throw new GenAuthException(ErrorCodes.WrongAccountOrPassword);
@@ -41,7 +43,8 @@ public sealed class DirectorySignInService(
             throw new GenAuthException(ErrorCodes.ExtIdpConnNotFound);
 
         var method = type + ":" + (conns.Count == 1 ? conns[0].Identifier : "directory");
-        return await signIn.SignInAsync(new SignInRequest(method[..Math.Min(method.Length, 64)], async c =>
+        var key = "d:" + type + ":" + Fold(name);
+        var outcome = await signIn.SignInAsync(new SignInRequest(method[..Math.Min(method.Length, 64)], async c =>
         {
             // Note: an empty password is an "unauthenticated bind" that many directories accept (RFC 4513 5.1.2): never sent.
             if (string.IsNullOrEmpty(password) || password.Length > 1024)
@@ -69,8 +72,12 @@ public sealed class DirectorySignInService(
             return new Credential(null, false);
         })
         {
-            ThrottleKey = "d:" + type + ":" + Fold(name),
+            ThrottleKey = key,
         }, ct);
+        // Note: the pipeline clears the user's own count; the login name's count ends with the completed sign-in too.
+        if (outcome is SignedIn)
+            await throttle.RecordSuccessAsync(pool.Id, key, ct);
+        return outcome;
     }
 
     /// <summary>Compatibility-normalised and case-folded (directories compare names case-insensitively): one count per name.</summary>
