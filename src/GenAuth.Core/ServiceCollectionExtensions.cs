@@ -138,6 +138,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<GenAuth.Core.ExtIdps.DirectoryClient>();
         services.AddScoped<GenAuth.Core.ExtIdps.ExtIdpService>();
         services.AddScoped<GenAuth.Core.ExtIdps.IdentityService>();
+        services.AddScoped<GenAuth.Core.ExtIdps.IdentityLinkService>();
         services.AddScoped<RegistrationService>();
         services.AddScoped<PasswordSignInService>();
         services.AddScoped<QrSignInService>();

@@ -141,5 +141,8 @@ public static class ErrorCodes
     public static readonly ErrorCode ExtTokenInvalid = new(2713, "身份源返回的身份令牌无效", "The identity provider's id token is not valid for this connection");
     public static readonly ErrorCode ExtEmailNotVerified = new(2714, "该邮箱或手机号在身份源或本系统未验证，不能关联到已有账号", "This email or phone number is not verified (at the provider or here), so it can't be linked to an existing account");
     public static readonly ErrorCode ExtProfileInvalid = new(2715, "身份源返回的用户信息不完整", "The identity provider's user information is incomplete");
+    public static readonly ErrorCode ExtLastSignInMethod = new(2716, "这是该账号唯一的登录方式，不能解绑", "This is the account's only way to sign in: it can't be unlinked");
+    public static readonly ErrorCode ExtIdentityLinkedElsewhere = new(2717, "该身份已绑定到其他账号", "This identity is already linked to another account");
+    public static readonly ErrorCode ExtIdentityNotLinked = new(2718, "未绑定该身份源", "No identity of this source is linked to the account");
     public static readonly ErrorCode Internal = new(5000, "服务器内部错误", "Internal server error");
 }
