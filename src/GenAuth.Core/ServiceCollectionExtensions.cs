@@ -160,8 +160,12 @@ public static class ServiceCollectionExtensions
         services.AddScoped<SignInService>();
         services.AddScoped<SsoSignInService>();
         services.AddScoped<ExternalSignInService>();
+        services.AddScoped<DirectorySignInService>();
+        services.AddOptions<GenAuth.Core.ExtIdps.LdapOptions>().BindConfiguration(GenAuth.Core.ExtIdps.LdapOptions.Section);
+        services.AddSingleton<GenAuth.Core.ExtIdps.DirectoryClient>();
         services.AddScoped<GenAuth.Core.ExtIdps.ExtIdpService>();
         services.AddScoped<GenAuth.Core.ExtIdps.IdentityService>();
+        services.AddScoped<GenAuth.Core.ExtIdps.IdentityLinkService>();
         services.AddScoped<RegistrationService>();
         services.AddScoped<PasswordSignInService>();
         services.AddScoped<QrSignInService>();

@@ -32,6 +32,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IQueryFields, AccountQueries>();
         services.AddSingleton<IQueryFields, PoolQueries>();
         services.AddSingleton<IMutationFields, AccountMutations>();
+        services.AddSingleton<IMutationFields, GenAuth.GraphQL.ExtIdps.DirectoryLoginMutations>();
         services.AddSingleton<IMutationFields, PoolMutations>();
         services.AddSingleton<IQueryFields, UserAdminQueries>();
         services.AddSingleton<IMutationFields, UserAdminMutations>();

@@ -148,5 +148,8 @@ public static class ErrorCodes
     public static readonly ErrorCode PipelineFailed = new(2963, "扩展函数运行失败，操作已拒绝", "A pipeline function failed, so this was refused");
     public static readonly ErrorCode EnvInvalid = new(2964, "环境变量不合法", "Invalid environment variable");
     public static readonly ErrorCode TooManyFunctions = new(2965, "函数或环境变量数量已达上限", "This pool holds the most functions or environment variables allowed");
+    public static readonly ErrorCode ExtLastSignInMethod = new(2716, "这是该账号唯一的登录方式，不能解绑", "This is the account's only way to sign in: it can't be unlinked");
+    public static readonly ErrorCode ExtIdentityLinkedElsewhere = new(2717, "该身份已绑定到其他账号", "This identity is already linked to another account");
+    public static readonly ErrorCode ExtIdentityNotLinked = new(2718, "未绑定该身份源", "No identity of this source is linked to the account");
     public static readonly ErrorCode Internal = new(5000, "服务器内部错误", "Internal server error");
 }

@@ -9,6 +9,11 @@ public static class ConnTypes
     public const string Oidc = "oidc";
     public const string OAuth2 = "oauth2";
     public const string GitHub = "github";
+    public const string Ldap = "ldap";
+    public const string Ad = "ad";
+
+    /// <summary>Directory types: they sign in with a user name and password (loginByLdap / loginByAD), not a redirect.</summary>
+    public static bool IsDirectory(string type) => type is Ldap or Ad;
 
     /// <summary>Types that sign in with the OAuth 2.0 code flow and a userinfo mapping (generic, or a preset).</summary>
     public static bool IsOAuth2(string type) => type is OAuth2 or GitHub;
@@ -25,6 +30,7 @@ public static class ConnTypes
             ["userInfoEndpoint"] = "https://api.github.com/user",
             ["scope"] = "read:user user:email",
         },
+        Ldap or Ad => DirectoryFields.Defaults(type),
         _ => new Dictionary<string, string>(),
     };
 }
@@ -57,6 +63,10 @@ public static class ConnFields
                     if (Text(open, name) is { } url)
                         RequireUrl(url, name);
                 Require(Text(open, "clientId"), "clientId");
+                break;
+            case ConnTypes.Ldap:
+            case ConnTypes.Ad:
+                DirectoryFields.Validate(open, secrets);
                 break;
         }
     }

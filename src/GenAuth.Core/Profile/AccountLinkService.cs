@@ -1,6 +1,7 @@
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
+using GenAuth.Core.ExtIdps;
 using GenAuth.Core.Sessions;
 using GenAuth.Core.Tokens;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,7 @@ namespace GenAuth.Core.Profile;
 /// identities move to the primary and the secondary account is deleted (its sessions end).
 /// </summary>
 public sealed class AccountLinkService(GenAuthDbContext db, CallerContext caller, CallerResolver resolver, SessionService sessions,
-    TimeProvider clock)
+    IdentityLinkService identities, TimeProvider clock)
 {
     public async Task LinkAsync(string? primaryToken, string? secondaryToken, CancellationToken ct)
     {
@@ -35,6 +36,9 @@ public sealed class AccountLinkService(GenAuthDbContext db, CallerContext caller
         secondary.UpdatedAt = now;
         secondary.Email = secondary.EmailNormalized = secondary.Phone = secondary.Username = null;
         secondary.Unionid = secondary.Openid = secondary.Oauth = secondary.ExternalId = null;
+        // The secondary's external identities sign the primary in from now on.
+        await db.UserIdentities.Where(i => i.UserId == secondaryId)
+            .ExecuteUpdateAsync(set => set.SetProperty(i => i.UserId, primaryId).SetProperty(i => i.UpdatedAt, now), ct);
         await db.SaveChangesAsync(ct);
         if (primary.ExternalId is null && externalId is not null)
         {
@@ -46,12 +50,16 @@ public sealed class AccountLinkService(GenAuthDbContext db, CallerContext caller
         await sessions.RevokeAllAsync(db, secondaryId, null, ct);
     }
 
-    /// <summary>Unlinks a social provider from the primary account. This server has no social logins yet, so nothing is bound to one.</summary>
+    /// <summary>
+    /// Unlinks the primary account's identities of a provider (a connection type such as ldap or github, or a connection
+    /// identifier); the last way to sign in stays (2716), and a provider with nothing linked answers 2718.
+    /// </summary>
     public async Task UnlinkAsync(string? primaryToken, string? provider, CancellationToken ct)
     {
-        await VerifyAsync(primaryToken, ct);
+        var userId = await VerifyAsync(primaryToken, ct);
         if (string.IsNullOrWhiteSpace(provider))
             throw new GenAuthException(ErrorCodes.BadRequest, detail: "provider is required");
+        await identities.UnlinkProviderAsync(userId, provider.Trim(), ct);
     }
 
     private async Task<string> VerifyAsync(string? token, CancellationToken ct)

@@ -22,6 +22,8 @@ public sealed record ExternalProfile(string Subject)
     public string? Name { get; init; }
     public string? Nickname { get; init; }
     public string? Picture { get; init; }
+    /// <summary>The login name at the provider (directories): the new user's username when it is valid and free.</summary>
+    public string? Username { get; init; }
     /// <summary>The profile the provider sent (id token claims + userinfo), stored on the identity as JSON.</summary>
     public string RawJson { get; init; } = "{}";
     /// <summary>The provider's tokens (JSON), sealed on the identity; never answered.</summary>
@@ -56,7 +58,8 @@ public sealed class ExternalSignInService(
         return signIn.SignInAsync(new SignInRequest(method, c => AuthenticateAsync(conn, profile, c)), ct);
     }
 
-    private async Task<Credential> AuthenticateAsync(ExtIdpConn conn, ExternalProfile p, CancellationToken ct)
+    /// <summary>The credential step of an external sign-in (also run by directory logins inside their own request).</summary>
+    internal async Task<Credential> AuthenticateAsync(ExtIdpConn conn, ExternalProfile p, CancellationToken ct)
     {
         var pool = caller.RequirePool();
         var now = clock.GetUtcNow().UtcDateTime;
@@ -145,6 +148,10 @@ public sealed class ExternalSignInService(
             user.Email = email;
             user.EmailVerified = true;
         }
+        if (p.Username is { Length: > 0 } username && IsUsername(username)
+            && Identifiers.NormalizeUsername(username) is var usernameKey
+            && !await db.Users.AnyAsync(u => u.UsernameNormalized == usernameKey || u.Username == username, ct))
+            user.Username = username;
         user.Nickname = Clip(p.Nickname ?? p.Name, 128);
         user.Photo = p.Picture is { Length: <= 2048 } pic && Uri.TryCreate(pic, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps ? pic : null;
         user.Unionid = p.Subject;
@@ -152,6 +159,19 @@ public sealed class ExternalSignInService(
         user.Oauth = raw;
         await registration.PrepareAsync(pool, user, null, null, ct);
         return user;
+    }
+
+    private static bool IsUsername(string username)
+    {
+        try
+        {
+            Validation.RequireUsername(username);
+            return true;
+        }
+        catch (GenAuthException)
+        {
+            return false;
+        }
     }
 
     private static bool IsEmail(string email)

@@ -36,6 +36,6 @@ public sealed class IdentityType : ObjectGraphType<IdentityView>
         Field<StringGraphType>("accessToken").Resolve(_ => null);
         Field<StringGraphType>("type").Resolve(c => c.Source.ConnType ?? c.Source.Identity.Provider);
         Field<StringGraphType>("extIdpId").Resolve(c => c.Source.Identity.ExtIdpId);
-        Field<BooleanGraphType>("isSocial").Resolve(c => c.Source.Identity.Provider is not (ConnTypes.Oidc or ConnTypes.OAuth2));
+        Field<BooleanGraphType>("isSocial").Resolve(c => c.Source.Identity.Provider is not (ConnTypes.Oidc or ConnTypes.OAuth2 or ConnTypes.Ldap or ConnTypes.Ad));
     }
 }

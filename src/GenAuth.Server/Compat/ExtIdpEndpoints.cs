@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using GenAuth.Core.Common;
 using GenAuth.Core.ExtIdps;
+using GenAuth.Core.SignIn;
 using Microsoft.AspNetCore.Mvc;
 
 namespace GenAuth.Server.Compat;
@@ -22,6 +23,31 @@ public static class ExtIdpEndpoints
     public sealed record StateBody(string? AppId, string? TenantId, bool Enabled);
 
     public sealed record IdentifierBody(string? Identifier);
+
+    /// <summary>The SDK's loginByLdap / loginByAd body (clientIp and withCustomData are accepted and ignored).</summary>
+    public sealed record VerifyUserBody(string? Username, string? Password, string? Connection);
+
+    /// <summary>The SDK's unlinkExtIdp body: the identity source's id (not a connection's).</summary>
+    public sealed record UnlinkExtIdpBody(string? ExtIdpId);
+
+    /// <summary>The SDK's users.linkIdentity / unlinkIdentity body (isSocial and type are accepted; the connection says it).</summary>
+    public sealed record IdentityBody(string? UserId, string? UserIdInIdp, bool? IsSocial, string? Type, string? Identifier, string? ExtIdpId);
+
+    /// <summary>A linked identity as the REST API answers it (its tokens stay sealed).</summary>
+    public static object IdentityJson(IdentityView v) => new
+    {
+        id = v.Identity.Id,
+        userId = v.Identity.UserId,
+        userPoolId = v.Identity.UserPoolId,
+        extIdpId = v.Identity.ExtIdpId,
+        originConnIds = new[] { v.Identity.ConnId },
+        provider = v.Identity.Provider,
+        type = v.ConnType ?? v.Identity.Provider,
+        userIdInIdp = v.Identity.ProviderUserId,
+        isSocial = v.Identity.Provider is not (ConnTypes.Oidc or ConnTypes.OAuth2 or ConnTypes.Ldap or ConnTypes.Ad),
+        createdAt = IsoTime.Format(v.Identity.CreatedAt),
+        updatedAt = IsoTime.Format(v.Identity.UpdatedAt),
+    };
 
     public static IEndpointRouteBuilder MapGenAuthExtIdpApi(this IEndpointRouteBuilder app)
     {
@@ -68,6 +94,37 @@ public static class ExtIdpEndpoints
             Rest.RunAsync(http, async _ =>
             {
                 await s.SetConnStateAsync(id, body.Value.Enabled, ct);
+                return null;
+            }));
+        // Directory logins (the SDK's loginByLdap, and loginByAd on its websocketHost): the user with a token.
+        foreach (var (path, type) in new[] { ("/api/v2/ldap/verify-user", ConnTypes.Ldap), ("/api/v2/ad/verify-user", ConnTypes.Ad) })
+            app.MapPost(path, (HttpContext http, RestBody<VerifyUserBody> body, DirectorySignInService s, CancellationToken ct) =>
+                Rest.RunAsync(http, async _ =>
+                {
+                    var b = body.Value;
+                    return UserJson.From(await s.LoginAsync(type, b.Username, b.Password, b.Connection, ct).RequireSignedIn());
+                }));
+        // Linked identities: the signed-in user's own (SocialAuthenticationClient) and an admin's (users.link/unlinkIdentity).
+        app.MapGet("/api/v3/get-identities", static (HttpContext http, IdentityLinkService s, CancellationToken ct) =>
+            Rest.RunAsync(http, async _ => (await s.MineAsync(ct)).Select(IdentityJson).ToList()));
+        app.MapPost("/api/v3/unlink-extidp", static (HttpContext http, RestBody<UnlinkExtIdpBody> body, IdentityLinkService s, CancellationToken ct) =>
+            Rest.RunAsync(http, async _ =>
+            {
+                await s.UnlinkMineAsync(body.Value.ExtIdpId, ct);
+                return null;
+            }));
+        app.MapPost("/api/v2/users/identity/link", static (HttpContext http, RestBody<IdentityBody> body, IdentityLinkService s, CancellationToken ct) =>
+            Rest.RunAsync(http, async _ =>
+            {
+                var b = body.Value;
+                await s.AdminLinkAsync(b.UserId, b.ExtIdpId, b.Identifier, b.UserIdInIdp, ct);
+                return null;
+            }));
+        app.MapPost("/api/v2/users/identity/unlink", static (HttpContext http, RestBody<IdentityBody> body, IdentityLinkService s, CancellationToken ct) =>
+            Rest.RunAsync(http, async _ =>
+            {
+                var b = body.Value;
+                await s.AdminUnlinkAsync(b.UserId, b.ExtIdpId, b.Identifier, ct);
                 return null;
             }));
         // The SDK reads success as "the identifier is free" and an error (2702) as a conflict.

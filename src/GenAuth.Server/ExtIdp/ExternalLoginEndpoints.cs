@@ -51,6 +51,7 @@ public static class ExternalLoginEndpoints
         services.AddSingleton<ProviderClient>();
         services.AddSingleton<FlowCookie>();
         services.AddSingleton<UsedStates>();
+        services.AddSingleton<LinkTickets>();
         return services;
     }
 
@@ -61,6 +62,7 @@ public static class ExternalLoginEndpoints
         app.MapGet("/connections/oidc/{identifier}", StartAsync);
         app.MapGet("/connections/social/{identifier}/callback", CallbackAsync);
         app.MapGet("/connections/oidc/{identifier}/callback", CallbackAsync);
+        app.MapGet("/api/v3/generate-link-extidp-url", GenerateLinkUrlAsync);
         app.MapGet("/connections/_popup.js", (HttpResponse response) =>
         {
             response.Headers.CacheControl = "no-cache";
@@ -93,8 +95,32 @@ public static class ExternalLoginEndpoints
     public static string CallbackUri(IssuerProvider issuer, ExtIdpConn conn) =>
         $"{issuer.BaseUrl}/connections/{(conn.Type == ConnTypes.Oidc ? "oidc" : "social")}/{Uri.EscapeDataString(conn.Identifier)}/callback";
 
+    /// <summary>
+    /// The SDK's generateLinkExtIdpUrl: for the user of id_token, a URL that starts the connection's flow in link mode
+    /// (the provider's account joins this user instead of signing in). The URL holds a sealed single-use ticket, not the
+    /// token; it lives <see cref="LinkTickets.Lifetime"/>.
+    /// </summary>
+    private static Task<Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<RestEnvelope>> GenerateLinkUrlAsync(HttpContext http,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "ext_idp_conn_identifier")] string? identifier,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "id_token")] string? idToken,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "app_id")] string? appId,
+        IdentityLinkService links, ExtIdpService extIdps, LinkTickets tickets, IssuerProvider issuer, CancellationToken ct) =>
+        Rest.RunAsync(http, async caller =>
+        {
+            var pool = caller.RequirePool();
+            var userId = await links.UserOfTokenAsync(idToken, ct);
+            var conn = identifier is { Length: > 0 and <= 64 } ? await extIdps.FindEnabledAsync(identifier, ct) : null;
+            if (conn is null || !ConnTypes.CanSignIn(conn.Type))
+                throw new GenAuthException(ErrorCodes.ExtIdpConnNotFound);
+            var query = new Dictionary<string, string?> { ["link_ticket"] = tickets.Issue(pool.Id, userId, conn.Identifier) };
+            if (!string.IsNullOrEmpty(appId ?? caller.App?.Id))
+                query["app_id"] = appId ?? caller.App?.Id;
+            return QueryHelpers.AddQueryString(
+                $"{issuer.BaseUrl}/connections/{(conn.Type == ConnTypes.Oidc ? "oidc" : "social")}/{Uri.EscapeDataString(conn.Identifier)}", query);
+        });
+
     private static async Task<IResult> StartAsync(HttpContext http, string identifier, PageSetup setup, ExtIdpService extIdps,
-        ProviderClient providers, FlowCookie flows, IssuerProvider issuer, TimeProvider clock, CancellationToken ct)
+        ProviderClient providers, FlowCookie flows, IssuerProvider issuer, LinkTickets tickets, TimeProvider clock, CancellationToken ct)
     {
         var page = await setup.OpenAsync(http, http.Request.Query["app_id"], ct);
         if (page is null)
@@ -116,6 +142,13 @@ public static class ExternalLoginEndpoints
         }
         else
             mode = http.Request.Query["from_guard"] == "1" && !http.Request.Query.ContainsKey("return_url") ? "popup" : "hosted";
+        string? linkUserId = null;
+        if (http.Request.Query.ContainsKey("link_ticket"))
+        {
+            linkUserId = tickets.Spend(http.Request.Query["link_ticket"], page.Pool.Id, conn.Identifier)?.UserId;
+            if (linkUserId is null)
+                return Error(page, ErrorCodes.ExtStateInvalid, StatusCodes.Status400BadRequest, returnUrl);
+        }
         var secrets = FlowSecrets.New();
         string authorizeUrl;
         try
@@ -127,7 +160,7 @@ public static class ExternalLoginEndpoints
             return Error(page, e.Error, StatusCodes.Status502BadGateway, returnUrl);
         }
         flows.Write(http, new Flow(page.Pool.Id, page.App.Id, conn.Id, conn.Identifier, secrets.State, secrets.Verifier, secrets.Nonce, mode,
-            returnUrl, mode == "redirect" ? redirectUrl : null, clock.GetUtcNow().Add(FlowCookie.Lifetime).ToUnixTimeSeconds()));
+            returnUrl, mode == "redirect" ? redirectUrl : null, clock.GetUtcNow().Add(FlowCookie.Lifetime).ToUnixTimeSeconds(), linkUserId));
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers["Referrer-Policy"] = "no-referrer";
         return Results.Redirect(authorizeUrl);
@@ -135,7 +168,7 @@ public static class ExternalLoginEndpoints
 
     private static async Task<IResult> CallbackAsync(HttpContext http, string identifier, PageSetup setup, ExtIdpService extIdps,
         ProviderClient providers, FlowCookie flows, UsedStates used, IssuerProvider issuer, ExternalSignInService external,
-        CancellationToken ct)
+        IdentityLinkService links, CancellationToken ct)
     {
         var state = http.Request.Query["state"].ToString();
         var flow = flows.Read(http, state);
@@ -158,6 +191,15 @@ public static class ExternalLoginEndpoints
             if (conn is null || conn.Id != flow.ConnId)
                 throw new GenAuthException(ErrorCodes.ExtIdpConnNotFound);
             var profile = await providers.CompleteAsync(conn, extIdps.AllFields(conn), CallbackUri(issuer, conn), flow.Secrets, code, ct);
+            if (flow.LinkUserId is { } linkUserId)
+            {
+                // Link mode: the provider's account joins the user who asked for the link URL; nobody signs in.
+                await links.LinkFromFlowAsync(linkUserId, conn, profile.Subject,
+                    profile.RawJson.Length > ExternalSignInService.MaxProfileJson ? "{}" : profile.RawJson, ct);
+                if (flow.Mode == "hosted")
+                    return Results.Redirect(flow.ReturnUrl);
+                return Deliver(page, flow, 200, "ok", new { linked = true, identifier = conn.Identifier });
+            }
             var outcome = await external.SignInAsync(conn, profile, ct);
             return await AnswerAsync(page, flow, outcome);
         }

@@ -8,7 +8,7 @@ namespace GenAuth.Server.ExtIdp;
 
 /// <summary>One external sign-in in flight: where it came from, where it goes, and its per-flow secrets.</summary>
 public sealed record Flow(string PoolId, string AppId, string ConnId, string Identifier, string State, string Verifier, string Nonce,
-    string Mode, string ReturnUrl, string? RedirectUrl, long ExpiresAt)
+    string Mode, string ReturnUrl, string? RedirectUrl, long ExpiresAt, string? LinkUserId = null)
 {
     public FlowSecrets Secrets => new(State, Verifier, Nonce);
 }
@@ -93,5 +93,50 @@ public sealed class UsedStates(TimeProvider clock)
             return false;
         var key = FlowSecrets.Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes(state)));
         return _used.TryAdd(key, expiresAt);
+    }
+}
+
+/// <summary>What a link URL carries: the user who asked, in which pool, for which connection, until when.</summary>
+public sealed record LinkTicket(string PoolId, string UserId, string Identifier, string Nonce, long ExpiresAt);
+
+/// <summary>
+/// The ticket of /api/v3/generate-link-extidp-url: sealed with the master key (nobody can forge or alter it), valid
+/// <see cref="Lifetime"/>, spent by the flow it starts (UsedStates): the URL carries no token of the user, and a copy of
+/// it can't start a second link.
+/// </summary>
+public sealed class LinkTickets(SecretSealer sealer, TimeProvider clock, UsedStates used)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
+    private static readonly byte[] Purpose = "GenAuth.ExtIdpLink.v1|"u8.ToArray();
+
+    public string Issue(string poolId, string userId, string identifier)
+    {
+        var ticket = new LinkTicket(poolId, userId, identifier, FlowSecrets.Base64Url(RandomNumberGenerator.GetBytes(16)),
+            clock.GetUtcNow().Add(Lifetime).ToUnixTimeSeconds());
+        return FlowSecrets.Base64Url(sealer.Seal([.. Purpose, .. JsonSerializer.SerializeToUtf8Bytes(ticket)]));
+    }
+
+    /// <summary>The ticket, spent, when it is genuine, unexpired, unspent and for this pool and connection; else null.</summary>
+    public LinkTicket? Spend(string? value, string poolId, string identifier)
+    {
+        if (string.IsNullOrEmpty(value) || value.Length > 2048)
+            return null;
+        try
+        {
+            var b64 = value.Replace('-', '+').Replace('_', '/');
+            b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
+            var plain = sealer.Unseal(Convert.FromBase64String(b64));
+            if (plain.Length < Purpose.Length || !plain.AsSpan(0, Purpose.Length).SequenceEqual(Purpose))
+                return null;
+            var ticket = JsonSerializer.Deserialize<LinkTicket>(plain.AsSpan(Purpose.Length));
+            if (ticket is null || ticket.ExpiresAt < clock.GetUtcNow().ToUnixTimeSeconds() || ticket.PoolId != poolId
+                || ticket.Identifier != identifier || !used.TryUse("link:" + ticket.Nonce, ticket.ExpiresAt))
+                return null;
+            return ticket;
+        }
+        catch (Exception e) when (e is FormatException or CryptographicException or ArgumentException or JsonException)
+        {
+            return null;
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using GenAuth.Core.Common;
 using GenAuth.Core.ExtIdps;
 using GenAuth.Tests.Infrastructure;
 using GenAuth.Tests.Mfa;
@@ -79,6 +80,47 @@ public sealed class ExternalSignInTests(ExtIdpFixture f) : IClassFixture<ExtIdpF
         Assert.False(listed["isSocial"]!.GetValue<bool>());
         Assert.Null(listed["accessToken"]);
         Assert.Null(listed["refreshToken"]);
+    }
+
+    [Fact]
+    public async Task ALinkUrlJoinsTheProvidersAccountToTheUserWhoAskedOnceAndNeverToASecondUser()
+    {
+        var name = Unique("link");
+        var login = $"{name}~{name}@provider.example~1";
+        var (userId, token) = await f.Host.Gql.RegisterAndLoginAsync(name + "@local.example");
+        async Task<Uri> LinkUrlAsync(string idToken)
+        {
+            var answer = await f.RestAsync(HttpMethod.Get, "/api/v3/generate-link-extidp-url?ext_idp_conn_identifier=op1&id_token=" + idToken, token: idToken);
+            Assert.Equal(200, answer["code"]!.GetValue<int>());
+            return new Uri(answer["data"]!.GetValue<string>());
+        }
+        var url = await LinkUrlAsync(token);
+        Assert.DoesNotContain(token, url.ToString());
+
+        var browser = f.NewBrowser();
+        var callback = await f.Op.SignInAtProviderAsync(browser, f.Base, url.PathAndQuery + "&return_url=/linked", login);
+        var (done, body) = await GetAsync(browser, callback);
+        Assert.True(done.StatusCode == HttpStatusCode.Redirect, body);
+        Assert.Equal("/linked", done.Headers.Location!.OriginalString);
+        Assert.Equal(userId, Assert.Single(await IdentitiesAsync(login)).UserId);
+        // Linking signs nobody in: no SSO cookie.
+        Assert.DoesNotContain(done.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], c => c.StartsWith("ga_sso_", StringComparison.Ordinal));
+
+        // The URL is spent.
+        var (replayed, _) = await GetAsync(f.NewBrowser(), new Uri(f.Base, url.PathAndQuery));
+        Assert.Equal(HttpStatusCode.BadRequest, replayed.StatusCode);
+
+        // Another user linking the same provider account is refused; the identity stays with its owner.
+        var (_, otherToken) = await f.Host.Gql.RegisterAndLoginAsync(Unique("other") + "@local.example");
+        var other = f.NewBrowser();
+        var (refused, refusedBody) = await GetAsync(other, await f.Op.SignInAtProviderAsync(other, f.Base, (await LinkUrlAsync(otherToken)).PathAndQuery, login));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True(refusedBody.Contains(ErrorCodes.ExtIdentityLinkedElsewhere.ZhCn) || refusedBody.Contains(ErrorCodes.ExtIdentityLinkedElsewhere.EnUs), refusedBody);
+        Assert.Equal(userId, Assert.Single(await IdentitiesAsync(login)).UserId);
+
+        // A bad id token gets no URL.
+        var bad = await f.RestAsync(HttpMethod.Get, "/api/v3/generate-link-extidp-url?ext_idp_conn_identifier=op1&id_token=nope", token: "nope");
+        Assert.Equal(ErrorCodes.TokenInvalid.Code, bad["code"]!.GetValue<int>());
     }
 
     private async Task<string> LocalUserAsync(string email, bool verified)

@@ -162,6 +162,10 @@ public sealed class AdminFieldAccessTests : IDisposable
         ["GET /api/v2/logout"] = FieldAccess.Public, ["POST /api/v2/logout"] = FieldAccess.Public,
         ["POST /api/v2/login/email-code"] = FieldAccess.Public, ["POST /api/v2/register/email-code"] = FieldAccess.Public,
         ["POST /api/v2/sms/send"] = FieldAccess.Public,
+        // Directory logins (the SDK's loginByLdap / loginByAd) and the link URL (its id_token is the argument).
+        ["POST /api/v2/ldap/verify-user"] = FieldAccess.Public, ["POST /api/v2/ad/verify-user"] = FieldAccess.Public,
+        ["GET /api/v3/generate-link-extidp-url"] = FieldAccess.Public,
+        ["GET /api/v3/get-identities"] = FieldAccess.User, ["POST /api/v3/unlink-extidp"] = FieldAccess.User,
         // The SDK's validateToken: the token to check is the argument, no caller token needed.
         ["GET /api/v2/oidc/validate_token"] = FieldAccess.Public,
         // The user's tokens travel in the body.

@@ -1,0 +1,95 @@
+using System.Text;
+using GenAuth.Core.Callers;
+using GenAuth.Core.Common;
+using GenAuth.Core.Data;
+using GenAuth.Core.ExtIdps;
+using GenAuth.Core.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace GenAuth.Core.SignIn;
+
+/// <summary>
+/// The directory ways in (loginByLdap / loginByAD, REST /api/v2/ldap|ad/verify-user): a login name and password checked
+/// by the pool's enabled LDAP (or AD) connections, then the external identity rules (linked identity, verified match,
+/// just-in-time user) and the one pipeline (throttle, blocked, app access, verified email, second factor). A wrong
+/// password, an unknown name, an ambiguous name and a disabled entry all answer 2333 and count toward the lockout,
+/// per login name and per IP. An unreachable directory answers 2712 and writes nothing.
+/// </summary>
+public sealed class DirectorySignInService(
+    GenAuthDbContext db,
+    CallerContext caller,
+    SignInService signIn,
+    ExternalSignInService external,
+    ExtIdpService extIdps,
+    DirectoryClient directory,
+    LoginThrottle throttle)
+{
+    /// <summary>Connections of one kind a login tries, in creation order (each costs a search and a bind).</summary>
+    public const int MaxConnectionsPerLogin = 5;
+
+    public async Task<SignInOutcome> LoginAsync(string type, string? loginName, string? password, string? connection, CancellationToken ct)
+    {
+        if (!ConnTypes.IsDirectory(type))
+            throw new ArgumentOutOfRangeException(nameof(type));
+        var pool = caller.RequirePool();
+        var name = loginName?.Trim() ?? "";
+        if (name.Length == 0 || name.Length > DirectoryFields.MaxLoginNameLength || name.Any(char.IsControl))
+            throw new GenAuthException(ErrorCodes.WrongAccountOrPassword);
+        var query = db.ExtIdpConns.AsNoTracking().Where(c => c.Type == type && c.Enabled);
+        if (!string.IsNullOrEmpty(connection))
+            query = query.Where(c => c.Identifier == connection);
+        var conns = await query.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).Take(MaxConnectionsPerLogin).ToListAsync(ct);
+        if (conns.Count == 0)
+            throw new GenAuthException(ErrorCodes.ExtIdpConnNotFound);
+
+        var method = type + ":" + (conns.Count == 1 ? conns[0].Identifier : "directory");
+        var key = "d:" + type + ":" + Fold(name);
+        var outcome = await signIn.SignInAsync(new SignInRequest(method[..Math.Min(method.Length, 64)], async c =>
+        {
+            // Note: an empty password is an "unauthenticated bind" that many directories accept (RFC 4513 5.1.2): never sent.
+            if (string.IsNullOrEmpty(password) || password.Length > 1024)
+                return new Credential(null, false);
+            foreach (var conn in conns)
+            {
+                var fields = extIdps.AllFields(conn);
+                var (verdict, user) = await directory.VerifyAsync(type, fields, name, password, c);
+                if (verdict != DirectoryVerdict.Valid || user is null)
+                    continue;
+                var trustMail = DirectoryFields.IsTrue(fields.GetValueOrDefault("emailVerified"));
+                var profile = new ExternalProfile(user.Subject)
+                {
+                    Email = user.Fields.GetValueOrDefault("email"),
+                    EmailVerified = trustMail,
+                    Phone = user.Fields.GetValueOrDefault("phone"),
+                    PhoneVerified = DirectoryFields.IsTrue(fields.GetValueOrDefault("phoneVerified")),
+                    Name = user.Fields.GetValueOrDefault("name"),
+                    Nickname = user.Fields.GetValueOrDefault("nickname"),
+                    Username = user.Fields.GetValueOrDefault("username"),
+                    RawJson = user.RawJson,
+                };
+                return await external.AuthenticateAsync(conn, profile, c);
+            }
+            return new Credential(null, false);
+        })
+        {
+            ThrottleKey = key,
+        }, ct);
+        // Note: the pipeline clears the user's own count; the login name's count ends with the completed sign-in too.
+        if (outcome is SignedIn)
+            await throttle.RecordSuccessAsync(pool.Id, key, ct);
+        return outcome;
+    }
+
+    /// <summary>Compatibility-normalised and case-folded (directories compare names case-insensitively): one count per name.</summary>
+    private static string Fold(string name)
+    {
+        try
+        {
+            return name.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
+        }
+        catch (ArgumentException)
+        {
+            return name.ToLowerInvariant();
+        }
+    }
+}
