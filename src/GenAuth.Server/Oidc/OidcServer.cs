@@ -37,6 +37,7 @@ public static class OidcServer
             {
                 o.UseEntityFrameworkCore().UseDbContext<GenAuthDbContext>();
                 o.ReplaceApplicationManager<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication, OidcClientManager>();
+                o.ReplaceTokenManager<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken, OidcTokenManager>();
                 // Note: the app mirror is refreshed on every client lookup; a cached entity would hide an app change.
                 o.DisableEntityCaching();
             })
@@ -113,9 +114,11 @@ public static class OidcServer
         services.AddLogging(b => b.AddFilter("OpenIddict", LogLevel.Warning));
         services.AddSingleton<PoolKeyCache>();
         services.AddSingleton<OidcClientMirrors>();
+        services.AddSingleton<OidcWriteGate>();
         services.AddScoped<OidcConsents>();
         services.AddSingleton<BackchannelLogout>();
         services.AddScoped<SessionLogout>();
+        services.AddScoped<ISessionLogoutChannels, ApiLogoutChannels>();
         services.AddHttpClient(BackchannelLogout.HttpClientName, c => c.Timeout = BackchannelLogout.Timeout);
         services.AddAntiforgery();
         return services;
