@@ -120,12 +120,34 @@ public sealed class MfaEnrollmentService(
             .OrderByDescending(e => e.CreatedAt).FirstOrDefaultAsync(ct)
         ?? throw new GenAuthException(ErrorCodes.EnrollmentTokenInvalid);
 
-    public async Task ResetFactorAsync(string? factorId, CancellationToken ct)
+    /// <summary>
+    /// Removes one of the caller's factors: a login of the last minutes, and for an SMS or email factor a code sent to that
+    /// factor (SendRemovalCodeAsync, or any MFA code the client asked for that phone or email), so a stolen session alone
+    /// can't strip the factor that guards the account.
+    /// </summary>
+    public async Task ResetFactorAsync(string? factorId, CancellationToken ct, string? passCode = null)
     {
         var factor = await FindOwnAsync(factorId, ct);
         await RequireRecentLoginAsync(ct);
+        if (factor.FactorType is FactorTypes.Sms or FactorTypes.Email)
+        {
+            if (string.IsNullOrWhiteSpace(passCode) || factor.Target is null)
+                throw new GenAuthException(ErrorCodes.WrongCode, detail: "removing an SMS or email factor needs a code sent to it");
+            await codes.VerifyAsync(caller.RequirePool(), factor.FactorType, factor.Target, factor.PhoneCountryCode, MfaCodePurpose.Verify,
+                passCode.Trim(), ct);
+        }
         await db.MfaFactors.Where(f => f.Id == factor.Id).ExecuteDeleteAsync(ct);
         await audit.SaveAsync(AuditEventTypes.ResetMfa, factor.UserId, ct, new { factor = factor.FactorType });
+    }
+
+    /// <summary>Sends a code to one of the caller's SMS or email factors: the proof its removal asks for.</summary>
+    public async Task SendRemovalCodeAsync(string? factorId, CancellationToken ct)
+    {
+        var factor = await FindOwnAsync(factorId, ct);
+        if (factor.FactorType is not (FactorTypes.Sms or FactorTypes.Email) || factor.Target is null)
+            throw new GenAuthException(ErrorCodes.FactorNotSupported, detail: "only SMS and email factors take a code");
+        await codes.SendAsync(caller.RequirePool(), factor.FactorType, factor.Target, factor.PhoneCountryCode, MfaCodePurpose.Verify,
+            caller.Lang, ct);
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace GenAuth.Core.Permissions;
 public sealed record ResourceInput(ResourceType? Type, string? Description, IReadOnlyList<ResourceAction>? Actions, string? ApiIdentifier);
 
 /// <summary>Declared resources of a namespace (DATA, API, MENU, UI, BUTTON) and their actions; admin only.</summary>
-public sealed class ResourceService(GenAuthDbContext db, CallerContext caller, TimeProvider clock)
+public sealed class ResourceService(GenAuthDbContext db, CallerContext caller, TimeProvider clock, Pools.PoolDirectory directory)
 {
     public async Task<Resource> CreateAsync(string? ns, string code, ResourceInput input, CancellationToken ct)
     {
@@ -36,6 +36,8 @@ public sealed class ResourceService(GenAuthDbContext db, CallerContext caller, T
         {
             throw new GenAuthException(ErrorCodes.ResourceCodeExists);
         }
+        // Note: an app's resources are its OAuth scopes (cached with the app).
+        directory.ForgetApp(ns);
         return resource;
     }
 
@@ -53,6 +55,7 @@ public sealed class ResourceService(GenAuthDbContext db, CallerContext caller, T
             resource.ApiIdentifier = input.ApiIdentifier;
         resource.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
+        directory.ForgetApp(resource.Namespace);
         return resource;
     }
 
@@ -62,6 +65,7 @@ public sealed class ResourceService(GenAuthDbContext db, CallerContext caller, T
         ns = Role.Ns(ns);
         if (await db.Resources.Where(r => r.Namespace == ns && r.Code == code).ExecuteDeleteAsync(ct) == 0)
             throw new GenAuthException(ErrorCodes.ResourceNotFound);
+        directory.ForgetApp(ns);
     }
 
     public Task<Resource> GetAsync(string? ns, string code, CancellationToken ct)

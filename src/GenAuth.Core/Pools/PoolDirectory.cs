@@ -56,9 +56,24 @@ public sealed class PoolDirectory(IMemoryCache cache)
                 .ToFrozenSet(StringComparer.Ordinal);
         }))!;
 
+    /// <summary>
+    /// The custom scopes an app offers ("{resource code}:{action}", or the code of a resource without actions: the
+    /// resources in the app's namespace), cached like the app: the client-credentials grant checks them on every token.
+    /// </summary>
+    public async Task<FrozenSet<string>> AppScopesAsync(GenAuthDbContext db, string poolId, string appId, CancellationToken ct) =>
+        (await cache.GetOrCreateAsync(("app-scopes", appId), async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = Ttl;
+            var resources = await db.Resources.IgnoreQueryFilters().AsNoTracking()
+                .Where(r => r.UserPoolId == poolId && r.Namespace == appId).ToListAsync(ct);
+            return resources.SelectMany(r => r.Actions.Count == 0 ? [r.Code] : r.Actions.Select(a => $"{r.Code}:{a.Name}"))
+                .ToFrozenSet(StringComparer.Ordinal);
+        }))!;
+
     public void ForgetApp(string appId)
     {
         cache.Remove(("app", appId));
+        cache.Remove(("app-scopes", appId));
         cache.Remove("app-origins");
     }
 }

@@ -95,11 +95,34 @@ public sealed class MfaLoginService(
     /// MFA is required and the user has no factor (1635 with needEnroll): the mfaToken stands in for a session to
     /// start enrolling one.
     /// </summary>
+    /// <remarks>
+    /// Whoever holds an mfaToken has only proven the password: an SMS or email factor enrolled with it goes to the account's
+    /// own verified phone or email (the one given must be it, or none given), never to a target the caller picks, which
+    /// would let a password alone enrol the attacker's phone as the second factor (the hosted page does the same).
+    /// </remarks>
     public async Task<EnrollmentRequest> SendEnrollFactorRequestAsync(string? mfaToken, string? factorType, string? phoneNumber,
         string? phoneCountryCode, string? email, CancellationToken ct)
     {
         var (_, _, user) = await OpenForEnrollmentAsync(mfaToken, ct);
-        return await enrollments.RequestAsync(user, factorType, phoneNumber, phoneCountryCode, email, ct);
+        switch (factorType?.Trim().ToUpperInvariant())
+        {
+            case FactorTypes.Sms:
+                if (user is not { PhoneVerified: true, Phone: not null })
+                    throw new GenAuthException(ErrorCodes.FactorNotSupported, detail: "the account has no verified phone number");
+                if (!string.IsNullOrWhiteSpace(phoneNumber)
+                    && PhoneNumbersParser.Require(phoneNumber, phoneCountryCode).E164 != PhoneNumbersParser.Require(user.Phone, user.PhoneCountryCode).E164)
+                    throw new GenAuthException(ErrorCodes.FactorTargetMismatch);
+                return await enrollments.RequestAsync(user, factorType, user.Phone, user.PhoneCountryCode, null, ct);
+            case FactorTypes.Email:
+                if (user is not { EmailVerified: true, Email: not null })
+                    throw new GenAuthException(ErrorCodes.FactorNotSupported, detail: "the account has no verified email address");
+                if (!string.IsNullOrWhiteSpace(email)
+                    && Validation.NormalizeEmail(Validation.RequireEmail(email, ErrorCodes.InvalidEmailAddress)) != Validation.NormalizeEmail(user.Email))
+                    throw new GenAuthException(ErrorCodes.FactorTargetMismatch);
+                return await enrollments.RequestAsync(user, factorType, null, null, user.Email, ct);
+            default:
+                return await enrollments.RequestAsync(user, factorType, phoneNumber, phoneCountryCode, email, ct);
+        }
     }
 
     /// <summary>The hosted page's enrolment choices for an mfaToken (refused, 1647, once the user has any factor).</summary>

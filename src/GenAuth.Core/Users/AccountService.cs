@@ -20,7 +20,8 @@ public sealed class AccountService(
     SessionService sessions,
     QuotaGuard quotas,
     AuditTrail audit,
-    TimeProvider clock)
+    TimeProvider clock,
+    IEnumerable<ISessionLogoutChannels> logoutChannels)
 {
     /// <summary>The signed-in user (no id), or any user of the pool for an admin.</summary>
     public async Task<UserView> GetUserAsync(string? id, CancellationToken ct)
@@ -87,12 +88,21 @@ public sealed class AccountService(
         return SelfView(user);
     }
 
-    /// <summary>Ends the caller's session; its tokens are refused from the next request on.</summary>
-    public async Task LogoutAsync(CancellationToken ct)
+    /// <summary>
+    /// Ends the caller's session and the app sessions opened under it; its tokens are refused from the next request on.
+    /// The apps signed in under it are logged out as on the logout page: back-channel by the server, and front-channel by
+    /// the caller — an API answer can't load iframes, so it carries the front-channel logout URLs for the client's browser
+    /// to load (hidden iframes, as /oidc/session/end does).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> LogoutAsync(CancellationToken ct)
     {
         caller.RequireUserId();
+        IReadOnlyList<string> frontchannel = [];
+        if (logoutChannels.FirstOrDefault() is { } channels)
+            frontchannel = await channels.EndAsync(db, caller.SessionId!, ct);
         await sessions.RevokeAsync(db, caller.SessionId!, ct);
         await audit.SaveAsync(AuditEventTypes.Logout, caller.UserId, ct);
+        return frontchannel;
     }
 
     /// <summary>Deletes the caller's own account (soft delete, identifiers released) and ends all its sessions.</summary>

@@ -48,11 +48,13 @@ public sealed class MfaMutations : IMutationFields
             });
         m.Field<NonNullGraphType<CommonMessageType>>("resetFactor")
             .UserAccess()
-            .Description("Removes one of the caller's factors; needs a login of the last 5 minutes.")
+            .Description("Removes one of the caller's factors; needs a login of the last 5 minutes, and for an SMS or email factor a code sent to it (sendSmsCode with scene mfa-verify, sendEmail with MFA_VERIFY).")
             .Argument<NonNullGraphType<StringGraphType>>("factorId")
+            .Argument<StringGraphType>("passCode", "For an SMS or email factor: a code sent to that phone or email (wrong or missing: 2001).")
             .ResolveAsync(async c =>
             {
-                await c.Service<MfaEnrollmentService>().ResetFactorAsync(c.GetArgument<string>("factorId"), c.CancellationToken);
+                await c.Service<MfaEnrollmentService>().ResetFactorAsync(c.GetArgument<string>("factorId"), c.CancellationToken,
+                    c.GetArgument<string?>("passCode"));
                 return new CommonMessage(200, "ok");
             });
 

@@ -73,14 +73,10 @@ public sealed class AccountMutations : IMutationFields
             .ResolveAsync(async c => c.Caller().Kind == PrincipalKind.Admin
                 ? await c.Service<SignInService>().IssueForUserAsync(c.GetArgument<string?>("id"), c.CancellationToken)
                 : await c.Service<SignInService>().RefreshAsync(c.GetArgument<string?>("id"), c.CancellationToken));
-        m.Field<CommonMessageType>("logout")
-            .Description("Ends the caller's session: its token is refused from the next request on.")
+        m.Field<LogoutPayloadType>("logout")
+            .Description("Ends the caller's session and the app sessions opened under it: its token is refused from the next request on. Apps with a back-channel logout URI are told by the server; the answer lists the front-channel logout URLs for the client's browser to load in hidden iframes.")
             .UserAccess()
-            .ResolveAsync(async c =>
-            {
-                await c.Service<AccountService>().LogoutAsync(c.CancellationToken);
-                return new CommonMessage(200, "ok");
-            });
+            .ResolveAsync(async c => new LogoutPayload(200, "ok", await c.Service<AccountService>().LogoutAsync(c.CancellationToken)));
         m.Field<CommonMessageType>("deleteAccount")
             .Description("Deletes the caller's own account and ends all its sessions.")
             .UserAccess()
@@ -107,4 +103,20 @@ public sealed class AccountMutations : IMutationFields
                     ? await service.LoginOrRegisterAsync(method, account(input), input.Password, c.CancellationToken)
                     : await service.LoginAsync(method, account(input), input.Password, c.CancellationToken).RequireSignedIn();
             });
+}
+
+public sealed record LogoutPayload(int Code, string Message, IReadOnlyList<string> FrontchannelLogoutUris);
+
+/// <summary>logout's answer: GenAuth's { code message } plus the front-channel logout URLs of the apps it logged out.</summary>
+public sealed class LogoutPayloadType : ObjectGraphType<LogoutPayload>
+{
+    public LogoutPayloadType()
+    {
+        Name = "LogoutPayload";
+        Field<StringGraphType>("message").Resolve(c => c.Source.Message);
+        Field<IntGraphType>("code").Resolve(c => c.Source.Code);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("frontchannelLogoutUris")
+            .Description("OpenID Connect Front-Channel Logout 1.0: each app's frontchannelLogoutUri (with iss and sid when the app asks) for the browser to load in a hidden iframe; empty when no app asks for it.")
+            .Resolve(c => c.Source.FrontchannelLogoutUris);
+    }
 }

@@ -45,7 +45,13 @@ public static class CompatEndpoints
         if (caller.Kind == PrincipalKind.Admin && userId is { Length: > 0 })
             await admin.KickAsync([userId], caller.App?.Id, ct);
         else if (caller.Kind == PrincipalKind.User)
-            await account.LogoutAsync(ct);
+        {
+            // Front-channel logout has no page here: the answer names the apps' logout URLs for the client's browser
+            // (data stays null, as before, when no app asks for one).
+            var frontchannel = await account.LogoutAsync(ct);
+            if (frontchannel.Count > 0)
+                return new { frontchannelLogoutUris = frontchannel };
+        }
         else if (caller.TokenRejected && caller.App is not null && HttpCaller.BearerOf(http.Request.Headers.Authorization.ToString()) is { } token)
         {
             // Note: a token refused only for its audience (a pool session sent to an app's logout link) still ends its

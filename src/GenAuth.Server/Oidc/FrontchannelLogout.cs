@@ -78,3 +78,10 @@ public sealed class SessionLogout(SessionService sessions, BackchannelLogout bac
         return sb.ToString();
     }
 }
+
+/// <summary>The API logout (GraphQL logout, REST /api/v2/logout) through the same channels as the logout page.</summary>
+public sealed class ApiLogoutChannels(SessionLogout logout) : ISessionLogoutChannels
+{
+    public async Task<IReadOnlyList<string>> EndAsync(GenAuthDbContext db, string sessionId, CancellationToken ct) =>
+        (await logout.EndAsync(db, [sessionId], ct)).Select(f => f.Url).ToList();
+}

@@ -26,7 +26,8 @@ public sealed class OidcClientManager(
     IOpenIddictApplicationStore<OpenIddictEntityFrameworkCoreApplication> store,
     GenAuthDbContext db,
     SecretSealer sealer,
-    GenAuth.Core.Pools.PoolDirectory directory)
+    GenAuth.Core.Pools.PoolDirectory directory,
+    OidcClientMirrors mirrors)
     : OpenIddictApplicationManager<OpenIddictEntityFrameworkCoreApplication>(cache, logger, options, store)
 {
     /// <summary>Marks a confidential client's mirror row; the real secret is only ever checked against the app's hash.</summary>
@@ -104,10 +105,23 @@ public sealed class OidcClientManager(
     private async Task<OpenIddictEntityFrameworkCoreApplication> MirrorAsync(GenAuthApplication app, CancellationToken ct)
     {
         var set = db.Set<OpenIddictEntityFrameworkCoreApplication>();
-        var row = await set.FirstOrDefaultAsync(a => a.ClientId == app.Id, ct);
         var stamp = JsonSerializer.Serialize(new Dictionary<string, string> { ["genauth_stamp"] = app.UpdatedAt.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        // Note: the mirror of an unchanged app (same stamp) comes from memory: a copy attached to this request's context,
+        // as if read, so OpenIddict's stores find it tracked (no query) when a token or authorization names it.
+        if (mirrors.Find(app.Id, stamp) is { } known)
+        {
+            if (db.ChangeTracker.Entries<OpenIddictEntityFrameworkCoreApplication>().FirstOrDefault(e => e.Entity.Id == known.Id) is { } tracked)
+                return tracked.Entity;
+            var copy = OidcClientMirrors.Copy(known);
+            set.Attach(copy);
+            return copy;
+        }
+        var row = await set.FirstOrDefaultAsync(a => a.ClientId == app.Id, ct);
         if (row is not null && row.Properties == stamp)
+        {
+            mirrors.Remember(app.Id, row);
             return row;
+        }
         var isNew = row is null;
         row ??= new OpenIddictEntityFrameworkCoreApplication { ClientId = app.Id };
         var isPublic = OidcClientSettings.IsPublic(app);
@@ -159,6 +173,49 @@ public sealed class OidcClientManager(
         {
             await db.Entry(row).ReloadAsync(ct);
         }
+        if (row.Properties == stamp)
+            mirrors.Remember(app.Id, row);
         return row;
     }
+}
+
+/// <summary>
+/// The OpenIddict mirror rows of this instance's apps, as last read or written, by app id. A row is only used while its
+/// stamp (the app's UpdatedAt) matches the app as the pool directory has it, so an app change is seen as soon as the
+/// directory sees it (at once on this instance, within its cache time on the others).
+/// </summary>
+public sealed class OidcClientMirrors
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, OpenIddictEntityFrameworkCoreApplication> _rows = new(StringComparer.Ordinal);
+
+    internal OpenIddictEntityFrameworkCoreApplication? Find(string appId, string stamp) =>
+        _rows.TryGetValue(appId, out var row) && row.Properties == stamp ? row : null;
+
+    // Note: a snapshot, never the tracked entity itself: another request's context may change and save its own copy.
+    internal void Remember(string appId, OpenIddictEntityFrameworkCoreApplication row)
+    {
+        if (_rows.Count > 100_000)
+            _rows.Clear();
+        _rows[appId] = Copy(row);
+    }
+
+    internal static OpenIddictEntityFrameworkCoreApplication Copy(OpenIddictEntityFrameworkCoreApplication row) => new()
+    {
+        Id = row.Id,
+        ApplicationType = row.ApplicationType,
+        ClientId = row.ClientId,
+        ClientSecret = row.ClientSecret,
+        ClientType = row.ClientType,
+        ConcurrencyToken = row.ConcurrencyToken,
+        ConsentType = row.ConsentType,
+        DisplayName = row.DisplayName,
+        DisplayNames = row.DisplayNames,
+        JsonWebKeySet = row.JsonWebKeySet,
+        Permissions = row.Permissions,
+        PostLogoutRedirectUris = row.PostLogoutRedirectUris,
+        Properties = row.Properties,
+        RedirectUris = row.RedirectUris,
+        Requirements = row.Requirements,
+        Settings = row.Settings,
+    };
 }

@@ -94,7 +94,7 @@ public static class OidcEndpoints
             return Forbid(Errors.AccessDenied, "The user declined to authorize the application.");
 
         var scopes = request.GetScopes();
-        if (await UnknownScopeAsync(db, app, scopes, ct) is { } unknown)
+        if (await UnknownScopeAsync(http, db, app, scopes, ct) is { } unknown)
             return Forbid(Errors.InvalidScope, $"The scope '{unknown}' is not offered by this application.");
 
         var ticket = s.GetRequiredService<SsoCookie>().Read(http, pool.Id);
@@ -220,7 +220,7 @@ public static class OidcEndpoints
 
         if (request.IsClientCredentialsGrantType())
         {
-            var offered = await AppScopesAsync(db, app, ct);
+            var offered = await AppScopesAsync(http, db, app, ct);
             var requested = request.GetScopes();
             if (requested.FirstOrDefault(x => !offered.Contains(x)) is { } unknown)
                 return Forbid(Errors.InvalidScope, $"The scope '{unknown}' is not one of this application's resources.");
@@ -251,12 +251,19 @@ public static class OidcEndpoints
             var principal = new ClaimsPrincipal(identity);
             ApplyLifetimes(principal, app);
             principal.SetDestinations(OidcClaims.DestinationsOf);
-            // Note: the app session lives as long as its refresh tokens may.
+            // Note: the app session lives as long as its refresh tokens may. It is pushed a little further than needed
+            // (SessionExtensionSlack), so the next exchanges and refreshes of the session find it long enough with a
+            // read and write nothing: a write per exchange serialized every code exchange on SQLite's one writer.
             if (granted.GetClaim(OidcClaims.SessionId) is { } sid)
             {
-                var until = s.GetRequiredService<TimeProvider>().GetUtcNow().Add(RefreshLifetime(app)).UtcDateTime;
-                await db.Sessions.IgnoreQueryFilters().Where(x => x.Id == sid && x.ExpiresAt < until)
-                    .ExecuteUpdateAsync(x => x.SetProperty(e => e.ExpiresAt, until), ct);
+                var lifetime = RefreshLifetime(app);
+                var until = s.GetRequiredService<TimeProvider>().GetUtcNow().Add(lifetime).UtcDateTime;
+                var sessionsOf = db.Sessions.IgnoreQueryFilters().Where(x => x.Id == sid && x.ExpiresAt < until);
+                if (await sessionsOf.AnyAsync(ct))
+                {
+                    var extended = until + SessionExtensionSlack(lifetime);
+                    await sessionsOf.ExecuteUpdateAsync(x => x.SetProperty(e => e.ExpiresAt, extended), ct);
+                }
             }
             return Results.SignIn(principal, authenticationScheme: Scheme);
         }
@@ -463,23 +470,23 @@ public static class OidcEndpoints
     }
 
     /// <summary>Custom scopes an app offers: "{resource code}:{action}" of the resources in its namespace (the app id).</summary>
-    private static async Task<HashSet<string>> AppScopesAsync(GenAuthDbContext db, GenAuthApplication app, CancellationToken ct)
-    {
-        var resources = await db.Resources.IgnoreQueryFilters().AsNoTracking()
-            .Where(r => r.UserPoolId == app.UserPoolId && r.Namespace == app.Id).ToListAsync(ct);
-        return resources.SelectMany(r => r.Actions.Count == 0 ? [r.Code] : r.Actions.Select(a => $"{r.Code}:{a.Name}"))
-            .ToHashSet(StringComparer.Ordinal);
-    }
+    private static async Task<IReadOnlySet<string>> AppScopesAsync(HttpContext http, GenAuthDbContext db, GenAuthApplication app,
+        CancellationToken ct) =>
+        await http.RequestServices.GetRequiredService<PoolDirectory>().AppScopesAsync(db, app.UserPoolId, app.Id, ct);
 
-    private static async Task<string?> UnknownScopeAsync(GenAuthDbContext db, GenAuthApplication app, ImmutableArray<string> scopes,
+    private static async Task<string?> UnknownScopeAsync(HttpContext http, GenAuthDbContext db, GenAuthApplication app, ImmutableArray<string> scopes,
         CancellationToken ct)
     {
         var custom = scopes.Where(x => !OidcServer.StandardScopes.Contains(x)).ToList();
         if (custom.Count == 0)
             return null;
-        var offered = await AppScopesAsync(db, app, ct);
+        var offered = await AppScopesAsync(http, db, app, ct);
         return custom.FirstOrDefault(x => !offered.Contains(x));
     }
+
+    /// <summary>How much longer than its refresh tokens an app session is made to live: a tenth of the lifetime, at most an hour.</summary>
+    internal static TimeSpan SessionExtensionSlack(TimeSpan refreshLifetime) =>
+        TimeSpan.FromTicks(Math.Min(refreshLifetime.Ticks / 10, TimeSpan.FromHours(1).Ticks));
 
     private static TimeSpan RefreshLifetime(GenAuthApplication app) =>
         app.RefreshTokenLifetime is { } r ? TimeSpan.FromSeconds(r) : OidcServer.DefaultRefreshTokenLifetime;

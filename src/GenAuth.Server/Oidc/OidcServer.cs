@@ -37,6 +37,7 @@ public static class OidcServer
             {
                 o.UseEntityFrameworkCore().UseDbContext<GenAuthDbContext>();
                 o.ReplaceApplicationManager<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication, OidcClientManager>();
+                o.ReplaceTokenManager<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken, OidcTokenManager>();
                 // Note: the app mirror is refreshed on every client lookup; a cached entity would hide an app change.
                 o.DisableEntityCaching();
             })
@@ -112,9 +113,12 @@ public static class OidcServer
         // token endpoint that was a measurable share of each token's CPU. Its warnings and errors still show.
         services.AddLogging(b => b.AddFilter("OpenIddict", LogLevel.Warning));
         services.AddSingleton<PoolKeyCache>();
+        services.AddSingleton<OidcClientMirrors>();
+        services.AddSingleton<OidcWriteGate>();
         services.AddScoped<OidcConsents>();
         services.AddSingleton<BackchannelLogout>();
         services.AddScoped<SessionLogout>();
+        services.AddScoped<ISessionLogoutChannels, ApiLogoutChannels>();
         services.AddHttpClient(BackchannelLogout.HttpClientName, c => c.Timeout = BackchannelLogout.Timeout);
         services.AddAntiforgery();
         return services;
@@ -287,19 +291,21 @@ public sealed class DiscoveryHandler(IssuerProvider issuer) : IOpenIddictServerH
 }
 
 /// <summary>
-/// Which tokens get a row in OpenIddict's token table. Authorization codes (single use), refresh tokens (rotation and
-/// family revocation) and user access tokens (revocable, follow their authorization) do. Id tokens and client-credentials
-/// access tokens don't: nothing checks an id token's row, and a machine token's row was a SQLite write per token (the
-/// token endpoint's main cost under load). Such an access token can still be revoked: the revocation endpoint then
-/// writes a row under its jti (UnstoredTokenRevocation), which introspection finds (UnstoredTokenRevocationCheck).
+/// Which tokens get a row in OpenIddict's token table. Authorization codes (single use) and refresh tokens (rotation and
+/// family revocation) do. Id tokens and the access tokens of the token endpoint don't: nothing checks an id token's row,
+/// and an access token's row was a SQLite write per token (with the code's redemption and the session, the token
+/// endpoint's main cost under load). Such an access token still dies with everything that ended it before:
+/// its session (SessionCheckHandler), its authorization (OpenIddict's ValidateAuthorizationEntry: consent revoked),
+/// its token family (UnstoredTokenRevocationCheck: a replayed code or refresh token, a revoked refresh token), and its
+/// own revocation (UnstoredTokenRevocation writes a row under its jti, which UnstoredTokenRevocationCheck finds).
+/// Access tokens of the authorization endpoint (implicit) keep their rows.
 /// </summary>
 public sealed class TokenStorageHandler : IOpenIddictServerHandler<GenerateTokenContext>
 {
     public ValueTask HandleAsync(GenerateTokenContext context)
     {
         if (OidcServer.IsIdToken(context.TokenType)
-            || (OidcServer.IsAccessToken(context.TokenType) && context.EndpointType == OpenIddictServerEndpointType.Token
-                && context.Transaction.Request is { } request && request.IsClientCredentialsGrantType()))
+            || (OidcServer.IsAccessToken(context.TokenType) && context.EndpointType == OpenIddictServerEndpointType.Token))
             context.CreateTokenEntry = false;
         return default;
     }
@@ -311,13 +317,29 @@ public sealed class TokenStorageHandler : IOpenIddictServerHandler<GenerateToken
             : null;
 }
 
-/// <summary>An unstored access token someone revoked has a row under its jti: validation then checks that row.</summary>
-public sealed class UnstoredTokenRevocationCheck(IOpenIddictTokenManager tokens) : IOpenIddictServerHandler<ValidateTokenContext>
+/// <summary>
+/// An unstored access token someone revoked has a row under its jti: validation then checks that row. One issued from a
+/// token family (an authorization) is refused once a token of that family was revoked: OpenIddict revokes the family's
+/// rows when a code or refresh token is replayed (RFC 6749 §4.1.2, §10.4) and a revoked refresh token ends the access
+/// tokens of its grant (RFC 7009 §2.1), as the stored access tokens' rows did.
+/// </summary>
+public sealed class UnstoredTokenRevocationCheck(IOpenIddictTokenManager tokens, GenAuthDbContext db) : IOpenIddictServerHandler<ValidateTokenContext>
 {
     public async ValueTask HandleAsync(ValidateTokenContext context)
     {
-        if (TokenStorageHandler.UnstoredAccessTokenId(context.Principal) is { } jti
-            && await tokens.FindByIdAsync(jti, context.CancellationToken) is not null)
+        if (context.IsRejected || TokenStorageHandler.UnstoredAccessTokenId(context.Principal) is not { } jti)
+            return;
+        if (context.Principal!.GetAuthorizationId() is { Length: > 0 } authorizationId
+            && await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(
+                db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken>(),
+                t => t.Authorization!.Id == authorizationId && t.Status == Statuses.Revoked, context.CancellationToken))
+        {
+            context.Reject(
+                error: context.EndpointType == OpenIddictServerEndpointType.Token ? Errors.InvalidGrant : Errors.InvalidToken,
+                description: "The token family this access token belongs to was revoked.");
+            return;
+        }
+        if (await tokens.FindByIdAsync(jti, context.CancellationToken) is not null)
             context.Principal!.SetTokenId(jti);
     }
 }

@@ -38,6 +38,7 @@ public static class AccountPages
         app.MapPost("/u/mfa/start", MfaStartAsync);
         app.MapPost("/u/mfa/confirm", MfaConfirmAsync);
         app.MapPost("/u/mfa/remove", MfaRemoveAsync);
+        app.MapPost("/u/mfa/remove/code", MfaRemoveCodeAsync);
         app.MapPost("/u/mfa/code/start", MfaCodeStartAsync);
         app.MapPost("/u/mfa/code/confirm", MfaCodeConfirmAsync);
         app.MapPost("/u/sessions/revoke", RevokeSessionAsync);
@@ -285,8 +286,13 @@ public static class AccountPages
             var view = FactorView.Of(factor);
             var target = kind == "sms" ? $"{view.PhoneCountryCode} {view.PhoneNumber}".Trim() : view.Email;
             sb.Append($"<p id=\"mfa-{kind}-state\">{E(string.Format(page.T("mfa-code-on"), target))}</p>");
+            // Removing it takes a code sent to it (MfaEnrollmentService.ResetFactorAsync): one form sends the code, the other removes.
+            sb.Append($"<form id=\"mfa-{kind}-remove-code\" method=\"post\" action=\"/u/mfa/remove/code\" class=\"inline\">{page.Hidden()}");
+            sb.Append($"<input type=\"hidden\" name=\"factor_id\" value=\"{E(factor.Id)}\">");
+            sb.Append($"<button type=\"submit\" class=\"secondary\">{E(page.T("mfa-remove-send-code"))}</button></form>");
             sb.Append($"<form id=\"mfa-{kind}-remove\" method=\"post\" action=\"/u/mfa/remove\">{page.Hidden()}");
             sb.Append($"<input type=\"hidden\" name=\"factor_id\" value=\"{E(factor.Id)}\">");
+            sb.Append(page.Field("code", "code", "text", null, "one-time-code", id: $"f-mfa-{kind}-remove-code", extra: " inputmode=\"numeric\" maxlength=\"12\""));
             sb.Append($"<button type=\"submit\" class=\"danger\">{E(page.T("mfa-unbind-" + kind))}</button></form>");
         }
         else if (pending is not null && pending.Kind == kind)
@@ -460,11 +466,19 @@ public static class AccountPages
             // A factor named by id (SMS, email) or, as before, the authenticator app; only the user's own (another user's id: 1643 not found).
             if (p.Get("factor_id") is { Length: > 0 } factorId)
             {
-                await mfa.ResetFactorAsync(factorId, ct);
+                await mfa.ResetFactorAsync(factorId, ct, p.Get("code"));
                 return new View(page.T("mfa-code-removed"));
             }
             await mfa.ResetTotpAsync(ct);
             return new View(page.T("mfa-removed"));
+        });
+
+    /// <summary>Sends the code that removing an SMS or email factor asks for, to that factor's phone or email.</summary>
+    private static Task<IResult> MfaRemoveCodeAsync(HttpContext http, PageSetup setup, MfaEnrollmentService mfa, CancellationToken ct) =>
+        RunAsync(http, setup, ct, async (page, user, p) =>
+        {
+            await mfa.SendRemovalCodeAsync(p.Get("factor_id"), ct);
+            return new View(page.T("code-sent"));
         });
 
     /// <summary>Starts an SMS or email factor: a code to the address given (MfaEnrollmentService, its limits and quotas).</summary>

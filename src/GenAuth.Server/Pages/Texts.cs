@@ -121,6 +121,7 @@ public static class Texts
         ["mfa-unbind-email"] = ("Remove email codes", "解绑邮箱验证"),
         ["mfa-code-enrolled"] = ("The second factor is set up.", "二次验证方式已绑定。"),
         ["mfa-code-removed"] = ("The second factor was removed.", "二次验证方式已解绑。"),
+        ["mfa-remove-send-code"] = ("Send a code to remove it", "发送解绑验证码"),
         ["sessions"] = ("Sessions and devices", "会话与设备"),
         ["this-session"] = ("this device", "当前设备"),
         ["revoke"] = ("Sign out this session", "退出此会话"),

@@ -37,6 +37,34 @@ public sealed class CodeFactorTests : IDisposable
     }
 
     [Fact]
+    public async Task RemovingAnSmsFactorTakesACodeSentToThatFactor()
+    {
+        var (_, token) = await _h.Client.RegisterAndLoginAsync("unbind@example.com");
+        var request = GraphQLClient.Success(await _h.Client.PostAsync(MfaOps.SendEnroll,
+            new { factorType = "SMS", profile = new { phoneNumber = "188 0000 7777", phoneCountryCode = "+86" } }, token), "sendEnrollFactorRequest");
+        var factorId = GraphQLClient.Success(await _h.Client.PostAsync(MfaOps.Enroll, new
+        {
+            token = request["enrollmentToken"]!.GetValue<string>(), passCode = _h.Codes.CodeFor("+8618800007777"),
+        }, token), "enrollFactor")["factorId"]!.GetValue<string>();
+        const string reset = "mutation($id: String!, $c: String) { resetFactor(factorId: $id, passCode: $c) { code } }";
+
+        // A session alone (stolen, or left open) can't strip the factor: no code, or a code to another phone, removes nothing.
+        var bare = await _h.Client.PostAsync(reset, new { id = factorId }, token);
+        var elsewhere = await _h.Client.PostAsync(reset, new { id = factorId, c = _h.Codes.Issue("+8613900000000") }, token);
+        var guessed = await _h.Client.PostAsync(reset, new { id = factorId, c = "000000" }, token);
+        Assert.Equal(2001, GraphQLClient.ErrorCode(bare));
+        Assert.Equal(2001, GraphQLClient.ErrorCode(elsewhere));
+        Assert.Equal(2001, GraphQLClient.ErrorCode(guessed));
+        Assert.Equal(1, await _h.App.QueryDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.MfaFactors)));
+
+        // The code sent to the factor's own phone removes it, once.
+        var sent = _h.Codes.Sent;
+        GraphQLClient.Success(await _h.Client.PostAsync(reset, new { id = factorId, c = _h.Codes.Issue("+8618800007777") }, token), "resetFactor");
+        Assert.Equal(0, await _h.App.QueryDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.MfaFactors)));
+        Assert.Equal(sent, _h.Codes.Sent);
+    }
+
+    [Fact]
     public async Task EmailFactorEnrolsAndAWrongCodeCountsAgainstTheMfaToken()
     {
         var (_, token) = await _h.Client.RegisterAndLoginAsync("mail@example.com");

@@ -64,6 +64,9 @@ public sealed class FakeMfaCodeSender : IMfaCodeSender
 
     public string CodeFor(string target) => _codes[target];
 
+    /// <summary>Whether a code was "sent" to the target (and not spent yet).</summary>
+    public bool HasCode(string target) => _codes.ContainsKey(target);
+
     /// <summary>What the codes service's sendSmsCode / sendEmail(MFA_VERIFY) would do during a login challenge.</summary>
     public string Issue(string target) => _codes[target] = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
 

@@ -80,6 +80,7 @@ public sealed class RequiredMfaTests : IDisposable
     public async Task EnrollingEmailWithTheMfaTokenCompletesTheLogin()
     {
         await _h.Client.RegisterAndLoginAsync("mail@example.com");
+        await VerifyContactsAsync("mail@example.com");
         await RequireAsync(pool: true);
         var mfaToken = await _h.MfaTokenAsync("mail@example.com");
 
@@ -92,6 +93,69 @@ public sealed class RequiredMfaTests : IDisposable
 
         Assert.Equal("mail@example.com", enrolled["user"]!["email"]!.GetValue<string>());
         Assert.Equal(3, enrolled["user"]!["token"]!.GetValue<string>().Split('.').Length);
+    }
+
+    [Fact]
+    public async Task AnEmailFactorEnrolledWithTheMfaTokenGoesOnlyToTheAccountsVerifiedEmail()
+    {
+        await _h.Client.RegisterAndLoginAsync("owner@example.com");
+        await VerifyContactsAsync("owner@example.com");
+        await RequireAsync(pool: true);
+        var mfaToken = await _h.MfaTokenAsync("owner@example.com");
+
+        // Only the password is known: the code must not reach an address the caller picks.
+        var elsewhere = await _h.Client.PostAsync(SendEnroll,
+            new { t = mfaToken, factorType = "EMAIL", profile = new { email = "attacker@example.com" } });
+        Assert.Equal(1646, GraphQLClient.ErrorCode(elsewhere));
+        Assert.False(_h.Codes.HasCode("attacker@example.com"));
+        Assert.Equal(0, await _h.App.QueryDbAsync(db => db.MfaEnrollments.CountAsync()));
+
+        // No address given: the account's own verified email; the same one written differently is that one too.
+        var own = GraphQLClient.Success(await _h.Client.PostAsync(SendEnroll, new { t = mfaToken, factorType = "EMAIL" }),
+            "sendEnrollFactorRequest");
+        Assert.False(string.IsNullOrEmpty(own["enrollmentToken"]!.GetValue<string>()));
+        Assert.True(_h.Codes.HasCode("owner@example.com"));
+        Assert.Equal("owner@example.com", await _h.App.QueryDbAsync(db => db.MfaEnrollments.Select(e => e.Target).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task AnSmsOrEmailFactorNeedsAVerifiedTargetOnTheAccountWhenEnrolledWithTheMfaToken()
+    {
+        await _h.Client.RegisterAndLoginAsync("unverified@example.com");
+        await RequireAsync(pool: true);
+        var mfaToken = await _h.MfaTokenAsync("unverified@example.com");
+
+        var email = await _h.Client.PostAsync(SendEnroll,
+            new { t = mfaToken, factorType = "EMAIL", profile = new { email = "unverified@example.com" } });
+        var sms = await _h.Client.PostAsync(SendEnroll,
+            new { t = mfaToken, factorType = "SMS", profile = new { phoneNumber = "+8613800138000" } });
+
+        // The account's email is not verified and it has no phone: neither factor can be enrolled this way (TOTP still can).
+        Assert.Equal(1641, GraphQLClient.ErrorCode(email));
+        Assert.Equal(1641, GraphQLClient.ErrorCode(sms));
+        Assert.False(_h.Codes.HasCode("unverified@example.com"));
+        Assert.False(_h.Codes.HasCode("+8613800138000"));
+        Assert.NotNull(GraphQLClient.Success(await _h.Client.PostAsync(SendEnroll, new { t = mfaToken, factorType = "OTP" }),
+            "sendEnrollFactorRequest")["otpData"]);
+    }
+
+    [Fact]
+    public async Task AnSmsFactorEnrolledWithTheMfaTokenGoesOnlyToTheAccountsVerifiedPhone()
+    {
+        await _h.Client.RegisterAndLoginAsync("phone@example.com");
+        await VerifyContactsAsync("phone@example.com", phone: "+8613800138000");
+        await RequireAsync(pool: true);
+        var mfaToken = await _h.MfaTokenAsync("phone@example.com");
+
+        var elsewhere = await _h.Client.PostAsync(SendEnroll,
+            new { t = mfaToken, factorType = "SMS", profile = new { phoneNumber = "+8613900139000" } });
+        var own = await _h.Client.PostAsync(SendEnroll,
+            new { t = mfaToken, factorType = "SMS", profile = new { phoneNumber = "+8613800138000" } });
+
+        Assert.Equal(1646, GraphQLClient.ErrorCode(elsewhere));
+        Assert.False(_h.Codes.HasCode("+8613900139000"));
+        GraphQLClient.Success(own, "sendEnrollFactorRequest");
+        Assert.True(_h.Codes.HasCode("+8613800138000"));
     }
 
     [Fact]
@@ -176,6 +240,14 @@ public sealed class RequiredMfaTests : IDisposable
         var me = await _h.Client.PostAsync("{ user { email } }", token: confirmed["data"]!["token"]!.GetValue<string>());
         Assert.Equal("sdk@example.com", GraphQLClient.Success(me, "user")["email"]!.GetValue<string>());
         Assert.Equal(1636, reused["code"]!.GetValue<int>());
+    }
+
+    private async Task VerifyContactsAsync(string email, string? phone = null)
+    {
+        await using var scope = _h.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GenAuthDbContext>();
+        await db.Users.IgnoreQueryFilters().Where(u => u.Email == email).ExecuteUpdateAsync(s => s.SetProperty(u => u.EmailVerified, true)
+            .SetProperty(u => u.Phone, u => phone ?? u.Phone).SetProperty(u => u.PhoneVerified, phone != null));
     }
 
     private async Task RequireAsync(bool pool = false, bool app = false)

@@ -186,6 +186,66 @@ public sealed partial class OidcConsentAndLogoutTests
         Assert.DoesNotContain("frame-src", Csp(end));
     }
 
+    [Fact]
+    public async Task Api_logout_ends_the_apps_sessions_and_answers_their_frontchannel_uris()
+    {
+        var (a, aSecret) = await Host.CreateClientAsync(
+            "frontchannelLogoutUri: \"https://api-a.example/fcl\", frontchannelLogoutSessionRequired: true, backchannelLogoutUri: \"https://api-a.example/bcl\"",
+            "API FCL A");
+        var (b, bSecret) = await Host.CreateClientAsync("", "API no FCL");
+        var email = NewEmail();
+        await Host.RegisterAsync(email);
+        // The pool session a login through the API opened is the SSO session the apps signed in under.
+        var (gqlToken, gqlBrowser) = await ApiSignedInBrowserAsync(email, a);
+        var tokensA = await CodeFlowAsync(gqlBrowser, a, aSecret!);
+        var tokensB = await CodeFlowAsync(gqlBrowser, b, bSecret!);
+        var sidA = Jwt.Payload(tokensA["id_token"]!.GetValue<string>())["sid"]!.GetValue<string>();
+        var (restToken, restBrowser) = await ApiSignedInBrowserAsync(email, a);
+        var restTokensA = await CodeFlowAsync(restBrowser, a, aSecret!);
+        var restSidA = Jwt.Payload(restTokensA["id_token"]!.GetValue<string>())["sid"]!.GetValue<string>();
+        fixture.Backchannel.Requests.Clear();
+
+        // GraphQL: the answer names app A's front-channel URI (iss, sid); app B asks for none.
+        var viaA = new Dictionary<string, string> { ["x-authing-app-id"] = a };
+        var gql = GraphQLClient.Success(await Host.Gql.PostAsync("mutation { logout { code frontchannelLogoutUris } }", token: gqlToken, headers: viaA),
+            "logout");
+        var frame = Assert.Single(gql["frontchannelLogoutUris"]!.AsArray())!.GetValue<string>();
+        Assert.StartsWith("https://api-a.example/fcl?iss=", frame);
+        Assert.EndsWith($"&sid={sidA}", frame);
+        Assert.Single(fixture.Backchannel.Requests, r => r.Uri.Host == "api-a.example");
+        foreach (var (app, secret, access) in new[] { (a, aSecret!, tokensA), (b, bSecret!, tokensB) })
+        {
+            var introspection = await PostAsync("/oidc/token/introspection", app, secret, [new("token", access["access_token"]!.GetValue<string>())]);
+            Assert.False(introspection["active"]!.GetValue<bool>());
+        }
+        Assert.NotNull((await Host.Gql.PostAsync("{ user { id } }", token: gqlToken, headers: viaA))["errors"]);
+
+        // REST (the SDK's logout): the same list in data.
+        using var rest = Host.Gql.NewRequest(HttpMethod.Get, "/api/v2/logout", restToken, viaA);
+        using var restAnswer = await Host.Gql.Http.SendAsync(rest);
+        var restJson = await GraphQLClient.ReadJsonAsync(restAnswer);
+        Assert.Equal(200, restJson["code"]!.GetValue<int>());
+        var restFrame = Assert.Single(restJson["data"]!["frontchannelLogoutUris"]!.AsArray())!.GetValue<string>();
+        Assert.EndsWith($"&sid={restSidA}", restFrame);
+        var restIntrospection = await PostAsync("/oidc/token/introspection", a, aSecret!, [new("token", restTokensA["access_token"]!.GetValue<string>())]);
+        Assert.False(restIntrospection["active"]!.GetValue<bool>());
+
+        // Logged out already: nothing more to end, no URIs.
+        var again = await Host.Gql.PostAsync("mutation { logout { code frontchannelLogoutUris } }", token: gqlToken, headers: viaA);
+        Assert.NotNull(again["errors"]);
+    }
+
+    /// <summary>A login through the API (its token) and a browser whose SSO cookie names that login's session.</summary>
+    private async Task<(string Token, Browser Browser)> ApiSignedInBrowserAsync(string email, string appId)
+    {
+        var login = GraphQLClient.Success(await Host.Gql.LoginByEmailAsync(email, headers: new Dictionary<string, string> { ["x-authing-app-id"] = appId }),
+            "loginByEmail");
+        var token = login["token"]!.GetValue<string>();
+        var browser = Host.NewBrowser();
+        browser.SetSsoCookie(Host.MintSsoCookie(Jwt.Payload(token)["sid"]!.GetValue<string>(), DateTimeOffset.UtcNow));
+        return (token, browser);
+    }
+
     private async Task<JsonNode> RestAsync(HttpMethod method, string path, object body)
     {
         using var request = Host.Gql.NewRequest(method, path, await Host.AdminAsync());

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Duende.IdentityModel.OidcClient;
 using Duende.IdentityModel.OidcClient.Browser;
 using GenAuth.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GenAuth.Tests.Oidc;
@@ -133,11 +134,27 @@ public sealed class OidcCodeFlowTests(OidcFixture fixture) : IClassFixture<OidcF
         Assert.NotNull(first["access_token"]);
         Assert.NotNull(first["id_token"]);
 
+        var secondAccess = first["access_token"]!.GetValue<string>();
+        Assert.True((await PostAsync("/oidc/token/introspection", id, secret!, [new("token", secondAccess)]))["active"]!.GetValue<bool>());
+        // Access tokens of the token endpoint have no token row (a write per token saved); they follow their family instead.
+        var sub = login.User.FindFirst("sub")!.Value;
+        Assert.Equal(0, await Host.App.QueryDbAsync(db => db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken>()
+            .CountAsync(t => t.Subject == sub && t.Type == "access_token")));
+
         var replay = await RefreshAsync(id, secret!, login.RefreshToken);
         Assert.Equal("invalid_grant", replay["error"]!.GetValue<string>());
-        // The replay revoked the family: the rotated token is dead too.
+        // The replay revoked the family: the rotated token is dead too, and so are the access tokens issued from it.
         var afterReplay = await RefreshAsync(id, secret!, rotated);
         Assert.Equal("invalid_grant", afterReplay["error"]!.GetValue<string>());
+        foreach (var access in new[] { login.AccessToken, secondAccess })
+        {
+            var introspection = await PostAsync("/oidc/token/introspection", id, secret!, [new("token", access)]);
+            Assert.False(introspection["active"]!.GetValue<bool>(), introspection.ToJsonString());
+            using var userinfo = new HttpRequestMessage(HttpMethod.Get, "/oidc/me");
+            userinfo.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", access);
+            using var answer = await Http.SendAsync(userinfo);
+            Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
+        }
     }
 
     [Fact]

@@ -15,6 +15,7 @@ public sealed class FrontchannelLogoutBrowserTests(PagesBrowser b)
 {
     private const string Callback = "https://rp.example/callback";
     private const string LoggedOut = "https://rp.example/logged-out";
+    private const string RpLogoutPage = "<!doctype html><html lang=\"en\"><title>rp logout</title><p>signed out</p></html>";
 
     [Fact]
     public async Task Session_end_loads_the_apps_logout_iframe_then_returns_to_the_app()
@@ -36,7 +37,7 @@ public sealed class FrontchannelLogoutBrowserTests(PagesBrowser b)
         await context.RouteAsync("https://fcl.example/**", async route =>
         {
             frames.Enqueue(route.Request.Url);
-            await route.FulfillAsync(new() { Status = 200, ContentType = "text/html", Body = "<!doctype html><title>rp logout</title>" });
+            await route.FulfillAsync(new() { Status = 200, ContentType = "text/html", Body = RpLogoutPage });
         });
         await context.RouteAsync("https://rp.example/**", async route =>
         {
@@ -62,5 +63,48 @@ public sealed class FrontchannelLogoutBrowserTests(PagesBrowser b)
         Assert.StartsWith("https://fcl.example/logout?iss=", frame);
         Assert.Contains("&sid=", frame);
         Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "ga_sso_" + b.App.UserPoolId);
+    }
+
+    [Fact]
+    public async Task The_logout_page_with_its_iframes_passes_axe()
+    {
+        var admin = await b.Gql.ManagementTokenAsync(b.App.Secret);
+        var appId = GraphQLClient.Success(await b.Gql.PostAsync(
+            $"mutation {{ createApplication(name: \"FCL axe\", redirectUris: [\"{Callback}\"], tokenEndpointAuthMethod: \"none\", " +
+            "frontchannelLogoutUri: \"https://fcl.example/axe\") { id } }", null, admin), "createApplication")["id"]!.GetValue<string>();
+        var email = PagesBrowser.NewEmail("fclaxe");
+        GraphQLClient.Success(await b.Gql.RegisterByEmailAsync(email), "registerByEmail");
+        var (context, page) = await b.NewPageAsync();
+        await using var _ = context;
+        var frame = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var callback = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await context.RouteAsync("https://fcl.example/**", async route =>
+        {
+            frame.TrySetResult(route.Request.Url);
+            await route.FulfillAsync(new() { Status = 200, ContentType = "text/html", Body = RpLogoutPage });
+        });
+        await context.RouteAsync("https://rp.example/**", async route =>
+        {
+            callback.TrySetResult(route.Request.Url);
+            await route.FulfillAsync(new() { Status = 200, ContentType = "text/plain", Body = "rp" });
+        });
+        var verifier = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var challenge = Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        await page.GotoAsync($"{b.BaseUrl}/oidc/auth?client_id={appId}&redirect_uri={Uri.EscapeDataString(Callback)}&response_type=code" +
+                             $"&scope=openid&state=in&code_challenge={challenge}&code_challenge_method=S256");
+        await page.FillAsync("form#password-login input[name=account]", email);
+        await page.FillAsync("form#password-login input[name=password]", GraphQLClient.Password);
+        await page.ClickAsync("form#password-login button[type=submit]");
+        Assert.Contains("code=", await callback.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("^https://rp\\.example/"));
+
+        // No post-logout redirect: the page stays, showing that the user is signed out, with the app's iframe loaded.
+        await page.GotoAsync($"{b.BaseUrl}/oidc/session/end?client_id={appId}");
+        Assert.Equal("https://fcl.example/axe", await frame.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        await page.Locator("iframe.fcl").WaitForAsync(new() { State = Microsoft.Playwright.WaitForSelectorState.Attached });
+
+        // Axe runs on the page and its frames; the only requests that left GenAuth are the relying party's (its callback
+        // earlier in this tab, its logout iframe).
+        await b.CheckAsync(page, "oidc-logout-frontchannel", "https://fcl.example/", "https://rp.example/callback");
     }
 }

@@ -80,10 +80,26 @@ public sealed class PersonalCenterMfaBrowserTests(PagesBrowser b)
             return await db.SaveChangesAsync();
         });
         await page.EvalOnSelectorAsync("form#mfa-sms-remove", $"f => f.querySelector('input[name=factor_id]').value = '{foreign}'");
+        await page.FillAsync("form#mfa-sms-remove input[name=code]", "000000");
         await page.ClickAsync("form#mfa-sms-remove button[type=submit]");
         Assert.Equal(ErrorCodes.FactorNotFound.EnUs, await page.TextContentAsync("#form-error"));
         Assert.True(await b.App.QueryDbAsync(db => db.MfaFactors.AnyAsync(f => f.Id == foreign)));
 
+        // Removing the SMS factor takes a code sent to that phone: a guess, or a code of another number, removes nothing.
+        await page.FillAsync("form#mfa-sms-remove input[name=code]", "000000");
+        await page.ClickAsync("form#mfa-sms-remove button[type=submit]");
+        Assert.Equal(ErrorCodes.WrongCode.EnUs, await page.TextContentAsync("#form-error"));
+        await page.FillAsync("form#mfa-sms-remove input[name=code]", await b.LastCodeAsync("+86" + other));
+        await page.ClickAsync("form#mfa-sms-remove button[type=submit]");
+        Assert.Equal(ErrorCodes.WrongCode.EnUs, await page.TextContentAsync("#form-error"));
+        Assert.Equal(2, (await FactorsAsync(email)).Count);
+        // A minute later (one send per number per minute), the code to the factor's own number removes it.
+        await b.App.QueryDbAsync(db => db.VerificationCodes.Where(c => c.Target == "+86" + phone)
+            .ExecuteUpdateAsync(x => x.SetProperty(c => c.CreatedAt, c => c.CreatedAt.AddMinutes(-2))));
+        await page.ClickAsync("form#mfa-sms-remove-code button[type=submit]");
+        await page.Locator("form#mfa-sms-remove").WaitForAsync();
+        await b.CheckAsync(page, "center-mfa-sms-remove-code-sent");
+        await page.FillAsync("form#mfa-sms-remove input[name=code]", await b.LastCodeAsync("+86" + phone));
         await page.ClickAsync("form#mfa-sms-remove button[type=submit]");
         await page.Locator("form#mfa-sms-start").WaitForAsync();
         Assert.Equal([FactorTypes.Email], (await FactorsAsync(email)).Select(f => f.FactorType));
