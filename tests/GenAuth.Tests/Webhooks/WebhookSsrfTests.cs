@@ -100,10 +100,8 @@ public sealed class WebhookSsrfTests
     {
         // The machine's own name resolves (hosts file) to a loopback or private address: it passes the save-time check,
         // which doesn't resolve names, and must be stopped where the connection is made (as a rebinding name would be).
-        var host = Dns.GetHostName();
-        var addresses = await Dns.GetHostAddressesAsync(host);
-        Assert.True(addresses.Length > 0 && addresses.All(a => WebhookAddresses.Classify(a) != WebhookAddresses.Kind.Public),
-            $"precondition: {host} resolves to inside addresses only");
+        var host = await InsideHostNameAsync();
+        Assert.True(host is not null, "precondition: a host name (hosts file) that resolves to loopback or private addresses only");
         await using var receiver = await WebhookReceiver.StartAsync();
         var port = new Uri(receiver.BaseUrl).Port;
 
@@ -120,6 +118,29 @@ public sealed class WebhookSsrfTests
         Assert.Null(d["responseStatus"]);
         Assert.StartsWith("refused:", d["error"]!.GetValue<string>());
         Assert.Empty(receiver.Requests);
+    }
+
+    /// <summary>A name from the hosts file (not localhost, which the save-time check knows) resolving to inside addresses only.</summary>
+    private static async Task<string?> InsideHostNameAsync()
+    {
+        var names = File.Exists("/etc/hosts")
+            ? File.ReadAllLines("/etc/hosts").Select(l => l.Split('#')[0].Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+                .Where(f => f.Length > 1 && IPAddress.TryParse(f[0], out var a) && IPAddress.IsLoopback(a)).SelectMany(f => f.Skip(1))
+            : [];
+        foreach (var name in names.Where(n => !n.Contains("localhost", StringComparison.OrdinalIgnoreCase)).Append(Dns.GetHostName()))
+        {
+            try
+            {
+                var addresses = await Dns.GetHostAddressesAsync(name);
+                if (addresses.Length > 0 && addresses.All(a => WebhookAddresses.Classify(a) != WebhookAddresses.Kind.Public))
+                    return name;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // Not resolvable here; try the next.
+            }
+        }
+        return null;
     }
 
     [Fact]
