@@ -72,6 +72,10 @@ public sealed class WebhookWorker(IDbContextFactory<GenAuthDbContext> contexts, 
     public async Task<int> FanOutAsync(CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        // Note: a read first, so an idle round writes nothing (the lock below is a write).
+        var seen = await db.WebhookCursors.AsNoTracking().Where(c => c.Name == CursorName).Select(c => (long?)c.LastEventId).FirstOrDefaultAsync(ct);
+        if (seen is { } known && !await db.AuditEvents.IgnoreQueryFilters().AnyAsync(e => e.Id > known, ct))
+            return 0;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // Take the write lock first (a no-op update of the cursor row): instances fan out one at a time, and the read
         // below sees every event committed before it.
