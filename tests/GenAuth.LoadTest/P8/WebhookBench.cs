@@ -53,8 +53,8 @@ public static class WebhookBench
             throw new FileNotFoundException("build the server first: dotnet build -c Release src/GenAuth.Server", dll);
 
         await using var receiver = await Receiver.StartAsync();
-        var plain = new Side("plain (event log, no webhook)", false);
-        var hooked = new Side("event log + 1 webhook", true);
+        var plain = new Side("plain (event log, no webhook)");
+        var hooked = new Side("event log + 1 webhook");
         try
         {
             await using var plainServer = await plain.StartAsync(dll);
@@ -98,7 +98,7 @@ public static class WebhookBench
         }
     }
 
-    private sealed class Side(string name, bool webhook)
+    private sealed class Side(string name)
     {
         private readonly string _poolId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         private readonly string _appId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
