@@ -224,8 +224,9 @@ public static class OidcEndpoints
             principal.SetAudiences(app.Id);
             ApplyLifetimes(principal, app);
             principal.SetDestinations(static c => c.Type == Claims.Subject ? [Destinations.AccessToken] : []);
-            // Written once the tokens are made (OidcAuditSaver), so a refused sign-in leaves no event.
+            // Note: saved here (no token row carries it; OidcAuditSaver, meant to write it after the sign-in, was not seen to run).
             RecordToken(http, app, AuditEventTypes.IssueToken, AuditActors.System, null, GrantTypes.ClientCredentials);
+            await s.GetRequiredService<AuditTrail>().SavePendingAsync(ct);
             return Results.SignIn(principal, authenticationScheme: Scheme);
         }
 
