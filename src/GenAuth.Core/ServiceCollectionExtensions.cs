@@ -3,6 +3,7 @@ using GenAuth.Core.Passwords;
 using GenAuth.Core.Profile;
 using GenAuth.Core.Applications;
 using GenAuth.Core.Audit;
+using GenAuth.Core.Webhooks;
 using GenAuth.Core.Callers;
 using GenAuth.Core.CustomFields;
 using GenAuth.Core.Codes;
@@ -128,6 +129,14 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Maintenance.ExpiredRowSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<Maintenance.ExpiredRowSweeper>());
         services.AddScoped<AuditLogService>();
+        // Webhooks: fed from the event log by the delivery worker (every instance runs one; leases share the work).
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
+            .Validate(o => o.IsValid(), "GenAuth:Webhooks values must be positive (LeaseSeconds above TimeoutSeconds)")
+            .ValidateOnStart();
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<WebhookWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookWorker>());
+        services.AddScoped<WebhookService>();
 
         services.AddOptions<SmtpOptions>().BindConfiguration("GenAuth:Smtp");
         services.AddOptions<HttpSmsOptions>().BindConfiguration("GenAuth:Sms:Http");

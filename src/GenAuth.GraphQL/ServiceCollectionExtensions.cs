@@ -1,5 +1,6 @@
 using GenAuth.GraphQL.Applications;
 using GenAuth.GraphQL.Audit;
+using GenAuth.GraphQL.Webhooks;
 using GenAuth.GraphQL.Codes;
 using GenAuth.GraphQL.Profile;
 using GenAuth.GraphQL.Common;
@@ -49,6 +50,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IQueryFields, ContactQueries>();
         services.AddSingleton<ISubscriptionFields, ServerTimeSubscription>();
         services.AddSingleton<AuditFields>();
+        services.AddSingleton<WebhookFields>();
+        services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<WebhookFields>());
+        services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<WebhookFields>());
         services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<AuditFields>());
         services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<AuditFields>());
         services.AddSingleton<ISubscriptionFields>(sp => sp.GetRequiredService<AuditFields>());

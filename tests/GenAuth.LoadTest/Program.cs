@@ -26,6 +26,8 @@ public static class Program
             return await P4.P4Bench.RunAsync(args);
         if (args.Contains("--p8-pipeline"))
             return await P8.PipelineBench.RunAsync(args);
+        if (args.Contains("--p8"))
+            return await P8.WebhookBench.RunAsync(args);
         if (args.Contains("--p9"))
             return await P9.AttackBench.RunAsync(args);
         if (args.Contains("--baseline-server"))

@@ -38,6 +38,9 @@ public static class AuditEventTypes
     public const string ResetMfa = "resetMfa";
     public const string RevokeSession = "revokeSession";
     public const string RevokeToken = "revokeToken";
+
+    /// <summary>The OIDC token endpoint issued tokens (authorization code exchange, client credentials).</summary>
+    public const string IssueToken = "issueToken";
     public const string BlockUser = "blockUser";
     public const string UnblockUser = "unblockUser";
 
@@ -45,6 +48,6 @@ public static class AuditEventTypes
     public static readonly IReadOnlySet<string> UserActions = new HashSet<string>(StringComparer.Ordinal)
     {
         Login, Register, DeleteAccount, UpdateUserinfo, RefreshToken, UpdateEmail, UpdatePhone, UpdatePassword, VerifyMfa,
-        Logout, ResetPassword, BindEmail, BindPhone, UnbindEmail, UnbindPhone, VerifyEmail, EnrollMfa, RevokeSession,
+        Logout, IssueToken, ResetPassword, BindEmail, BindPhone, UnbindEmail, UnbindPhone, VerifyEmail, EnrollMfa, RevokeSession,
     };
 }

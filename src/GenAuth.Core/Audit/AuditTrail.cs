@@ -31,6 +31,35 @@ public sealed class AuditTrail(GenAuthDbContext db, CallerContext caller, TimePr
     }
 
     /// <summary>
+    /// Adds an event of a pool for a request without a resolved caller (the OIDC endpoints): the actor is given, and the
+    /// IP and user agent when the caller has none.
+    /// </summary>
+    public AuditEvent RecordInPool(string poolId, string? appId, string type, string actorKind, string? actorId, string? userId,
+        object? detail = null, string? target = null, string? ip = null, string? userAgent = null)
+    {
+        var e = Build(poolId, type, userId, detail, AuditOutcomes.Success, null, target);
+        e.AppId = appId;
+        e.ActorKind = actorKind;
+        e.ActorId = actorId;
+        e.Ip = caller.Ip ?? ip;
+        var agent = caller.UserAgent ?? userAgent;
+        e.UserAgent = agent is { Length: > 512 } ? agent[..512] : agent;
+        db.AuditEvents.Add(e);
+        return e;
+    }
+
+    /// <summary>Writes the events added and not yet saved (for changes whose own writes happened elsewhere).</summary>
+    public async Task SavePendingAsync(CancellationToken ct)
+    {
+        foreach (var entry in db.ChangeTracker.Entries<AuditEvent>())
+            if (entry.State == Microsoft.EntityFrameworkCore.EntityState.Added)
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+    }
+
+    /// <summary>
     /// Records a user's own action; nothing when an admin does it through a shared service (the admin mutation is
     /// recorded under its own name by the GraphQL layer, with its fields).
     /// </summary>

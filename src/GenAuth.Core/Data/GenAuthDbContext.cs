@@ -59,6 +59,9 @@ public class GenAuthDbContext : DbContext
     public DbSet<GenAuth.Core.ExtIdps.ExtIdpConn> ExtIdpConns => Set<GenAuth.Core.ExtIdps.ExtIdpConn>();
     public DbSet<GenAuth.Core.ExtIdps.UserIdentity> UserIdentities => Set<GenAuth.Core.ExtIdps.UserIdentity>();
     public DbSet<Audit.AuditEvent> AuditEvents => Set<Audit.AuditEvent>();
+    public DbSet<GenAuth.Core.Webhooks.Webhook> Webhooks => Set<GenAuth.Core.Webhooks.Webhook>();
+    public DbSet<GenAuth.Core.Webhooks.WebhookDelivery> WebhookDeliveries => Set<GenAuth.Core.Webhooks.WebhookDelivery>();
+    public DbSet<GenAuth.Core.Webhooks.WebhookCursor> WebhookCursors => Set<GenAuth.Core.Webhooks.WebhookCursor>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

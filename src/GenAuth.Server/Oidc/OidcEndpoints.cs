@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Claims;
 using System.Text;
 using GenAuth.Core.Applications;
+using GenAuth.Core.Audit;
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
@@ -231,6 +232,9 @@ public static class OidcEndpoints
             principal.SetAudiences(app.Id);
             ApplyLifetimes(principal, app);
             principal.SetDestinations(static c => c.Type == Claims.Subject ? [Destinations.AccessToken] : []);
+            // Note: saved here (no token row carries it; OidcAuditSaver, meant to write it after the sign-in, was not seen to run).
+            RecordToken(http, app, AuditEventTypes.IssueToken, AuditActors.System, null, GrantTypes.ClientCredentials);
+            await s.GetRequiredService<AuditTrail>().SavePendingAsync(ct);
             return Results.SignIn(principal, authenticationScheme: Scheme);
         }
 
@@ -265,6 +269,9 @@ public static class OidcEndpoints
                     await sessionsOf.ExecuteUpdateAsync(x => x.SetProperty(e => e.ExpiresAt, extended), ct);
                 }
             }
+            // Note: joins OpenIddict's token writes (same context); OidcAuditSaver writes it if none came.
+            RecordToken(http, app, request.IsRefreshTokenGrantType() ? AuditEventTypes.RefreshToken : AuditEventTypes.IssueToken,
+                AuditActors.User, user.Id, request.GrantType!);
             return Results.SignIn(principal, authenticationScheme: Scheme);
         }
 
@@ -313,7 +320,18 @@ public static class OidcEndpoints
             if (root is not null)
                 roots.Add(root);
         }
+        var ended = roots.Count == 0 ? [] : await db.Sessions.IgnoreQueryFilters().AsNoTracking()
+            .Where(x => roots.Contains(x.Id) && x.RevokedAt == null).Select(x => new { x.UserPoolId, x.AppId, x.UserId }).ToListAsync(ct);
         var frames = await s.GetRequiredService<SessionLogout>().EndAsync(db, roots, ct);
+        if (ended.Count > 0)
+        {
+            // One sign-out event per session ended (the browser's SSO sessions, the hint's).
+            var audit = s.GetRequiredService<AuditTrail>();
+            foreach (var x in ended)
+                audit.RecordInPool(x.UserPoolId, x.AppId, AuditEventTypes.Logout, AuditActors.User, x.UserId, x.UserId, new { method = "oidc:end_session" },
+                    ip: http.Connection.RemoteIpAddress?.ToString(), userAgent: http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null);
+            await audit.SavePendingAsync(ct);
+        }
         if (request?.PostLogoutRedirectUri is { } postLogout)
         {
             // OpenIddict checked the URI against the client's registered ones; without front-channel frames it redirects.
@@ -455,6 +473,12 @@ public static class OidcEndpoints
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------------
+
+    private static void RecordToken(HttpContext http, GenAuthApplication app, string type, string actorKind, string? userId, string grant) =>
+        http.RequestServices.GetRequiredService<AuditTrail>().RecordInPool(app.UserPoolId, app.Id, type, actorKind,
+            actorKind == AuditActors.User ? userId : null, userId, new { grant, clientId = app.Id },
+            target: userId is null ? "app:" + app.Id : null, ip: http.Connection.RemoteIpAddress?.ToString(),
+            userAgent: http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null);
 
     private static Task<GenAuthApplication?> FindAppAsync(GenAuthDbContext db, string clientId, CancellationToken ct) =>
         clientId.Length > 64 ? Task.FromResult<GenAuthApplication?>(null)

@@ -86,6 +86,10 @@ public static class OidcServer
                     .SetOrder(MapInternalClaims.Descriptor.Order + 500));
                 o.AddEventHandler<HandleRevocationRequestContext>(b => b.UseScopedHandler<UnstoredTokenRevocation>()
                     .SetOrder(OpenIddict.Server.OpenIddictServerHandlers.Revocation.RevokeToken.Descriptor.Order - 1));
+                // The event log: a token issue's event is written after the tokens are made; a revocation's after it.
+                o.AddEventHandler<ProcessSignInContext>(b => b.UseScopedHandler<OidcAuditSaver>().SetOrder(int.MaxValue - 100_000));
+                o.AddEventHandler<HandleRevocationRequestContext>(b => b.UseScopedHandler<OidcRevocationAudit>()
+                    .SetOrder(OpenIddict.Server.OpenIddictServerHandlers.Revocation.RevokeToken.Descriptor.Order - 2));
                 o.AddEventHandler<ValidateTokenContext>(b => b.UseScopedHandler<PoolKeyHandler>()
                     .SetOrder(ResolveTokenValidationParameters.Descriptor.Order + 1));
                 o.AddEventHandler<ValidateTokenContext>(b => b.UseScopedHandler<SessionCheckHandler>()
@@ -433,5 +437,44 @@ public sealed class DiscoveryAuthMethodsHandler : IOpenIddictServerHandler<Handl
     {
         methods.Clear();
         methods.UnionWith(values);
+    }
+}
+
+/// <summary>
+/// Writes the token endpoint's event (issueToken, refreshToken) when OpenIddict's own token writes didn't carry it
+/// (client-credentials tokens have no row). Runs last in the sign-in, so a refused one leaves no event.
+/// </summary>
+public sealed class OidcAuditSaver(GenAuth.Core.Audit.AuditTrail audit) : IOpenIddictServerHandler<ProcessSignInContext>
+{
+    public async ValueTask HandleAsync(ProcessSignInContext context)
+    {
+        if (context.EndpointType == OpenIddictServerEndpointType.Token && !context.IsRejected)
+            await audit.SavePendingAsync(context.CancellationToken);
+    }
+}
+
+/// <summary>
+/// One revokeToken event per token the revocation endpoint revokes: added just before OpenIddict marks the token, so
+/// its write carries the event (same SaveChanges); a revocation that doesn't happen leaves it unsaved.
+/// </summary>
+public sealed class OidcRevocationAudit(GenAuth.Core.Audit.AuditTrail audit, IServiceProvider services)
+    : IOpenIddictServerHandler<HandleRevocationRequestContext>
+{
+    public async ValueTask HandleAsync(HandleRevocationRequestContext context)
+    {
+        if (context.IsRejected || context.GenericTokenPrincipal is not { } principal || context.Request.ClientId is not { } clientId)
+            return;
+        var app = await OidcClientManager.AppForRequestAsync(services, clientId, context.CancellationToken);
+        if (app is null)
+            return;
+        var sub = principal.GetClaim(Claims.Subject);
+        // Note: a client-credentials token's subject is the app itself, not a user.
+        var userId = sub == app.Id ? null : sub;
+        var http = Microsoft.AspNetCore.OpenIddictServerAspNetCoreHelpers.GetHttpRequest(context.Transaction)?.HttpContext;
+        audit.RecordInPool(app.UserPoolId, app.Id, GenAuth.Core.Audit.AuditEventTypes.RevokeToken,
+            userId is null ? GenAuth.Core.Audit.AuditActors.System : GenAuth.Core.Audit.AuditActors.User, userId, userId,
+            new { tokenType = principal.GetTokenType(), clientId = app.Id }, target: userId is null ? "app:" + app.Id : null,
+            ip: http?.Connection.RemoteIpAddress?.ToString(),
+            userAgent: http?.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null);
     }
 }

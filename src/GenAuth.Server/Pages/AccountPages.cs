@@ -549,6 +549,8 @@ public static class AccountPages
         {
             var frames = await logout.EndAsync(page.Db, [page.Caller.SessionId!], ct);
             sso.Clear(page.Http, page.Pool.Id);
+            await page.Http.RequestServices.GetRequiredService<GenAuth.Core.Audit.AuditTrail>()
+                .SaveAsync(GenAuth.Core.Audit.AuditEventTypes.Logout, user.Id, ct, new { method = "hosted" });
             return new View(page.T("signed-out"), Section: "gone", Frames: frames);
         });
 }
