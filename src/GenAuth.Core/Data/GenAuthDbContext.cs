@@ -37,6 +37,8 @@ public sealed class GenAuthDbContext(DbContextOptions<GenAuthDbContext> options)
     public DbSet<Policy> Policies => Set<Policy>();
     public DbSet<PolicyAssignment> PolicyAssignments => Set<PolicyAssignment>();
     public DbSet<ResourceNamespace> ResourceNamespaces => Set<ResourceNamespace>();
+    public DbSet<Applications.AppAuthorization> AppAuthorizations => Set<Applications.AppAuthorization>();
+    public DbSet<Applications.ProgrammaticAccessAccount> ProgrammaticAccessAccounts => Set<Applications.ProgrammaticAccessAccount>();
     public DbSet<Organization> Orgs => Set<Organization>();
     public DbSet<OrgNode> OrgNodes => Set<OrgNode>();
     public DbSet<NodeMember> NodeMembers => Set<NodeMember>();

@@ -245,7 +245,7 @@ public sealed class PermissionEvaluator(GenAuthDbContext db, CallerContext calle
             ? new Dictionary<string, (ResourceType Type, string? Api)>()
             : (await db.Resources.AsNoTracking().Where(r => r.Namespace == ns && codes.Contains(r.Code))
                 .Select(r => new { r.Code, r.Type, r.ApiIdentifier }).ToListAsync(ct))
-                .ToDictionary(r => r.Code, r => (r.Type, r.ApiIdentifier));
+                .ToDictionary(r => r.Code, r => (Type: r.Type, Api: r.ApiIdentifier));
         var result = new Dictionary<string, Page<AuthorizedResource>>();
         foreach (var key in keys)
         {

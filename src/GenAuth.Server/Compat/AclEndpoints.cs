@@ -1,3 +1,4 @@
+using GenAuth.Core.Applications;
 using GenAuth.Core.Common;
 using GenAuth.Core.Permissions;
 using Microsoft.AspNetCore.Mvc;
@@ -25,6 +26,12 @@ public static class AclEndpoints
     public sealed record NamespaceBody(string? Code, string? Name, string? Description);
 
     public sealed record BulkBody(List<RbacEndpoints.ResourceBody>? Bulk);
+
+    public sealed record AppPolicyBody(string? TargetType, List<string>? TargetIdentifiers, string? Namespace, bool? InheritByChildren);
+
+    public sealed record AccountBody(int? TokenLifetime, string? Remarks);
+
+    public sealed record AccountPatchBody(string? Id, string? Secret, bool? Enabled);
 
     /// <summary>At most this many targets in one list-authorized-resources-batch call.</summary>
     public const int MaxBatchTargets = 50;
@@ -126,8 +133,69 @@ public static class AclEndpoints
                 var created = await resources.CreateManyAsync(items.Select(b => (b.Namespace, b.Code ?? "", b.ToInput())).ToList(), ct);
                 return created.Select(r => new { id = r.Id, code = r.Code, @namespace = r.Namespace, type = r.Type.ToString().ToUpperInvariant() });
             }));
+        // Application-level authorization (checked at sign-in through the app) and programmatic access accounts.
+        var apps = v2.MapGroup("/applications");
+        foreach (var (path, change) in new (string, Func<AppAuthorizationService, string, AppPolicyBody, CancellationToken, Task>)[]
+                 {
+                     ("allow", (s, id, b, ct) => s.SetAsync(id, b.Namespace, Target(b.TargetType), b.TargetIdentifiers ?? [], allow: true, b.InheritByChildren ?? false, ct)),
+                     ("deny", (s, id, b, ct) => s.SetAsync(id, b.Namespace, Target(b.TargetType), b.TargetIdentifiers ?? [], allow: false, b.InheritByChildren ?? false, ct)),
+                     ("enable-effect", (s, id, b, ct) => s.SetEnabledAsync(id, b.Namespace, Target(b.TargetType), b.TargetIdentifiers ?? [], true, ct)),
+                     ("disable-effect", (s, id, b, ct) => s.SetEnabledAsync(id, b.Namespace, Target(b.TargetType), b.TargetIdentifiers ?? [], false, ct)),
+                     ("revoke", (s, id, b, ct) => s.RevokeAsync(id, b.Namespace, Target(b.TargetType), b.TargetIdentifiers ?? [], ct)),
+                 })
+        {
+            apps.MapPost("/" + ManagementEndpoints.Id + "/authorization/" + path, (HttpContext http, string id, RestBody<AppPolicyBody> body,
+                AppAuthorizationService service, CancellationToken ct) => Rest.RunAsync(http, async _ =>
+            {
+                await change(service, id, body.Value, ct);
+                return true;
+            }));
+        }
+        apps.MapGet("/" + ManagementEndpoints.Id + "/authorization/records", static (HttpContext http, string id, AppAuthorizationService service,
+            CancellationToken ct, QueryInt? page, QueryInt? limit) => Rest.RunAsync(http, async _ =>
+        {
+            var found = await service.RecordsAsync(id, page.Or(1), limit.Or(10), ct);
+            return new
+            {
+                totalCount = found.TotalCount,
+                list = found.List.Select(r => new
+                {
+                    appId = r.Record.AppId, @namespace = r.Record.Namespace, targetType = r.Record.TargetType.ToString().ToUpperInvariant(),
+                    targetIdentifier = r.TargetIdentifier, effect = r.Record.Allow ? "ALLOW" : "DENY", enabled = r.Record.Enabled,
+                    inheritByChildren = r.Record.InheritByChildren, createdAt = IsoTime.Format(r.Record.CreatedAt),
+                }),
+            };
+        }));
+        apps.MapGet("/" + ManagementEndpoints.Id + "/programmatic-access-accounts", static (HttpContext http, string id, AppAuthorizationService service,
+            CancellationToken ct, QueryInt? page, QueryInt? limit) => Rest.RunAsync(http, async _ =>
+        {
+            var found = await service.AccountsAsync(id, page.Or(1), limit.Or(10), ct);
+            return new { totalCount = found.TotalCount, list = found.List.Select(AccountJson) };
+        }));
+        apps.MapPost("/" + ManagementEndpoints.Id + "/programmatic-access-accounts", static (HttpContext http, string id, RestBody<AccountBody> body,
+            AppAuthorizationService service, CancellationToken ct) => Rest.RunAsync(http, async _ =>
+            AccountJson(await service.CreateAccountAsync(id, body.Value.TokenLifetime, body.Value.Remarks, ct))));
+        apps.MapDelete("/programmatic-access-accounts", static (HttpContext http, [FromQuery] string? id, AppAuthorizationService service,
+            CancellationToken ct) => Rest.RunAsync(http, async _ =>
+        {
+            await service.DeleteAccountAsync(id ?? "", ct);
+            return true;
+        }));
+        // enable/disable ({ id, enabled }), or a new secret ({ id, secret? }: the given one or a generated one).
+        apps.MapPatch("/programmatic-access-accounts", static (HttpContext http, RestBody<AccountPatchBody> body, AppAuthorizationService service,
+            CancellationToken ct) => Rest.RunAsync(http, async _ =>
+        {
+            var b = body.Value;
+            return AccountJson(await service.UpdateAccountAsync(b.Id ?? "", b.Enabled, b.Secret, refresh: b.Enabled is null, ct));
+        }));
         return app;
     }
+
+    private static object AccountJson(AccessAccountView v) => new
+    {
+        id = v.Account.Id, appId = v.Account.AppId, secret = v.Secret, remarks = v.Account.Remarks, tokenLifetime = v.Account.TokenLifetime,
+        enabled = v.Account.Enabled, userId = (string?)null, createdAt = IsoTime.Format(v.Account.CreatedAt), updatedAt = IsoTime.Format(v.Account.UpdatedAt),
+    };
 
     private static List<PermissionService.BatchGrant> Grants(BatchBody b)
     {
