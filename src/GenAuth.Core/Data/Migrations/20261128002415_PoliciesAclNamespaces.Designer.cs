@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace GenAuth.Core.Data.Migrations
 {
     [DbContext(typeof(GenAuthDbContext))]
-    [Migration("20261128001018_PoliciesAclNamespaces")]
+    [Migration("20261128002415_PoliciesAclNamespaces")]
     partial class PoliciesAclNamespaces
     {
         /// <inheritdoc />
