@@ -34,18 +34,8 @@ async function newUser() {
   return { id: user.id, email };
 }
 
-/** REST failures come from the SDK's HttpClient as an Error whose message is the JSON { code, message, data }. */
-async function restError(promise, code, what) {
-  try {
-    const value = await promise;
-    assert.fail(`${what}: expected code ${code}, got ${JSON.stringify(value)}`);
-  } catch (error) {
-    if (error instanceof assert.AssertionError) throw error;
-    const body = JSON.parse(error.message);
-    assert.equal(body.code, code, `${what}: ${error.message}`);
-    return body;
-  }
-}
+/** REST failures: the ManagementClient's onError throws { code, message, data } like GraphQL errors. */
+const restError = sdkError;
 
 const allowed = (userId, resource, action) => management.acl.isAllowed(userId, resource, action);
 
