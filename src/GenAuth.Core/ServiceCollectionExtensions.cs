@@ -186,6 +186,9 @@ public static class ServiceCollectionExtensions
         services.AddScoped<PermissionEvaluator>();
         services.AddScoped<PermissionService>();
         services.AddScoped<ResourceService>();
+        services.AddScoped<PolicyService>();
+        services.AddScoped<NamespaceService>();
+        services.AddScoped<GenAuth.Core.Applications.AppAuthorizationService>();
         services.AddScoped<OrgService>();
         // Roles and Permissions clean up what refers to deleted groups, nodes and roles (hooks declared by those capabilities).
         services.AddSingleton<IGroupDeletionHook, RoleAssignmentCleanup>();

@@ -66,6 +66,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IMutationFields, RoleMutations>();
         services.AddSingleton<IQueryFields, PermissionQueries>();
         services.AddSingleton<IMutationFields, PermissionMutations>();
+        services.AddSingleton<IQueryFields, PolicyQueries>();
+        services.AddSingleton<IMutationFields, PolicyMutations>();
         services.AddSingleton<IQueryFields, ResourceQueries>();
         services.AddSingleton<IMutationFields, ResourceMutations>();
         services.AddSingleton<IQueryFields, OrgQueries>();

@@ -68,6 +68,7 @@ app.MapGenAuthQrCodeApi();
 app.MapQrLoginPage();
 app.MapHostedPages();
 app.MapGenAuthRbacApi();
+app.MapGenAuthAclApi();
 app.MapGenAuthManagementApi();
 app.MapGenAuthMfaApi();
 app.MapGenAuthCodeApi();

@@ -171,7 +171,9 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
             return false;
         var given = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
         if (app.SecretHash is { Length: > 0 } hash)
-            return CryptographicOperations.FixedTimeEquals(given, hash);
+            return CryptographicOperations.FixedTimeEquals(given, hash)
+                   // The SK of one of the app's enabled programmatic access accounts is the app's credential too.
+                   || await AppAuthorizationService.VerifyAccountSecretAsync(db, app.Id, secret, ct);
         if (app.SecretSealed is not { Length: > 0 })
             return false;
         var legacy = SHA256.HashData(sealer.Unseal(app.SecretSealed));
@@ -233,12 +235,18 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
         return new(total, rows.Where(r => users.ContainsKey(r.UserId)).Select(r => new ActiveAppUser(users[r.UserId], r.Last, users[r.UserId].LastIp)).ToList());
     }
 
-    /// <summary>Whether a user may sign in to an app: an explicit rule wins, else the app's default.</summary>
+    /// <summary>
+    /// Whether a user may sign in to an app: an enabled authorization record denying the user (or a role, group or
+    /// org node of theirs) wins; then the explicit per-user rule; then an enabled allowing record; else the app's default.
+    /// </summary>
     public static async Task<bool> IsAllowedAsync(GenAuthDbContext db, Application app, string userId, CancellationToken ct)
     {
+        var records = await AppAuthorizationService.DecideAsync(db, app.Id, userId, ct);
+        if (records == false)
+            return false;
         var rule = await db.AppAccessRules.AsNoTracking().Where(r => r.AppId == app.Id && r.UserId == userId)
             .Select(r => (bool?)r.Allowed).FirstOrDefaultAsync(ct);
-        return rule ?? app.DefaultAccess == AppAccess.AllowAll;
+        return rule ?? records ?? app.DefaultAccess == AppAccess.AllowAll;
     }
 
     private static void Apply(Application app, ApplicationInput input, DateTime now)

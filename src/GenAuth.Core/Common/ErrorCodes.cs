@@ -58,6 +58,13 @@ public static class ErrorCodes
     public static readonly ErrorCode NotANodeMember = new(2535, "用户不在该部门中", "The user is not a member of this department");
     public static readonly ErrorCode ResourceNotFound = new(2540, "资源不存在", "Resource does not exist");
     public static readonly ErrorCode ResourceCodeExists = new(2541, "资源 code 已存在", "A resource with this code already exists in the namespace");
+    public static readonly ErrorCode PolicyNotFound = new(2545, "策略不存在", "Policy does not exist");
+    public static readonly ErrorCode PolicyCodeExists = new(2546, "策略 code 已存在", "A policy with this code already exists in the namespace");
+    public static readonly ErrorCode PolicyAssignmentNotFound = new(2547, "策略授权不存在", "This policy is not assigned to this target");
+    public static readonly ErrorCode NamespaceNotFound = new(2555, "权限分组不存在", "Permission namespace does not exist");
+    public static readonly ErrorCode NamespaceCodeExists = new(2556, "权限分组 code 已存在", "A permission namespace with this code already exists");
+    public static readonly ErrorCode AccessAccountNotFound = new(2566, "编程访问账号不存在", "Programmatic access account does not exist");
+    public static readonly ErrorCode AccessAccountDisabled = new(2567, "编程访问账号已禁用", "This programmatic access account is disabled");
     public static readonly ErrorCode OldPasswordWrong = new(1320011, "旧密码不正确", "The old password is wrong");
     public static readonly ErrorCode NoOtherLoginMethod = new(1320005, "当前用户未绑定其他登录方式", "No other login method is bound to this user");
     public static readonly ErrorCode TokenInvalid = new(1010001, "id token 非法或已过期", "The id token is invalid or has expired");

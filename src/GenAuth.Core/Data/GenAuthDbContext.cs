@@ -44,6 +44,11 @@ public class GenAuthDbContext : DbContext
     public DbSet<RoleAssignment> RoleAssignments => Set<RoleAssignment>();
     public DbSet<Resource> Resources => Set<Resource>();
     public DbSet<Permission> Permissions => Set<Permission>();
+    public DbSet<Policy> Policies => Set<Policy>();
+    public DbSet<PolicyAssignment> PolicyAssignments => Set<PolicyAssignment>();
+    public DbSet<ResourceNamespace> ResourceNamespaces => Set<ResourceNamespace>();
+    public DbSet<Applications.AppAuthorization> AppAuthorizations => Set<Applications.AppAuthorization>();
+    public DbSet<Applications.ProgrammaticAccessAccount> ProgrammaticAccessAccounts => Set<Applications.ProgrammaticAccessAccount>();
     public DbSet<Organization> Orgs => Set<Organization>();
     public DbSet<OrgNode> OrgNodes => Set<OrgNode>();
     public DbSet<NodeMember> NodeMembers => Set<NodeMember>();

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GenAuth.Core.Permissions;
 
-/// <summary>Removes the permissions granted to groups, org nodes and roles being deleted.</summary>
+/// <summary>Removes the permissions and policy assignments of groups, org nodes and roles being deleted.</summary>
 public sealed class PermissionCleanup : IGroupDeletionHook, INodeDeletionHook, IRoleDeletionHook
 {
     public Task OnDeletingGroupsAsync(GenAuthDbContext db, IReadOnlyCollection<string> groupIds, CancellationToken ct) =>
@@ -18,6 +18,9 @@ public sealed class PermissionCleanup : IGroupDeletionHook, INodeDeletionHook, I
     public Task OnDeletingRolesAsync(GenAuthDbContext db, IReadOnlyCollection<string> roleIds, CancellationToken ct) =>
         DeleteAsync(db, PermissionTargetType.Role, roleIds, ct);
 
-    private static Task<int> DeleteAsync(GenAuthDbContext db, PermissionTargetType type, IReadOnlyCollection<string> ids, CancellationToken ct) =>
-        db.Permissions.Where(p => p.TargetType == type && ids.Contains(p.TargetId)).ExecuteDeleteAsync(ct);
+    private static async Task DeleteAsync(GenAuthDbContext db, PermissionTargetType type, IReadOnlyCollection<string> ids, CancellationToken ct)
+    {
+        await db.Permissions.Where(p => p.TargetType == type && ids.Contains(p.TargetId)).ExecuteDeleteAsync(ct);
+        await db.PolicyAssignments.Where(p => p.TargetType == type && ids.Contains(p.TargetId)).ExecuteDeleteAsync(ct);
+    }
 }

@@ -19,6 +19,9 @@ public sealed class PermissionService(GenAuthDbContext db, CallerContext caller,
         if (string.IsNullOrWhiteSpace(resource))
             throw new GenAuthException(ErrorCodes.BadRequest, detail: "resource is required");
         var resourceType = type ?? await DeclaredTypeAsync(ns, resource, ct);
+        // Conditions are evaluated now: a malformed one is refused before anything is written.
+        foreach (var opt in opts)
+            Conditions.Parse(opt.Conditions);
         foreach (var opt in opts)
         {
             var targetId = await ResolveTargetAsync(ns, opt.TargetType, opt.TargetIdentifier, ct);
@@ -64,8 +67,74 @@ public sealed class PermissionService(GenAuthDbContext db, CallerContext caller,
     public async Task<bool> IsAllowedAsync(string resource, string action, string userId, string? ns, CancellationToken ct)
     {
         caller.RequireAdmin();
-        var granted = (await evaluator.ForUsersAsync([userId], Role.Ns(ns), null, ct))[userId];
-        return granted.List.Any(r => Wildcard.Matches(r.Code, resource) && r.Actions.Any(a => Wildcard.Matches(a, action)));
+        var rules = await evaluator.RulesForUserAsync(userId, Role.Ns(ns), ct);
+        return rules.IsAllowed(resource, action);
+    }
+
+    /// <summary>One item of acl.authorizeResources / revokeResources: targets of one type and the resources they get or lose.</summary>
+    public sealed record BatchGrant(PermissionTargetType TargetType, IReadOnlyList<string> TargetIdentifiers, IReadOnlyList<BatchResource> Resources);
+
+    public sealed record BatchResource(string Code, IReadOnlyList<string>? Actions, ResourceType? Type);
+
+    /// <summary>At most this many (target × resource) grants in one authorizeResources / revokeResources call.</summary>
+    public const int MaxBatchGrants = 1000;
+
+    /// <summary>
+    /// acl.authorizeResources (grant: each target gets the listed actions, added to what it has) and revokeResources
+    /// (the listed actions are taken away; no actions listed = the whole grant), all or nothing.
+    /// </summary>
+    public async Task ChangeManyAsync(string? ns, IReadOnlyList<BatchGrant> items, bool grant, CancellationToken ct)
+    {
+        caller.RequireAdmin();
+        ns = Role.Ns(ns);
+        if (items.Sum(i => (long)i.TargetIdentifiers.Count * i.Resources.Count) > MaxBatchGrants)
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: $"at most {MaxBatchGrants} grants in one call");
+        if (items.SelectMany(i => i.Resources).Any(r => string.IsNullOrWhiteSpace(r.Code)))
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: "every resource needs a code");
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        foreach (var item in items)
+        foreach (var identifier in item.TargetIdentifiers)
+        {
+            var targetId = await ResolveTargetAsync(ns, item.TargetType, identifier, ct);
+            foreach (var r in item.Resources)
+            {
+                var actions = (r.Actions ?? []).Where(a => !string.IsNullOrEmpty(a)).Distinct().ToList();
+                if (grant)
+                {
+                    if (actions.Count == 0)
+                        throw new GenAuthException(ErrorCodes.BadRequest, detail: "actions are required");
+                    var type = r.Type ?? await DeclaredTypeAsync(ns, r.Code, ct);
+                    await UpsertAsync(ns, r.Code, type, item.TargetType, targetId, p => p.Actions = p.Actions.Union(actions).ToList(), ct);
+                    continue;
+                }
+                var existing = await db.Permissions.FirstOrDefaultAsync(p => p.Namespace == ns && p.Resource == r.Code
+                                                                              && p.TargetType == item.TargetType && p.TargetId == targetId, ct);
+                if (existing is null)
+                    continue;
+                existing.Actions = actions.Count == 0 ? [] : existing.Actions.Except(actions).ToList();
+                if (existing.Actions.Count == 0)
+                    db.Permissions.Remove(existing);
+                else
+                    existing.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+                await db.SaveChangesAsync(ct);
+            }
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>acl.revokeResource: the targets lose every action on the resource.</summary>
+    public async Task RevokeAsync(string? ns, string resource, IReadOnlyList<(PermissionTargetType Type, string Identifier)> targets, CancellationToken ct)
+    {
+        caller.RequireAdmin();
+        ns = Role.Ns(ns);
+        if (string.IsNullOrWhiteSpace(resource))
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: "resource is required");
+        var ids = new List<(PermissionTargetType, string)>();
+        foreach (var (type, identifier) in targets)
+            ids.Add((type, await ResolveTargetAsync(ns, type, identifier, ct)));
+        foreach (var (type, id) in ids)
+            await db.Permissions.Where(p => p.Namespace == ns && p.Resource == resource && p.TargetType == type && p.TargetId == id)
+                .ExecuteDeleteAsync(ct);
     }
 
     public async Task<Page<AuthorizedTarget>> AuthorizedTargetsAsync(string ns, ResourceType type, string resource,
@@ -103,7 +172,7 @@ public sealed class PermissionService(GenAuthDbContext db, CallerContext caller,
         await db.Resources.Where(r => r.Namespace == ns && r.Code == resource).Select(r => (ResourceType?)r.Type).FirstOrDefaultAsync(ct)
         ?? ResourceType.Data;
 
-    private async Task<string> ResolveTargetAsync(string ns, PermissionTargetType type, string identifier, CancellationToken ct)
+    internal async Task<string> ResolveTargetAsync(string ns, PermissionTargetType type, string identifier, CancellationToken ct)
     {
         identifier ??= "";
         return type switch
@@ -138,10 +207,14 @@ public sealed class PermissionService(GenAuthDbContext db, CallerContext caller,
     }
 
     /// <summary>Role and group codes for their ids (users and nodes are named by id).</summary>
-    private async Task<Dictionary<string, string>> IdentifiersAsync(List<Permission> grants, CancellationToken ct)
+    private Task<Dictionary<string, string>> IdentifiersAsync(List<Permission> grants, CancellationToken ct) =>
+        IdentifiersAsync(grants.Select(g => (g.TargetType, g.TargetId)), ct);
+
+    internal async Task<Dictionary<string, string>> IdentifiersAsync(IEnumerable<(PermissionTargetType Type, string Id)> targets, CancellationToken ct)
     {
-        var roleIds = grants.Where(g => g.TargetType == PermissionTargetType.Role).Select(g => g.TargetId).ToList();
-        var groupIds = grants.Where(g => g.TargetType == PermissionTargetType.Group).Select(g => g.TargetId).ToList();
+        var all = targets.ToList();
+        var roleIds = all.Where(g => g.Type == PermissionTargetType.Role).Select(g => g.Id).ToList();
+        var groupIds = all.Where(g => g.Type == PermissionTargetType.Group).Select(g => g.Id).ToList();
         var map = await db.Roles.Where(r => roleIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.Code, ct);
         foreach (var (id, code) in await db.Groups.Where(g => groupIds.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.Code, ct))
             map[id] = code;

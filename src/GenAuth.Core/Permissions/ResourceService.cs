@@ -41,6 +41,23 @@ public sealed class ResourceService(GenAuthDbContext db, CallerContext caller, T
         return resource;
     }
 
+    /// <summary>At most this many resources in one bulk creation.</summary>
+    public const int MaxBulk = 200;
+
+    /// <summary>Creates resources all or nothing: one code that exists (or repeats) creates none (2541).</summary>
+    public async Task<List<Resource>> CreateManyAsync(IReadOnlyList<(string? Ns, string Code, ResourceInput Input)> items, CancellationToken ct)
+    {
+        caller.RequireAdmin();
+        if (items.Count is 0 or > MaxBulk)
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: $"1 to {MaxBulk} resources");
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var created = new List<Resource>();
+        foreach (var (ns, code, input) in items)
+            created.Add(await CreateAsync(ns, code, input, ct));
+        await tx.CommitAsync(ct);
+        return created;
+    }
+
     public async Task<Resource> UpdateAsync(string? ns, string code, ResourceInput input, CancellationToken ct)
     {
         caller.RequireAdmin();

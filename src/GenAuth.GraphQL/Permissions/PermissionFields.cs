@@ -11,14 +11,14 @@ public sealed class PermissionQueries : IQueryFields
     public void Register(ObjectGraphType q)
     {
         q.Field<NonNullGraphType<BooleanGraphType>>("isActionAllowed")
-            .Description("Whether the user may perform the action on the resource (own grants, roles with their parents, groups and departments).").AdminOnly()
+            .Description("Whether the user may perform the action on the resource (own grants and policies, roles with their parents, groups and departments; a DENY wins; conditions checked against this request).").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("resource")
             .Argument<NonNullGraphType<StringGraphType>>("action")
             .Argument<NonNullGraphType<StringGraphType>>("userId")
             .Argument<StringGraphType>("namespace")
             .ResolveAsync(async c => await IsAllowedAsync(c));
         q.Field<NonNullGraphType<BooleanGraphType>>("isActionDenied").AdminOnly()
-            .Description("True unless the user is allowed the action: grants are allow-only, so anything not allowed is denied.")
+            .Description("True unless the user is allowed the action: a DENY statement that applies, or no ALLOW, denies it.")
             .Argument<NonNullGraphType<StringGraphType>>("resource")
             .Argument<NonNullGraphType<StringGraphType>>("action")
             .Argument<NonNullGraphType<StringGraphType>>("userId")

@@ -98,7 +98,7 @@ public sealed class AuthorizeResourceOptInput : InputObjectGraphType<AuthorizeRe
         Field(x => x.TargetType, typeof(NonNullGraphType<PolicyAssignmentTargetTypeEnum>)).Description("Who is granted: USER, ROLE, GROUP or ORG (AK_SK is refused).");
         Field(x => x.TargetIdentifier, typeof(NonNullGraphType<StringGraphType>)).Description("The user id, role code, group code or org node id.");
         Field(x => x.Actions, typeof(ListGraphType<NonNullGraphType<StringGraphType>>)).Description("The actions granted (e.g. read; * for every action).");
-        Field(x => x.Conditions, typeof(StringGraphType)).Description("Optional conditions as JSON; stored and returned, not evaluated.");
+        Field(x => x.Conditions, typeof(StringGraphType)).Description("Optional conditions as JSON, [{ param, operator, value }] (ip IN_RANGE, time BETWEEN, user.<field> EQUAL, ...): the grant applies only while all hold; a malformed one is refused.");
     }
 }
 
