@@ -1051,6 +1051,41 @@ namespace GenAuth.Core.Data.Migrations
                     b.ToTable("resources", (string)null);
                 });
 
+            modelBuilder.Entity("GenAuth.Core.Permissions.ResourceNamespace", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserPoolId", "Code")
+                        .IsUnique();
+
+                    b.ToTable("resource_namespaces", (string)null);
+                });
+
             modelBuilder.Entity("GenAuth.Core.Pipelines.PipelineEnvVar", b =>
                 {
                     b.Property<string>("UserPoolId")
@@ -2560,6 +2595,15 @@ namespace GenAuth.Core.Data.Migrations
                         });
 
                     b.Navigation("Actions");
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Permissions.ResourceNamespace", b =>
+                {
+                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
+                        .WithMany()
+                        .HasForeignKey("UserPoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("GenAuth.Core.Pipelines.PipelineEnvVar", b =>
