@@ -36,24 +36,36 @@ public static class AclEndpoints
     /// <summary>At most this many targets in one list-authorized-resources-batch call.</summary>
     public const int MaxBatchTargets = 50;
 
+    /// <summary>
+    /// Every path here is an admin's: the caller is checked before the body is, so a caller without the pool's
+    /// management token learns nothing from validation answers (2020/403, never 400).
+    /// </summary>
+    private static Task<Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<RestEnvelope>> AdminAsync(HttpContext http,
+        Func<GenAuth.Core.Callers.CallerContext, Task<object?>> action) =>
+        Rest.RunAsync(http, caller =>
+        {
+            caller.RequireAdmin();
+            return action(caller);
+        });
+
     public static IEndpointRouteBuilder MapGenAuthAclApi(this IEndpointRouteBuilder app)
     {
         var v2 = app.MapGroup("/api/v2");
         var acl = v2.MapGroup("/acl");
         acl.MapPost("/authorize-resources", static (HttpContext http, RestBody<BatchBody> body, PermissionService permissions, CancellationToken ct) =>
-            Rest.RunAsync(http, async _ =>
+            AdminAsync(http, async _ =>
             {
                 await permissions.ChangeManyAsync(body.Value.Namespace, Grants(body.Value), grant: true, ct);
                 return true;
             }));
         acl.MapPost("/revoke-resources", static (HttpContext http, RestBody<BatchBody> body, PermissionService permissions, CancellationToken ct) =>
-            Rest.RunAsync(http, async _ =>
+            AdminAsync(http, async _ =>
             {
                 await permissions.ChangeManyAsync(body.Value.Namespace, Grants(body.Value), grant: false, ct);
                 return true;
             }));
         acl.MapPost("/revoke-resource", static (HttpContext http, RestBody<RevokeBody> body, PermissionService permissions, CancellationToken ct) =>
-            Rest.RunAsync(http, async _ =>
+            AdminAsync(http, async _ =>
             {
                 var b = body.Value;
                 var targets = (b.Opts ?? []).Select(o => (Target(o.TargetType), o.TargetIdentifier ?? "")).ToList();
@@ -63,7 +75,7 @@ public static class AclEndpoints
                 return true;
             }));
         acl.MapPost("/list-authorized-resources-batch", static (HttpContext http, RestBody<ListBatchBody> body, PermissionService permissions,
-            CancellationToken ct) => Rest.RunAsync(http, async _ =>
+            CancellationToken ct) => AdminAsync(http, async _ =>
         {
             var b = body.Value;
             var targets = b.Targets ?? [];
@@ -86,7 +98,7 @@ public static class AclEndpoints
         // PoliciesManagementClient's getPoliciesAssignmentsCondition: the assignments of one policy to one kind of target.
         v2.MapGet("/policies/assignments/by-target", static (HttpContext http, [FromQuery(Name = "namespace")] string? ns,
             [FromQuery(Name = "policy_code")] string? code, [FromQuery(Name = "target_type")] string? targetType, PolicyService policies,
-            CancellationToken ct, QueryInt? page, QueryInt? limit) => Rest.RunAsync(http, async _ =>
+            CancellationToken ct, QueryInt? page, QueryInt? limit) => AdminAsync(http, async _ =>
         {
             if (string.IsNullOrEmpty(code))
                 throw new GenAuthException(ErrorCodes.BadRequest, detail: "policy_code is required");
@@ -106,19 +118,19 @@ public static class AclEndpoints
         // Permission namespaces of a pool (the path's pool must be the admin's own).
         var namespaces = v2.MapGroup("/resource-namespace/{userPoolId}");
         namespaces.MapGet("", static (HttpContext http, string userPoolId, NamespaceService service, CancellationToken ct, QueryInt? page,
-            QueryInt? limit) => Rest.RunAsync(http, async _ =>
+            QueryInt? limit) => AdminAsync(http, async _ =>
         {
             var found = await service.ListAsync(userPoolId, page.Or(1), limit.Or(10), ct);
             return new { total = found.TotalCount, list = found.List.Select(NamespaceJson) };
         }));
         namespaces.MapPost("", static (HttpContext http, string userPoolId, RestBody<NamespaceBody> body, NamespaceService service,
-            CancellationToken ct) => Rest.RunAsync(http, async _ =>
+            CancellationToken ct) => AdminAsync(http, async _ =>
             NamespaceJson(await service.CreateAsync(userPoolId, body.Value.Code, body.Value.Name, body.Value.Description, ct))));
         namespaces.MapPut("/code/{code}", static (HttpContext http, string userPoolId, string code, RestBody<NamespaceBody> body,
-            NamespaceService service, CancellationToken ct) => Rest.RunAsync(http, async _ =>
+            NamespaceService service, CancellationToken ct) => AdminAsync(http, async _ =>
             NamespaceJson(await service.UpdateAsync(userPoolId, code, body.Value.Code, body.Value.Name, body.Value.Description, ct))));
         namespaces.MapDelete("/code/{code}", static (HttpContext http, string userPoolId, string code, NamespaceService service,
-            CancellationToken ct) => Rest.RunAsync(http, async _ =>
+            CancellationToken ct) => AdminAsync(http, async _ =>
         {
             await service.DeleteAsync(userPoolId, code, ct);
             return true;
@@ -127,7 +139,7 @@ public static class AclEndpoints
         // TenantManagementClient.batchInsertResource: all or nothing (a code that exists creates none, 2541). A literal
         // segment, so it wins over POST /resources/{code} (updateResource).
         v2.MapPost("/resources/bulk", static (HttpContext http, RestBody<BulkBody> body, ResourceService resources, CancellationToken ct) =>
-            Rest.RunAsync(http, async _ =>
+            AdminAsync(http, async _ =>
             {
                 var items = body.Value.Bulk ?? [];
                 var created = await resources.CreateManyAsync(items.Select(b => (b.Namespace, b.Code ?? "", b.ToInput())).ToList(), ct);
@@ -145,14 +157,14 @@ public static class AclEndpoints
                  })
         {
             apps.MapPost("/" + ManagementEndpoints.Id + "/authorization/" + path, (HttpContext http, string id, RestBody<AppPolicyBody> body,
-                AppAuthorizationService service, CancellationToken ct) => Rest.RunAsync(http, async _ =>
+                AppAuthorizationService service, CancellationToken ct) => AdminAsync(http, async _ =>
             {
                 await change(service, id, body.Value, ct);
                 return true;
             }));
         }
         apps.MapGet("/" + ManagementEndpoints.Id + "/authorization/records", static (HttpContext http, string id, AppAuthorizationService service,
-            CancellationToken ct, QueryInt? page, QueryInt? limit) => Rest.RunAsync(http, async _ =>
+            CancellationToken ct, QueryInt? page, QueryInt? limit) => AdminAsync(http, async _ =>
         {
             var found = await service.RecordsAsync(id, page.Or(1), limit.Or(10), ct);
             return new
@@ -167,23 +179,23 @@ public static class AclEndpoints
             };
         }));
         apps.MapGet("/" + ManagementEndpoints.Id + "/programmatic-access-accounts", static (HttpContext http, string id, AppAuthorizationService service,
-            CancellationToken ct, QueryInt? page, QueryInt? limit) => Rest.RunAsync(http, async _ =>
+            CancellationToken ct, QueryInt? page, QueryInt? limit) => AdminAsync(http, async _ =>
         {
             var found = await service.AccountsAsync(id, page.Or(1), limit.Or(10), ct);
             return new { totalCount = found.TotalCount, list = found.List.Select(AccountJson) };
         }));
         apps.MapPost("/" + ManagementEndpoints.Id + "/programmatic-access-accounts", static (HttpContext http, string id, RestBody<AccountBody> body,
-            AppAuthorizationService service, CancellationToken ct) => Rest.RunAsync(http, async _ =>
+            AppAuthorizationService service, CancellationToken ct) => AdminAsync(http, async _ =>
             AccountJson(await service.CreateAccountAsync(id, body.Value.TokenLifetime, body.Value.Remarks, ct))));
         apps.MapDelete("/programmatic-access-accounts", static (HttpContext http, [FromQuery] string? id, AppAuthorizationService service,
-            CancellationToken ct) => Rest.RunAsync(http, async _ =>
+            CancellationToken ct) => AdminAsync(http, async _ =>
         {
             await service.DeleteAccountAsync(id ?? "", ct);
             return true;
         }));
         // enable/disable ({ id, enabled }), or a new secret ({ id, secret? }: the given one or a generated one).
         apps.MapPatch("/programmatic-access-accounts", static (HttpContext http, RestBody<AccountPatchBody> body, AppAuthorizationService service,
-            CancellationToken ct) => Rest.RunAsync(http, async _ =>
+            CancellationToken ct) => AdminAsync(http, async _ =>
         {
             var b = body.Value;
             return AccountJson(await service.UpdateAccountAsync(b.Id ?? "", b.Enabled, b.Secret, refresh: b.Enabled is null, ct));

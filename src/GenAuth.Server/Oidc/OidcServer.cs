@@ -89,7 +89,7 @@ public static class OidcServer
                 // The event log: a token issue's event is written after the tokens are made; a revocation's after it.
                 o.AddEventHandler<ProcessSignInContext>(b => b.UseScopedHandler<OidcAuditSaver>().SetOrder(int.MaxValue - 100_000));
                 o.AddEventHandler<HandleRevocationRequestContext>(b => b.UseScopedHandler<OidcRevocationAudit>()
-                    .SetOrder(OpenIddict.Server.OpenIddictServerHandlers.Revocation.RevokeToken.Descriptor.Order - 2));
+                    .SetOrder(OpenIddict.Server.OpenIddictServerHandlers.Revocation.RevokeToken.Descriptor.Order + 1));
                 o.AddEventHandler<ValidateTokenContext>(b => b.UseScopedHandler<PoolKeyHandler>()
                     .SetOrder(ResolveTokenValidationParameters.Descriptor.Order + 1));
                 o.AddEventHandler<ValidateTokenContext>(b => b.UseScopedHandler<SessionCheckHandler>()
@@ -454,8 +454,8 @@ public sealed class OidcAuditSaver(GenAuth.Core.Audit.AuditTrail audit) : IOpenI
 }
 
 /// <summary>
-/// One revokeToken event per token the revocation endpoint revokes: added just before OpenIddict marks the token, so
-/// its write carries the event (same SaveChanges); a revocation that doesn't happen leaves it unsaved.
+/// One revokeToken event per token the revocation endpoint revokes: written once OpenIddict has marked the token (a
+/// rejected revocation writes none).
 /// </summary>
 public sealed class OidcRevocationAudit(GenAuth.Core.Audit.AuditTrail audit, IServiceProvider services)
     : IOpenIddictServerHandler<HandleRevocationRequestContext>
@@ -476,5 +476,6 @@ public sealed class OidcRevocationAudit(GenAuth.Core.Audit.AuditTrail audit, ISe
             new { tokenType = principal.GetTokenType(), clientId = app.Id }, target: userId is null ? "app:" + app.Id : null,
             ip: http?.Connection.RemoteIpAddress?.ToString(),
             userAgent: http?.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null);
+        await audit.SavePendingAsync(context.CancellationToken);
     }
 }
