@@ -112,14 +112,14 @@ public sealed class AspNetCoreRpBrowserTests(PagesBrowser b)
         await page.ClickAsync("form#password-login button[type=submit]");
 
         // Code → token exchange (client_secret_post, PKCE), id token validated against JWKS, userinfo: back signed in.
-        await page.WaitForURLAsync(rpUrl + "/", new() { Timeout = 30_000 });
+        await PagesBrowser.AtUrlAsync(page, u => u == rpUrl + "/");
         var claims = JsonNode.Parse(await page.InnerTextAsync("body"))!;
         Assert.Equal(userId, claims["sub"]!.GetValue<string>());
         Assert.Equal(email, claims["email"]!.GetValue<string>());
 
         // RP-initiated logout: /oidc/session/end with id_token_hint, back to the registered post-logout URI.
         await page.GotoAsync(rpUrl + "/logout");
-        await page.WaitForURLAsync(rpUrl + "/signed-out", new() { Timeout = 30_000 });
+        await PagesBrowser.AtUrlAsync(page, u => u == rpUrl + "/signed-out");
         Assert.DoesNotContain(await context.CookiesAsync([b.BaseUrl]), c => c.Name.StartsWith("ga_sso_", StringComparison.Ordinal));
 
         // The SSO session is over: a new authorization asks to log in again instead of answering with a code.

@@ -54,7 +54,7 @@ public sealed class FrontchannelLogoutBrowserTests(PagesBrowser b)
         await page.ClickAsync("form#password-login button[type=submit]");
         Assert.Contains("code=", await callback.Task.WaitAsync(TimeSpan.FromSeconds(30)));
         // The route answered the callback; let the browser finish that navigation before starting the next one.
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("^https://rp\\.example/"));
+        await PagesBrowser.AtUrlAsync(page, u => u.StartsWith("https://rp.example/", StringComparison.Ordinal));
 
         await page.GotoAsync($"{b.BaseUrl}/oidc/session/end?client_id={appId}&post_logout_redirect_uri={Uri.EscapeDataString(LoggedOut)}&state=bye");
 
@@ -96,7 +96,7 @@ public sealed class FrontchannelLogoutBrowserTests(PagesBrowser b)
         await page.FillAsync("form#password-login input[name=password]", GraphQLClient.Password);
         await page.ClickAsync("form#password-login button[type=submit]");
         Assert.Contains("code=", await callback.Task.WaitAsync(TimeSpan.FromSeconds(30)));
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("^https://rp\\.example/"));
+        await PagesBrowser.AtUrlAsync(page, u => u.StartsWith("https://rp.example/", StringComparison.Ordinal));
 
         // No post-logout redirect: the page stays, showing that the user is signed out, with the app's iframe loaded.
         await page.GotoAsync($"{b.BaseUrl}/oidc/session/end?client_id={appId}");

@@ -28,7 +28,7 @@ public sealed class LoginPageBrowserTests(PagesBrowser b)
 
     /// <summary>The browser landed on the personal center (the path, not a query naming it).</summary>
     internal static Task AtCenterAsync(IPage page) =>
-        page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/u");
+        PagesBrowser.AtUrlAsync(page, url => url.StartsWith("http", StringComparison.Ordinal) && new Uri(url).AbsolutePath == "/u");
 
     private async Task PasswordLoginAsync(IPage page, string account, string password)
     {
@@ -50,7 +50,7 @@ public sealed class LoginPageBrowserTests(PagesBrowser b)
         await b.CheckAsync(page, "login-password");
 
         await PasswordLoginAsync(page, email, GraphQLClient.Password);
-        await page.WaitForURLAsync("**/u?from=test");
+        await PagesBrowser.AtUrlAsync(page, url => url.EndsWith("/u?from=test", StringComparison.Ordinal));
         Assert.True(await HasSsoCookieAsync(context));
         // The personal center opens on that cookie.
         await page.Locator("#section-profile").WaitForAsync();
@@ -99,7 +99,7 @@ public sealed class LoginPageBrowserTests(PagesBrowser b)
         await using var _ = context;
         await page.GotoAsync($"{b.BaseUrl}/login?return_url=%2F%2Fevil.example%2Fx");
         await PasswordLoginAsync(page, email, GraphQLClient.Password);
-        await page.WaitForURLAsync($"{b.BaseUrl}/u");
+        await PagesBrowser.AtUrlAsync(page, url => url == $"{b.BaseUrl}/u");
     }
 
     [Fact]

@@ -54,6 +54,9 @@ public sealed class PagesBrowser : IAsyncLifetime
             Locale = locale,
             ExtraHTTPHeaders = new Dictionary<string, string> { ["Accept-Language"] = locale },
         });
+        // CI machines are small and run other test classes beside the browser: give each step room.
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(60_000);
         var page = await context.NewPageAsync();
         var foreign = ForeignRequests.GetOrAdd(page, _ => []);
         var csp = CspViolations.GetOrAdd(page, _ => []);
@@ -91,6 +94,23 @@ public sealed class PagesBrowser : IAsyncLifetime
         Assert.False(overflow, $"{name}: the page scrolls horizontally at {page.ViewportSize?.Width} px");
         Assert.Empty(CspViolations.GetOrAdd(page, _ => []));
         Assert.DoesNotContain(ForeignRequests.GetOrAdd(page, _ => []), u => !allowedForeign.Any(a => u.StartsWith(a, StringComparison.Ordinal)));
+    }
+
+    /// <summary>
+    /// Waits until the page's URL matches, by polling the URL rather than waiting for a navigation event: a redirect
+    /// chain can commit between a test's last action and the moment a navigation waiter is registered, and the
+    /// waiter would then wait for a navigation that already happened. Then the page's DOM is ready.
+    /// </summary>
+    public static async Task AtUrlAsync(IPage page, Func<string, bool> matches, int timeoutMs = 60_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (!matches(page.Url))
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"The page stayed at {page.Url}");
+            await Task.Delay(50);
+        }
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
     }
 
     public static string NewEmail(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)] + "@example.com";
