@@ -17,6 +17,7 @@ public sealed class RedisEventBus : IEventBus, IAsyncDisposable
     private readonly LocalSubscriptions _local = new();
     private readonly object _gate = new();
     private readonly Dictionary<string, (Task Ready, Action<RedisChannel, RedisValue> Handler)> _remote = new(StringComparer.Ordinal);
+    private long _epoch;
 
     public RedisEventBus(string configuration, ILogger<RedisEventBus> logger)
     {
@@ -24,7 +25,34 @@ public sealed class RedisEventBus : IEventBus, IAsyncDisposable
         var options = ConfigurationOptions.Parse(configuration);
         // Note: start even when Redis is down; publishes fail (logged) and subscriptions retry on reconnect.
         options.AbortOnConnectFail = false;
-        _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(options));
+        _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectAsync(options));
+        // Note: connect now, so Connected is true from the first request on (not only after the first publish).
+        _ = _connection.Value;
+    }
+
+    /// <inheritdoc />
+    public bool Connected =>
+        _connection.Value.IsCompletedSuccessfully && _connection.Value.Result.IsConnected;
+
+    /// <inheritdoc />
+    public long Epoch => Interlocked.Read(ref _epoch);
+
+    private async Task<ConnectionMultiplexer> ConnectAsync(ConfigurationOptions options)
+    {
+        var redis = await ConnectionMultiplexer.ConnectAsync(options);
+        // Note: messages published while a connection was down are lost (pub/sub keeps nothing): a new epoch tells
+        // the caches that their entries may have missed an eviction.
+        redis.ConnectionFailed += (_, e) =>
+        {
+            Interlocked.Increment(ref _epoch);
+            _logger.LogWarning("Redis connection lost ({Failure}): caches answer from the database until it returns", e.FailureType);
+        };
+        redis.ConnectionRestored += (_, _) =>
+        {
+            Interlocked.Increment(ref _epoch);
+            _logger.LogWarning("Redis connection restored: the event bus is shared again");
+        };
+        return redis;
     }
 
     public async Task PublishAsync(string channel, string payload, CancellationToken ct = default)
