@@ -156,7 +156,7 @@ public sealed class MultiInstanceFailureTests
         Assert.True(afterKill >= 12, $"only {afterKill} writes were acknowledged after the kill");
         await using var db = new NpgsqlConnection(cluster.Database);
         await db.OpenAsync();
-        await using var query = new NpgsqlCommand("SELECT count(*) FROM users WHERE email = ANY($1)", db)
+        await using var query = new NpgsqlCommand("SELECT count(*) FROM users WHERE \"Email\" = ANY($1)", db)
         {
             Parameters = { new() { Value = acknowledged.ToArray() } },
         };
@@ -235,8 +235,14 @@ public sealed class MultiInstanceFailureTests
             Assert.Equal(2333, GraphQLClient.ErrorCode(await onA.LoginByEmailAsync(locked, "wrong-password-1")));
             Assert.Equal(2333, GraphQLClient.ErrorCode(await onB.LoginByEmailAsync(locked, "wrong-password-1")));
         }
-        Assert.Equal(2058, GraphQLClient.ErrorCode(await onB.LoginByEmailAsync(locked)));
+        var last = await onB.LoginByEmailAsync(locked);
+        Assert.True(last["errors"] is not null, "no lock across A and B after Redis returned:\n" + RedisLines(cluster));
+        Assert.Equal(2058, GraphQLClient.ErrorCode(last));
     }
+
+    private static string RedisLines(GenAuthCluster cluster) => string.Join('\n', cluster.Instances.SelectMany(i =>
+        i.Output.Split('\n').Where(l => l.Contains("Redis", StringComparison.Ordinal) || l.Contains("fail", StringComparison.OrdinalIgnoreCase))
+            .TakeLast(30).Select(l => i.Name + ": " + l)));
 }
 
 /// <summary>The QR REST API and its subscription against one instance (or the proxy when null).</summary>
