@@ -18,6 +18,7 @@ public sealed class RedisEventBus : IEventBus, IAsyncDisposable
     private readonly object _gate = new();
     private readonly Dictionary<string, (Task Ready, Action<RedisChannel, RedisValue> Handler)> _remote = new(StringComparer.Ordinal);
     private long _epoch;
+    private int _subscriptionsBroken;
 
     public RedisEventBus(string configuration, ILogger<RedisEventBus> logger)
     {
@@ -32,7 +33,7 @@ public sealed class RedisEventBus : IEventBus, IAsyncDisposable
 
     /// <inheritdoc />
     public bool Connected =>
-        _connection.Value.IsCompletedSuccessfully && _connection.Value.Result.IsConnected;
+        _connection.Value.IsCompletedSuccessfully && _connection.Value.Result.IsConnected && Volatile.Read(ref _subscriptionsBroken) == 0;
 
     /// <inheritdoc />
     public long Epoch => Interlocked.Read(ref _epoch);
@@ -51,6 +52,7 @@ public sealed class RedisEventBus : IEventBus, IAsyncDisposable
         {
             Interlocked.Increment(ref _epoch);
             _logger.LogWarning("Redis connection restored: the event bus is shared again");
+            Resubscribe();
         };
         return redis;
     }
@@ -97,8 +99,30 @@ public sealed class RedisEventBus : IEventBus, IAsyncDisposable
 
     private async Task SubscribeRemoteAsync(string channel, Action<RedisChannel, RedisValue> handler)
     {
-        var redis = await _connection.Value;
-        await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(Prefix + channel), handler);
+        try
+        {
+            var redis = await _connection.Value;
+            await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(Prefix + channel), handler);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // Note: e.g. an instance started while Redis was down: the channel is subscribed again when Redis returns,
+            // and until then Connected is false, so the caches that rely on the bus answer from the database.
+            Volatile.Write(ref _subscriptionsBroken, 1);
+            throw;
+        }
+    }
+
+    // Subscriptions that failed (Redis was down when they were made) are made again once Redis answers.
+    private void Resubscribe()
+    {
+        lock (_gate)
+        {
+            Volatile.Write(ref _subscriptionsBroken, 0);
+            foreach (var (channel, remote) in _remote.ToList())
+                if (remote.Ready.IsFaulted || remote.Ready.IsCanceled)
+                    _remote[channel] = (SubscribeRemoteAsync(channel, remote.Handler), remote.Handler);
+        }
     }
 
     private void Remove(string channel, Action<string> handler)

@@ -70,4 +70,37 @@ public sealed class SharedCachesTests : IDisposable
         Assert.False(((IEventBus)bus).Connected);
         Assert.NotEqual(epoch, ((IEventBus)bus).Epoch);
     }
+
+    [Fact]
+    public async Task ABusStartedWhileRedisIsDownHearsEventsOnceItReturns()
+    {
+        _redis.Stop();
+        await using var late = new RedisEventBus(_redis.Configuration + ",connectTimeout=500", NullLogger<RedisEventBus>.Instance);
+        var heard = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            await late.SubscribeAsync("probe", payload => heard.TrySetResult(payload)).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // what a singleton subscribing at start-up ignores: the bus must make the subscription again itself
+        }
+        Assert.False(((IEventBus)late).Connected);
+
+        _redis.Start();
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (!((IEventBus)late).Connected)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the bus did not reconnect");
+            await Task.Delay(100);
+        }
+        await using var other = new RedisEventBus(_redis.Configuration, NullLogger<RedisEventBus>.Instance);
+        while (!heard.Task.IsCompleted)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the bus reconnected but never heard the channel it subscribed to while Redis was down");
+            await other.PublishAsync("probe", "hello");
+            await Task.WhenAny(heard.Task, Task.Delay(200));
+        }
+        Assert.Equal("hello", await heard.Task);
+    }
 }
