@@ -86,6 +86,12 @@ public sealed class RedisEventBus : IEventBus, IAsyncDisposable
         {
             await ready.WaitAsync(ct);
         }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // Note: Redis is down (degraded): the handler stays and the channel is subscribed again when Redis
+            // returns; until then Connected is false, so callers that must not miss events read the database instead.
+            _logger.LogWarning("Subscribing to {Channel} waits for Redis ({Error})", channel, e.GetType().Name);
+        }
         catch
         {
             unsubscribe.Dispose();
@@ -113,6 +119,22 @@ public sealed class RedisEventBus : IEventBus, IAsyncDisposable
         }
     }
 
+    // Note: the client library may have kept (and restored) the handler of the failed attempt: dropped first, so the
+    // channel has it once and no event is dispatched twice.
+    private async Task ResubscribeRemoteAsync(string channel, Action<RedisChannel, RedisValue> handler)
+    {
+        try
+        {
+            var redis = await _connection.Value;
+            await redis.GetSubscriber().UnsubscribeAsync(RedisChannel.Literal(Prefix + channel), handler);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // the subscription below fails the same way and marks the bus broken
+        }
+        await SubscribeRemoteAsync(channel, handler);
+    }
+
     // Subscriptions that failed (Redis was down when they were made) are made again once Redis answers.
     private void Resubscribe()
     {
@@ -121,7 +143,7 @@ public sealed class RedisEventBus : IEventBus, IAsyncDisposable
             Volatile.Write(ref _subscriptionsBroken, 0);
             foreach (var (channel, remote) in _remote.ToList())
                 if (remote.Ready.IsFaulted || remote.Ready.IsCanceled)
-                    _remote[channel] = (SubscribeRemoteAsync(channel, remote.Handler), remote.Handler);
+                    _remote[channel] = (ResubscribeRemoteAsync(channel, remote.Handler), remote.Handler);
         }
     }
 
