@@ -100,6 +100,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ILockoutStore>(sp => RedisConfiguration(sp) is null
             ? new MemoryLockoutStore(sp.GetRequiredService<TimeProvider>())
             : sp.GetRequiredService<RedisRateCounter>());
+        services.AddSingleton<IJobLease>(sp => RedisConfiguration(sp) is null
+            ? new SingleInstanceJobLease()
+            : sp.GetRequiredService<RedisRateCounter>());
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<KeyRing>();
         services.AddSingleton<PasswordTransport>();

@@ -1,4 +1,5 @@
 using GenAuth.Core.Data;
+using GenAuth.Core.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -37,7 +38,7 @@ public sealed record SweepResult(int MfaEnrollments, int MfaChallenges, int Veri
 // Note: every statement is an idempotent delete of rows past a fixed cutoff, so several instances sweeping the same
 // database at once only repeat each other's work.
 public sealed partial class ExpiredRowSweeper(IDbContextFactory<GenAuthDbContext> contexts, IOptions<SweeperOptions> options,
-    TimeProvider clock, ILogger<ExpiredRowSweeper> logger) : BackgroundService
+    TimeProvider clock, ILogger<ExpiredRowSweeper> logger, IJobLease lease) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -47,6 +48,9 @@ public sealed partial class ExpiredRowSweeper(IDbContextFactory<GenAuthDbContext
             try
             {
                 await Task.Delay(interval, clock, stoppingToken);
+                // Note: one instance sweeps per round (the claim lasts most of an interval, so the next round is free).
+                if (!await lease.TryClaimAsync("expired-row-sweeper", interval * 0.9, stoppingToken))
+                    continue;
                 var swept = await SweepAsync(stoppingToken);
                 if (swept.Total > 0)
                     Swept(logger, swept.MfaEnrollments, swept.MfaChallenges, swept.VerificationCodes, swept.QrCodes);

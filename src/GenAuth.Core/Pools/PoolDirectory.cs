@@ -1,14 +1,49 @@
 using System.Collections.Frozen;
 using GenAuth.Core.Data;
+using GenAuth.Core.Events;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace GenAuth.Core.Pools;
 
-/// <summary>Pools and apps by id, cached briefly: every request resolves one, and they change rarely.</summary>
-public sealed class PoolDirectory(IMemoryCache cache)
+/// <summary>
+/// Pools and apps by id, cached briefly: every request resolves one, and they change rarely. A change forgets the
+/// entry here and, through the event bus (Redis), on every other instance (the OIDC client rows and app scopes follow
+/// the app's entry); the TTL bounds staleness while the bus is down.
+/// </summary>
+public sealed class PoolDirectory
 {
     private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(10);
+
+    private readonly IMemoryCache cache;
+    private readonly IEventBus bus;
+
+    public PoolDirectory(IMemoryCache cache, IEventBus bus)
+    {
+        this.cache = cache;
+        this.bus = bus;
+        _ = bus.SubscribeAsync(EventChannels.DirectoryChanged, OnChanged);
+    }
+
+    private void OnChanged(string payload)
+    {
+        if (payload.StartsWith("pool:", StringComparison.Ordinal))
+            ForgetPoolHere(payload[5..]);
+        else if (payload.StartsWith("app:", StringComparison.Ordinal))
+            ForgetAppHere(payload[4..]);
+    }
+
+    private async Task AnnounceAsync(string payload)
+    {
+        try
+        {
+            await bus.PublishAsync(EventChannels.DirectoryChanged, payload);
+        }
+        catch (Exception)
+        {
+            // Note: Redis is down: the other instances see the change when their entry expires (Ttl).
+        }
+    }
 
     public Task<UserPool?> FindPoolAsync(GenAuthDbContext db, string poolId, CancellationToken ct) =>
         cache.GetOrCreateAsync(("pool", poolId), entry =>
@@ -39,6 +74,12 @@ public sealed class PoolDirectory(IMemoryCache cache)
         }))!;
 
     public void Forget(string poolId)
+    {
+        ForgetPoolHere(poolId);
+        _ = AnnounceAsync("pool:" + poolId);
+    }
+
+    private void ForgetPoolHere(string poolId)
     {
         cache.Remove(("pool", poolId));
         cache.Remove("pool-origins");
@@ -71,6 +112,12 @@ public sealed class PoolDirectory(IMemoryCache cache)
         }))!;
 
     public void ForgetApp(string appId)
+    {
+        ForgetAppHere(appId);
+        _ = AnnounceAsync("app:" + appId);
+    }
+
+    private void ForgetAppHere(string appId)
     {
         cache.Remove(("app", appId));
         cache.Remove(("app-scopes", appId));

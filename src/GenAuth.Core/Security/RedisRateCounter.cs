@@ -8,7 +8,7 @@ namespace GenAuth.Core.Security;
 /// N instances never give N times the attempts. Each operation is one Lua script (atomic); times come from the server's
 /// clock, as in memory. While Redis is unreachable it counts in memory (logged once) and goes back to Redis when it answers.
 /// </summary>
-public sealed partial class RedisRateCounter : IRateCounter, ILockoutStore, IAsyncDisposable
+public sealed partial class RedisRateCounter : IRateCounter, ILockoutStore, IJobLease, IAsyncDisposable
 {
     private const string Prefix = "genauth:rl:";
 
@@ -142,6 +142,14 @@ public sealed partial class RedisRateCounter : IRateCounter, ILockoutStore, IAsy
             await db.KeyDeleteAsync(Prefix + "strikes:" + key);
             return true;
         }, () => ValueTask.FromResult(true));
+    }
+
+    public ValueTask<bool> TryClaimAsync(string job, TimeSpan hold, CancellationToken ct = default)
+    {
+        var ms = Math.Max(1L, (long)hold.TotalMilliseconds);
+        return RunAsync(db => db.StringSetAsync(Prefix + "job:" + job, Environment.MachineName + ":" + Environment.ProcessId,
+                TimeSpan.FromMilliseconds(ms), When.NotExists),
+            () => ValueTask.FromResult(true));
     }
 
     private ValueTask<long> CountAsync(string key, TimeSpan window, long cost, Func<ValueTask<long>> fallback)

@@ -54,15 +54,19 @@ public sealed class SessionService
     /// <summary>The live session behind a token (its audience included), or null when it is revoked, expired or not the user's.</summary>
     public async Task<ActiveSession?> FindActiveAsync(GenAuthDbContext db, string poolId, string sessionId, string userId, CancellationToken ct)
     {
-        if (cache.TryGetValue(("session", sessionId), out ActiveSession? cached))
-            return cached?.UserId == userId ? cached : null;
+        // Note: with several instances a cached answer is only trusted while the bus that evicts it is connected and
+        // has not been interrupted since (a revocation published meanwhile was lost); otherwise the database answers.
+        var epoch = bus.Epoch;
+        var trusted = bus.Connected;
+        if (trusted && cache.TryGetValue(("session", sessionId), out CachedSession? cached) && cached!.Epoch == epoch)
+            return cached.Session.UserId == userId ? cached.Session : null;
         var now = clock.GetUtcNow().UtcDateTime;
         var active = await db.Sessions.IgnoreQueryFilters().AsNoTracking()
             .Where(s => s.Id == sessionId && s.UserPoolId == poolId && s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now)
             .Select(s => new ActiveSession(s.UserId, s.AppId))
             .FirstOrDefaultAsync(ct);
-        if (active is not null)
-            cache.Set(("session", sessionId), active, ActiveCacheTtl);
+        if (active is not null && trusted)
+            cache.Set(("session", sessionId), new CachedSession(active, epoch), ActiveCacheTtl);
         return active;
     }
 
@@ -183,6 +187,8 @@ public sealed class SessionService
 
 /// <summary>A live session as a token check needs it: whose it is and its audience (an app, or null for the pool).</summary>
 public sealed record ActiveSession(string UserId, string? AppId);
+
+internal sealed record CachedSession(ActiveSession Session, long Epoch);
 
 internal sealed class RevocationWatch(Action onRevoked)
 {

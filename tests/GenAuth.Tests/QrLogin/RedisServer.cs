@@ -11,7 +11,7 @@ namespace GenAuth.Tests.QrLogin;
 /// </summary>
 public sealed class RedisServer : IDisposable
 {
-    private readonly Process _process;
+    private Process _process;
 
     public RedisServer()
     {
@@ -19,6 +19,31 @@ public sealed class RedisServer : IDisposable
         listener.Start();
         Port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
+        _process = Launch();
+    }
+
+    /// <summary>Kills the server (a Redis outage); <see cref="Start"/> brings a new, empty one up on the same port.</summary>
+    public void Stop()
+    {
+        try
+        {
+            _process.Kill();
+            _process.WaitForExit(5000);
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+    }
+
+    public void Start()
+    {
+        _process.Dispose();
+        _process = Launch();
+    }
+
+    private Process Launch()
+    {
         var start = new ProcessStartInfo(Requires.RedisServer())
         {
             RedirectStandardOutput = true,
@@ -27,18 +52,19 @@ public sealed class RedisServer : IDisposable
         };
         foreach (var arg in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
             start.ArgumentList.Add(arg);
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        WaitUntilListening();
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        WaitUntilListening(process);
+        return process;
     }
 
     public int Port { get; }
 
     public string Configuration => $"127.0.0.1:{Port}";
 
-    private void WaitUntilListening()
+    private void WaitUntilListening(Process process)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
@@ -49,7 +75,7 @@ public sealed class RedisServer : IDisposable
                 client.Connect(IPAddress.Loopback, Port);
                 return;
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !_process.HasExited)
+            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
             {
                 Thread.Sleep(50);
             }
