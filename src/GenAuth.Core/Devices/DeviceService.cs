@@ -7,12 +7,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GenAuth.Core.Devices;
 
+/// <summary>What a sign-in's device allows: a refusal, or the device and the user's binding (tracked) when both exist.</summary>
+public sealed record DeviceCheck(ErrorCode? Refusal, string? DeviceId, DeviceUser? Binding);
+
 /// <summary>A device as one user sees it (mydevices/list) or as an admin sees a user's (get-user-devices).</summary>
 public sealed record UserDeviceView(Device Device, DeviceUser Binding, bool Online);
 
 /// <summary>
 /// Devices on top of sessions (BrowserFingerprintClient). A sign-in names its device by user agent and fingerprint
-/// (<see cref="CheckSignInAsync"/> refuses a disabled or suspended one, <see cref="AttachExistingAsync"/> binds the new session
+/// (<see cref="CheckSignInAsync"/> refuses a disabled or suspended one, <see cref="Attach"/> binds the new session
 /// to it); disabling, suspending, deleting or unbinding ends the sessions opened from it.
 /// </summary>
 public sealed class DeviceService(GenAuthDbContext db, CallerContext caller, SessionService sessions, TimeProvider clock)
@@ -23,23 +26,33 @@ public sealed class DeviceService(GenAuthDbContext db, CallerContext caller, Ses
     public static readonly TimeSpan MaxSuspension = TimeSpan.FromDays(3650);
 
     /// <summary>
-    /// The refusal for a sign-in from this device, or null. Reads only (one indexed lookup): a device never seen is
+    /// The refusal for a sign-in from this device, or null, and the user's binding to it (tracked) when both exist, so
+    /// the session is bound with no second lookup (<see cref="Attach"/>). One indexed query: a device never seen is
     /// allowed and created with the session (<see cref="BindNewAsync"/>).
     /// </summary>
-    public static async Task<ErrorCode?> CheckSignInAsync(GenAuthDbContext db, string userId, string? userAgent, string? fingerprint,
+    public static async Task<DeviceCheck> CheckSignInAsync(GenAuthDbContext db, string userId, string? userAgent, string? fingerprint,
         DateTime now, CancellationToken ct)
     {
         var key = Device.KeyOf(Truncate(userAgent, 512), Fingerprint(fingerprint));
-        var found = await db.Devices.AsNoTracking().Where(d => d.DeviceKey == key)
-            .Select(d => new
-            {
-                d.Status, d.SuspendedUntil,
-                Binding = db.DeviceUsers.Where(b => b.DeviceId == d.Id && b.UserId == userId).Select(b => new { b.Status, b.SuspendedUntil }).FirstOrDefault(),
-            }).FirstOrDefaultAsync(ct);
+        var found = await db.Devices.Where(d => d.DeviceKey == key)
+            .Select(d => new { d.Id, d.Status, d.SuspendedUntil, Binding = db.DeviceUsers.FirstOrDefault(b => b.DeviceId == d.Id && b.UserId == userId) })
+            .FirstOrDefaultAsync(ct);
         if (found is null)
-            return null;
-        return Refusal(DeviceStatuses.Effective(found.Status, found.SuspendedUntil, now))
-               ?? (found.Binding is null ? null : Refusal(DeviceStatuses.Effective(found.Binding.Status, found.Binding.SuspendedUntil, now)));
+            return new DeviceCheck(null, null, null);
+        var refusal = Refusal(DeviceStatuses.Effective(found.Status, found.SuspendedUntil, now))
+                      ?? (found.Binding is null ? null : Refusal(DeviceStatuses.Effective(found.Binding.Status, found.Binding.SuspendedUntil, now)));
+        return new DeviceCheck(refusal, found.Id, found.Binding);
+    }
+
+    /// <summary>Binds a new session (added, not yet saved) to the device the check found bound; false when rows must be created.</summary>
+    public static bool Attach(DeviceCheck check, Session session, DateTime now)
+    {
+        if (check is not { DeviceId: { } deviceId, Binding: { } binding })
+            return false;
+        binding.LastIp = Truncate(session.Ip, 64);
+        binding.LastLoginAt = now;
+        session.DeviceId = deviceId;
+        return true;
     }
 
     /// <summary>
@@ -127,7 +140,7 @@ public sealed class DeviceService(GenAuthDbContext db, CallerContext caller, Ses
         var now = clock.GetUtcNow().UtcDateTime;
         var session = await db.Sessions.FirstOrDefaultAsync(s => s.Id == caller.SessionId && s.UserId == userId, ct)
                       ?? throw new GenAuthException(ErrorCodes.TokenInvalid);
-        if (await CheckSignInAsync(db, userId, session.UserAgent, fp, now, ct) is { } refusal)
+        if ((await CheckSignInAsync(db, userId, session.UserAgent, fp, now, ct)).Refusal is { } refusal)
         {
             await sessions.RevokeAsync(db, session.Id, ct);
             throw new GenAuthException(refusal);

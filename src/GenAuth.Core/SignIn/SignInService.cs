@@ -166,8 +166,8 @@ public sealed class SignInService(
                 return await RefuseAsync(pool, user.Id, method, tenantRefusal, ct);
         }
         // A device an admin disabled or suspended (for everyone or this user) opens no session, whatever the way in.
-        if (await DeviceService.CheckSignInAsync(db, user.Id, caller.UserAgent, caller.DeviceFingerprint, clock.GetUtcNow().UtcDateTime, ct)
-            is { } deviceRefusal)
+        var device = await DeviceService.CheckSignInAsync(db, user.Id, caller.UserAgent, caller.DeviceFingerprint, clock.GetUtcNow().UtcDateTime, ct);
+        if (device.Refusal is { } deviceRefusal)
             return await RefuseAsync(pool, user.Id, method, deviceRefusal, ct);
         if (pool.LoginRequireEmailVerified && user.Email is not null && !user.EmailVerified)
             return await RefuseAsync(pool, user.Id, method, ErrorCodes.EmailNotVerified, ct);
@@ -187,7 +187,7 @@ public sealed class SignInService(
         var pipeline = await pipelines.RunAsync(PipelineTriggers.PostAuthentication, user, method, ct);
         if (pipeline.Refusal is { } refusal)
             return await RefuseAsync(pool, user.Id, method, refusal, ct);
-        return await OpenSessionAsync(pool, user, request, pipeline.Claims, tenantId, ct);
+        return await OpenSessionAsync(pool, user, request, pipeline.Claims, tenantId, device, ct);
     }
 
     /// <summary>
@@ -258,7 +258,7 @@ public sealed class SignInService(
     }
 
     private async Task<SignInOutcome> OpenSessionAsync(UserPool pool, User user, SignInRequest request,
-        IReadOnlyDictionary<string, object?> claims, string? tenantId, CancellationToken ct)
+        IReadOnlyDictionary<string, object?> claims, string? tenantId, DeviceCheck deviceCheck, CancellationToken ct)
     {
         // Note: the single-use proof, the session and its log row commit together or not at all.
         await using var tx = request.Claim is not null && db.Database.CurrentTransaction is null
@@ -280,7 +280,7 @@ public sealed class SignInService(
         session.ParentSessionId = request.ParentSessionId;
         session.PipelineClaims = claims.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(claims);
         session.TenantId = tenantId;
-        var deviceBound = await DeviceService.AttachExistingAsync(db, session, caller.DeviceFingerprint, now.UtcDateTime, ct);
+        var deviceBound = DeviceService.Attach(deviceCheck, session, now.UtcDateTime);
         sessions.LogLogin(db, pool.Id, user.Id, caller.App?.Id, request.Method, null, caller.Ip, caller.UserAgent);
         audit.Record(AuditEventTypes.Login, user.Id, new { method = request.Method, secondFactor = session.SecondFactorMethod });
         if (request.SecondFactorPassed)

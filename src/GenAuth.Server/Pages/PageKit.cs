@@ -210,9 +210,10 @@ public sealed class PageSetup(BootstrapService bootstrap, PoolDirectory pools, C
         await resolver.ResolveAsync(db, caller, new CallerHeaders(null, app.Id, null, lang,
             http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null), ct);
         caller.Lang = lang;
-        // The tenant a tenant-enabled app signs in under: the page's tenant_id, carried by its forms (Hidden).
+        // The tenant a tenant-enabled app signs in under: the page's tenant_id, carried by its forms (Hidden). Only a form
+        // the handler already read (within its limits) is looked at: this never reads a body itself.
         var tenant = http.Request.Query["tenant_id"].ToString() is { Length: > 0 } q ? q
-            : http.Request.HasFormContentType && (await http.Request.ReadFormAsync(ct))["tenant_id"].ToString() is { Length: > 0 } f ? f : null;
+            : http.Features.Get<Microsoft.AspNetCore.Http.Features.IFormFeature>()?.Form?["tenant_id"].ToString() is { Length: > 0 } f ? f : null;
         caller.TenantId = tenant is { Length: <= 64 } ? tenant : null;
         return new PageRequest
         {
