@@ -144,9 +144,17 @@ public static class ManagementEndpoints
         apps.MapPost("/" + Id, static (HttpContext http, string id, RestBody<ApplicationBody> body, ApplicationService service,
             GenAuth.Core.Tenants.TenantService tenants, CancellationToken ct) => Rest.RunAsync(http, async _ =>
         {
-            if (body.Value.AppType is { } type)
+            // The type is checked before anything is written, and set only once the rest of the update held.
+            var type = body.Value.AppType is { } t
+                ? GenAuth.Core.Tenants.AppTypes.Normalize(t) ?? throw new GenAuthException(ErrorCodes.BadRequest, detail: "appType is INDIVIDUAL, TENANT or BOTH")
+                : null;
+            var updated = await service.UpdateAsync(id, body.Value.ToInput(), ct);
+            if (type is not null)
+            {
                 await tenants.SetAppTypeAsync(id, type, ct);
-            return AppJson(await service.UpdateAsync(id, body.Value.ToInput(), ct));
+                updated.AppType = type;
+            }
+            return AppJson(updated);
         }));
         // The SDK's refreshApplicationSecret: the new secret is in this answer only.
         app.MapPatch("/api/v2/application/{id}/refresh-secret", static (HttpContext http, string id, ApplicationService service,
