@@ -191,6 +191,8 @@ public static class ServiceCollectionExtensions
         services.AddScoped<ResourceService>();
         services.AddScoped<PolicyService>();
         services.AddScoped<NamespaceService>();
+        services.AddScoped<GenAuth.Core.Tenants.TenantService>();
+        services.AddScoped<GenAuth.Core.Devices.DeviceService>();
         services.AddScoped<GenAuth.Core.Applications.AppAuthorizationService>();
         services.AddScoped<OrgService>();
         // Roles and Permissions clean up what refers to deleted groups, nodes and roles (hooks declared by those capabilities).

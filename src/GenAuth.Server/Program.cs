@@ -69,6 +69,8 @@ app.MapQrLoginPage();
 app.MapHostedPages();
 app.MapGenAuthRbacApi();
 app.MapGenAuthAclApi();
+app.MapGenAuthTenantApi();
+app.MapGenAuthDeviceApi();
 app.MapGenAuthManagementApi();
 app.MapGenAuthMfaApi();
 app.MapGenAuthCodeApi();

@@ -36,6 +36,12 @@ public sealed class CallerContext
     /// <summary>A captcha answer the client sent (x-captcha-token), checked only once a quota's soft threshold is reached.</summary>
     public string? CaptchaToken { get; set; }
 
+    /// <summary>The tenant the client signs in under (x-authing-app-tenant-id, or tenant_id on hosted pages); used by tenant-enabled apps.</summary>
+    public string? TenantId { get; set; }
+
+    /// <summary>The client's device fingerprint (x-authing-device-id): with the user agent it names the device of a sign-in.</summary>
+    public string? DeviceFingerprint { get; set; }
+
     /// <summary>Takes over another caller's resolution, e.g. a WebSocket connection's caller into one operation's scope.</summary>
     public void CopyFrom(CallerContext other)
     {
@@ -52,6 +58,8 @@ public sealed class CallerContext
         Ip = other.Ip;
         UserAgent = other.UserAgent;
         CaptchaToken = other.CaptchaToken;
+        TenantId = other.TenantId;
+        DeviceFingerprint = other.DeviceFingerprint;
     }
 
     public UserPool RequirePool() =>

@@ -65,6 +65,12 @@ public static class ErrorCodes
     public static readonly ErrorCode NamespaceCodeExists = new(2556, "权限分组 code 已存在", "A permission namespace with this code already exists");
     public static readonly ErrorCode AccessAccountNotFound = new(2566, "编程访问账号不存在", "Programmatic access account does not exist");
     public static readonly ErrorCode AccessAccountDisabled = new(2567, "编程访问账号已禁用", "This programmatic access account is disabled");
+    public static readonly ErrorCode TenantNotFound = new(2580, "租户不存在", "Tenant does not exist");
+    public static readonly ErrorCode TenantMemberNotFound = new(2581, "用户不是该租户的成员", "The user is not a member of this tenant");
+    public static readonly ErrorCode TenantAccessDenied = new(2582, "用户无权登录此租户", "This user may not sign in under this tenant");
+    public static readonly ErrorCode DeviceNotFound = new(2585, "设备不存在", "Device does not exist");
+    public static readonly ErrorCode DeviceDisabled = new(2586, "该设备已被禁用", "This device is disabled");
+    public static readonly ErrorCode DeviceSuspended = new(2587, "该设备已被暂停使用", "This device is suspended");
     public static readonly ErrorCode OldPasswordWrong = new(1320011, "旧密码不正确", "The old password is wrong");
     public static readonly ErrorCode NoOtherLoginMethod = new(1320005, "当前用户未绑定其他登录方式", "No other login method is bound to this user");
     public static readonly ErrorCode TokenInvalid = new(1010001, "id token 非法或已过期", "The id token is invalid or has expired");

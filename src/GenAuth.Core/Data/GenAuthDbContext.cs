@@ -63,6 +63,10 @@ public class GenAuthDbContext : DbContext
     public DbSet<GenAuth.Core.ExtIdps.ExtIdp> ExtIdps => Set<GenAuth.Core.ExtIdps.ExtIdp>();
     public DbSet<GenAuth.Core.ExtIdps.ExtIdpConn> ExtIdpConns => Set<GenAuth.Core.ExtIdps.ExtIdpConn>();
     public DbSet<GenAuth.Core.ExtIdps.UserIdentity> UserIdentities => Set<GenAuth.Core.ExtIdps.UserIdentity>();
+    public DbSet<GenAuth.Core.Tenants.Tenant> Tenants => Set<GenAuth.Core.Tenants.Tenant>();
+    public DbSet<GenAuth.Core.Tenants.TenantMember> TenantMembers => Set<GenAuth.Core.Tenants.TenantMember>();
+    public DbSet<GenAuth.Core.Devices.Device> Devices => Set<GenAuth.Core.Devices.Device>();
+    public DbSet<GenAuth.Core.Devices.DeviceUser> DeviceUsers => Set<GenAuth.Core.Devices.DeviceUser>();
     public DbSet<Audit.AuditEvent> AuditEvents => Set<Audit.AuditEvent>();
     public DbSet<GenAuth.Core.Webhooks.Webhook> Webhooks => Set<GenAuth.Core.Webhooks.Webhook>();
     public DbSet<GenAuth.Core.Webhooks.WebhookDelivery> WebhookDeliveries => Set<GenAuth.Core.Webhooks.WebhookDelivery>();

@@ -70,6 +70,9 @@ public sealed class Application : IPoolOwned
     /// <summary>The plain secret, only right after it was made (creation, refresh-secret): shown once, never stored.</summary>
     public string? ShownSecret { get; set; }
 
+    /// <summary>INDIVIDUAL (the pool's users only), TENANT (signed in under a tenant) or BOTH (Core/Tenants.AppTypes).</summary>
+    public string AppType { get; set; } = "INDIVIDUAL";
+
 
     /// <summary>The hosted login page's look for this app (colour, CSS, methods shown).</summary>
     public AppBranding Branding { get; set; } = new();

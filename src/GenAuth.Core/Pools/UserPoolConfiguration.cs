@@ -43,6 +43,7 @@ internal sealed class ApplicationConfiguration : IEntityTypeConfiguration<Applic
         b.Ignore(e => e.ShownSecret);
         b.Property(e => e.GrantTypes).HasMaxLength(128).HasDefaultValue("authorization_code refresh_token");
         b.Property(e => e.TokenEndpointAuthMethod).HasMaxLength(32).HasDefaultValue("client_secret_basic");
+        b.Property(e => e.AppType).HasMaxLength(16).HasDefaultValue("INDIVIDUAL");
     }
 }
 

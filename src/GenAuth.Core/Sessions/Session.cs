@@ -31,4 +31,10 @@ public sealed class Session : IPoolOwned
 
     /// <summary>The id-token claims the pool's pipeline functions added at sign-in (JSON), so refreshed tokens keep them.</summary>
     public string? PipelineClaims { get; set; }
+
+    /// <summary>The device this session was opened from (user agent + client fingerprint, Core/Devices); disabling it ends the session.</summary>
+    public string? DeviceId { get; set; }
+
+    /// <summary>The tenant this session was opened under (a tenant-enabled app, Core/Tenants): the tokens' tenant_id claim.</summary>
+    public string? TenantId { get; set; }
 }

@@ -11,6 +11,9 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         b.HasKey(e => e.Id);
         b.Property(e => e.Id).HasMaxLength(32);
         b.HasIndex(e => new { e.UserPoolId, e.UserId });
+        b.Property(e => e.DeviceId).HasMaxLength(24);
+        b.Property(e => e.TenantId).HasMaxLength(24);
+        b.HasIndex(e => e.DeviceId);
         // Note: the foreign key to users is configured from the User side (UserConfiguration), so Sessions stays below Users.
     }
 }

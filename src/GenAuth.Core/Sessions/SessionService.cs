@@ -63,7 +63,7 @@ public sealed class SessionService
         var now = clock.GetUtcNow().UtcDateTime;
         var active = await db.Sessions.IgnoreQueryFilters().AsNoTracking()
             .Where(s => s.Id == sessionId && s.UserPoolId == poolId && s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now)
-            .Select(s => new ActiveSession(s.UserId, s.AppId))
+            .Select(s => new ActiveSession(s.UserId, s.AppId, s.TenantId))
             .FirstOrDefaultAsync(ct);
         if (active is not null && trusted)
             cache.Set(("session", sessionId), new CachedSession(active, epoch), ActiveCacheTtl);
@@ -186,7 +186,7 @@ public sealed class SessionService
 }
 
 /// <summary>A live session as a token check needs it: whose it is and its audience (an app, or null for the pool).</summary>
-public sealed record ActiveSession(string UserId, string? AppId);
+public sealed record ActiveSession(string UserId, string? AppId, string? TenantId = null);
 
 internal sealed record CachedSession(ActiveSession Session, long Epoch);
 

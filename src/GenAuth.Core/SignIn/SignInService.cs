@@ -4,11 +4,13 @@ using GenAuth.Core.Callers;
 using GenAuth.Core.Codes;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
+using GenAuth.Core.Devices;
 using GenAuth.Core.Mfa;
 using GenAuth.Core.Pipelines;
 using GenAuth.Core.Pools;
 using GenAuth.Core.Security;
 using GenAuth.Core.Sessions;
+using GenAuth.Core.Tenants;
 using GenAuth.Core.Tokens;
 using GenAuth.Core.Users;
 using Microsoft.EntityFrameworkCore;
@@ -152,6 +154,21 @@ public sealed class SignInService(
         }
         if (caller.App is not null && !await ApplicationService.IsAllowedAsync(db, caller.App, user.Id, ct))
             return await RefuseAsync(pool, user.Id, method, ErrorCodes.AppAccessDenied, ct);
+        // A tenant-enabled app signs in under the tenant the client names (an app used only by tenants needs one); the
+        // tenant must use the app and the user be an enabled member. Other apps ignore a tenant: it would mean nothing.
+        string? tenantId = null;
+        if (caller.App is { } app && AppTypes.TenantEnabled(app.AppType))
+        {
+            tenantId = caller.TenantId;
+            if (tenantId is null && app.AppType == AppTypes.Tenant)
+                return await RefuseAsync(pool, user.Id, method, ErrorCodes.TenantNotFound, ct);
+            if (tenantId is not null && await TenantService.SignInRefusalAsync(db, app, tenantId, user.Id, ct) is { } tenantRefusal)
+                return await RefuseAsync(pool, user.Id, method, tenantRefusal, ct);
+        }
+        // A device an admin disabled or suspended (for everyone or this user) opens no session, whatever the way in.
+        var device = await DeviceService.CheckSignInAsync(db, user.Id, caller.UserAgent, caller.DeviceFingerprint, clock.GetUtcNow().UtcDateTime, ct);
+        if (device.Refusal is { } deviceRefusal)
+            return await RefuseAsync(pool, user.Id, method, deviceRefusal, ct);
         if (pool.LoginRequireEmailVerified && user.Email is not null && !user.EmailVerified)
             return await RefuseAsync(pool, user.Id, method, ErrorCodes.EmailNotVerified, ct);
         // Note: a QR ticket left unspent for its second factor is asked again on every poll; past a few open challenges
@@ -170,7 +187,7 @@ public sealed class SignInService(
         var pipeline = await pipelines.RunAsync(PipelineTriggers.PostAuthentication, user, method, ct);
         if (pipeline.Refusal is { } refusal)
             return await RefuseAsync(pool, user.Id, method, refusal, ct);
-        return await OpenSessionAsync(pool, user, request, pipeline.Claims, ct);
+        return await OpenSessionAsync(pool, user, request, pipeline.Claims, tenantId, device, ct);
     }
 
     /// <summary>
@@ -209,6 +226,8 @@ public sealed class SignInService(
         var claims = (await pipelines.PoolAsync(ct)).HasAny
             ? PipelineOutcome.ParseClaims(await db.Sessions.Where(s => s.Id == sessionId).Select(s => s.PipelineClaims).FirstOrDefaultAsync(ct))
             : null;
+        if (session.TenantId is { } tenantId)
+            claims = WithTenant(claims ?? new Dictionary<string, object?>(), tenantId);
         var token = await tokens.IssueIdTokenAsync(db, pool, user, sessionId, session.AppId, now, expires, ct, claims);
         return new IssuedTokenView(token.Token, token.IssuedAt.ToUnixTimeSeconds(), token.ExpiresAt.ToUnixTimeSeconds());
     }
@@ -239,7 +258,7 @@ public sealed class SignInService(
     }
 
     private async Task<SignInOutcome> OpenSessionAsync(UserPool pool, User user, SignInRequest request,
-        IReadOnlyDictionary<string, object?> claims, CancellationToken ct)
+        IReadOnlyDictionary<string, object?> claims, string? tenantId, DeviceCheck deviceCheck, CancellationToken ct)
     {
         // Note: the single-use proof, the session and its log row commit together or not at all.
         await using var tx = request.Claim is not null && db.Database.CurrentTransaction is null
@@ -260,16 +279,30 @@ public sealed class SignInService(
         session.SecondFactorMethod = request.SecondFactorPassed ? request.SecondFactorMethod : null;
         session.ParentSessionId = request.ParentSessionId;
         session.PipelineClaims = claims.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(claims);
+        session.TenantId = tenantId;
+        var deviceBound = DeviceService.Attach(deviceCheck, session, now.UtcDateTime);
         sessions.LogLogin(db, pool.Id, user.Id, caller.App?.Id, request.Method, null, caller.Ip, caller.UserAgent);
         audit.Record(AuditEventTypes.Login, user.Id, new { method = request.Method, secondFactor = session.SecondFactorMethod });
         if (request.SecondFactorPassed)
             audit.Record(AuditEventTypes.VerifyMfa, user.Id, new { method = request.Method, factor = request.SecondFactorMethod });
         await db.SaveChangesAsync(ct);
-        var token = await tokens.IssueIdTokenAsync(db, pool, user, session.Id, caller.App?.Id, now, expires, ct, claims);
+        var tokenClaims = WithTenant(claims, tenantId);
+        var token = await tokens.IssueIdTokenAsync(db, pool, user, session.Id, caller.App?.Id, now, expires, ct, tokenClaims);
         if (tx is not null)
             await tx.CommitAsync(ct);
+        if (!deviceBound)
+            await DeviceService.BindNewAsync(db, session, caller.DeviceFingerprint, now.UtcDateTime, ct);
         await throttle.RecordSuccessAsync(pool.Id, LoginThrottle.UserKey(user.Id), ct);
-        return new SignedIn(new UserView(user, token.Token, token.ExpiresAt), session.Id) { Claims = claims };
+        return new SignedIn(new UserView(user, token.Token, token.ExpiresAt), session.Id) { Claims = tokenClaims };
+    }
+
+    /// <summary>The token's claims with the session's tenant (tenant_id) when it has one.</summary>
+    private static IReadOnlyDictionary<string, object?> WithTenant(IReadOnlyDictionary<string, object?> claims, string? tenantId)
+    {
+        if (tenantId is null)
+            return claims;
+        var with = new Dictionary<string, object?>(claims) { ["tenant_id"] = tenantId };
+        return with;
     }
 
     /// <summary>Logs the refusal (and nothing else the attempt changed) and returns it.</summary>

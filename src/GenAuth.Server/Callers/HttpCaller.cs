@@ -30,6 +30,8 @@ public static class HttpCaller
         await http.RequestServices.GetRequiredService<CallerResolver>().ResolveAsync(
             http.RequestServices.GetRequiredService<GenAuthDbContext>(), caller, headers, http.RequestAborted);
         caller.CaptchaToken = NullIfEmpty(h["x-captcha-token"]);
+        caller.TenantId = Bounded(NullIfEmpty(h["x-authing-app-tenant-id"]) ?? NullIfEmpty(http.Request.Query["tenant_id"]), 64);
+        caller.DeviceFingerprint = Bounded(NullIfEmpty(h["x-authing-device-id"]), 128);
         return caller;
     }
 
@@ -65,6 +67,9 @@ public static class HttpCaller
             ? authorization[7..].Trim()
             : authorization.Trim();
     }
+
+    /// <summary>An over-long value names nothing (so it can't be stored or compared at any length).</summary>
+    private static string? Bounded(string? s, int max) => s is { Length: > 0 } && s.Length > max ? null : s;
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

@@ -139,14 +139,22 @@ public static class ManagementEndpoints
                 await service.DeleteAsync(id, ct);
                 return null;
             }));
-        // The SDK's changeApplicationType posts { appType } here; without tenants every app is INDIVIDUAL, so that is
-        // the one type accepted (TENANT and BOTH answer 2651). Other fields update the app as PUT does.
+        // The SDK's changeApplicationType posts { appType } here: INDIVIDUAL, TENANT or BOTH (Core/Tenants: a tenant-enabled
+        // app signs users in under a tenant). Other fields update the app as PUT does.
         apps.MapPost("/" + Id, static (HttpContext http, string id, RestBody<ApplicationBody> body, ApplicationService service,
-            CancellationToken ct) => Rest.RunAsync(http, async _ =>
+            GenAuth.Core.Tenants.TenantService tenants, CancellationToken ct) => Rest.RunAsync(http, async _ =>
         {
-            if (body.Value.AppType is { } type && !type.Equals("INDIVIDUAL", StringComparison.OrdinalIgnoreCase))
-                throw new GenAuthException(ErrorCodes.FeatureNotSupported, detail: "appType " + type);
-            return AppJson(await service.UpdateAsync(id, body.Value.ToInput(), ct));
+            // The type is checked before anything is written, and set only once the rest of the update held.
+            var type = body.Value.AppType is { } t
+                ? GenAuth.Core.Tenants.AppTypes.Normalize(t) ?? throw new GenAuthException(ErrorCodes.BadRequest, detail: "appType is INDIVIDUAL, TENANT or BOTH")
+                : null;
+            var updated = await service.UpdateAsync(id, body.Value.ToInput(), ct);
+            if (type is not null)
+            {
+                await tenants.SetAppTypeAsync(id, type, ct);
+                updated.AppType = type;
+            }
+            return AppJson(updated);
         }));
         // The SDK's refreshApplicationSecret: the new secret is in this answer only.
         app.MapPatch("/api/v2/application/{id}/refresh-secret", static (HttpContext http, string id, ApplicationService service,
@@ -175,7 +183,7 @@ public static class ManagementEndpoints
         idTokenLifetime = a.IdTokenLifetime, accessTokenLifetime = a.AccessTokenLifetime, refreshTokenLifetime = a.RefreshTokenLifetime,
         thirdParty = a.ThirdParty, implicitAllowed = a.ImplicitAllowed, corsOrigins = OidcClientSettings.Lines(a.CorsOrigins),
         backchannelLogoutUri = a.BackchannelLogoutUri, frontchannelLogoutUri = a.FrontchannelLogoutUri,
-        frontchannelLogoutSessionRequired = a.FrontchannelLogoutSessionRequired, appType = "INDIVIDUAL",
+        frontchannelLogoutSessionRequired = a.FrontchannelLogoutSessionRequired, appType = a.AppType,
         createdAt = IsoTime.Format(a.CreatedAt), updatedAt = IsoTime.Format(a.UpdatedAt),
     };
 

@@ -22,8 +22,9 @@ public static class Rest
     /// Resolves the caller, runs the action and wraps its answer; a <see cref="GenAuthException"/> (also one a
     /// <see cref="RestBody{T}"/> deferred) becomes its code and message in the caller's language.
     /// </summary>
+    /// <param name="audited">false for a path whose action records its own event (pub-event), so there is no second one.</param>
     public static async Task<JsonHttpResult<RestEnvelope>> RunAsync(HttpContext http, Func<CallerContext, Task<object?>> action,
-        string message = "ok")
+        string message = "ok", bool audited = true)
     {
         CallerContext? caller = null;
         GenAuth.Core.Audit.AuditEvent? recorded = null;
@@ -31,7 +32,7 @@ public static class Rest
         {
             caller = await http.ResolveCallerAsync();
             // Every admin change through REST is in the event log too (with the change, or not at all).
-            recorded = AuditedRest.Record(http, caller);
+            recorded = audited ? AuditedRest.Record(http, caller) : null;
             var result = await action(caller);
             await AuditedRest.EnsureSavedAsync(http, recorded);
             return Ok(result, message);

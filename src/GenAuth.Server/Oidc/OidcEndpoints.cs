@@ -91,6 +91,9 @@ public static class OidcEndpoints
         if (app is null || pool is null)
             return Page(http, 400, "Sign-in request rejected", "invalid_client: unknown client_id");
         var caller = await ResolveCallerAsync(http, db, pool.Id, app.Id, ct);
+        // GenAuth's tenant_id authorization parameter (buildAuthorizeUrl's tenantId): a tenant-enabled app's sign-in
+        // runs under it (checked by SignInService) and its tokens carry tenant_id.
+        caller.TenantId = (string?)request["tenant_id"] is { Length: > 0 and <= 64 } tenantId ? tenantId : null;
         if ((string?)request[ConsentParameter] == "denied")
             return Forbid(Errors.AccessDenied, "The user declined to authorize the application.");
 
@@ -176,7 +179,10 @@ public static class OidcEndpoints
 
     private static IResult ToLogin(OpenIddictRequest request, string appId, long? authAfter)
     {
-        var login = new StringBuilder("/login?app_id=").Append(Uri.EscapeDataString(appId))
+        var login = new StringBuilder("/login?app_id=").Append(Uri.EscapeDataString(appId));
+        if ((string?)request["tenant_id"] is { Length: > 0 and <= 64 } tenantId)
+            login.Append("&tenant_id=").Append(Uri.EscapeDataString(tenantId));
+        login
             .Append("&return_url=").Append(Uri.EscapeDataString(ResumeUrl(request, PromptValues.Login, authAfter)));
         if (request.LoginHint is { Length: > 0 and <= 256 } hint)
             login.Append("&login_hint=").Append(Uri.EscapeDataString(hint));

@@ -50,6 +50,8 @@ public sealed partial class PageRequest
         var sb = new StringBuilder();
         sb.Append($"<input type=\"hidden\" name=\"{E(tokens.FormFieldName)}\" value=\"{E(tokens.RequestToken)}\">");
         sb.Append($"<input type=\"hidden\" name=\"app_id\" value=\"{E(App.Id)}\">");
+        if (Caller.TenantId is { } tenantId)
+            sb.Append($"<input type=\"hidden\" name=\"tenant_id\" value=\"{E(tenantId)}\">");
         if (returnUrl is not null)
             sb.Append($"<input type=\"hidden\" name=\"return_url\" value=\"{E(returnUrl)}\">");
         return sb.ToString();
@@ -208,6 +210,11 @@ public sealed class PageSetup(BootstrapService bootstrap, PoolDirectory pools, C
         await resolver.ResolveAsync(db, caller, new CallerHeaders(null, app.Id, null, lang,
             http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null), ct);
         caller.Lang = lang;
+        // The tenant a tenant-enabled app signs in under: the page's tenant_id, carried by its forms (Hidden). Only a form
+        // the handler already read (within its limits) is looked at: this never reads a body itself.
+        var tenant = http.Request.Query["tenant_id"].ToString() is { Length: > 0 } q ? q
+            : http.Features.Get<Microsoft.AspNetCore.Http.Features.IFormFeature>()?.Form?["tenant_id"].ToString() is { Length: > 0 } f ? f : null;
+        caller.TenantId = tenant is { Length: <= 64 } ? tenant : null;
         return new PageRequest
         {
             Http = http, Pool = pool, App = app, DefaultApp = app.Id == defaultAppId, Lang = lang, Nonce = PageRequest.NewNonce(),

@@ -136,8 +136,11 @@ public sealed class SdkRestGapTests : ManagementTestBase
         Assert.Equal("app-user@example.com",
             GraphQLClient.Success(await Client.PostAsync(Ops.User, token: token, headers: app), "user")["email"]!.GetValue<string>());
 
-        // POST /{id}: the SDK's changeApplicationType; only INDIVIDUAL exists without tenants.
-        Assert.Equal(2651, RestCode(await RestAsync(HttpMethod.Post, $"/api/v2/applications/{appId}", new { appType = "Tenant" }, Admin)));
+        // POST /{id}: the SDK's changeApplicationType: INDIVIDUAL, TENANT or BOTH (issue 15's tenants; was 2651 before).
+        Assert.Equal(400, RestCode(await RestAsync(HttpMethod.Post, $"/api/v2/applications/{appId}", new { appType = "Galaxy", name = "Not saved" }, Admin)));
+        Assert.Equal("Doomed", Data(await RestAsync(HttpMethod.Get, $"/api/v2/applications/{appId}", token: Admin))["name"]!.GetValue<string>());
+        Assert.Equal("TENANT", Data(await RestAsync(HttpMethod.Post, $"/api/v2/applications/{appId}", new { appType = "Tenant" }, Admin))
+            ["appType"]!.GetValue<string>());
         var renamed = Data(await RestAsync(HttpMethod.Post, $"/api/v2/applications/{appId}", new { appType = "INDIVIDUAL", name = "Renamed" }, Admin));
         Assert.Equal("Renamed", renamed["name"]!.GetValue<string>());
 
