@@ -70,6 +70,7 @@ app.MapHostedPages();
 app.MapGenAuthRbacApi();
 app.MapGenAuthAclApi();
 app.MapGenAuthManagementApi();
+app.MapGenAuthDirectoryApi();
 app.MapGenAuthMfaApi();
 app.MapGenAuthCodeApi();
 app.MapGenAuthAnalysisApi();
