@@ -11,6 +11,9 @@ public sealed record OrgTreeNode(string Name, string? Code, string? Description,
     IReadOnlyList<OrgTreeNode> Children)
 {
     public string? Id { get; init; }
+
+    /// <summary>The org the node belongs to (export only; on the root it names the org for export?org_id=).</summary>
+    public string? OrgId { get; init; }
 }
 
 public sealed partial class OrgService
@@ -42,7 +45,7 @@ public sealed partial class OrgService
         OrgTreeNode Tree(OrgNode n) => new(n.Name, n.Code, n.Description, n.Order,
             members.TryGetValue(n.Id, out var m) ? m : [],
             children.TryGetValue(n.Id, out var c) ? c.Select(Tree).ToList() : [])
-        { Id = n.Id };
+        { Id = n.Id, OrgId = n.OrgId };
 
         return orgs.Where(o => byId.ContainsKey(o.RootNodeId)).Select(o => Tree(byId[o.RootNodeId])).ToList();
     }

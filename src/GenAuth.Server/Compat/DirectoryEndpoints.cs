@@ -123,7 +123,7 @@ public static class DirectoryEndpoints
 
     private static object TreeJson(OrgTreeNode n) => new
     {
-        id = n.Id, name = n.Name, code = n.Code, description = n.Description, order = n.Order, members = n.Members,
+        id = n.Id, orgId = n.OrgId, name = n.Name, code = n.Code, description = n.Description, order = n.Order, members = n.Members,
         children = n.Children.Select(TreeJson).ToList(),
     };
 }
