@@ -216,4 +216,16 @@ public sealed class DirectoryRestTests : ManagementTestBase
         Assert.Equal(400, RestCode(await RestAsync(HttpMethod.Get, "/api/v2/analysis/exist-defined-field-count", token: Admin)));
         Assert.Equal(2020, RestCode(await RestAsync(HttpMethod.Get, "/api/v2/analysis/exist-defined-field-count?definedFieldKey=school")));
     }
+
+    [Fact]
+    public async Task LiteralPathsBesideIdTemplatesReachTheirOwnHandlers()
+    {
+        // Each literal sits beside an {id} template of the same method: it must answer as itself, never as a lookup of
+        // an object with that "id" (2004 user / 2043 app not found).
+        Assert.Equal(2566, RestCode(await RestAsync(HttpMethod.Delete, $"/api/v2/applications/programmatic-access-accounts?id={Missing}",
+            token: Admin)));
+        Assert.Equal(200, RestCode(await RestAsync(HttpMethod.Post, "/api/v2/users/filter", new { }, Admin)));
+        Assert.Equal(2020, RestCode(await RestAsync(HttpMethod.Post, "/api/v3/resign-user", new { userId = Missing })));
+        Assert.Equal(2004, RestCode(await RestAsync(HttpMethod.Get, $"/api/v2/users/{Missing}/orgs", token: Admin)));
+    }
 }
