@@ -72,6 +72,7 @@ app.MapGenAuthAclApi();
 app.MapGenAuthTenantApi();
 app.MapGenAuthDeviceApi();
 app.MapGenAuthManagementApi();
+app.MapGenAuthDirectoryApi();
 app.MapGenAuthMfaApi();
 app.MapGenAuthCodeApi();
 app.MapGenAuthAnalysisApi();

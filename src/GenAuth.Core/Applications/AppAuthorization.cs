@@ -5,6 +5,7 @@ using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using GenAuth.Core.Permissions;
 using GenAuth.Core.Pools;
+using GenAuth.Core.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -80,7 +81,8 @@ public sealed record AppAuthorizationView(AppAuthorization Record, string Target
 /// <summary>An account with its SK in clear: only in the answer that creates or refreshes it.</summary>
 public sealed record AccessAccountView(ProgrammaticAccessAccount Account, string? Secret);
 
-public sealed class AppAuthorizationService(GenAuthDbContext db, CallerContext caller, PermissionService permissions, TimeProvider clock)
+public sealed class AppAuthorizationService(GenAuthDbContext db, CallerContext caller, PermissionService permissions, SessionService sessions,
+    TimeProvider clock)
 {
     public const int MaxTargets = 200;
     public const int MinSecretLength = 32;
@@ -107,6 +109,25 @@ public sealed class AppAuthorizationService(GenAuthDbContext db, CallerContext c
             record.InheritByChildren = inheritByChildren;
         }
         await db.SaveChangesAsync(ct);
+        if (!allow)
+            await EndDeniedSessionsAsync(appId, type == PermissionTargetType.User ? ids : null, ct);
+    }
+
+    /// <summary>
+    /// What a DENY record no longer admits must not stay signed in: the app sessions of every user the records now
+    /// deny end at once (the named users, or for a group/role/org record every user with a live session in the app).
+    /// </summary>
+    private async Task EndDeniedSessionsAsync(string appId, IReadOnlyCollection<string>? users, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var candidates = users?.ToList() ?? await db.Sessions.Where(s => s.AppId == appId && s.RevokedAt == null && s.ExpiresAt > now)
+            .Select(s => s.UserId).Distinct().ToListAsync(ct);
+        var denied = new List<string>();
+        foreach (var userId in candidates)
+            if (await DecideAsync(db, appId, userId, ct) == false)
+                denied.Add(userId);
+        foreach (var chunk in denied.Chunk(500))
+            await sessions.RevokeWhereAsync(db, db.Sessions.Where(s => s.AppId == appId && chunk.Contains(s.UserId)), ct);
     }
 
     /// <summary>enable-effect / disable-effect: a disabled record is kept but takes no part.</summary>
@@ -117,6 +138,8 @@ public sealed class AppAuthorizationService(GenAuthDbContext db, CallerContext c
         var (_, ids) = await ResolveAsync(appId, ns, type, identifiers, ct);
         await db.AppAuthorizations.Where(a => a.AppId == appId && a.TargetType == type && ids.Contains(a.TargetId))
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Enabled, enabled), ct);
+        // Re-enabling a DENY denies its targets again: their sessions opened while it was off end too.
+        await EndDeniedSessionsAsync(appId, type == PermissionTargetType.User ? ids : null, ct);
     }
 
     public async Task RevokeAsync(string appId, string? ns, PermissionTargetType type, IReadOnlyCollection<string> identifiers, CancellationToken ct)
@@ -243,6 +266,17 @@ public sealed class AppAuthorizationService(GenAuthDbContext db, CallerContext c
         foreach (var h in hashes)
             match |= CryptographicOperations.FixedTimeEquals(given, h);
         return match;
+    }
+
+    /// <summary>
+    /// The app of an enabled access account whose SK is the given secret (the AK as a client id at the token endpoint),
+    /// or null. Any pool: the token endpoint has no pool header, the AK names the account.
+    /// </summary>
+    public static async Task<string?> AccountAppAsync(GenAuthDbContext db, string accountId, string secret, CancellationToken ct)
+    {
+        var account = await db.ProgrammaticAccessAccounts.IgnoreQueryFilters().AsNoTracking()
+            .Where(a => a.Id == accountId && a.Enabled).Select(a => new { a.AppId, a.SecretHash }).FirstOrDefaultAsync(ct);
+        return account is not null && CryptographicOperations.FixedTimeEquals(Hash(secret), account.SecretHash) ? account.AppId : null;
     }
 
     private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));

@@ -117,9 +117,19 @@ public sealed partial class OrgService
     /// The signed-in user's orgs as GenAuth's listOrgs returns them: per department, the org followed by the nodes
     /// from the root down to the department.
     /// </summary>
-    public async Task<List<List<object>>> MyOrgPathsAsync(CancellationToken ct)
+    public Task<List<List<object>>> MyOrgPathsAsync(CancellationToken ct) => OrgPathsOfAsync(caller.RequireUserId(), ct);
+
+    /// <summary>The SDK's users.listOrgs (admin): the same paths as <see cref="MyOrgPathsAsync"/> for a user of the pool.</summary>
+    public async Task<List<List<object>>> UserOrgPathsAsync(string userId, CancellationToken ct)
     {
-        var userId = caller.RequireUserId();
+        caller.RequireAdmin();
+        if (!await db.Users.AnyAsync(u => u.Id == userId && !u.IsDeleted, ct))
+            throw new GenAuthException(ErrorCodes.UserNotFound);
+        return await OrgPathsOfAsync(userId, ct);
+    }
+
+    private async Task<List<List<object>>> OrgPathsOfAsync(string userId, CancellationToken ct)
+    {
         var departments = (await DepartmentsOfUsersAsync([userId], null, ct)).TryGetValue(userId, out var mine) ? mine : [];
         var nodeIds = departments.SelectMany(d => d.Department.PathIds).Distinct().ToList();
         var nodes = await NodesByIdsAsync(nodeIds, ct);

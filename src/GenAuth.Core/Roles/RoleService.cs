@@ -107,6 +107,30 @@ public sealed class RoleService(GenAuthDbContext db, CallerContext caller, IEnum
         return new Page<User>(total, list);
     }
 
+    /// <summary>
+    /// roles/roleUsers (the SDK's roles.findUsers): holders of the role named by namespace and code, narrowed to those
+    /// whose username, email, phone, nickname or name contains the search text.
+    /// </summary>
+    public async Task<Page<User>> FindUsersAsync(string? ns, string? code, string? search, int? page, int? limit, CancellationToken ct)
+    {
+        caller.RequireAdmin();
+        if (string.IsNullOrEmpty(code))
+            throw new GenAuthException(ErrorCodes.BadRequest, detail: "code is required");
+        var role = await RequireAsync(ns, code, ct);
+        var query = db.Users.AsNoTracking().Where(u => !u.IsDeleted && db.RoleAssignments.Any(a =>
+            a.RoleId == role.Id && a.TargetType == RoleTargetType.User && a.TargetId == u.Id));
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var s = search.Trim();
+            query = query.Where(u => (u.Username != null && u.Username.Contains(s)) || (u.Email != null && u.Email.Contains(s))
+                || (u.Phone != null && u.Phone.Contains(s)) || (u.Nickname != null && u.Nickname.Contains(s)) || (u.Name != null && u.Name.Contains(s)));
+        }
+        var (skip, take) = Paging.Window(page, limit);
+        var total = await query.CountAsync(ct);
+        var list = await query.OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.Id).Skip(skip).Take(take).ToListAsync(ct);
+        return new Page<User>(total, list);
+    }
+
     /// <summary>Assigns (or revokes) each named role to each named user, group (by code) and node (by code or id).</summary>
     public async Task AssignAsync(bool assign, string? ns, IReadOnlyCollection<string> roleCodes, IReadOnlyCollection<string> userIds,
         IReadOnlyCollection<string> groupCodes, IReadOnlyCollection<string> nodeCodes, CancellationToken ct)

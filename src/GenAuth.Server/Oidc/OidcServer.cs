@@ -76,6 +76,9 @@ public static class OidcServer
                     .DisableTransportSecurityRequirement();
                 o.AddEventHandler<GenerateTokenContext>(b => b.UseScopedHandler<PoolSigningHandler>()
                     .SetOrder(AttachSecurityCredentials.Descriptor.Order + 1));
+                // An AK/SK pair as a client: read as its app's request once the SK is the account's (after extraction).
+                o.AddEventHandler<ExtractTokenRequestContext>(b => b.UseScopedHandler<AccessAccountClientHandler>()
+                    .SetOrder(int.MaxValue - 100_000));
                 o.AddEventHandler<ProcessAuthenticationContext>(b => b.UseScopedHandler<ClientAuthMethodHandler>()
                     .SetOrder(OpenIddict.Server.OpenIddictServerHandlers.ValidateClientType.Descriptor.Order - 1));
                 o.AddEventHandler<HandleConfigurationRequestContext>(b => b.UseSingletonHandler<DiscoveryAuthMethodsHandler>()
