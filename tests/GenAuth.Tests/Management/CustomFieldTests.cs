@@ -116,7 +116,8 @@ public sealed class CustomFieldTests : ManagementTestBase
         await SetUdfAsync("rank", "NUMBER");
         // Note: EF Core caches for LoggingCacheTime (1 s) whether anyone listens for command events, so a counter
         // subscribed just before a query may see nothing. Subscribe once, let that cache expire, then count deltas.
-        using var counter = new CommandCounter(App.DataDirectory);
+        // Note: the app's database is named by its data directory: the SQLite file's path, or PostgreSQL's database name.
+        using var counter = new CommandCounter(App.OnPostgres ? PostgresServer.NameFor(App.DataDirectory) : App.DataDirectory);
         await Task.Delay(new CoreOptionsExtension().LoggingCacheTime + TimeSpan.FromMilliseconds(500));
         async Task<int> StatementsForPageOf(int n)
         {
@@ -140,7 +141,7 @@ public sealed class CustomFieldTests : ManagementTestBase
         Assert.Equal(few, many);
     }
 
-    /// <summary>Counts the SQL commands EF Core runs against one data directory's database while alive.</summary>
+    /// <summary>Counts the SQL commands EF Core runs against one database (its connection string names it) while alive.</summary>
     private sealed class CommandCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
     {
         private readonly string _dataDirectory;
