@@ -36,7 +36,7 @@ namespace GenAuth.Core.Data.Migrations
             // Hand-written (no EF equivalent): triggers keep each bucket's live count in the writer's transaction, for
             // every way a user row is written (EF, ExecuteUpdate, bulk inserts). See Users/UserPageIndex.
             migrationBuilder.Sql("""
-                CREATE TRIGGER "Users_PageBuckets_Insert" AFTER INSERT ON "Users" WHEN NEW."IsDeleted" = 0
+                CREATE TRIGGER "Users_PageBuckets_Insert" AFTER INSERT ON "users" WHEN NEW."IsDeleted" = 0
                 BEGIN
                     UPDATE "UserPageBuckets" SET "Count" = "Count" + 1
                     WHERE "Id" = (SELECT "Id" FROM "UserPageBuckets"
@@ -46,7 +46,7 @@ namespace GenAuth.Core.Data.Migrations
                 END;
                 """);
             migrationBuilder.Sql("""
-                CREATE TRIGGER "Users_PageBuckets_Delete" AFTER DELETE ON "Users" WHEN OLD."IsDeleted" = 0
+                CREATE TRIGGER "Users_PageBuckets_Delete" AFTER DELETE ON "users" WHEN OLD."IsDeleted" = 0
                 BEGIN
                     UPDATE "UserPageBuckets" SET "Count" = "Count" - 1
                     WHERE "Id" = (SELECT "Id" FROM "UserPageBuckets"
@@ -56,7 +56,7 @@ namespace GenAuth.Core.Data.Migrations
                 END;
                 """);
             migrationBuilder.Sql("""
-                CREATE TRIGGER "Users_PageBuckets_Update" AFTER UPDATE OF "IsDeleted", "CreatedAt", "UserPoolId" ON "Users"
+                CREATE TRIGGER "Users_PageBuckets_Update" AFTER UPDATE OF "IsDeleted", "CreatedAt", "UserPoolId" ON "users"
                 WHEN OLD."IsDeleted" IS NOT NEW."IsDeleted" OR OLD."CreatedAt" IS NOT NEW."CreatedAt" OR OLD."UserPoolId" IS NOT NEW."UserPoolId"
                 BEGIN
                     UPDATE "UserPageBuckets" SET "Count" = "Count" - 1

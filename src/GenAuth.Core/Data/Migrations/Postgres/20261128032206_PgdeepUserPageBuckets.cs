@@ -59,11 +59,11 @@ namespace GenAuth.Core.Data.Migrations.Postgres
                 $$;
                 """);
             migrationBuilder.Sql("""
-                CREATE TRIGGER "Users_PageBuckets" AFTER INSERT OR DELETE ON "Users"
+                CREATE TRIGGER "Users_PageBuckets" AFTER INSERT OR DELETE ON "users"
                 FOR EACH ROW EXECUTE FUNCTION "genauth_users_page_buckets"();
                 """);
             migrationBuilder.Sql("""
-                CREATE TRIGGER "Users_PageBuckets_Update" AFTER UPDATE OF "IsDeleted", "CreatedAt", "UserPoolId" ON "Users"
+                CREATE TRIGGER "Users_PageBuckets_Update" AFTER UPDATE OF "IsDeleted", "CreatedAt", "UserPoolId" ON "users"
                 FOR EACH ROW WHEN (OLD."IsDeleted" IS DISTINCT FROM NEW."IsDeleted" OR OLD."CreatedAt" IS DISTINCT FROM NEW."CreatedAt"
                                    OR OLD."UserPoolId" IS DISTINCT FROM NEW."UserPoolId")
                 EXECUTE FUNCTION "genauth_users_page_buckets"();
@@ -73,8 +73,8 @@ namespace GenAuth.Core.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql("DROP TRIGGER IF EXISTS \"Users_PageBuckets_Update\" ON \"Users\";");
-            migrationBuilder.Sql("DROP TRIGGER IF EXISTS \"Users_PageBuckets\" ON \"Users\";");
+            migrationBuilder.Sql("DROP TRIGGER IF EXISTS \"Users_PageBuckets_Update\" ON \"users\";");
+            migrationBuilder.Sql("DROP TRIGGER IF EXISTS \"Users_PageBuckets\" ON \"users\";");
             migrationBuilder.Sql("DROP FUNCTION IF EXISTS \"genauth_users_page_buckets\"();");
             migrationBuilder.Sql("DROP FUNCTION IF EXISTS \"genauth_user_page_bucket_add\"(text, timestamp without time zone, text, integer);");
             migrationBuilder.DropTable(
