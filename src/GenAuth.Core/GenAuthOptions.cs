@@ -33,6 +33,10 @@ public sealed class DatabaseOptions
     /// (the server then refuses to start while migrations are pending).</summary>
     public bool MigrateOnStart { get; set; } = true;
 
+    /// <summary>Users per bucket of the users-page index: a page of users() steps over at most twice this many index
+    /// entries; a pool's index is made when it first holds twice this many users (see UserPageIndex).</summary>
+    public int UserPageBucketSize { get; set; } = 2048;
+
     public bool IsPostgres => string.Equals(Provider, Postgres, StringComparison.OrdinalIgnoreCase);
     public bool IsSqlite => string.Equals(Provider, Sqlite, StringComparison.OrdinalIgnoreCase);
 }

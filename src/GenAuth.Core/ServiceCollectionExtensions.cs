@@ -40,6 +40,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<GenAuthOptions>().BindConfiguration(GenAuthOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory), "GenAuth:DataDirectory must be set")
             .Validate(o => o.Database.IsSqlite || o.Database.IsPostgres, "GenAuth:Database:Provider must be Sqlite or Postgres")
+            .Validate(o => o.Database.UserPageBucketSize is >= 2 and <= 1_000_000, "GenAuth:Database:UserPageBucketSize must be 2 to 1000000")
             .Validate(o => o.Passwords.MemoryKiB >= 19 * 1024 && o.Passwords.Iterations >= 2,
                 "Argon2id needs at least 19 MiB and 2 iterations")
             .ValidateOnStart();
@@ -115,6 +116,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IEventBus>(CreateEventBus);
         services.AddSingleton<QrLoginHub>();
         services.AddSingleton<UserCounter>();
+        services.AddSingleton<UserPageIndex>();
         // The event log: written with each change (AuditTrail), read by queries, live feeds and the retention sweeper.
         services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
             .Validate(o => o.SweepIntervalMinutes > 0 && o.SweepBatch > 0 && o.FeedPollSeconds > 0 && o.MaxFeeds > 0,

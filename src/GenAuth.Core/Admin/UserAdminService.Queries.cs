@@ -33,7 +33,22 @@ public sealed partial class UserAdminService
         caller.RequireAdmin();
         var (skip, take) = Paging.Window(page, limit);
         var live = Live();
-        var total = await counter.CountAsync(db, caller.RequirePool().Id, () => live.CountAsync(ct));
+        var poolId = caller.RequirePool().Id;
+        if (sort is UserSort.CreatedAtDesc or UserSort.CreatedAtAsc
+            && await pageIndex.BucketsAsync(db, poolId, () => counter.CountAsync(db, poolId, () => live.CountAsync(ct)), ct) is { } buckets)
+        {
+            // Note: the buckets' counts are exact (kept in each writer's transaction), so the total is theirs too.
+            var all = buckets.Sum(b => b.Count);
+            if (skip >= all)
+                return new(all, []);
+            var n = Math.Min(take, all - skip);
+            var from = sort == UserSort.CreatedAtAsc ? skip : all - skip - n;
+            var slice = await UserPageIndex.AscendingIdsAsync(db, poolId, buckets, from, n, ct);
+            if (sort == UserSort.CreatedAtDesc)
+                slice.Reverse();
+            return new(all, await RowsInOrderAsync(slice, ct));
+        }
+        var total = await counter.CountAsync(db, poolId, () => live.CountAsync(ct));
         if (skip >= total)
             return new(total, []);
         // Note: OFFSET steps over every skipped entry, so pages past the middle are counted from the other end, and the
@@ -50,8 +65,13 @@ public sealed partial class UserAdminService
         {
             ids = await Sorted(live, sort).Skip(skip).Take(take).Select(u => u.Id).ToListAsync(ct);
         }
+        return new(total, await RowsInOrderAsync(ids, ct));
+    }
+
+    private async Task<List<User>> RowsInOrderAsync(List<string> ids, CancellationToken ct)
+    {
         var rows = (await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToListAsync(ct)).ToDictionary(u => u.Id);
-        return new(total, ids.Where(rows.ContainsKey).Select(id => rows[id]).ToList());
+        return ids.Where(rows.ContainsKey).Select(id => rows[id]).ToList();
     }
 
     private static UserSort Reverse(UserSort sort) => sort switch

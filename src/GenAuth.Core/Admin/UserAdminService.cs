@@ -23,6 +23,7 @@ public sealed partial class UserAdminService(
     PasswordTransport transport,
     SessionService sessions,
     UserCounter counter,
+    UserPageIndex pageIndex,
     TimeProvider clock)
 {
     /// <summary>

@@ -35,6 +35,7 @@ public class GenAuthDbContext : DbContext
     public DbSet<Application> Applications => Set<Application>();
     public DbSet<PoolKey> PoolKeys => Set<PoolKey>();
     public DbSet<User> Users => Set<User>();
+    public DbSet<UserPageBucket> UserPageBuckets => Set<UserPageBucket>();
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<LoginLog> LoginLogs => Set<LoginLog>();
     public DbSet<QrCode> QrCodes => Set<QrCode>();

@@ -41,6 +41,12 @@ public sealed class WebhookOptions
     /// <summary>Events fanned out and deliveries claimed per round.</summary>
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// Seconds the fan-out waits at a missing event id before passing it: an event whose transaction commits after a
+    /// later one (concurrent writers on PostgreSQL) is delivered if it commits within this time of the later event.
+    /// </summary>
+    public double GapWaitSeconds { get; set; } = 30;
+
     /// <summary>Bytes of the response body kept with the delivery.</summary>
     public int KeptResponseBytes { get; set; } = 1024;
 
@@ -52,6 +58,6 @@ public sealed class WebhookOptions
 
     internal bool IsValid() =>
         TimeoutSeconds > 0 && RetryBaseSeconds > 0 && RetryMaxDelaySeconds >= RetryBaseSeconds && RetryWindowHours > 0
-        && PerEndpointConcurrency > 0 && MaxConcurrency > 0 && PollSeconds > 0 && LeaseSeconds > TimeoutSeconds && BatchSize > 0
+        && PerEndpointConcurrency > 0 && MaxConcurrency > 0 && PollSeconds > 0 && LeaseSeconds > TimeoutSeconds && BatchSize > 0 && GapWaitSeconds >= 0
         && KeptResponseBytes is >= 0 and <= 65536 && MaxPerPool > 0 && DeliveryRetentionDays > 0;
 }

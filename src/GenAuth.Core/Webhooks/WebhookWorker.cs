@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using GenAuth.Core.Audit;
 using GenAuth.Core.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -15,6 +16,8 @@ namespace GenAuth.Core.Webhooks;
 /// commit; (2) claim — take due deliveries one by one with a conditional update that sets this instance's lease (only
 /// one instance's update matches); (3) send, then record the outcome only if the lease is still ours. A crashed
 /// instance's deliveries are taken again when their lease ends; the receiver de-duplicates by X-GenAuth-Delivery.
+/// The cursor never passes a missing event id younger than the gap wait (see <see cref="Settled"/>): on PostgreSQL a
+/// lower id can commit after a higher one.
 /// </summary>
 public sealed class WebhookWorker(IDbContextFactory<GenAuthDbContext> contexts, WebhookSender sender, IOptions<WebhookOptions> options,
     TimeProvider clock, ILogger<WebhookWorker> logger) : BackgroundService
@@ -89,6 +92,7 @@ public sealed class WebhookWorker(IDbContextFactory<GenAuthDbContext> contexts, 
         var cursor = await db.WebhookCursors.AsNoTracking().Where(c => c.Name == CursorName).Select(c => c.LastEventId).FirstAsync(ct);
         var events = await db.AuditEvents.IgnoreQueryFilters().AsNoTracking().Where(e => e.Id > cursor)
             .OrderBy(e => e.Id).Take(Options.BatchSize).ToListAsync(ct);
+        events = Settled(events, cursor, clock.GetUtcNow().UtcDateTime.AddSeconds(-Options.GapWaitSeconds));
         if (events.Count == 0)
             return 0;
         var pools = events.Select(e => e.UserPoolId).Distinct().ToList();
@@ -122,6 +126,25 @@ public sealed class WebhookWorker(IDbContextFactory<GenAuthDbContext> contexts, 
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return events.Count;
+    }
+
+    /// <summary>
+    /// The events the cursor may pass: the run of consecutive ids after it. Ids are handed out at insert but commits land
+    /// in any order when writers run concurrently (PostgreSQL): a missing id may be an event whose transaction is still
+    /// open, and passing it would lose that event. So the cursor stops at a gap until the id appears, or until the first
+    /// event after the gap is older than the gap wait (the id was rolled back, or its row deleted).
+    /// </summary>
+    internal static List<AuditEvent> Settled(List<AuditEvent> events, long cursor, DateTime gapSettledBefore)
+    {
+        var expected = cursor + 1;
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            if (e.Id != expected && e.CreatedAt > gapSettledBefore)
+                return events[..i];
+            expected = e.Id + 1;
+        }
+        return events;
     }
 
     /// <summary>Claims due deliveries up to the free capacity and starts their attempts; the number claimed.</summary>

@@ -2,8 +2,11 @@
 // on a fresh data dir (it migrates and bootstraps), stop it, seed N users + 10 000 groups/roles straight into SQLite,
 // start it again, then time users(page) at the first, middle and last page, searchUser by email prefix and
 // listUserAuthorizedResources, one request at a time over loopback with a management token.
+// With --provider Postgres (or both) the same on PostgreSQL: a fresh database per size on the cluster of --postgres
+// (an admin connection string, default $GENAUTH_TEST_POSTGRES), seeded by COPY, VACUUM ANALYZE, then the same queries.
 // Usage: dotnet build -c Release src/GenAuth.Server && dotnet run -c Release --project tests/GenAuth.LoadTest -- --p4 \
-//          [--users 10000,1000000] [--samples 200] [--server <GenAuth.Server.dll>] [--output PATH] [--keep] [--server-env NAME=VALUE]...
+//          [--users 10000,1000000] [--samples 200] [--provider Sqlite|Postgres|both] [--postgres CONN]
+//          [--server <GenAuth.Server.dll>] [--output PATH] [--keep] [--server-env NAME=VALUE]...
 using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
@@ -33,6 +36,8 @@ public static class P4Bench
         string? output = null;
         var env = new Dictionary<string, string>();
         var keep = false;
+        var providers = new List<string> { "Sqlite" };
+        var postgres = Environment.GetEnvironmentVariable("GENAUTH_TEST_POSTGRES");
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -43,6 +48,11 @@ public static class P4Bench
                 case "--samples": samples = int.Parse(Next()); break;
                 case "--server": dll = Path.GetFullPath(Next()); break;
                 case "--keep": keep = true; break;
+                case "--provider":
+                    var which = Next();
+                    providers = which.Equals("both", StringComparison.OrdinalIgnoreCase) ? ["Sqlite", "Postgres"] : [which];
+                    break;
+                case "--postgres": postgres = Next(); break;
                 case "--output": output = Path.GetFullPath(Next()); break;
                 case "--server-env":
                     var kv = Next().Split('=', 2);
@@ -57,20 +67,28 @@ public static class P4Bench
             throw new FileNotFoundException("build the server first: dotnet build -c Release src/GenAuth.Server", dll);
 
         var hash = ArgonBaseline.HashLikeServer("Bench-Passw0rd-2026!");
-        var results = new List<(int N, List<Sample> Rows)>();
-        foreach (var n in sizes)
-            results.Add((n, await RunSizeAsync(n, samples, dll, env, hash, keep)));
+        var markdown = new StringBuilder();
+        foreach (var provider in providers)
+        {
+            var onPostgres = provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase);
+            if (onPostgres && string.IsNullOrEmpty(postgres))
+                throw new ArgumentException("--provider Postgres needs --postgres <admin connection string> (or GENAUTH_TEST_POSTGRES)");
+            var results = new List<(int N, List<Sample> Rows)>();
+            foreach (var n in sizes)
+                results.Add((n, await RunSizeAsync(n, samples, dll, env, hash, keep, onPostgres ? postgres : null)));
+            markdown.AppendLine($"**{(onPostgres ? "PostgreSQL" : "SQLite")}**").AppendLine().Append(Table(results, samples)).AppendLine();
+        }
 
-        var markdown = Table(results, samples);
         Console.WriteLine();
         Console.WriteLine(markdown);
         output ??= Path.Combine(root, "tests", "GenAuth.LoadTest", "results-p4.md");
-        await File.WriteAllTextAsync(output, markdown);
+        await File.WriteAllTextAsync(output, markdown.ToString());
         Program.Log($"written to {output}");
         return 0;
     }
 
-    private static async Task<List<Sample>> RunSizeAsync(int n, int samples, string dll, Dictionary<string, string> extraEnv, string hash, bool keep)
+    private static async Task<List<Sample>> RunSizeAsync(int n, int samples, string dll, Dictionary<string, string> extraEnv, string hash, bool keep,
+        string? postgresAdmin)
     {
         var data = Path.Combine(Path.GetTempPath(), "genauth-p4-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(data);
@@ -84,6 +102,19 @@ public static class P4Bench
             ["GenAuth__Bootstrap__Secret"] = secret,
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        string? database = null;
+        if (postgresAdmin is not null)
+        {
+            database = "genauth_p4_" + Guid.NewGuid().ToString("N")[..8];
+            await using (var admin = new Npgsql.NpgsqlConnection(postgresAdmin))
+            {
+                await admin.OpenAsync();
+                await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{database}\"", admin);
+                await create.ExecuteNonQueryAsync();
+            }
+            env["GenAuth__Database__Provider"] = "Postgres";
+            env["ConnectionStrings__Postgres"] = new Npgsql.NpgsqlConnectionStringBuilder(postgresAdmin) { Database = database }.ConnectionString;
+        }
         foreach (var (k, v) in extraEnv)
             env[k] = v;
         try
@@ -92,7 +123,10 @@ public static class P4Bench
             await using (await ChildServer.StartAsync("GenAuth.Server (migrate)", dll, [], env))
             {
             }
-            new Seeder(Path.Combine(data, "genauth.db"), poolId, hash).Seed(n);
+            if (database is not null)
+                Seeder.SeedPostgres(env["ConnectionStrings__Postgres"], poolId, hash, n);
+            else
+                new Seeder(Path.Combine(data, "genauth.db"), poolId, hash).Seed(n);
 
             await using var server = await ChildServer.StartAsync("GenAuth.Server", dll, [], env);
             using var http = new HttpClient { BaseAddress = server.BaseUri, Timeout = TimeSpan.FromSeconds(60) };
@@ -154,9 +188,19 @@ public static class P4Bench
         finally
         {
             if (keep)
-                Program.Log($"p4 {n:N0}: kept {data}");
+                Program.Log($"p4 {n:N0}: kept {data}" + (database is null ? "" : $" and database {database}"));
             else
+            {
                 try { Directory.Delete(data, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                if (database is not null)
+                {
+                    Npgsql.NpgsqlConnection.ClearAllPools();
+                    await using var admin = new Npgsql.NpgsqlConnection(postgresAdmin);
+                    await admin.OpenAsync();
+                    await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
+                    await drop.ExecuteNonQueryAsync();
+                }
+            }
         }
     }
 

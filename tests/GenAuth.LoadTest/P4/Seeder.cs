@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace GenAuth.LoadTest.P4;
@@ -55,23 +56,46 @@ public sealed class Seeder(string dbPath, string poolId, string passwordHash)
         Exec(db, "PRAGMA synchronous=OFF; PRAGMA cache_size=-400000; PRAGMA temp_store=MEMORY;");
         using (var tx = db.BeginTransaction())
         {
-            SeedUsers(db, tx, n);
+            var sink = new SqliteSink(db, tx);
+            SeedUsers(sink, n);
             Program.Log($"  p4 seed: {n:N0} users in {sw.Elapsed.TotalSeconds:F1} s");
-            SeedRbac(db, tx, n);
+            SeedRbac(sink, n);
             tx.Commit();
         }
         Exec(db, "PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;");
         Program.Log($"  p4 seed: done in {sw.Elapsed.TotalSeconds:F1} s ({new FileInfo(dbPath).Length / 1048576.0:F0} MiB)");
     }
 
-    private void SeedUsers(SqliteConnection db, SqliteTransaction tx, int n)
+    /// <summary>The same rows into a migrated PostgreSQL database (the server stopped), by COPY in chunks, then VACUUM ANALYZE.</summary>
+    public static void SeedPostgres(string connectionString, string poolId, string passwordHash, int n)
     {
-        var insert = Prepare(db, tx, "users",
+        var sw = Stopwatch.StartNew();
+        var seeder = new Seeder("", poolId, passwordHash);
+        using (var db = new Npgsql.NpgsqlConnection(connectionString))
+        {
+            db.Open();
+            using var tx = db.BeginTransaction();
+            using (var sink = new PostgresSink(db))
+            {
+                seeder.SeedUsers(sink, n);
+                sink.Flush();
+                Program.Log($"  p4 seed (PostgreSQL): {n:N0} users in {sw.Elapsed.TotalSeconds:F1} s");
+                seeder.SeedRbac(sink, n);
+            }
+            tx.Commit();
+            using var vacuum = new Npgsql.NpgsqlCommand("VACUUM ANALYZE", db) { CommandTimeout = 0 };
+            vacuum.ExecuteNonQuery();
+        }
+        Program.Log($"  p4 seed (PostgreSQL): done in {sw.Elapsed.TotalSeconds:F1} s");
+    }
+
+    private void SeedUsers(ISink sink, int n)
+    {
+        var insert = sink.Table("users",
             ["Id", "UserPoolId", "Status", "Username", "Email", "EmailNormalized", "EmailVerified", "Phone", "PhoneCountryCode",
              "PhoneVerified", "Nickname", "RegisterSource", "PasswordHash", "PasswordSecurityLevel", "LoginsCount", "LastLogin",
              "SignedUp", "Blocked", "IsDeleted", "Name", "GivenName", "FamilyName", "Gender", "Locale", "CreatedAt", "UpdatedAt",
              "ForcePasswordReset", "ResetPasswordOnFirstLogin", "UsernameNormalized", "UsernameSkeleton", "EmailSkeleton"]);
-        var p = insert.Parameters;
         // Note: the look-alike keys are written here too, or the server's start-up backfill would fill a million rows;
         // a seeded name whose skeleton repeats an earlier one keeps a null skeleton, as the backfill would leave it.
         var skeletons = new HashSet<string>(StringComparer.Ordinal);
@@ -93,70 +117,151 @@ public sealed class Seeder(string dbPath, string poolId, string passwordHash)
                 GenAuth.Core.Users.Identifiers.NormalizeUsername(username), skeletons.Add(skeleton) ? skeleton : null,
                 GenAuth.Core.Users.Identifiers.EmailSkeleton(email.ToLowerInvariant()),
             };
-            for (var c = 0; c < values.Length; c++)
-                p[c].Value = values[c] ?? DBNull.Value;
-            insert.ExecuteNonQuery();
+            insert.Row(values);
         }
     }
 
-    private void SeedRbac(SqliteConnection db, SqliteTransaction tx, int n)
+    private void SeedRbac(ISink sink, int n)
     {
         var at = Time(Start);
-        var groups = Prepare(db, tx, "groups", ["Id", "UserPoolId", "Code", "Name", "Description", "CreatedAt", "UpdatedAt"]);
+        var groups = sink.Table("groups", ["Id", "UserPoolId", "Code", "Name", "Description", "CreatedAt", "UpdatedAt"]);
         for (var g = 0; g < Groups; g++)
-            Run(groups, Id(Start, 0x02, g), poolId, $"group-{g}", $"Group {g}", "seeded", at, at);
+            groups.Row(Id(Start, 0x02, g), poolId, $"group-{g}", $"Group {g}", "seeded", at, at);
         // Roles 0..99 are parents; every other role inherits from one of them (a two-level hierarchy).
-        var roles = Prepare(db, tx, "roles", ["Id", "UserPoolId", "Namespace", "Code", "Description", "ParentId", "IsSystem", "CreatedAt", "UpdatedAt"]);
+        var roles = sink.Table("roles", ["Id", "UserPoolId", "Namespace", "Code", "Description", "ParentId", "IsSystem", "CreatedAt", "UpdatedAt"]);
         for (var r = 0; r < Roles; r++)
-            Run(roles, Id(Start, 0x03, r), poolId, Namespace, $"role-{r}", "seeded", r < 100 ? null : Id(Start, 0x03, r % 100), 0, at, at);
-        var resources = Prepare(db, tx, "resources", ["Id", "UserPoolId", "Namespace", "Code", "Type", "Description", "ApiIdentifier", "CreatedAt", "UpdatedAt", "Actions"]);
+            roles.Row(Id(Start, 0x03, r), poolId, Namespace, $"role-{r}", "seeded", r < 100 ? null : Id(Start, 0x03, r % 100), 0, at, at);
+        var resources = sink.Table("resources", ["Id", "UserPoolId", "Namespace", "Code", "Type", "Description", "ApiIdentifier", "CreatedAt", "UpdatedAt", "Actions"]);
         for (var s = 0; s < Resources; s++)
-            Run(resources, Id(Start, 0x04, s), poolId, Namespace, $"res-{s}", "Data", null, $"https://api.example/res/{s}", at, at,
+            resources.Row(Id(Start, 0x04, s), poolId, Namespace, $"res-{s}", "Data", null, $"https://api.example/res/{s}", at, at,
                 """[{"Name":"read","Description":null},{"Name":"write","Description":null}]""");
 
-        var perms = Prepare(db, tx, "permissions", ["Id", "UserPoolId", "Namespace", "Resource", "ResourceType", "TargetType", "TargetId", "Actions", "CreatedAt", "UpdatedAt"]);
-        var assign = Prepare(db, tx, "role_assignments", ["Id", "UserPoolId", "RoleId", "TargetType", "TargetId", "CreatedAt"]);
-        var members = Prepare(db, tx, "group_members", ["GroupId", "UserId", "UserPoolId", "CreatedAt"]);
+        var perms = sink.Table("permissions", ["Id", "UserPoolId", "Namespace", "Resource", "ResourceType", "TargetType", "TargetId", "Actions", "CreatedAt", "UpdatedAt"]);
+        var assign = sink.Table("role_assignments", ["Id", "UserPoolId", "RoleId", "TargetType", "TargetId", "CreatedAt"]);
+        var members = sink.Table("group_members", ["GroupId", "UserId", "UserPoolId", "CreatedAt"]);
         var permId = 0;
         var assignId = 0;
         void Grant(string target, string targetId, int resource, string actions) =>
-            Run(perms, Id(Start, 0x05, permId++), poolId, Namespace, $"res-{resource % Resources}", "Data", target, targetId, actions, at, at);
+            perms.Row(Id(Start, 0x05, permId++), poolId, Namespace, $"res-{resource % Resources}", "Data", target, targetId, actions, at, at);
         for (var r = 0; r < Roles; r++)
             Grant("Role", Id(Start, 0x03, r), r, """["read"]""");
         for (var g = 0; g < Groups; g++)
         {
             Grant("Group", Id(Start, 0x02, g), g + 7, """["read","write"]""");
-            Run(assign, Id(Start, 0x06, assignId++), poolId, Id(Start, 0x03, (g * 7) % Roles), "Group", Id(Start, 0x02, g), at);
+            assign.Row(Id(Start, 0x06, assignId++), poolId, Id(Start, 0x03, (g * 7) % Roles), "Group", Id(Start, 0x02, g), at);
         }
         for (var i = 0; i < n; i += SampleEvery)
         {
             var user = UserId(i, n);
             var h = Random(i);
-            for (var k = 0; k < 3; k++)
-                Run(members, Id(Start, 0x02, (int)((h >> (k * 16)) % Groups)), user, poolId, at);
-            for (var k = 0; k < 2; k++)
-                Run(assign, Id(Start, 0x06, assignId++), poolId, Id(Start, 0x03, (int)((h >> (k * 20 + 8)) % Roles)), "User", user, at);
+            // Note: distinct (PostgreSQL's COPY has no OR IGNORE for a repeated membership).
+            foreach (var g in Enumerable.Range(0, 3).Select(k => (int)((h >> (k * 16)) % Groups)).Distinct())
+                members.Row(Id(Start, 0x02, g), user, poolId, at);
+            foreach (var r in Enumerable.Range(0, 2).Select(k => (int)((h >> (k * 20 + 8)) % Roles)).Distinct())
+                assign.Row(Id(Start, 0x06, assignId++), poolId, Id(Start, 0x03, r), "User", user, at);
             Grant("User", user, (int)(h % Resources), """["write"]""");
         }
     }
 
-    private static SqliteCommand Prepare(SqliteConnection db, SqliteTransaction tx, string table, string[] columns)
+    private interface ISink
     {
-        var cmd = db.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = $"INSERT OR IGNORE INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) " +
-                          $"VALUES ({string.Join(", ", columns.Select((_, k) => "$p" + k))})";
-        for (var k = 0; k < columns.Length; k++)
-            cmd.Parameters.Add(new SqliteParameter("$p" + k, null));
-        cmd.Prepare();
-        return cmd;
+        ITable Table(string table, string[] columns);
     }
 
-    private static void Run(SqliteCommand cmd, params object?[] values)
+    private interface ITable
     {
-        for (var c = 0; c < values.Length; c++)
-            cmd.Parameters[c].Value = values[c] ?? DBNull.Value;
-        cmd.ExecuteNonQuery();
+        void Row(params object?[] values);
+    }
+
+    /// <summary>Prepared INSERTs, one per row, in the caller's transaction.</summary>
+    private sealed class SqliteSink(SqliteConnection db, SqliteTransaction tx) : ISink
+    {
+        public ITable Table(string table, string[] columns)
+        {
+            var cmd = db.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = $"INSERT OR IGNORE INTO \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) " +
+                              $"VALUES ({string.Join(", ", columns.Select((_, k) => "$p" + k))})";
+            for (var k = 0; k < columns.Length; k++)
+                cmd.Parameters.Add(new SqliteParameter("$p" + k, null));
+            cmd.Prepare();
+            return new Insert(cmd);
+        }
+
+        private sealed class Insert(SqliteCommand cmd) : ITable
+        {
+            public void Row(params object?[] values)
+            {
+                for (var c = 0; c < values.Length; c++)
+                    cmd.Parameters[c].Value = values[c] ?? DBNull.Value;
+                cmd.ExecuteNonQuery();
+            }
+        }
+    }
+
+    /// <summary>
+    /// COPY … FROM STDIN (text format) per chunk of rows: the SQLite values in PostgreSQL's text input (0/1 booleans,
+    /// the same timestamp text), except the JSON list of a permission's actions, a text[] there.
+    /// </summary>
+    private sealed class PostgresSink(Npgsql.NpgsqlConnection db) : ISink, IDisposable
+    {
+        private const int Chunk = 50_000;
+        private readonly List<Buffered> _tables = [];
+
+        public ITable Table(string table, string[] columns)
+        {
+            var t = new Buffered(db, table, columns);
+            _tables.Add(t);
+            return t;
+        }
+
+        public void Flush()
+        {
+            foreach (var t in _tables)
+                t.Flush();
+        }
+
+        public void Dispose() => Flush();
+
+        private sealed class Buffered(Npgsql.NpgsqlConnection db, string table, string[] columns) : ITable
+        {
+            private readonly StringBuilder _rows = new();
+            private int _count;
+
+            public void Row(params object?[] values)
+            {
+                for (var c = 0; c < values.Length; c++)
+                {
+                    if (c > 0)
+                        _rows.Append('\t');
+                    _rows.Append(Text(columns[c], values[c]));
+                }
+                _rows.Append('\n');
+                if (++_count == Chunk)
+                    Flush();
+            }
+
+            private string Text(string column, object? value)
+            {
+                if (value is null)
+                    return "\\N";
+                var text = Convert.ToString(value, CultureInfo.InvariantCulture)!;
+                if (table == "permissions" && column == "Actions")
+                    text = "{" + string.Join(",", System.Text.Json.JsonSerializer.Deserialize<string[]>(text)!) + "}";
+                return text.Replace("\\", "\\\\").Replace("\t", "\\t").Replace("\n", "\\n").Replace("\r", "\\r");
+            }
+
+            public void Flush()
+            {
+                if (_count == 0)
+                    return;
+                using (var writer = db.BeginTextImport(
+                           $"COPY \"{table}\" ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) FROM STDIN"))
+                    writer.Write(_rows.ToString());
+                _rows.Clear();
+                _count = 0;
+            }
+        }
     }
 
     private static void Exec(SqliteConnection db, string sql)

@@ -72,7 +72,8 @@ public static class PostgresServer
     public static string On(string database) =>
         new NpgsqlConnectionStringBuilder(Admin.Value) { Database = database }.ConnectionString;
 
-    private static string NameFor(string dataDirectory) =>
+    /// <summary>The name of the database belonging to a data directory.</summary>
+    public static string NameFor(string dataDirectory) =>
         $"genauth_{RunId}_{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(dataDirectory))))[..16]}";
 
     private static void Execute(NpgsqlConnection connection, string sql)

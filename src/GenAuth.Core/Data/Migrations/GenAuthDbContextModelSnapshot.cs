@@ -2202,6 +2202,35 @@ namespace GenAuth.Core.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("GenAuth.Core.Users.UserPageBucket", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StartId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserPoolId", "StartAt", "StartId")
+                        .IsUnique();
+
+                    b.ToTable("UserPageBuckets", (string)null);
+                });
+
             modelBuilder.Entity("GenAuth.Core.Webhooks.Webhook", b =>
                 {
                     b.Property<string>("Id")
