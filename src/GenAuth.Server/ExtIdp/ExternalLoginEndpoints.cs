@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GenAuth.Core.Common;
+using GenAuth.Core.Data;
 using GenAuth.Core.ExtIdps;
 using GenAuth.Core.SignIn;
 using GenAuth.Core.Tokens;
@@ -58,6 +59,7 @@ public static class ExternalLoginEndpoints
     public static IEndpointRouteBuilder MapGenAuthExternalLogin(this IEndpointRouteBuilder app)
     {
         LoginPages.IdentitySourceButtons = Buttons;
+        AccountPages.StartLink = StartLinkAsync;
         app.MapGet("/connections/social/{identifier}", StartAsync);
         app.MapGet("/connections/oidc/{identifier}", StartAsync);
         app.MapGet("/connections/social/{identifier}/callback", CallbackAsync);
@@ -91,6 +93,22 @@ public static class ExternalLoginEndpoints
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The personal center's link button: a ticket for the signed-in user (bound to this browser by the link cookie and
+    /// its SSO session) and the connection's start URL in link mode, back to the center when done.
+    /// </summary>
+    private static async Task<string> StartLinkAsync(PageRequest page, string userId, string identifier, CancellationToken ct)
+    {
+        var services = page.Http.RequestServices;
+        var conn = await services.GetRequiredService<ExtIdpService>().FindEnabledAsync(identifier, ct);
+        if (conn is null || !ConnTypes.CanSignIn(conn.Type))
+            throw new GenAuthException(ErrorCodes.ExtIdpConnNotFound);
+        var (ticket, binder) = services.GetRequiredService<LinkTickets>().Issue(page.Pool.Id, userId, conn.Identifier);
+        LinkTickets.WriteBinder(page.Http, page.Pool.Id, binder);
+        return QueryHelpers.AddQueryString($"/connections/{(conn.Type == ConnTypes.Oidc ? "oidc" : "social")}/{Uri.EscapeDataString(conn.Identifier)}",
+            new Dictionary<string, string?> { ["link_ticket"] = ticket, ["app_id"] = page.App.Id, ["return_url"] = page.CenterUrl });
+    }
+
     /// <summary>The redirect_uri registered at the provider for this connection.</summary>
     public static string CallbackUri(IssuerProvider issuer, ExtIdpConn conn) =>
         $"{issuer.BaseUrl}/connections/{(conn.Type == ConnTypes.Oidc ? "oidc" : "social")}/{Uri.EscapeDataString(conn.Identifier)}/callback";
@@ -112,15 +130,34 @@ public static class ExternalLoginEndpoints
             var conn = identifier is { Length: > 0 and <= 64 } ? await extIdps.FindEnabledAsync(identifier, ct) : null;
             if (conn is null || !ConnTypes.CanSignIn(conn.Type))
                 throw new GenAuthException(ErrorCodes.ExtIdpConnNotFound);
-            var query = new Dictionary<string, string?> { ["link_ticket"] = tickets.Issue(pool.Id, userId, conn.Identifier) };
+            var (ticket, binder) = tickets.Issue(pool.Id, userId, conn.Identifier);
+            LinkTickets.WriteBinder(http, pool.Id, binder);
+            var query = new Dictionary<string, string?> { ["link_ticket"] = ticket };
             if (!string.IsNullOrEmpty(appId ?? caller.App?.Id))
                 query["app_id"] = appId ?? caller.App?.Id;
             return QueryHelpers.AddQueryString(
                 $"{issuer.BaseUrl}/connections/{(conn.Type == ConnTypes.Oidc ? "oidc" : "social")}/{Uri.EscapeDataString(conn.Identifier)}", query);
         });
 
+    /// <summary>
+    /// The link ticket's browser: the one holding the binder the generate call set, or one signed in (SSO cookie, live
+    /// session) as the ticket's user — the personal center's own links.
+    /// </summary>
+    private static async Task<bool> IsBoundAsync(HttpContext http, LinkTicket ticket, SsoCookie sso, GenAuthDbContext db, TimeProvider clock,
+        CancellationToken ct)
+    {
+        if (LinkTickets.HoldsBinder(http, ticket))
+            return true;
+        if (sso.Read(http, ticket.PoolId) is not { } signedIn)
+            return false;
+        var now = clock.GetUtcNow().UtcDateTime;
+        return await db.Sessions.IgnoreQueryFilters().AsNoTracking().AnyAsync(x => x.Id == signedIn.SessionId
+            && x.UserPoolId == ticket.PoolId && x.UserId == ticket.UserId && x.RevokedAt == null && x.ExpiresAt > now, ct);
+    }
+
     private static async Task<IResult> StartAsync(HttpContext http, string identifier, PageSetup setup, ExtIdpService extIdps,
-        ProviderClient providers, FlowCookie flows, IssuerProvider issuer, LinkTickets tickets, TimeProvider clock, CancellationToken ct)
+        ProviderClient providers, FlowCookie flows, IssuerProvider issuer, LinkTickets tickets, TimeProvider clock, SsoCookie sso,
+        GenAuthDbContext db, CancellationToken ct)
     {
         var page = await setup.OpenAsync(http, http.Request.Query["app_id"], ct);
         if (page is null)
@@ -145,9 +182,12 @@ public static class ExternalLoginEndpoints
         string? linkUserId = null;
         if (http.Request.Query.ContainsKey("link_ticket"))
         {
-            linkUserId = tickets.Spend(http.Request.Query["link_ticket"], page.Pool.Id, conn.Identifier)?.UserId;
-            if (linkUserId is null)
+            var ticket = tickets.Open(http.Request.Query["link_ticket"], page.Pool.Id, conn.Identifier);
+            // Note: checked before it is spent, so a leaked URL tried in another browser doesn't burn the owner's.
+            if (ticket is null || !await IsBoundAsync(http, ticket, sso, db, clock, ct) || !tickets.TrySpend(ticket))
                 return Error(page, ErrorCodes.ExtStateInvalid, StatusCodes.Status400BadRequest, returnUrl);
+            linkUserId = ticket.UserId;
+            http.Response.Cookies.Delete(LinkTickets.CookieName(page.Pool.Id), new CookieOptions { Path = "/" });
         }
         var secrets = FlowSecrets.New();
         string authorizeUrl;
