@@ -64,6 +64,9 @@ public static class ExternalLoginEndpoints
         app.MapGet("/connections/oidc/{identifier}", StartAsync);
         app.MapGet("/connections/social/{identifier}/callback", CallbackAsync);
         app.MapGet("/connections/oidc/{identifier}/callback", CallbackAsync);
+        // response_mode=form_post (Apple): the same callback as a POST from the provider's page.
+        app.MapPost("/connections/social/{identifier}/callback", CallbackAsync).DisableAntiforgery();
+        app.MapPost("/connections/oidc/{identifier}/callback", CallbackAsync).DisableAntiforgery();
         app.MapGet("/api/v3/generate-link-extidp-url", GenerateLinkUrlAsync);
         app.MapGet("/connections/_popup.js", (HttpResponse response) =>
         {
@@ -200,7 +203,8 @@ public static class ExternalLoginEndpoints
             return Error(page, e.Error, StatusCodes.Status502BadGateway, returnUrl);
         }
         flows.Write(http, new Flow(page.Pool.Id, page.App.Id, conn.Id, conn.Identifier, secrets.State, secrets.Verifier, secrets.Nonce, mode,
-            returnUrl, mode == "redirect" ? redirectUrl : null, clock.GetUtcNow().Add(FlowCookie.Lifetime).ToUnixTimeSeconds(), linkUserId));
+            returnUrl, mode == "redirect" ? redirectUrl : null, clock.GetUtcNow().Add(FlowCookie.Lifetime).ToUnixTimeSeconds(), linkUserId),
+            postedBack: ProviderClient.UsesFormPost(extIdps.AllFields(conn)));
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers["Referrer-Policy"] = "no-referrer";
         return Results.Redirect(authorizeUrl);
@@ -210,7 +214,16 @@ public static class ExternalLoginEndpoints
         ProviderClient providers, FlowCookie flows, UsedStates used, IssuerProvider issuer, ExternalSignInService external,
         IdentityLinkService links, CancellationToken ct)
     {
-        var state = http.Request.Query["state"].ToString();
+        // Note: a form_post callback carries its parameters in the body (a small form: 64 KB at most), else the query.
+        IFormCollection? posted = null;
+        if (HttpMethods.IsPost(http.Request.Method))
+        {
+            if (!http.Request.HasFormContentType || http.Request.ContentLength is null or > 64 * 1024)
+                return Results.BadRequest();
+            posted = await http.Request.ReadFormAsync(ct);
+        }
+        string Param(string name) => posted is not null ? posted[name].ToString() : http.Request.Query[name].ToString();
+        var state = Param("state");
         var flow = flows.Read(http, state);
         if (flow is not null)
             flows.Clear(http, state);
@@ -225,7 +238,7 @@ public static class ExternalLoginEndpoints
             return PageSetup.UnknownApp(http);
         try
         {
-            if (http.Request.Query.ContainsKey("error") || http.Request.Query["code"].ToString() is not { Length: > 0 and <= 2048 } code)
+            if (Param("error").Length > 0 || Param("code") is not { Length: > 0 and <= 2048 } code)
                 throw new GenAuthException(ErrorCodes.ExtProviderError);
             var conn = await extIdps.FindEnabledAsync(identifier, ct);
             if (conn is null || conn.Id != flow.ConnId)

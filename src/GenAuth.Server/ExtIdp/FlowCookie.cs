@@ -27,10 +27,15 @@ public sealed class FlowCookie(SecretSealer sealer, TimeProvider clock)
     public static string Name(string state) =>
         "ga_ext_" + FlowSecrets.Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes(state)))[..16];
 
-    public void Write(HttpContext http, Flow flow)
+    /// <param name="postedBack">The provider posts the callback (form_post): a Lax cookie would not come with that cross-site
+    /// POST, so it is SameSite=None (browsers keep that only over HTTPS, which Apple requires anyway).</param>
+    public void Write(HttpContext http, Flow flow, bool postedBack = false)
     {
         var sealedBytes = sealer.Seal([.. Purpose, .. JsonSerializer.SerializeToUtf8Bytes(flow)]);
-        http.Response.Cookies.Append(Name(flow.State), FlowSecrets.Base64Url(sealedBytes), Options(http, Lifetime));
+        var options = Options(http, Lifetime);
+        if (postedBack && http.Request.IsHttps)
+            options.SameSite = SameSiteMode.None;
+        http.Response.Cookies.Append(Name(flow.State), FlowSecrets.Base64Url(sealedBytes), options);
     }
 
     /// <summary>The flow this browser started with this state, or null (absent, tampered, expired, another state).</summary>
