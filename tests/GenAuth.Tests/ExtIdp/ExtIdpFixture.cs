@@ -28,6 +28,7 @@ public sealed class ExtIdpFixture : IAsyncLifetime
             new Uri(Base, "connections/oidc/op1/callback").ToString(),
             new Uri(Base, "connections/social/gh/callback").ToString(),
             .. PresetIdentifiers.Select(id => new Uri(Base, $"connections/social/{id}/callback").ToString()),
+            .. PresetIdentifiers.Select(id => new Uri(Base, $"connections/oidc/{id}/callback").ToString()),
         ]);
         var created = await RestAsync(HttpMethod.Post, "/api/v2/extIdp", new
         {

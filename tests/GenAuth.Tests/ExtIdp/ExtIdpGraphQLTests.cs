@@ -62,7 +62,7 @@ public sealed class ExtIdpGraphQLTests : ManagementTestBase
         GraphQLClient.Success(await AdminAsync("mutation($id: String!) { deleteExtIdpConn(id: $id) { code } }", new { id = added["id"]!.GetValue<string>() }),
             "deleteExtIdpConn");
         GraphQLClient.Success(await AdminAsync("mutation($id: String!) { deleteExtIdp(id: $id) { code } }", new { id }), "deleteExtIdp");
-        Assert.Null(GraphQLClient.Success(await AdminAsync("query($id: String!) { extIdp(id: $id) { id } }", new { id }), "extIdp")?.AsValue());
+        Assert.Equal(ErrorCodes.ExtIdpNotFound.Code, GraphQLClient.ErrorCode(await AdminAsync("query($id: String!) { extIdp(id: $id) { id } }", new { id })));
     }
 
     [Fact]
