@@ -59,19 +59,26 @@ public sealed class PresetTests(ExtIdpFixture f) : IClassFixture<ExtIdpFixture>
     }
 
     [Fact]
-    public async Task AClientThatTakesTheSecretOnlyInTheFormRefusesTheGenericBasicHeader()
+    public async Task AProviderThatTakesTheSecretOnlyInTheFormRefusesTheGenericBasicHeader()
     {
-        // The same provider client as Apple's, through a generic OIDC connection (Basic header by default): refused by
-        // the provider — the preset's form secret is what makes Apple work.
-        await CreateAsync(ConnTypes.Oidc, "apple-query",
-            new { issuerUrl = f.Op.Issuer.ToString(), clientId = "genauth-post", clientSecret = f.Op.ClientSecret, scopes = "openid email" });
-        var login = $"{Unique("basic")}~~0";
+        // The Feishu-shaped server through a generic OAuth 2.0 connection (Basic header by default): refused by the
+        // provider (2711), nothing written — the preset's form secret is what makes it work.
+        await CreateAsync(ConnTypes.OAuth2, "apple-query", new
+        {
+            clientId = "feishu-client", clientSecret = f.Op.ClientSecret,
+            authorizationEndpoint = new Uri(f.Op.Issuer, "/feishu/authorize").ToString(),
+            tokenEndpoint = new Uri(f.Op.Issuer, "/feishu/token").ToString(),
+            userInfoEndpoint = new Uri(f.Op.Issuer, "/feishu/me").ToString(),
+        });
         var browser = f.NewBrowser();
-        var callback = await f.Op.SignInAtProviderAsync(browser, f.Base, "/connections/oidc/apple-query?return_url=/after", login);
-        var (r, body) = await GetAsync(browser, callback);
+        using var start = await browser.Http.GetAsync("/connections/social/apple-query?return_url=/after");
+        Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
+        using var authorize = await browser.Http.GetAsync(start.Headers.Location!);
+        Assert.Equal(HttpStatusCode.Found, authorize.StatusCode);
+        var (r, body) = await GetAsync(browser, authorize.Headers.Location!);
         Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
         Assert.True(body.Contains(ErrorCodes.ExtProviderError.ZhCn) || body.Contains(ErrorCodes.ExtProviderError.EnUs), body);
-        Assert.Empty(await IdentitiesAsync(login));
+        Assert.Equal(0, await f.Host.App.QueryDbAsync(db => db.UserIdentities.CountAsync(i => i.Provider == ConnTypes.OAuth2 && i.ProviderUserId == "ou_open_1")));
     }
 
     [Fact]
