@@ -119,13 +119,16 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<UserPageIndex>();
         // The event log: written with each change (AuditTrail), read by queries, live feeds and the retention sweeper.
         services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
-            .Validate(o => o.SweepIntervalMinutes > 0 && o.SweepBatch > 0 && o.FeedPollSeconds > 0 && o.MaxFeeds > 0,
+            .Validate(o => o.SweepIntervalMinutes > 0 && o.SweepBatch > 0 && o.FeedPollSeconds > 0 && o.MaxFeeds > 0
+                && o.AppendQueueCapacity > 0 && o.AppendBatch > 0,
                 "GenAuth:Audit values must be positive")
             .ValidateOnStart();
         services.AddSingleton<AuditNotifier>();
         services.AddSingleton<AuditFeed>();
         services.AddSingleton<AuditSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditSweeper>());
+        services.AddSingleton<AuditAppender>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditAppender>());
         services.AddScoped<AuditTrail>();
         // Expired MFA enrolments and challenges, codes and QR codes: nothing else deletes them.
         services.AddOptions<Maintenance.SweeperOptions>().BindConfiguration(Maintenance.SweeperOptions.Section)

@@ -75,6 +75,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PoolSmtpFields>();
         services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<PoolSmtpFields>());
         services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<PoolSmtpFields>());
+        services.AddSingleton<GenAuth.GraphQL.ExtIdps.ExtIdpAdminFields>();
+        services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<GenAuth.GraphQL.ExtIdps.ExtIdpAdminFields>());
+        services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<GenAuth.GraphQL.ExtIdps.ExtIdpAdminFields>());
         services.AddSingleton<GenAuth.GraphQL.Pipelines.PipelineFields>();
         services.AddSingleton<IQueryFields>(sp => sp.GetRequiredService<GenAuth.GraphQL.Pipelines.PipelineFields>());
         services.AddSingleton<IMutationFields>(sp => sp.GetRequiredService<GenAuth.GraphQL.Pipelines.PipelineFields>());

@@ -7,6 +7,9 @@
 //   POST /test/gh-user?id=&login=&email=&name=                             the user the GitHub-shaped server signs in next
 // A GitHub-shaped OAuth 2.0 server lives under /gh: /gh/login/oauth/authorize (auto-approves the test's user),
 // /gh/login/oauth/access_token, /gh/user (GitHub's /user JSON: numeric id, login, name, email, avatar_url).
+// Preset shapes: client "genauth-post" (client_secret_post, as Apple wants; any response mode incl. form_post) and
+// "genauth-line" (client_secret_post, id tokens HS256 with the client secret, as LINE signs them); a Facebook-shaped
+// (/fb) and a Feishu-shaped (/feishu) OAuth 2.0 server that take the client secret only in the token request's form.
 // Usage: PORT=… CLIENT_SECRET=… REDIRECT_URIS=uri1,uri2 node provider.mjs   (prints "ready <issuer>")
 
 import { generateKeyPairSync, randomBytes, createHash } from 'node:crypto';
@@ -33,7 +36,23 @@ const provider = new Provider(issuer, {
     redirect_uris: redirectUris,
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_basic',
+  }, {
+    client_id: 'genauth-post',
+    client_secret: secret,
+    grant_types: ['authorization_code'],
+    redirect_uris: redirectUris,
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_post',
+  }, {
+    client_id: 'genauth-line',
+    client_secret: secret,
+    grant_types: ['authorization_code'],
+    redirect_uris: redirectUris,
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_post',
+    id_token_signed_response_alg: 'HS256',
   }],
+  enabledJWA: { idTokenSigningAlgValues: ['RS256', 'HS256'] },
   pkce: { required: () => true },
   features: { devInteractions: { enabled: true } },
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'nickname'] },
@@ -128,6 +147,49 @@ async function github(req, res, url) {
   return json(res, 404, { message: 'Not Found' });
 }
 
+// ---- Facebook- and Feishu-shaped OAuth 2.0 servers: the secret only in the form (a Basic header is refused) ----
+const formCodes = new Map();
+const formTokens = new Map();
+const formUsers = {
+  fb: { id: '10150000000000001', name: 'Face Book', email: 'fb-user@example.com', picture: { data: { url: 'https://fb.example/p.jpg' } } },
+  feishu: { sub: 'ou_sub', open_id: 'ou_open_1', union_id: 'on_union_1', name: '飞书用户', en_name: 'Feishu User', email: 'fs-user@example.com', avatar_url: 'https://fs.example/a.png' },
+};
+
+async function formSecretServer(prefix, req, res, url) {
+  const clientId = `${prefix}-client`;
+  if (url.pathname === `/${prefix}/authorize`) {
+    const redirect = url.searchParams.get('redirect_uri');
+    if (url.searchParams.get('client_id') !== clientId || !redirectUris.includes(redirect)) return json(res, 400, { error: 'redirect_uri' });
+    const code = randomBytes(16).toString('hex');
+    formCodes.set(code, { prefix, redirect, challenge: url.searchParams.get('code_challenge') });
+    const back = new URL(redirect);
+    back.searchParams.set('code', code);
+    back.searchParams.set('state', url.searchParams.get('state'));
+    res.statusCode = 302;
+    res.setHeader('location', back.toString());
+    return res.end();
+  }
+  if (url.pathname === `/${prefix}/token` && req.method === 'POST') {
+    const form = await readBody(req);
+    const grant = formCodes.get(form.get('code'));
+    formCodes.delete(form.get('code'));
+    const challenge = createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url');
+    if (req.headers.authorization || form.get('client_id') !== clientId || form.get('client_secret') !== secret
+      || !grant || grant.prefix !== prefix || grant.redirect !== form.get('redirect_uri') || grant.challenge !== challenge) {
+      return json(res, 400, { error: { message: 'client secret must be in the form', type: 'OAuthException' } });
+    }
+    const token = randomBytes(16).toString('hex');
+    formTokens.set(token, prefix);
+    return json(res, 200, { access_token: token, token_type: 'bearer', expires_in: 3600 });
+  }
+  if (url.pathname === `/${prefix}/me`) {
+    const owner = formTokens.get((req.headers.authorization ?? '').replace(/^Bearer /, ''));
+    if (owner !== prefix) return json(res, 401, { error: 'invalid_token' });
+    return json(res, 200, formUsers[prefix]);
+  }
+  return json(res, 404, { error: 'not_found' });
+}
+
 const callback = provider.callback();
 const server = http.createServer(async (req, res) => {
   const url = new URL(req.url, issuer);
@@ -144,6 +206,8 @@ const server = http.createServer(async (req, res) => {
     return res.end('ok');
   }
   if (url.pathname.startsWith('/gh/')) return github(req, res, url);
+  if (url.pathname.startsWith('/fb/')) return formSecretServer('fb', req, res, url);
+  if (url.pathname.startsWith('/feishu/')) return formSecretServer('feishu', req, res, url);
   callback(req, res);
 });
 server.listen(port, '127.0.0.1', () => console.log(`ready ${issuer}`));

@@ -37,6 +37,23 @@ public sealed class AuditTrail(GenAuthDbContext db, CallerContext caller, TimePr
     public AuditEvent RecordInPool(string poolId, string? appId, string type, string actorKind, string? actorId, string? userId,
         object? detail = null, string? target = null, string? ip = null, string? userAgent = null)
     {
+        var e = BuildInPool(poolId, appId, type, actorKind, actorId, userId, detail, target, ip, userAgent);
+        db.AuditEvents.Add(e);
+        return e;
+    }
+
+    /// <summary>
+    /// An event like <see cref="RecordInPool"/>'s, written now by the group-commit writer instead of the request's next
+    /// SaveChanges: for an event that records no other write of the request (a client-credentials token). Returns once
+    /// it is committed.
+    /// </summary>
+    public Task AppendInPoolAsync(AuditAppender appender, string poolId, string? appId, string type, string actorKind, string? actorId,
+        string? userId, object? detail, CancellationToken ct, string? target = null, string? ip = null, string? userAgent = null) =>
+        appender.AppendAsync(BuildInPool(poolId, appId, type, actorKind, actorId, userId, detail, target, ip, userAgent), ct);
+
+    private AuditEvent BuildInPool(string poolId, string? appId, string type, string actorKind, string? actorId, string? userId,
+        object? detail, string? target, string? ip, string? userAgent)
+    {
         var e = Build(poolId, type, userId, detail, AuditOutcomes.Success, null, target);
         e.AppId = appId;
         e.ActorKind = actorKind;
@@ -44,7 +61,6 @@ public sealed class AuditTrail(GenAuthDbContext db, CallerContext caller, TimePr
         e.Ip = caller.Ip ?? ip;
         var agent = caller.UserAgent ?? userAgent;
         e.UserAgent = agent is { Length: > 512 } ? agent[..512] : agent;
-        db.AuditEvents.Add(e);
         return e;
     }
 

@@ -9,6 +9,10 @@ public static class ConnTypes
     public const string Oidc = "oidc";
     public const string OAuth2 = "oauth2";
     public const string GitHub = "github";
+    public const string Apple = "apple";
+    public const string Line = "line";
+    public const string Facebook = "facebook";
+    public const string Feishu = "feishu";
     public const string Ldap = "ldap";
     public const string Ad = "ad";
 
@@ -16,9 +20,24 @@ public static class ConnTypes
     public static bool IsDirectory(string type) => type is Ldap or Ad;
 
     /// <summary>Types that sign in with the OAuth 2.0 code flow and a userinfo mapping (generic, or a preset).</summary>
-    public static bool IsOAuth2(string type) => type is OAuth2 or GitHub;
+    public static bool IsOAuth2(string type) => type is OAuth2 or GitHub or Facebook or Feishu;
 
-    public static bool CanSignIn(string type) => type == Oidc || IsOAuth2(type);
+    /// <summary>Types that sign in with OpenID Connect (an id token checked against the provider's keys): generic, or a preset.</summary>
+    public static bool IsOidc(string type) => type is Oidc or Apple or Line;
+
+    public static bool CanSignIn(string type) => IsOidc(type) || IsOAuth2(type);
+
+    /// <summary>
+    /// Whether the client id and secret go in the token request's form (client_secret_post) rather than a Basic header:
+    /// Apple, LINE, Facebook and Feishu accept only the form; a connection's tokenEndpointAuthMethod overrides.
+    /// </summary>
+    public static bool SecretInForm(string type, IReadOnlyDictionary<string, string> fields) =>
+        fields.GetValueOrDefault("tokenEndpointAuthMethod") switch
+        {
+            "client_secret_post" => true,
+            "client_secret_basic" => false,
+            _ => type is Apple or Line or Facebook or Feishu,
+        };
 
     /// <summary>A preset's endpoints and scope: the admin enters only the client id and secret (and may override any).</summary>
     public static IReadOnlyDictionary<string, string> Defaults(string type) => type switch
@@ -29,6 +48,33 @@ public static class ConnTypes
             ["tokenEndpoint"] = "https://github.com/login/oauth/access_token",
             ["userInfoEndpoint"] = "https://api.github.com/user",
             ["scope"] = "read:user user:email",
+        },
+        // Apple: the callback is a POST (response_mode=form_post, required with the name and email scopes); its client
+        // secret is the ES256 JWT the developer signs with their key, entered as clientSecret.
+        Apple => new Dictionary<string, string>
+        {
+            ["issuerUrl"] = "https://appleid.apple.com",
+            ["scopes"] = "openid name email",
+            ["responseMode"] = "form_post",
+        },
+        // LINE Login v2.1: id tokens of web logins are HS256, signed with the channel secret (the clientSecret).
+        Line => new Dictionary<string, string>
+        {
+            ["issuerUrl"] = "https://access.line.me",
+            ["scopes"] = "openid profile email",
+        },
+        Facebook => new Dictionary<string, string>
+        {
+            ["authorizationEndpoint"] = "https://www.facebook.com/v19.0/dialog/oauth",
+            ["tokenEndpoint"] = "https://graph.facebook.com/v19.0/oauth/access_token",
+            ["userInfoEndpoint"] = "https://graph.facebook.com/v19.0/me?fields=id,name,email,picture",
+            ["scope"] = "email public_profile",
+        },
+        Feishu => new Dictionary<string, string>
+        {
+            ["authorizationEndpoint"] = "https://passport.feishu.cn/suite/passport/oauth/authorize",
+            ["tokenEndpoint"] = "https://passport.feishu.cn/suite/passport/oauth/token",
+            ["userInfoEndpoint"] = "https://passport.feishu.cn/suite/passport/oauth/userinfo",
         },
         Ldap or Ad => DirectoryFields.Defaults(type),
         _ => new Dictionary<string, string>(),
@@ -49,16 +95,32 @@ public static class ConnFields
             case ConnTypes.Oidc:
                 RequireUrl(Text(open, "issuerUrl"), "issuerUrl");
                 Require(Text(open, "clientId"), "clientId");
+                if (Text(open, "responseMode") is { } oidcMode && oidcMode is not ("form_post" or "query"))
+                    throw ExtIdpService.Invalid("responseMode");
+                if (Text(open, "tokenEndpointAuthMethod") is { } oidcMethod && oidcMethod is not ("client_secret_post" or "client_secret_basic"))
+                    throw ExtIdpService.Invalid("tokenEndpointAuthMethod");
                 break;
             case ConnTypes.OAuth2:
                 RequireUrl(Text(open, "authorizationEndpoint"), "authorizationEndpoint");
                 RequireUrl(Text(open, "tokenEndpoint"), "tokenEndpoint");
                 RequireUrl(Text(open, "userInfoEndpoint"), "userInfoEndpoint");
                 Require(Text(open, "clientId"), "clientId");
+                if (Text(open, "tokenEndpointAuthMethod") is { } method && method is not ("client_secret_post" or "client_secret_basic"))
+                    throw ExtIdpService.Invalid("tokenEndpointAuthMethod");
                 if (open["mapping"] is { } mapping && mapping is not JsonObject)
                     throw ExtIdpService.Invalid("mapping");
                 break;
+            case ConnTypes.Apple:
+            case ConnTypes.Line:
+                if (Text(open, "issuerUrl") is { } issuer)
+                    RequireUrl(issuer, "issuerUrl");
+                Require(Text(open, "clientId"), "clientId");
+                if (Text(open, "responseMode") is { } mode && mode is not ("form_post" or "query"))
+                    throw ExtIdpService.Invalid("responseMode");
+                break;
             case ConnTypes.GitHub:
+            case ConnTypes.Facebook:
+            case ConnTypes.Feishu:
                 foreach (var name in new[] { "authorizationEndpoint", "tokenEndpoint", "userInfoEndpoint" })
                     if (Text(open, name) is { } url)
                         RequireUrl(url, name);

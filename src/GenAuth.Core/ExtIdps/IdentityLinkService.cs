@@ -50,6 +50,14 @@ public sealed class IdentityLinkService(GenAuthDbContext db, CallerContext calle
         await RemoveAsync(userId, (i, _) => i.ExtIdpId == extIdpId, ct);
     }
 
+    /// <summary>The personal center's unlink: one identity of the user, by its id.</summary>
+    public async Task UnlinkIdentityAsync(string userId, string? identityId, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(identityId) || identityId.Length > 64)
+            throw new GenAuthException(ErrorCodes.ExtIdentityNotLinked);
+        await RemoveAsync(userId, (i, _) => i.Id == identityId, ct);
+    }
+
     /// <summary>/api/v2/users/unlink: the provider names a connection type (ldap, github, …) or a connection identifier.</summary>
     public async Task UnlinkProviderAsync(string userId, string provider, CancellationToken ct) =>
         await RemoveAsync(userId, (i, identifier) => i.Provider == provider || identifier == provider, ct);
@@ -106,20 +114,32 @@ public sealed class IdentityLinkService(GenAuthDbContext db, CallerContext calle
     private async Task RemoveAsync(string userId, Func<UserIdentity, string?, bool> which, CancellationToken ct)
     {
         var user = await RequireUserAsync(userId, ct);
-        var all = await (from i in db.UserIdentities
+        // Note: the check and the delete must see the same identities, or two unlinks of a user's last two identities at
+        // once would each see the other one left and remove both. So the user's row is written first in the transaction:
+        // that takes SQLite's write lock / PostgreSQL's row lock, the other unlink waits for this one to commit, and its
+        // reads (made after its own lock) then see this one's delete.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(x => x.SetProperty(u => u.UpdatedAt, now), ct);
+        var ways = await db.Users.AsNoTracking().Where(u => u.Id == user.Id)
+            .Select(u => new { HasPassword = u.PasswordHash != null, HasPhone = u.Phone != null, HasEmail = u.Email != null })
+            .FirstAsync(ct);
+        var all = await (from i in db.UserIdentities.AsNoTracking()
                          where i.UserId == user.Id
                          join c in db.ExtIdpConns on i.ConnId equals c.Id into conns
                          from c in conns.DefaultIfEmpty()
                          select new { i, Identifier = c == null ? null : c.Identifier }).ToListAsync(ct);
-        var remove = all.Where(x => which(x.i, x.Identifier)).Select(x => x.i).ToList();
+        var remove = all.Where(x => which(x.i, x.Identifier)).Select(x => x.i.Id).ToList();
         if (remove.Count == 0)
             throw new GenAuthException(ErrorCodes.ExtIdentityNotLinked);
         // Note: a password, a phone (SMS code) or an email (email code) signs in without any identity.
-        var keepsAWayIn = all.Count > remove.Count || user.PasswordHash is not null || user.Phone is not null || user.Email is not null;
+        var keepsAWayIn = all.Count > remove.Count || ways.HasPassword || ways.HasPhone || ways.HasEmail;
         if (!keepsAWayIn)
             throw new GenAuthException(ErrorCodes.ExtLastSignInMethod);
-        db.UserIdentities.RemoveRange(remove);
+        // Note: through SaveChanges, so an event the caller recorded is written in this transaction too.
+        db.UserIdentities.RemoveRange(await db.UserIdentities.Where(i => i.UserId == user.Id && remove.Contains(i.Id)).ToListAsync(ct));
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
     }
 
     private async Task<Users.User> RequireUserAsync(string? userId, CancellationToken ct) =>

@@ -13,7 +13,10 @@ namespace GenAuth.Core.SignIn;
 /// by the pool's enabled LDAP (or AD) connections, then the external identity rules (linked identity, verified match,
 /// just-in-time user) and the one pipeline (throttle, blocked, app access, verified email, second factor). A wrong
 /// password, an unknown name, an ambiguous name and a disabled entry all answer 2333 and count toward the lockout,
-/// per login name and per IP. An unreachable directory answers 2712 and writes nothing.
+/// per login name and per IP. A directory that fails (down, 2712; refusing the service account, 2711) doesn't stop the
+/// login: it is logged and the next connection is asked. Only when every connection failed does the login answer the
+/// first failure's code (and write nothing); when some failed and another answered "no", the answer is 2333 and counts,
+/// so a directory being down never opens an uncounted window for password guessing against the others.
 /// </summary>
 public sealed class DirectorySignInService(
     GenAuthDbContext db,
@@ -22,7 +25,8 @@ public sealed class DirectorySignInService(
     ExternalSignInService external,
     ExtIdpService extIdps,
     DirectoryClient directory,
-    LoginThrottle throttle)
+    LoginThrottle throttle,
+    Microsoft.Extensions.Logging.ILogger<DirectorySignInService> log)
 {
     /// <summary>Connections of one kind a login tries, in creation order (each costs a search and a bind).</summary>
     public const int MaxConnectionsPerLogin = 5;
@@ -49,10 +53,26 @@ public sealed class DirectorySignInService(
             // Note: an empty password is an "unauthenticated bind" that many directories accept (RFC 4513 5.1.2): never sent.
             if (string.IsNullOrEmpty(password) || password.Length > 1024)
                 return new Credential(null, false);
+            GenAuthException? failure = null;
+            var answered = false;
             foreach (var conn in conns)
             {
                 var fields = extIdps.AllFields(conn);
-                var (verdict, user) = await directory.VerifyAsync(type, fields, name, password, c);
+                DirectoryVerdict verdict;
+                DirectoryUser? user;
+                try
+                {
+                    (verdict, user) = await directory.VerifyAsync(type, fields, name, password, c);
+                }
+                catch (GenAuthException e) when (e.Code == ErrorCodes.ExtProviderUnreachable.Code || e.Code == ErrorCodes.ExtProviderError.Code)
+                {
+                    // Note: the next connection may know the name; the directory's own failure was logged by DirectoryClient.
+                    Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(log,
+                        "Directory connection {Connection} failed ({Code}); trying the next one", conn.Identifier, e.Error.Code);
+                    failure ??= e;
+                    continue;
+                }
+                answered = true;
                 if (verdict != DirectoryVerdict.Valid || user is null)
                     continue;
                 var trustMail = DirectoryFields.IsTrue(fields.GetValueOrDefault("emailVerified"));
@@ -69,6 +89,8 @@ public sealed class DirectorySignInService(
                 };
                 return await external.AuthenticateAsync(conn, profile, c);
             }
+            if (failure is not null && !answered)
+                throw failure;
             return new Credential(null, false);
         })
         {

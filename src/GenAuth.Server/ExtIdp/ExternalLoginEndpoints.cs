@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GenAuth.Core.Common;
+using GenAuth.Core.Data;
 using GenAuth.Core.ExtIdps;
 using GenAuth.Core.SignIn;
 using GenAuth.Core.Tokens;
@@ -58,10 +59,14 @@ public static class ExternalLoginEndpoints
     public static IEndpointRouteBuilder MapGenAuthExternalLogin(this IEndpointRouteBuilder app)
     {
         LoginPages.IdentitySourceButtons = Buttons;
+        AccountPages.StartLink = StartLinkAsync;
         app.MapGet("/connections/social/{identifier}", StartAsync);
         app.MapGet("/connections/oidc/{identifier}", StartAsync);
         app.MapGet("/connections/social/{identifier}/callback", CallbackAsync);
         app.MapGet("/connections/oidc/{identifier}/callback", CallbackAsync);
+        // response_mode=form_post (Apple): the same callback as a POST from the provider's page.
+        app.MapPost("/connections/social/{identifier}/callback", CallbackAsync).DisableAntiforgery();
+        app.MapPost("/connections/oidc/{identifier}/callback", CallbackAsync).DisableAntiforgery();
         app.MapGet("/api/v3/generate-link-extidp-url", GenerateLinkUrlAsync);
         app.MapGet("/connections/_popup.js", (HttpResponse response) =>
         {
@@ -91,6 +96,22 @@ public static class ExternalLoginEndpoints
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The personal center's link button: a ticket for the signed-in user (bound to this browser by the link cookie and
+    /// its SSO session) and the connection's start URL in link mode, back to the center when done.
+    /// </summary>
+    private static async Task<string> StartLinkAsync(PageRequest page, string userId, string identifier, CancellationToken ct)
+    {
+        var services = page.Http.RequestServices;
+        var conn = await services.GetRequiredService<ExtIdpService>().FindEnabledAsync(identifier, ct);
+        if (conn is null || !ConnTypes.CanSignIn(conn.Type))
+            throw new GenAuthException(ErrorCodes.ExtIdpConnNotFound);
+        var (ticket, binder) = services.GetRequiredService<LinkTickets>().Issue(page.Pool.Id, userId, conn.Identifier);
+        LinkTickets.WriteBinder(page.Http, page.Pool.Id, binder);
+        return QueryHelpers.AddQueryString($"/connections/{(conn.Type == ConnTypes.Oidc ? "oidc" : "social")}/{Uri.EscapeDataString(conn.Identifier)}",
+            new Dictionary<string, string?> { ["link_ticket"] = ticket, ["app_id"] = page.App.Id, ["return_url"] = page.CenterUrl });
+    }
+
     /// <summary>The redirect_uri registered at the provider for this connection.</summary>
     public static string CallbackUri(IssuerProvider issuer, ExtIdpConn conn) =>
         $"{issuer.BaseUrl}/connections/{(conn.Type == ConnTypes.Oidc ? "oidc" : "social")}/{Uri.EscapeDataString(conn.Identifier)}/callback";
@@ -112,15 +133,34 @@ public static class ExternalLoginEndpoints
             var conn = identifier is { Length: > 0 and <= 64 } ? await extIdps.FindEnabledAsync(identifier, ct) : null;
             if (conn is null || !ConnTypes.CanSignIn(conn.Type))
                 throw new GenAuthException(ErrorCodes.ExtIdpConnNotFound);
-            var query = new Dictionary<string, string?> { ["link_ticket"] = tickets.Issue(pool.Id, userId, conn.Identifier) };
+            var (ticket, binder) = tickets.Issue(pool.Id, userId, conn.Identifier);
+            LinkTickets.WriteBinder(http, pool.Id, binder);
+            var query = new Dictionary<string, string?> { ["link_ticket"] = ticket };
             if (!string.IsNullOrEmpty(appId ?? caller.App?.Id))
                 query["app_id"] = appId ?? caller.App?.Id;
             return QueryHelpers.AddQueryString(
                 $"{issuer.BaseUrl}/connections/{(conn.Type == ConnTypes.Oidc ? "oidc" : "social")}/{Uri.EscapeDataString(conn.Identifier)}", query);
         });
 
+    /// <summary>
+    /// The link ticket's browser: the one holding the binder the generate call set, or one signed in (SSO cookie, live
+    /// session) as the ticket's user — the personal center's own links.
+    /// </summary>
+    private static async Task<bool> IsBoundAsync(HttpContext http, LinkTicket ticket, SsoCookie sso, GenAuthDbContext db, TimeProvider clock,
+        CancellationToken ct)
+    {
+        if (LinkTickets.HoldsBinder(http, ticket))
+            return true;
+        if (sso.Read(http, ticket.PoolId) is not { } signedIn)
+            return false;
+        var now = clock.GetUtcNow().UtcDateTime;
+        return await db.Sessions.IgnoreQueryFilters().AsNoTracking().AnyAsync(x => x.Id == signedIn.SessionId
+            && x.UserPoolId == ticket.PoolId && x.UserId == ticket.UserId && x.RevokedAt == null && x.ExpiresAt > now, ct);
+    }
+
     private static async Task<IResult> StartAsync(HttpContext http, string identifier, PageSetup setup, ExtIdpService extIdps,
-        ProviderClient providers, FlowCookie flows, IssuerProvider issuer, LinkTickets tickets, TimeProvider clock, CancellationToken ct)
+        ProviderClient providers, FlowCookie flows, IssuerProvider issuer, LinkTickets tickets, TimeProvider clock, SsoCookie sso,
+        GenAuthDbContext db, CancellationToken ct)
     {
         var page = await setup.OpenAsync(http, http.Request.Query["app_id"], ct);
         if (page is null)
@@ -145,9 +185,12 @@ public static class ExternalLoginEndpoints
         string? linkUserId = null;
         if (http.Request.Query.ContainsKey("link_ticket"))
         {
-            linkUserId = tickets.Spend(http.Request.Query["link_ticket"], page.Pool.Id, conn.Identifier)?.UserId;
-            if (linkUserId is null)
+            var ticket = tickets.Open(http.Request.Query["link_ticket"], page.Pool.Id, conn.Identifier);
+            // Note: checked before it is spent, so a leaked URL tried in another browser doesn't burn the owner's.
+            if (ticket is null || !await IsBoundAsync(http, ticket, sso, db, clock, ct) || !tickets.TrySpend(ticket))
                 return Error(page, ErrorCodes.ExtStateInvalid, StatusCodes.Status400BadRequest, returnUrl);
+            linkUserId = ticket.UserId;
+            http.Response.Cookies.Delete(LinkTickets.CookieName(page.Pool.Id), new CookieOptions { Path = "/" });
         }
         var secrets = FlowSecrets.New();
         string authorizeUrl;
@@ -160,7 +203,8 @@ public static class ExternalLoginEndpoints
             return Error(page, e.Error, StatusCodes.Status502BadGateway, returnUrl);
         }
         flows.Write(http, new Flow(page.Pool.Id, page.App.Id, conn.Id, conn.Identifier, secrets.State, secrets.Verifier, secrets.Nonce, mode,
-            returnUrl, mode == "redirect" ? redirectUrl : null, clock.GetUtcNow().Add(FlowCookie.Lifetime).ToUnixTimeSeconds(), linkUserId));
+            returnUrl, mode == "redirect" ? redirectUrl : null, clock.GetUtcNow().Add(FlowCookie.Lifetime).ToUnixTimeSeconds(), linkUserId),
+            postedBack: ProviderClient.UsesFormPost(extIdps.AllFields(conn)));
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers["Referrer-Policy"] = "no-referrer";
         return Results.Redirect(authorizeUrl);
@@ -170,7 +214,16 @@ public static class ExternalLoginEndpoints
         ProviderClient providers, FlowCookie flows, UsedStates used, IssuerProvider issuer, ExternalSignInService external,
         IdentityLinkService links, CancellationToken ct)
     {
-        var state = http.Request.Query["state"].ToString();
+        // Note: a form_post callback carries its parameters in the body (a small form: 64 KB at most), else the query.
+        IFormCollection? posted = null;
+        if (HttpMethods.IsPost(http.Request.Method))
+        {
+            if (!http.Request.HasFormContentType || http.Request.ContentLength is null or > 64 * 1024)
+                return Results.BadRequest();
+            posted = await http.Request.ReadFormAsync(ct);
+        }
+        string Param(string name) => posted is not null ? posted[name].ToString() : http.Request.Query[name].ToString();
+        var state = Param("state");
         var flow = flows.Read(http, state);
         if (flow is not null)
             flows.Clear(http, state);
@@ -185,7 +238,7 @@ public static class ExternalLoginEndpoints
             return PageSetup.UnknownApp(http);
         try
         {
-            if (http.Request.Query.ContainsKey("error") || http.Request.Query["code"].ToString() is not { Length: > 0 and <= 2048 } code)
+            if (Param("error").Length > 0 || Param("code") is not { Length: > 0 and <= 2048 } code)
                 throw new GenAuthException(ErrorCodes.ExtProviderError);
             var conn = await extIdps.FindEnabledAsync(identifier, ct);
             if (conn is null || conn.Id != flow.ConnId)

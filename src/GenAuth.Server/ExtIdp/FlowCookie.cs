@@ -27,10 +27,15 @@ public sealed class FlowCookie(SecretSealer sealer, TimeProvider clock)
     public static string Name(string state) =>
         "ga_ext_" + FlowSecrets.Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes(state)))[..16];
 
-    public void Write(HttpContext http, Flow flow)
+    /// <param name="postedBack">The provider posts the callback (form_post): a Lax cookie would not come with that cross-site
+    /// POST, so it is SameSite=None (browsers keep that only over HTTPS, which Apple requires anyway).</param>
+    public void Write(HttpContext http, Flow flow, bool postedBack = false)
     {
         var sealedBytes = sealer.Seal([.. Purpose, .. JsonSerializer.SerializeToUtf8Bytes(flow)]);
-        http.Response.Cookies.Append(Name(flow.State), FlowSecrets.Base64Url(sealedBytes), Options(http, Lifetime));
+        var options = Options(http, Lifetime);
+        if (postedBack && http.Request.IsHttps)
+            options.SameSite = SameSiteMode.None;
+        http.Response.Cookies.Append(Name(flow.State), FlowSecrets.Base64Url(sealedBytes), options);
     }
 
     /// <summary>The flow this browser started with this state, or null (absent, tampered, expired, another state).</summary>
@@ -96,28 +101,62 @@ public sealed class UsedStates(TimeProvider clock)
     }
 }
 
-/// <summary>What a link URL carries: the user who asked, in which pool, for which connection, until when.</summary>
-public sealed record LinkTicket(string PoolId, string UserId, string Identifier, string Nonce, long ExpiresAt);
+/// <summary>
+/// What a link URL carries: the user who asked, in which pool, for which connection, until when, and the SHA-256 of the
+/// browser binder (the value of the link cookie set on the browser that asked).
+/// </summary>
+public sealed record LinkTicket(string PoolId, string UserId, string Identifier, string Nonce, long ExpiresAt, string? BinderHash = null);
 
 /// <summary>
 /// The ticket of /api/v3/generate-link-extidp-url: sealed with the master key (nobody can forge or alter it), valid
 /// <see cref="Lifetime"/>, spent by the flow it starts (UsedStates): the URL carries no token of the user, and a copy of
-/// it can't start a second link.
+/// it can't start a second link. It is also bound to the browser that asked (a leaked URL opened elsewhere would link
+/// the opener's provider account to the victim): the flow starts only in a browser that holds the link cookie set by
+/// the generate call (the SDK calls it with credentials) or that is signed in (SSO cookie) as the ticket's user.
 /// </summary>
 public sealed class LinkTickets(SecretSealer sealer, TimeProvider clock, UsedStates used)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
     private static readonly byte[] Purpose = "GenAuth.ExtIdpLink.v1|"u8.ToArray();
 
-    public string Issue(string poolId, string userId, string identifier)
+    /// <summary>The link cookie of a pool.</summary>
+    public static string CookieName(string poolId) => "ga_link_" + poolId;
+
+    /// <summary>A new ticket, and the binder the asking browser keeps in the link cookie.</summary>
+    public (string Ticket, string Binder) Issue(string poolId, string userId, string identifier)
     {
+        var binder = FlowSecrets.Base64Url(RandomNumberGenerator.GetBytes(32));
         var ticket = new LinkTicket(poolId, userId, identifier, FlowSecrets.Base64Url(RandomNumberGenerator.GetBytes(16)),
-            clock.GetUtcNow().Add(Lifetime).ToUnixTimeSeconds());
-        return FlowSecrets.Base64Url(sealer.Seal([.. Purpose, .. JsonSerializer.SerializeToUtf8Bytes(ticket)]));
+            clock.GetUtcNow().Add(Lifetime).ToUnixTimeSeconds(), HashBinder(binder));
+        return (FlowSecrets.Base64Url(sealer.Seal([.. Purpose, .. JsonSerializer.SerializeToUtf8Bytes(ticket)])), binder);
     }
 
-    /// <summary>The ticket, spent, when it is genuine, unexpired, unspent and for this pool and connection; else null.</summary>
-    public LinkTicket? Spend(string? value, string poolId, string identifier)
+    /// <summary>Sets the link cookie on the browser that asked for the URL.</summary>
+    public static void WriteBinder(HttpContext http, string poolId, string binder) =>
+        http.Response.Cookies.Append(CookieName(poolId), binder, new CookieOptions
+        {
+            HttpOnly = true,
+            // Note: path "/" — the cookie is set by /api/v3/…, and a path the setting URL is not under is dropped by some
+            // clients (.NET's CookieContainer among them).
+            Path = "/",
+            MaxAge = Lifetime,
+            IsEssential = true,
+            // Note: the SDK asks from the app's origin (a cross-site XHR with credentials), which needs SameSite=None;
+            // browsers only keep that over HTTPS. Over plain HTTP (development) Lax serves same-site pages.
+            Secure = http.Request.IsHttps,
+            SameSite = http.Request.IsHttps ? SameSiteMode.None : SameSiteMode.Lax,
+        });
+
+    /// <summary>Whether this browser holds the ticket's binder.</summary>
+    public static bool HoldsBinder(HttpContext http, LinkTicket ticket) =>
+        ticket.BinderHash is { } hash && http.Request.Cookies.TryGetValue(CookieName(ticket.PoolId), out var binder)
+        && binder is { Length: > 0 and <= 128 }
+        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(HashBinder(binder)), Encoding.ASCII.GetBytes(hash));
+
+    private static string HashBinder(string binder) => FlowSecrets.Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes(binder)));
+
+    /// <summary>The ticket when it is genuine, unexpired and for this pool and connection (not spent by this); else null.</summary>
+    public LinkTicket? Open(string? value, string poolId, string identifier)
     {
         if (string.IsNullOrEmpty(value) || value.Length > 2048)
             return null;
@@ -130,7 +169,7 @@ public sealed class LinkTickets(SecretSealer sealer, TimeProvider clock, UsedSta
                 return null;
             var ticket = JsonSerializer.Deserialize<LinkTicket>(plain.AsSpan(Purpose.Length));
             if (ticket is null || ticket.ExpiresAt < clock.GetUtcNow().ToUnixTimeSeconds() || ticket.PoolId != poolId
-                || ticket.Identifier != identifier || !used.TryUse("link:" + ticket.Nonce, ticket.ExpiresAt))
+                || ticket.Identifier != identifier)
                 return null;
             return ticket;
         }
@@ -139,4 +178,7 @@ public sealed class LinkTickets(SecretSealer sealer, TimeProvider clock, UsedSta
             return null;
         }
     }
+
+    /// <summary>Spends the ticket (once): false when it was spent before.</summary>
+    public bool TrySpend(LinkTicket ticket) => used.TryUse("link:" + ticket.Nonce, ticket.ExpiresAt);
 }

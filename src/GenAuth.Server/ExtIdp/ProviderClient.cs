@@ -49,7 +49,7 @@ public sealed class ProviderClient(IHttpClientFactory httpFactory)
             ["response_type"] = "code", ["client_id"] = fields.GetValueOrDefault("clientId"), ["redirect_uri"] = redirectUri,
             ["state"] = secrets.State, ["code_challenge"] = secrets.Challenge, ["code_challenge_method"] = "S256",
         };
-        if (conn.Type == ConnTypes.Oidc)
+        if (ConnTypes.IsOidc(conn.Type))
         {
             var config = await DiscoverAsync(fields, ct);
             endpoint = config.AuthorizationEndpoint ?? throw new GenAuthException(ErrorCodes.ExtProviderError);
@@ -65,8 +65,14 @@ public sealed class ProviderClient(IHttpClientFactory httpFactory)
         }
         if (scope.Length > 0)
             query["scope"] = scope;
+        // Apple answers the callback as a POST (and requires it when name or email is asked for).
+        if (UsesFormPost(fields))
+            query["response_mode"] = "form_post";
         return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(endpoint, query);
     }
+
+    /// <summary>Whether the provider posts the callback (response_mode=form_post): the flow cookie must then cross sites.</summary>
+    public static bool UsesFormPost(IReadOnlyDictionary<string, string> fields) => fields.GetValueOrDefault("responseMode") == "form_post";
 
     /// <summary>Exchanges the code and returns the validated profile.</summary>
     public async Task<ExternalProfile> CompleteAsync(ExtIdpConn conn, IReadOnlyDictionary<string, string> fields, string redirectUri,
@@ -74,8 +80,8 @@ public sealed class ProviderClient(IHttpClientFactory httpFactory)
     {
         try
         {
-            return conn.Type == ConnTypes.Oidc
-                ? await CompleteOidcAsync(fields, redirectUri, secrets, code, ct)
+            return ConnTypes.IsOidc(conn.Type)
+                ? await CompleteOidcAsync(conn.Type, fields, redirectUri, secrets, code, ct)
                 : await CompleteOAuth2Async(conn, fields, redirectUri, secrets, code, ct);
         }
         catch (HttpRequestException)
@@ -92,18 +98,18 @@ public sealed class ProviderClient(IHttpClientFactory httpFactory)
         }
     }
 
-    private async Task<ExternalProfile> CompleteOidcAsync(IReadOnlyDictionary<string, string> fields, string redirectUri, FlowSecrets secrets,
-        string code, CancellationToken ct)
+    private async Task<ExternalProfile> CompleteOidcAsync(string type, IReadOnlyDictionary<string, string> fields, string redirectUri,
+        FlowSecrets secrets, string code, CancellationToken ct)
     {
         var config = await DiscoverAsync(fields, ct);
-        var tokens = await ExchangeAsync(config.TokenEndpoint, fields, redirectUri, secrets, code, ct);
+        var tokens = await ExchangeAsync(type, config.TokenEndpoint, fields, redirectUri, secrets, code, ct);
         var idToken = Str(tokens, "id_token") ?? throw new GenAuthException(ErrorCodes.ExtTokenInvalid);
         var clientId = fields["clientId"];
         var parameters = new TokenValidationParameters
         {
             ValidIssuer = config.Issuer,
             ValidAudience = clientId,
-            IssuerSigningKeys = config.SigningKeys,
+            IssuerSigningKeys = Keys(type, config, fields),
             RequireSignedTokens = true,
             RequireExpirationTime = true,
             ValidateLifetime = true,
@@ -117,7 +123,7 @@ public sealed class ProviderClient(IHttpClientFactory httpFactory)
             var manager = Manager(fields);
             manager.RequestRefresh();
             config = await manager.GetConfigurationAsync(ct);
-            parameters.IssuerSigningKeys = config.SigningKeys;
+            parameters.IssuerSigningKeys = Keys(type, config, fields);
             result = await handler.ValidateTokenAsync(idToken, parameters);
         }
         if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
@@ -152,10 +158,20 @@ public sealed class ProviderClient(IHttpClientFactory httpFactory)
         };
     }
 
+    /// <summary>
+    /// The keys an id token may be signed with: the provider's JWKS, and for LINE also its channel secret (LINE signs web
+    /// logins' id tokens HS256 with it). Note: never for other types — a symmetric key next to a public JWKS would let
+    /// anyone who knows the client secret mint id tokens for any subject.
+    /// </summary>
+    private static IEnumerable<SecurityKey> Keys(string type, OpenIdConnectConfiguration config, IReadOnlyDictionary<string, string> fields) =>
+        type == ConnTypes.Line && fields.GetValueOrDefault("clientSecret") is { Length: >= 32 } channelSecret
+            ? [.. config.SigningKeys, new SymmetricSecurityKey(Encoding.UTF8.GetBytes(channelSecret))]
+            : config.SigningKeys;
+
     private async Task<ExternalProfile> CompleteOAuth2Async(ExtIdpConn conn, IReadOnlyDictionary<string, string> fields, string redirectUri,
         FlowSecrets secrets, string code, CancellationToken ct)
     {
-        var tokens = await ExchangeAsync(fields["tokenEndpoint"], fields, redirectUri, secrets, code, ct);
+        var tokens = await ExchangeAsync(conn.Type, fields["tokenEndpoint"], fields, redirectUri, secrets, code, ct);
         var access = Str(tokens, "access_token") ?? throw new GenAuthException(ErrorCodes.ExtProviderError);
         var info = await GetJsonAsync(fields["userInfoEndpoint"], access, ct);
         var mapping = ClaimMapping.Of(conn.Type, fields.GetValueOrDefault("mapping"));
@@ -196,7 +212,7 @@ public sealed class ProviderClient(IHttpClientFactory httpFactory)
         });
     }
 
-    private async Task<JsonObject> ExchangeAsync(string? tokenEndpoint, IReadOnlyDictionary<string, string> fields, string redirectUri,
+    private async Task<JsonObject> ExchangeAsync(string type, string? tokenEndpoint, IReadOnlyDictionary<string, string> fields, string redirectUri,
         FlowSecrets secrets, string code, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(tokenEndpoint))
@@ -207,7 +223,12 @@ public sealed class ProviderClient(IHttpClientFactory httpFactory)
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, tokenEndpoint);
         var clientId = fields["clientId"];
-        if (fields.TryGetValue("clientSecret", out var secret) && secret.Length > 0)
+        if (fields.TryGetValue("clientSecret", out var secret) && secret.Length > 0 && ConnTypes.SecretInForm(type, fields))
+        {
+            form["client_id"] = clientId;
+            form["client_secret"] = secret;
+        }
+        else if (secret is { Length: > 0 })
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
                 Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(clientId)}:{Uri.EscapeDataString(secret)}")));
         else
@@ -290,6 +311,11 @@ public sealed class ClaimMapping(IReadOnlyDictionary<string, string> paths)
     {
         // GitHub's /user: numeric id, login, name, avatar_url, and the public email (never marked verified there).
         ["github"] = new() { ["id"] = "id", ["email"] = "email", ["name"] = "name", ["nickname"] = "login", ["photo"] = "avatar_url" },
+        // Facebook's /me?fields=id,name,email,picture (the email is never marked verified here).
+        ["facebook"] = new() { ["id"] = "id", ["email"] = "email", ["name"] = "name", ["photo"] = "picture.data.url" },
+        // Feishu's passport userinfo: open_id per app, union_id per developer, en_name, avatar_url, mobile.
+        ["feishu"] = new() { ["id"] = "open_id", ["email"] = "email", ["name"] = "name", ["nickname"] = "en_name", ["photo"] = "avatar_url",
+            ["phone"] = "mobile" },
         ["oauth2"] = new() { ["id"] = "id", ["email"] = "email", ["emailVerified"] = "email_verified", ["name"] = "name",
             ["nickname"] = "nickname", ["photo"] = "picture", ["phone"] = "phone_number", ["phoneVerified"] = "phone_number_verified" },
     };

@@ -238,9 +238,19 @@ public static class OidcEndpoints
             principal.SetAudiences(app.Id);
             ApplyLifetimes(principal, app);
             principal.SetDestinations(static c => c.Type == Claims.Subject ? [Destinations.AccessToken] : []);
-            // Note: saved here (no token row carries it; OidcAuditSaver, meant to write it after the sign-in, was not seen to run).
-            RecordToken(http, app, AuditEventTypes.IssueToken, AuditActors.System, null, GrantTypes.ClientCredentials);
-            await s.GetRequiredService<AuditTrail>().SavePendingAsync(ct);
+            // Note: no token row carries this event, so it is the request's only write: the group-commit writer puts it
+            // in a transaction shared with the other requests of the moment (one SQLite write per batch, not per token)
+            // and this returns once it is committed, so no token leaves without its event.
+            if (s.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>().Value.GroupCommit)
+                await s.GetRequiredService<AuditTrail>().AppendInPoolAsync(s.GetRequiredService<AuditAppender>(), app.UserPoolId, app.Id,
+                    AuditEventTypes.IssueToken, AuditActors.System, null, null, new { grant = GrantTypes.ClientCredentials, clientId = app.Id }, ct,
+                    target: "app:" + app.Id, ip: http.Connection.RemoteIpAddress?.ToString(),
+                    userAgent: http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null);
+            else
+            {
+                RecordToken(http, app, AuditEventTypes.IssueToken, AuditActors.System, null, GrantTypes.ClientCredentials);
+                await s.GetRequiredService<AuditTrail>().SavePendingAsync(ct);
+            }
             return Results.SignIn(principal, authenticationScheme: Scheme);
         }
 

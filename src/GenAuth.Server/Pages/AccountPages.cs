@@ -43,13 +43,21 @@ public static class AccountPages
         app.MapPost("/u/mfa/code/confirm", MfaCodeConfirmAsync);
         app.MapPost("/u/sessions/revoke", RevokeSessionAsync);
         app.MapPost("/u/apps/revoke", RevokeConsentAsync);
+        app.MapPost("/u/identities/link", LinkIdentityAsync);
+        app.MapPost("/u/identities/unlink", UnlinkIdentityAsync);
         app.MapPost("/u/delete", DeleteAsync);
         app.MapPost("/u/logout", LogoutAsync);
     }
 
     /// <summary>What a center answer shows besides the sections: a notice, an error, and the MFA enrolment in progress.</summary>
     private sealed record View(string? Notice = null, string? Error = null, string? Section = null, OtpData? Otp = null,
-        PendingCodeFactor? Pending = null, IReadOnlyList<GenAuth.Server.Oidc.FrontchannelFrame>? Frames = null);
+        PendingCodeFactor? Pending = null, IReadOnlyList<GenAuth.Server.Oidc.FrontchannelFrame>? Frames = null, string? Redirect = null);
+
+    /// <summary>
+    /// Starts linking a connection to the signed-in user (page, user id, connection identifier → the local URL of the
+    /// connection's flow in link mode); set by Server/ExtIdp, which owns the flow and its tickets.
+    /// </summary>
+    internal static Func<PageRequest, string, string, CancellationToken, Task<string>>? StartLink { get; set; }
 
     /// <summary>An SMS or email factor waiting for its code: the enrolment token goes back with the code.</summary>
     private sealed record PendingCodeFactor(string Kind, string EnrollmentToken, string Target);
@@ -126,6 +134,9 @@ public static class AccountPages
         sb.Append(ContactBlock(page, "email", user.Email, user.EmailVerified));
         sb.Append(ContactBlock(page, "phone", user.Phone, user.PhoneVerified));
         sb.Append("</section>");
+
+        // Linked accounts (external identities): unlink each (the last way in is refused), link the pool's other sources.
+        sb.Append(await IdentitiesBlockAsync(page, user, ct));
 
         // MFA
         sb.Append(Section(page, "mfa"));
@@ -232,6 +243,49 @@ public static class AccountPages
         sb.Append(page.Field("confirm", "confirm-word", "text", null, "off"));
         sb.Append($"<button type=\"submit\" class=\"danger\">{E(page.T("delete"))}</button></form></section>");
         return page.Render(page.T("center"), sb.ToString(), status);
+    }
+
+    private static async Task<string> IdentitiesBlockAsync(PageRequest page, User user, CancellationToken ct)
+    {
+        var db = page.Db;
+        var linked = await db.UserIdentities.AsNoTracking().Where(i => i.UserId == user.Id).OrderBy(i => i.CreatedAt)
+            .Take(ListLimit).ToListAsync(ct);
+        var connIds = linked.Select(i => i.ConnId).Distinct().ToList();
+        var names = await db.ExtIdpConns.AsNoTracking().Where(c => connIds.Contains(c.Id))
+            .ToDictionaryAsync(c => c.Id, c => c.DisplayName, ct);
+        var linkable = StartLink is null ? [] : (await db.ExtIdpConns.AsNoTracking().Where(c => c.Enabled).OrderBy(c => c.CreatedAt)
+                .Take(20).ToListAsync(ct))
+            .Where(c => GenAuth.Core.ExtIdps.ConnTypes.CanSignIn(c.Type) && !connIds.Contains(c.Id)).ToList();
+        var sb = new StringBuilder(Section(page, "identities"));
+        if (linked.Count == 0)
+            sb.Append($"<p id=\"identities-none\">{E(page.T("none"))}</p>");
+        else
+        {
+            sb.Append("<ul class=\"list\" id=\"identity-list\">");
+            foreach (var i in linked)
+            {
+                var name = names.TryGetValue(i.ConnId, out var n) ? n : i.Provider;
+                sb.Append($"<li data-identity-id=\"{E(i.Id)}\"><div><strong>{E(name)}</strong><br><span class=\"muted\">" +
+                          $"{E(i.Provider)} · {E(page.T("since"))}: {E(Time(i.CreatedAt))}</span></div>");
+                sb.Append($"<form method=\"post\" action=\"/u/identities/unlink\">{page.Hidden()}<input type=\"hidden\" name=\"identity_id\" value=\"{E(i.Id)}\">");
+                sb.Append($"<button type=\"submit\" class=\"secondary\" aria-label=\"{E(page.T("unlink") + " " + name)}\">{E(page.T("unlink"))}</button></form></li>");
+            }
+            sb.Append("</ul>");
+        }
+        if (linkable.Count > 0)
+        {
+            sb.Append($"<p>{E(page.T("link-more"))}</p><ul class=\"list\" id=\"linkable-list\">");
+            foreach (var c in linkable)
+            {
+                var name = c.DisplayName;
+                sb.Append($"<li data-identifier=\"{E(c.Identifier)}\"><div><strong>{E(name)}</strong></div>");
+                sb.Append($"<form method=\"post\" action=\"/u/identities/link\">{page.Hidden()}<input type=\"hidden\" name=\"identifier\" value=\"{E(c.Identifier)}\">");
+                sb.Append($"<button type=\"submit\" aria-label=\"{E(page.T("link") + " " + name)}\">{E(page.T("link"))}</button></form></li>");
+            }
+            sb.Append("</ul>");
+        }
+        sb.Append("</section>");
+        return sb.ToString();
     }
 
     private static string Section(PageRequest page, string key) =>
@@ -347,6 +401,8 @@ public static class AccountPages
         {
             view = new View(Error: e.LocalizedMessage(p.Page.Lang));
         }
+        if (view.Redirect is { } to)
+            return Results.Redirect(to);
         if (view.Section == "gone")
             return view.Notice is null ? ToLogin(p.Page) : Gone(p.Page, view.Notice, view.Frames ?? []);
         // Re-read: the action may have changed the user.
@@ -527,6 +583,25 @@ public static class AccountPages
             if (!await consents.RevokeAsync(page.Pool.Id, user.Id, p.Get("client_id"), ct))
                 throw new GenAuthException(ErrorCodes.BadRequest);
             return new View(page.T("consent-revoked"));
+        });
+
+    /// <summary>Starts the connection's flow in link mode (a POST with the form token, so another site can't start one).</summary>
+    private static Task<IResult> LinkIdentityAsync(HttpContext http, PageSetup setup, CancellationToken ct) =>
+        RunAsync(http, setup, ct, async (page, user, p) =>
+        {
+            var identifier = p.Get("identifier");
+            if (StartLink is null || identifier.Length is 0 or > 64)
+                throw new GenAuthException(ErrorCodes.ExtIdpConnNotFound);
+            return new View(Redirect: await StartLink(page, user.Id, identifier, ct));
+        });
+
+    /// <summary>Unlinks one identity; the last way to sign in is refused (2716), race-safe in IdentityLinkService.</summary>
+    private static Task<IResult> UnlinkIdentityAsync(HttpContext http, PageSetup setup, GenAuth.Core.ExtIdps.IdentityLinkService links,
+        CancellationToken ct) =>
+        RunAsync(http, setup, ct, async (page, user, p) =>
+        {
+            await links.UnlinkIdentityAsync(user.Id, p.Get("identity_id"), ct);
+            return new View(page.T("unlinked"));
         });
 
     private static Task<IResult> DeleteAsync(HttpContext http, PageSetup setup, AccountService accounts, SsoCookie sso, CancellationToken ct) =>

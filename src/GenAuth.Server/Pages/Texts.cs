@@ -149,6 +149,11 @@ public static class Texts
         ["apps"] = ("Authorized apps", "已授权应用"),
         ["revoke-consent"] = ("Revoke access", "撤销授权"),
         ["consent-revoked"] = ("Access revoked.", "已撤销授权。"),
+        ["identities"] = ("Linked accounts", "已绑定的账号"),
+        ["link"] = ("Link", "绑定"),
+        ["unlink"] = ("Unlink", "解绑"),
+        ["link-more"] = ("Link another account", "绑定其他账号"),
+        ["unlinked"] = ("Account unlinked.", "已解绑。"),
         ["not-found"] = ("Not found", "未找到"),
     };
 

@@ -4,6 +4,7 @@
 // code grant PKCE S256 + scope `openid email` (id token + access token, no refresh token).
 // Usage: (cd tests/oidc-bench && npm ci) && dotnet run -c Release --project tests/GenAuth.LoadTest -- --oidc \
 //          [--duration 10] [--warmup 3] [--slice 2] [--connections N] [--codes 2000] [--server-dll PATH | --no-build]
+//          [--server-env K=V]…
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -59,13 +60,18 @@ public static partial class OidcBench
         var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         try
         {
-            await using var server = await ChildServer.StartAsync("GenAuth.Server", serverDll, [], new Dictionary<string, string>
+            var env = new Dictionary<string, string>
             {
                 ["GenAuth__DataDirectory"] = dataDir,
                 ["GenAuth__Bootstrap__UserPoolId"] = poolId,
                 ["GenAuth__Bootstrap__AppId"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
                 ["GenAuth__Bootstrap__Secret"] = secret,
-            });
+            };
+            // --server-env K=V (repeatable): an experiment's setting, e.g. GenAuth__Audit__GroupCommit=false.
+            for (var i = 0; i < args.Length - 1; i++)
+                if (args[i] == "--server-env" && args[i + 1].Split('=', 2) is [var key, var value])
+                    env[key] = value;
+            await using var server = await ChildServer.StartAsync("GenAuth.Server", serverDll, [], env);
             Program.Log($"GenAuth.Server pid {server.ProcessId} at {server.BaseUri}; oidc-provider pid {node.Id} on port {providerPort}");
             var providerUri = new Uri($"http://127.0.0.1:{providerPort}");
             await WaitHealthyAsync(providerUri, node);

@@ -70,16 +70,55 @@ public sealed class OidcEventTests : IAsyncLifetime
         Assert.Single(await EventsAsync(AuditEventTypes.RefreshToken, userId));
         Assert.Single(await EventsAsync(AuditEventTypes.IssueToken, userId));
 
-        // A refused refresh (the old, rotated token replayed) writes no refreshToken event.
-        var replay = await PostAsync("/oidc/token", id, secret!, [new("grant_type", "refresh_token"), new("refresh_token", login.RefreshToken)]);
-        Assert.Equal("invalid_grant", replay["error"]!.GetValue<string>());
-        Assert.Single(await EventsAsync(AuditEventTypes.RefreshToken, userId));
-
+        // Revoking the live access token writes one revokeToken event (and the token is dead afterwards).
         var fresh = refreshed["access_token"]!.GetValue<string>();
         var revocation = await PostAsync("/oidc/token/revocation", id, secret!, [new("token", fresh)]);
         Assert.True(revocation.AsObject().Count == 0, revocation.ToJsonString()); // RFC 7009: 200, empty body
-        // Note: the revokeToken event (OidcRevocationAudit) is not written yet — an open item of issue 13; the
-        // revocation itself is asserted above and by the OIDC revocation tests.
+        var introspected = await PostAsync("/oidc/token/introspection", id, secret!, [new("token", fresh)]);
+        Assert.False(introspected["active"]!.GetValue<bool>());
+        var revoked = Assert.Single(await EventsAsync(AuditEventTypes.RevokeToken, userId));
+        Assert.Equal(id, revoked.AppId);
+        Assert.Equal(AuditActors.User, revoked.ActorKind);
+        Assert.DoesNotContain(fresh, revoked.Detail ?? "");
+
+        // Revoking it again answers the same empty 200 (RFC 7009 §2.2) but revokes nothing, so writes nothing.
+        var again = await PostAsync("/oidc/token/revocation", id, secret!, [new("token", fresh)]);
+        Assert.True(again.AsObject().Count == 0, again.ToJsonString());
+        Assert.Single(await EventsAsync(AuditEventTypes.RevokeToken, userId));
+
+        // A refused refresh (the old, rotated token replayed) writes no refreshToken event. Note: the replay also
+        // revokes the whole token family (RFC 6749 §10.4) — this is why the event never showed when the test revoked a
+        // token of that family *after* the replay: the token was already dead (invalid_token, which RFC 7009 answers
+        // with the same empty 200), so nothing was revoked and, rightly, nothing was recorded.
+        var replay = await PostAsync("/oidc/token", id, secret!, [new("grant_type", "refresh_token"), new("refresh_token", login.RefreshToken)]);
+        Assert.Equal("invalid_grant", replay["error"]!.GetValue<string>());
+        Assert.Single(await EventsAsync(AuditEventTypes.RefreshToken, userId));
+        var newRefresh = refreshed["refresh_token"]!.GetValue<string>();
+        Assert.True((await PostAsync("/oidc/token/revocation", id, secret!, [new("token", newRefresh)])).AsObject().Count == 0);
+        Assert.Single(await EventsAsync(AuditEventTypes.RevokeToken, userId));
+    }
+
+    [Fact]
+    public async Task RevokingARefreshTokenWritesOneEventAndAnotherClientsRevocationWritesNone()
+    {
+        var (id, secret) = await _host.CreateClientAsync();
+        var (other, otherSecret) = await _host.CreateClientAsync(name: "Other");
+        var userId = await _host.RegisterAsync($"oidc-rev-{Guid.NewGuid():N}@example.com");
+        var email = (await _host.App.QueryDbAsync(db => db.Users.AsNoTracking().FirstAsync(u => u.Id == userId))).Email!;
+        var browser = await _host.SignedInBrowserAsync(email, id);
+        var login = await Client(browser, id, secret!).LoginAsync();
+        Assert.False(login.IsError, login.Error);
+
+        // Another client can't revoke this client's token (RFC 7009 §2.1): no revocation, no event.
+        await PostAsync("/oidc/token/revocation", other, otherSecret!, [new("token", login.RefreshToken)]);
+        Assert.Empty(await EventsAsync(AuditEventTypes.RevokeToken, userId));
+        Assert.True((await PostAsync("/oidc/token/introspection", id, secret!, [new("token", login.RefreshToken)]))["active"]!.GetValue<bool>());
+
+        await PostAsync("/oidc/token/revocation", id, secret!, [new("token", login.RefreshToken), new("token_type_hint", "refresh_token")]);
+        var e = Assert.Single(await EventsAsync(AuditEventTypes.RevokeToken, userId));
+        Assert.Equal(id, e.AppId);
+        Assert.DoesNotContain(login.RefreshToken, e.Detail ?? "");
+        Assert.False((await PostAsync("/oidc/token/introspection", id, secret!, [new("token", login.RefreshToken)]))["active"]!.GetValue<bool>());
     }
 
     [Fact]

@@ -27,6 +27,8 @@ public sealed class ExtIdpFixture : IAsyncLifetime
         Op = await ExternalOp.StartAsync([
             new Uri(Base, "connections/oidc/op1/callback").ToString(),
             new Uri(Base, "connections/social/gh/callback").ToString(),
+            .. PresetIdentifiers.Select(id => new Uri(Base, $"connections/social/{id}/callback").ToString()),
+            .. PresetIdentifiers.Select(id => new Uri(Base, $"connections/oidc/{id}/callback").ToString()),
         ]);
         var created = await RestAsync(HttpMethod.Post, "/api/v2/extIdp", new
         {
@@ -55,6 +57,9 @@ public sealed class ExtIdpFixture : IAsyncLifetime
         Assert.Equal(200, created["code"]!.GetValue<int>());
         ExtIdpId = created["data"]!["id"]!.GetValue<string>();
     }
+
+    /// <summary>Connections the preset tests create (their callbacks are registered at the provider).</summary>
+    public static readonly string[] PresetIdentifiers = ["apple1", "apple-query", "line1", "line-basic", "fb1", "feishu1"];
 
     public Browser NewBrowser() => new(Base);
 

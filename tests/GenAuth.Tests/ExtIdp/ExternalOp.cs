@@ -97,6 +97,41 @@ public sealed class ExternalOp : IAsyncDisposable
     /// interactions: any password, the login name is the subject) until the provider redirects back to GenAuth; returns
     /// that callback URL without following it.
     /// </summary>
+    /// <summary>
+    /// Like <see cref="SignInAtProviderAsync"/> for a response_mode=form_post flow: the provider ends with a page that
+    /// posts the code to GenAuth; returns that form's action and fields without posting them.
+    /// </summary>
+    public async Task<(Uri Action, Dictionary<string, string> Form)> SignInAtProviderFormPostAsync(Browser browser, Uri genauth, string startPath,
+        string login)
+    {
+        var response = await browser.Http.GetAsync(new Uri(genauth, startPath));
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"start answered {(int)response.StatusCode}");
+        var url = response.Headers.Location!;
+        for (var hop = 0; hop < 20; hop++)
+        {
+            Assert.NotEqual(genauth.Authority, url.Authority); // a form_post flow never comes back by redirect
+            response = await browser.Http.GetAsync(url);
+            if ((int)response.StatusCode is >= 300 and < 400)
+            {
+                url = new Uri(url, response.Headers.Location!);
+                continue;
+            }
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"provider answered {(int)response.StatusCode} at {url}: {html}");
+            var action = new Uri(url, WebUtility.HtmlDecode(Regex.Match(html, "<form[^>]*action=\"([^\"]+)\"").Groups[1].Value));
+            if (action.Authority == genauth.Authority)
+                return (action, Regex.Matches(html, "<input[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"")
+                    .ToDictionary(m => m.Groups[1].Value, m => WebUtility.HtmlDecode(m.Groups[2].Value)));
+            var form = html.Contains("value=\"consent\"", StringComparison.Ordinal)
+                ? new Dictionary<string, string> { ["prompt"] = "consent" }
+                : new Dictionary<string, string> { ["prompt"] = "login", ["login"] = login, ["password"] = "any" };
+            response = await browser.Http.PostAsync(action, new FormUrlEncodedContent(form));
+            Assert.True((int)response.StatusCode is >= 300 and < 400, $"provider form answered {(int)response.StatusCode}");
+            url = new Uri(url, response.Headers.Location!);
+        }
+        throw new InvalidOperationException("Too many hops at the provider");
+    }
+
     public async Task<Uri> SignInAtProviderAsync(Browser browser, Uri genauth, string startPath, string login)
     {
         var response = await browser.Http.GetAsync(new Uri(genauth, startPath));

@@ -88,16 +88,11 @@ public sealed class ExternalSignInTests(ExtIdpFixture f) : IClassFixture<ExtIdpF
         var name = Unique("link");
         var login = $"{name}~{name}@provider.example~1";
         var (userId, token) = await f.Host.Gql.RegisterAndLoginAsync(name + "@local.example");
-        async Task<Uri> LinkUrlAsync(string idToken)
-        {
-            var answer = await f.RestAsync(HttpMethod.Get, "/api/v3/generate-link-extidp-url?ext_idp_conn_identifier=op1&id_token=" + idToken, token: idToken);
-            Assert.Equal(200, answer["code"]!.GetValue<int>());
-            return new Uri(answer["data"]!.GetValue<string>());
-        }
-        var url = await LinkUrlAsync(token);
+        // The URL is asked for by the browser that will open it (the SDK's call carries credentials): its link cookie binds it.
+        var browser = f.NewBrowser();
+        var url = await LinkUrlAsync(browser, token);
         Assert.DoesNotContain(token, url.ToString());
 
-        var browser = f.NewBrowser();
         var callback = await f.Op.SignInAtProviderAsync(browser, f.Base, url.PathAndQuery + "&return_url=/linked", login);
         var (done, body) = await GetAsync(browser, callback);
         Assert.True(done.StatusCode == HttpStatusCode.Redirect, body);
@@ -106,14 +101,14 @@ public sealed class ExternalSignInTests(ExtIdpFixture f) : IClassFixture<ExtIdpF
         // Linking signs nobody in: no SSO cookie.
         Assert.DoesNotContain(done.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], c => c.StartsWith("ga_sso_", StringComparison.Ordinal));
 
-        // The URL is spent.
-        var (replayed, _) = await GetAsync(f.NewBrowser(), new Uri(f.Base, url.PathAndQuery));
+        // The URL is spent (even in the browser it was made for).
+        var (replayed, _) = await GetAsync(browser, new Uri(f.Base, url.PathAndQuery));
         Assert.Equal(HttpStatusCode.BadRequest, replayed.StatusCode);
 
         // Another user linking the same provider account is refused; the identity stays with its owner.
         var (_, otherToken) = await f.Host.Gql.RegisterAndLoginAsync(Unique("other") + "@local.example");
         var other = f.NewBrowser();
-        var (refused, refusedBody) = await GetAsync(other, await f.Op.SignInAtProviderAsync(other, f.Base, (await LinkUrlAsync(otherToken)).PathAndQuery, login));
+        var (refused, refusedBody) = await GetAsync(other, await f.Op.SignInAtProviderAsync(other, f.Base, (await LinkUrlAsync(other, otherToken)).PathAndQuery, login));
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.True(refusedBody.Contains(ErrorCodes.ExtIdentityLinkedElsewhere.ZhCn) || refusedBody.Contains(ErrorCodes.ExtIdentityLinkedElsewhere.EnUs), refusedBody);
         Assert.Equal(userId, Assert.Single(await IdentitiesAsync(login)).UserId);
@@ -121,6 +116,153 @@ public sealed class ExternalSignInTests(ExtIdpFixture f) : IClassFixture<ExtIdpF
         // A bad id token gets no URL.
         var bad = await f.RestAsync(HttpMethod.Get, "/api/v3/generate-link-extidp-url?ext_idp_conn_identifier=op1&id_token=nope", token: "nope");
         Assert.Equal(ErrorCodes.TokenInvalid.Code, bad["code"]!.GetValue<int>());
+    }
+
+    private static string HiddenToken(string html)
+    {
+        var match = Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]*)\"");
+        Assert.True(match.Success, "no form token");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    private async Task<Browser> CenterBrowserAsync(string token)
+    {
+        var browser = f.NewBrowser();
+        browser.SetSsoCookie(f.Host.MintSsoCookie(Jwt.Payload(token)["sid"]!.GetValue<string>(), DateTimeOffset.UtcNow));
+        return browser;
+    }
+
+    private static async Task<HttpResponseMessage> PostCenterAsync(Browser browser, string path, Dictionary<string, string> form)
+    {
+        using var center = await browser.Http.GetAsync("/u");
+        Assert.Equal(HttpStatusCode.OK, center.StatusCode);
+        form["__RequestVerificationToken"] = HiddenToken(await center.Content.ReadAsStringAsync());
+        return await browser.Http.PostAsync(path, new FormUrlEncodedContent(form));
+    }
+
+    [Fact]
+    public async Task ThePersonalCenterLinksAConnectionThroughItsFlowListsItAndUnlinksIt()
+    {
+        var name = Unique("center");
+        var login = $"{name}~{name}@provider.example~1";
+        var (userId, token) = await f.Host.Gql.RegisterAndLoginAsync(name + "@local.example");
+        var browser = await CenterBrowserAsync(token);
+        var (page, html) = await GetAsync(browser, new Uri(f.Base, "/u"));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("id=\"identities-none\"", html);
+        Assert.Contains("data-identifier=\"op1\"", html);
+
+        // Link: a POST with the form token (a GET or another site's POST can't start it) → the flow in link mode.
+        using (var noToken = await browser.Http.PostAsync("/u/identities/link", new FormUrlEncodedContent([new("identifier", "op1")])))
+            Assert.NotEqual(HttpStatusCode.Redirect, noToken.StatusCode);
+        using var start = await PostCenterAsync(browser, "/u/identities/link", new() { ["identifier"] = "op1" });
+        Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
+        var startUrl = start.Headers.Location!.OriginalString;
+        Assert.StartsWith("/connections/oidc/op1?", startUrl);
+        var callback = await f.Op.SignInAtProviderAsync(browser, f.Base, startUrl, login);
+        var (done, body) = await GetAsync(browser, callback);
+        Assert.True(done.StatusCode == HttpStatusCode.Redirect, body);
+        Assert.Equal("/u", done.Headers.Location!.OriginalString);
+        var identity = Assert.Single(await IdentitiesAsync(login));
+        Assert.Equal(userId, identity.UserId);
+
+        // Listed, and no longer offered for linking.
+        var (_, listed) = await GetAsync(browser, new Uri(f.Base, "/u"));
+        Assert.Contains($"data-identity-id=\"{identity.Id}\"", listed);
+        Assert.DoesNotContain("data-identifier=\"op1\"", listed);
+
+        // Someone else's identity id unlinks nothing.
+        using (var foreign = await PostCenterAsync(browser, "/u/identities/unlink", new() { ["identity_id"] = "5f0000000000000000000d99" }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
+            var text = WebUtility.HtmlDecode(await foreign.Content.ReadAsStringAsync());
+            Assert.True(text.Contains(ErrorCodes.ExtIdentityNotLinked.EnUs) || text.Contains(ErrorCodes.ExtIdentityNotLinked.ZhCn), text);
+        }
+        // The user has a password: the identity may go.
+        using (var unlinked = await PostCenterAsync(browser, "/u/identities/unlink", new() { ["identity_id"] = identity.Id }))
+            Assert.Equal(HttpStatusCode.OK, unlinked.StatusCode);
+        Assert.Empty(await IdentitiesAsync(login));
+    }
+
+    [Fact]
+    public async Task ThePersonalCenterRefusesToUnlinkTheLastWayIn()
+    {
+        var name = Unique("last");
+        var login = $"{name}~{name}@provider.example~1";
+        // Just in time from the provider, then the email is dropped by an admin: the identity is the only way in.
+        var browser = f.NewBrowser();
+        var (first, _) = await GetAsync(browser, await f.Op.SignInAtProviderAsync(browser, f.Base, Start, login));
+        Assert.Equal(HttpStatusCode.SeeOther, first.StatusCode);
+        var identity = Assert.Single(await IdentitiesAsync(login));
+        await f.Host.App.QueryDbAsync(db => db.Users.IgnoreQueryFilters().Where(u => u.Id == identity.UserId)
+            .ExecuteUpdateAsync(x => x.SetProperty(u => u.Email, (string?)null).SetProperty(u => u.Phone, (string?)null)
+                .SetProperty(u => u.PasswordHash, (string?)null)));
+
+        using var refused = await PostCenterAsync(browser, "/u/identities/unlink", new() { ["identity_id"] = identity.Id });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var text = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        Assert.True(text.Contains(ErrorCodes.ExtLastSignInMethod.EnUs) || text.Contains(ErrorCodes.ExtLastSignInMethod.ZhCn), text);
+        Assert.Single(await IdentitiesAsync(login));
+    }
+
+    private async Task<Uri> LinkUrlAsync(Browser browser, string idToken)
+    {
+        using var request = f.Host.Gql.NewRequest(HttpMethod.Get, "/api/v3/generate-link-extidp-url?ext_idp_conn_identifier=op1&id_token=" + idToken, idToken);
+        using var response = await browser.Http.SendAsync(request);
+        var answer = await GraphQLClient.ReadJsonAsync(response);
+        Assert.Equal(200, answer["code"]!.GetValue<int>());
+        return new Uri(answer["data"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ALeakedLinkUrlOpenedInAnotherBrowserLinksNothingAndStaysUsableByItsOwner()
+    {
+        var name = Unique("leak");
+        var attackerLogin = $"{name}~{name}@attacker.example~1";
+        var (victimId, victimToken) = await f.Host.Gql.RegisterAndLoginAsync(name + "@victim.example");
+        var victimBrowser = f.NewBrowser();
+        var url = await LinkUrlAsync(victimBrowser, victimToken);
+
+        // The attacker opens the leaked URL in their own browser: refused before the provider is even asked.
+        var attacker = f.NewBrowser();
+        var (refused, _) = await GetAsync(attacker, new Uri(f.Base, url.PathAndQuery));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Empty(await IdentitiesAsync(attackerLogin));
+
+        // A binder cookie of another link doesn't fit this ticket either.
+        var (_, attackerToken) = await f.Host.Gql.RegisterAndLoginAsync(Unique("att") + "@attacker.example");
+        await LinkUrlAsync(attacker, attackerToken);
+        var (stillRefused, _) = await GetAsync(attacker, new Uri(f.Base, url.PathAndQuery));
+        Assert.Equal(HttpStatusCode.BadRequest, stillRefused.StatusCode);
+
+        // A browser signed in (SSO) as another user is not the victim's either.
+        var ssoOther = f.NewBrowser();
+        var otherSession = Jwt.Payload(attackerToken)["sid"]!.GetValue<string>();
+        ssoOther.SetSsoCookie(f.Host.MintSsoCookie(otherSession, DateTimeOffset.UtcNow));
+        var (ssoRefused, _) = await GetAsync(ssoOther, new Uri(f.Base, url.PathAndQuery));
+        Assert.Equal(HttpStatusCode.BadRequest, ssoRefused.StatusCode);
+
+        // The failed tries didn't spend it: the victim's own browser still links.
+        var callback = await f.Op.SignInAtProviderAsync(victimBrowser, f.Base, url.PathAndQuery + "&return_url=/linked", $"{name}~{name}@provider.example~1");
+        var (done, body) = await GetAsync(victimBrowser, callback);
+        Assert.True(done.StatusCode == HttpStatusCode.Redirect, body);
+        Assert.Equal(victimId, Assert.Single(await IdentitiesAsync($"{name}~{name}@provider.example~1")).UserId);
+    }
+
+    [Fact]
+    public async Task ABrowserSignedInAsTheTicketsUserMayOpenItsLinkUrl()
+    {
+        var name = Unique("ssolink");
+        var login = $"{name}~{name}@provider.example~1";
+        var (userId, token) = await f.Host.Gql.RegisterAndLoginAsync(name + "@local.example");
+        // Asked from elsewhere (no cookie in this browser), opened in a browser signed in to the pool as the same user.
+        var url = await LinkUrlAsync(f.NewBrowser(), token);
+        var browser = f.NewBrowser();
+        browser.SetSsoCookie(f.Host.MintSsoCookie(Jwt.Payload(token)["sid"]!.GetValue<string>(), DateTimeOffset.UtcNow));
+        var callback = await f.Op.SignInAtProviderAsync(browser, f.Base, url.PathAndQuery + "&return_url=/linked", login);
+        var (done, body) = await GetAsync(browser, callback);
+        Assert.True(done.StatusCode == HttpStatusCode.Redirect, body);
+        Assert.Equal(userId, Assert.Single(await IdentitiesAsync(login)).UserId);
     }
 
     private async Task<string> LocalUserAsync(string email, bool verified)

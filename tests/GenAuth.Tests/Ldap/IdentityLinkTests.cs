@@ -81,6 +81,33 @@ public sealed class IdentityLinkTests(LdapFixture f) : IClassFixture<LdapFixture
     }
 
     [Fact]
+    public async Task TwoUnlinksAtOnceOfTheLastTwoIdentitiesNeverLeaveTheUserWithoutAWayIn()
+    {
+        var first = await OtherSourceAsync("race-a-" + Guid.NewGuid().ToString("N")[..6]);
+        var second = await OtherSourceAsync("race-b-" + Guid.NewGuid().ToString("N")[..6]);
+        for (var round = 0; round < 8; round++)
+        {
+            // A user with no password, email or phone: the two identities are its only ways in.
+            var created = await f.Host.AdminGqlAsync("mutation($u: CreateUserInput!) { createUser(userInfo: $u) { id } }",
+                new { u = new { username = $"race-{round}-{Guid.NewGuid():N}"[..24] } });
+            var id = GraphQLClient.Success(created, "createUser")["id"]!.GetValue<string>();
+            foreach (var source in new[] { first, second })
+            {
+                var identifier = await f.Host.App.QueryDbAsync(db => db.ExtIdpConns.IgnoreQueryFilters()
+                    .Where(c => c.ExtIdpId == source).Select(c => c.Identifier).SingleAsync());
+                Assert.Equal(200, Code(await f.RestAsync(HttpMethod.Post, "/api/v2/users/identity/link",
+                    new { userId = id, userIdInIdp = $"u-{round}-{id}", isSocial = true, identifier, extIdpId = source })));
+            }
+
+            var codes = await Task.WhenAll(new[] { first, second }.Select(async source => Code(await f.RestAsync(HttpMethod.Post,
+                "/api/v2/users/identity/unlink", new { userId = id, extIdpId = source, isSocial = true }))));
+            // One goes, the other is refused as the last way in — never both.
+            Assert.Equal([200, ErrorCodes.ExtLastSignInMethod.Code], codes.Order().ToArray());
+            Assert.Equal(1, await f.Host.App.QueryDbAsync(db => db.UserIdentities.IgnoreQueryFilters().CountAsync(i => i.UserId == id)));
+        }
+    }
+
+    [Fact]
     public async Task AnIdentityLinkedToAnotherUserCantBeLinkedAgain()
     {
         var (aliceId, aliceToken) = await LoginAsync("ldap", "alice", "alice-Pa55", "corp");

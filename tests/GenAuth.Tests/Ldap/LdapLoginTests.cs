@@ -175,6 +175,37 @@ public sealed class LdapLoginTests(LdapFixture f) : IClassFixture<LdapFixture>
         }
     }
 
+    [Fact]
+    public async Task ADownDirectoryTriedFirstFallsThroughToOneThatAnswersAndNeverOpensAnUncountedGuessingWindow()
+    {
+        var identifier = "down-first-" + Guid.NewGuid().ToString("N")[..6];
+        var body = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(f.Conn("ldap", identifier,
+            new JsonObject { ["ldapConnection"] = $"ldap://127.0.0.1:{Slapd.FreePort()}" })))!.AsObject();
+        body["extIdpId"] = f.ExtIdpId;
+        var conn = await f.RestAsync(HttpMethod.Post, "/api/v2/extIdpConn", body);
+        Assert.Equal(200, conn["code"]!.GetValue<int>());
+        var connId = conn["data"]!["id"]!.GetValue<string>();
+        // Connections are tried oldest first: make the down one the first.
+        await f.Host.App.QueryDbAsync(db => db.ExtIdpConns.IgnoreQueryFilters().Where(c => c.Id == connId)
+            .ExecuteUpdateAsync(x => x.SetProperty(c => c.CreatedAt, new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc))));
+        try
+        {
+            // No connection named: the down directory fails (logged), corp answers and the login goes through.
+            var signedIn = GraphQLClient.Success(await LdapAsync("ivan", "ivan-Pa55", conn: null), "loginByLdap");
+            Assert.Equal("ldap", signedIn["identities"]![0]!["provider"]!.GetValue<string>());
+            // A wrong password while one directory is down is still the counted 2333, not an uncounted 2712.
+            Assert.Equal(ErrorCodes.WrongAccountOrPassword.Code, GraphQLClient.ErrorCode(await LdapAsync("ivan", "not-ivans", conn: null)));
+            // Only the down connection asked: its own error, nothing written.
+            var users = await UsersAsync();
+            Assert.Equal(ErrorCodes.ExtProviderUnreachable.Code, GraphQLClient.ErrorCode(await LdapAsync("ivan", "ivan-Pa55", identifier)));
+            Assert.Equal(users, await UsersAsync());
+        }
+        finally
+        {
+            await f.RestAsync(HttpMethod.Delete, "/api/v2/extIdpConn/" + connId);
+        }
+    }
+
     [Theory]
     [InlineData("ldap://ldap.example.com", null)]          // clear text to another host: the password would travel in clear
     [InlineData("ldaps://ldap.example.com", "true")]       // StartTLS inside ldaps makes no sense

@@ -145,6 +145,13 @@ public sealed class Slapd : IDisposable
         sn: Heidi
         userPassword: heidi-Pa55
 
+        dn: uid=ivan,{People}
+        objectClass: inetOrgPerson
+        uid: ivan
+        cn: Ivan
+        sn: Ivan
+        userPassword: ivan-Pa55
+
         dn: uid=carol,{People}
         objectClass: inetOrgPerson
         uid: carol

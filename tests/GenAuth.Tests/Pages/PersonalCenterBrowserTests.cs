@@ -55,6 +55,68 @@ public sealed class PersonalCenterBrowserTests(PagesBrowser b)
         GraphQLClient.Success(await b.Gql.LoginByEmailAsync(email, "Changed-Pass-123"), "loginByEmail");
     }
 
+    private async Task<System.Text.Json.Nodes.JsonNode> AdminRestAsync(HttpMethod method, string path, object body)
+    {
+        using var request = b.Gql.NewRequest(method, path, await b.Gql.ManagementTokenAsync(b.App.Secret));
+        request.Content = System.Net.Http.Json.JsonContent.Create(body);
+        using var response = await b.Gql.Http.SendAsync(request);
+        return await GraphQLClient.ReadJsonAsync(response);
+    }
+
+    [Fact]
+    public async Task Linked_accounts_are_listed_offered_and_unlinked()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var created = await AdminRestAsync(HttpMethod.Post, "/api/v2/extIdp", new
+        {
+            name = "Center IdP " + suffix, type = "oauth2",
+            connections = new object[]
+            {
+                new
+                {
+                    type = "oauth2", identifier = "acme-" + suffix, displayName = "Acme " + suffix,
+                    fields = new
+                    {
+                        authorizationEndpoint = "https://idp.example.com/authorize", tokenEndpoint = "https://idp.example.com/token",
+                        userInfoEndpoint = "https://idp.example.com/userinfo", clientId = "cid", clientSecret = "s3cret-value",
+                    },
+                },
+                new
+                {
+                    type = "oauth2", identifier = "other-" + suffix, displayName = "Other " + suffix,
+                    fields = new
+                    {
+                        authorizationEndpoint = "https://idp2.example.com/authorize", tokenEndpoint = "https://idp2.example.com/token",
+                        userInfoEndpoint = "https://idp2.example.com/userinfo", clientId = "cid2", clientSecret = "s3cret-value",
+                    },
+                },
+            },
+        });
+        Assert.Equal(200, created["code"]!.GetValue<int>());
+        var extIdpId = created["data"]!["id"]!.GetValue<string>();
+
+        var (context, page, email) = await SignedInAsync("linked");
+        await using var _ = context;
+        var userId = await b.App.QueryDbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
+        var linked = await AdminRestAsync(HttpMethod.Post, "/api/v2/users/identity/link",
+            new { userId, userIdInIdp = "acme-user-1", isSocial = true, identifier = "acme-" + suffix, extIdpId });
+        Assert.Equal(200, linked["code"]!.GetValue<int>());
+
+        await page.ReloadAsync();
+        Assert.Equal(1, await page.Locator("#identity-list li").CountAsync());
+        Assert.Contains("Acme " + suffix, await page.TextContentAsync("#identity-list li"));
+        // The linked connection isn't offered again; the other one is, as a form button (a POST with the form token).
+        Assert.Equal(0, await page.Locator($"#linkable-list li[data-identifier='acme-{suffix}']").CountAsync());
+        Assert.Equal(1, await page.Locator($"#linkable-list li[data-identifier='other-{suffix}'] form[method=post] button").CountAsync());
+        await b.CheckAsync(page, "center-identities");
+
+        await page.ClickAsync("#identity-list li button[type=submit]");
+        await page.Locator("p.alert.notice").WaitForAsync();
+        Assert.Equal(0, await page.Locator("#identity-list li").CountAsync());
+        Assert.Equal(0, await b.App.QueryDbAsync(db => db.UserIdentities.CountAsync(i => i.UserId == userId)));
+        await b.CheckAsync(page, "center-identities-unlinked");
+    }
+
     [Fact]
     public async Task Sessions_list_and_revoke_and_login_history()
     {
