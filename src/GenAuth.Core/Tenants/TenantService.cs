@@ -208,6 +208,10 @@ public sealed class TenantService(GenAuthDbContext db, CallerContext caller, Poo
     /// <summary>The orgs of a tenant (orgs/by-tenant): the pool's admin, or the tenant's admin.</summary>
     public async Task<IReadOnlyList<Orgs.Organization>> OrgsAsync(string? tenantId, CancellationToken ct)
     {
+        // Note: the caller first, so an outsider learns nothing from the argument check.
+        caller.RequirePool();
+        if (!IsPoolAdmin())
+            caller.RequireUserId();
         if (string.IsNullOrEmpty(tenantId))
             throw new GenAuthException(ErrorCodes.BadRequest, detail: "tenant_id is required");
         await RequireManagedAsync(tenantId, tracked: false, ct);

@@ -180,6 +180,12 @@ public sealed class AdminFieldAccessTests : IDisposable
         ["POST /api/v2/mfa/totp/verify"] = FieldAccess.User, ["POST /api/v2/mfa/totp/recovery"] = FieldAccess.User,
         ["POST /api/v2/applications/mfa/check"] = FieldAccess.User, ["POST /api/v2/applications/mfa/email/verify"] = FieldAccess.User,
         ["POST /api/v2/applications/mfa/sms/verify"] = FieldAccess.User,
+        // A tenant's admin uses their own token (tenants they administer; anything else 403), and a user's own devices
+        // and events.
+        ["GET /api/v2/tenants"] = FieldAccess.User, ["GET /api/v2/orgs/by-tenant"] = FieldAccess.User,
+        ["GET /api/v3/mydevices/list"] = FieldAccess.User, ["POST /api/v3/create-device"] = FieldAccess.User,
+        ["POST /api/v3/mydevices/revoke-session"] = FieldAccess.User, ["POST /api/v3/mydevices/unbind"] = FieldAccess.User,
+        ["POST /api/v3/pub-userEvent"] = FieldAccess.User,
         // Principal authentication (not supported: 2651 after the caller check).
         ["GET /api/v2/users/principal_authentication"] = FieldAccess.User, ["POST /api/v2/users/principal_authentication"] = FieldAccess.User,
     };
