@@ -132,7 +132,7 @@ public static class Program
                     (_, _) => new RequestTemplate("/graphql/v2", bodies[Interlocked.Increment(ref counter) % bodies.Length], headers),
                     (status, body) => status == HttpStatusCode.OK && Contains(body, "\"token\":\"ey") && !Contains(body, "\"errors\"")),
                     SelfCpu, () => server.CpuTime),
-                Warmup, Duration, Slice);
+                Warmup, Duration, Slice, () => server.CpuTime);
             LogRun(argon);
             LogRun(login);
             _report.AddP1(argon, login, ArgonBaseline.ParametersOf(phc));
@@ -169,7 +169,7 @@ public static class Program
                     SelfCpu, () => baseline.CpuTime),
                 Alternation.Metered((w, d) => HttpLoad.RunAsync("GenAuth: query { user { id email } }", client, C, w, d, Next, UserOk),
                     SelfCpu, () => server.CpuTime),
-                Warmup, Duration, Slice);
+                Warmup, Duration, Slice, () => baseline.CpuTime, () => server.CpuTime);
             LogRun(bl);
             LogRun(g);
             _report.AddP2(bl, g);
