@@ -64,8 +64,8 @@ public static class OidcServer
                     .SetAuthorizationCodeLifetime(AuthorizationCodeLifetime);
                 // Note: access tokens are JWTs (RFC 9068) signed with the pool's key, so APIs verify them with the JWKS.
                 o.DisableAccessTokenEncryption();
-                // Placeholder only: every id and access token is re-signed with its pool's key (PoolSigningHandler).
-                o.AddEphemeralSigningKey();
+                // Placeholder only: every id and access token is re-signed with its pool's key (PoolSigningHandler). It is
+                // added with the options below (PlaceholderSigningKey), not by AddEphemeralSigningKey.
                 o.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
@@ -112,6 +112,7 @@ public static class OidcServer
                 new SymmetricSecurityKey(sealer.DeriveKey("oidc-token-encryption")) { KeyId = "genauth-enc" },
                 SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512));
             options.SigningCredentials.Insert(0, InternalSigning(sealer));
+            options.SigningCredentials.Add(new SigningCredentials(PlaceholderSigningKey.Key, SecurityAlgorithms.RsaSha256));
             // Note: S256 only; "plain" would let a stolen code through with its verifier sent in the clear.
             options.CodeChallengeMethods.Clear();
             options.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
@@ -119,6 +120,7 @@ public static class OidcServer
         // Note: OpenIddict logs every request and response at Information (request bodies serialized to JSON): on the
         // token endpoint that was a measurable share of each token's CPU. Its warnings and errors still show.
         services.AddLogging(b => b.AddFilter("OpenIddict", LogLevel.Warning));
+        services.AddHostedService<PlaceholderSigningKey.Warmer>();
         services.AddSingleton<PoolKeyCache>();
         services.AddSingleton<OidcClientMirrors>();
         services.AddSingleton<OidcWriteGate>();
@@ -152,6 +154,40 @@ public static class OidcServer
 
     internal static bool IsIdToken(string? tokenType) =>
         tokenType is "id_token" or "urn:ietf:params:oauth:token-type:id_token";
+}
+
+/// <summary>
+/// The asymmetric signing key OpenIddict insists on having, which signs nothing (PoolSigningHandler gives every id and
+/// access token its pool's key). AddEphemeralSigningKey generated a 2048-bit RSA key lazily, when the options were first
+/// built: inside the first OIDC request, with every other OIDC request of the moment queued behind the options' lock (a
+/// profile of the token endpoint under load showed all workers waiting ~8 s on that key generation on the loaded
+/// machine). This one is generated once per process, in the background as the host starts, and has a fixed kid so
+/// OpenIddict doesn't derive one.
+/// </summary>
+public static class PlaceholderSigningKey
+{
+    private static readonly Lazy<RsaSecurityKey> Lazy = new(() =>
+    {
+        var rsa = RSA.Create(2048);
+        // Note: RSA.Create(2048) generates on first use; export once here so the generation happens now.
+        _ = rsa.ExportParameters(false);
+        return new RsaSecurityKey(rsa) { KeyId = "genauth-placeholder" };
+    });
+
+    public static RsaSecurityKey Key => Lazy.Value;
+
+    /// <summary>Starts generating the key while the host starts, off every request.</summary>
+    public sealed class Warmer : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (!Lazy.IsValueCreated)
+                ThreadPool.UnsafeQueueUserWorkItem(static _ => _ = Lazy.Value, null);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }
 
 /// <summary>The pools' signing keys as IdentityModel keys, by kid and by client id (cached; keys are immutable).</summary>
