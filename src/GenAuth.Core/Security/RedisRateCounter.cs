@@ -1,3 +1,4 @@
+using GenAuth.Core.Common;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -224,6 +225,7 @@ public sealed partial class RedisRateCounter : IRateCounter, ILockoutStore, IJob
             var connection = await _connection.Value;
             if (connection.IsConnected)
             {
+                GenAuthTelemetry.RedisCall("counters");
                 var result = await redis(connection.GetDatabase());
                 if (Interlocked.Exchange(ref _degraded, 0) == 1)
                 {
