@@ -217,10 +217,11 @@ public static class ScaleOutBench
         var cpu = servers.Sum(s => s.CpuTime.Total.TotalSeconds) - cpuBefore;
         var after = await ScrapeAsync(servers);
         var requests = Math.Max(1, after.GraphQL - before.GraphQL);
-        Program.Log(string.Create(CultureInfo.InvariantCulture,
-            $"{n} instance(s), {scenario}: {result.PerSecond:F1}/s ok {result.Ok} failed {result.Failed} p50 {result.P50Ms:F1} ms; " +
-            $"{(after.Db - before.Db) / requests:F2} DB and {(after.Redis - before.Redis) / requests:F2} Redis per request ({requests} requests)"
-            + (result.FirstFailure is { } f ? "; first failure: " + f : "")));
+        var db = (after.Db - before.Db) / requests;
+        var calls = (after.Redis - before.Redis) / requests;
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"{n} instance(s), {scenario}: {result.PerSecond:F1}/s ok {result.Ok} failed {result.Failed} p50 {result.P50Ms:F1} ms; {db:F2} DB and {calls:F2} Redis per request ({requests} requests)");
+        Program.Log(line + (result.FirstFailure is { } f ? "; first failure: " + f : ""));
         return new Row(n, scenario, result, (after.Db - before.Db) / requests, (after.Redis - before.Redis) / requests, cpu / seconds);
     }
 
