@@ -92,18 +92,16 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ICaptchaVerifier, NoCaptchaVerifier>();
         services.AddSingleton<QuotaGuard>();
         services.AddSingleton<SecondFactorThrottle>();
-        // Counters and locks: in Redis when it is configured (shared by every instance), else in this instance's memory.
+        // Counters, locks, job claims and spent single-use values: in Redis when it is configured (shared by every
+        // instance; in the database while Redis is down), else in the database on PostgreSQL (several instances may share
+        // it), else in this instance's memory (one SQLite instance).
+        services.AddSingleton<DatabaseRateStore>();
         services.AddSingleton(sp => new RedisRateCounter(RedisConfiguration(sp)!, sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<RedisRateCounter>>()));
-        services.AddSingleton<IRateCounter>(sp => RedisConfiguration(sp) is null
-            ? new MemoryRateCounter(sp.GetRequiredService<TimeProvider>())
-            : sp.GetRequiredService<RedisRateCounter>());
-        services.AddSingleton<ILockoutStore>(sp => RedisConfiguration(sp) is null
-            ? new MemoryLockoutStore(sp.GetRequiredService<TimeProvider>())
-            : sp.GetRequiredService<RedisRateCounter>());
-        services.AddSingleton<IJobLease>(sp => RedisConfiguration(sp) is null
-            ? new SingleInstanceJobLease()
-            : sp.GetRequiredService<RedisRateCounter>());
+            sp.GetRequiredService<ILogger<RedisRateCounter>>(), sp.GetRequiredService<DatabaseRateStore>()));
+        services.AddSingleton<IRateCounter>(sp => SharedStore<IRateCounter>(sp, () => new MemoryRateCounter(sp.GetRequiredService<TimeProvider>())));
+        services.AddSingleton<ILockoutStore>(sp => SharedStore<ILockoutStore>(sp, () => new MemoryLockoutStore(sp.GetRequiredService<TimeProvider>())));
+        services.AddSingleton<IJobLease>(sp => SharedStore<IJobLease>(sp, () => new SingleInstanceJobLease()));
+        services.AddSingleton<ISingleUseStore>(sp => SharedStore<ISingleUseStore>(sp, () => new MemorySingleUseStore(sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<KeyRing>();
         services.AddSingleton<PasswordTransport>();
@@ -232,6 +230,11 @@ public static class ServiceCollectionExtensions
             ? new InMemoryEventBus(logs.CreateLogger<InMemoryEventBus>())
             : new RedisEventBus(redis, logs.CreateLogger<RedisEventBus>());
     }
+
+    private static T SharedStore<T>(IServiceProvider sp, Func<T> memory) where T : class =>
+        RedisConfiguration(sp) is not null ? (sp.GetRequiredService<RedisRateCounter>() as T)!
+        : sp.GetRequiredService<IOptions<GenAuthOptions>>().Value.Database.IsPostgres ? (sp.GetRequiredService<DatabaseRateStore>() as T)!
+        : memory();
 
     /// <summary>ConnectionStrings:Redis or GenAuth:Redis; null when neither is set.</summary>
     private static string? RedisConfiguration(IServiceProvider sp)

@@ -22,6 +22,8 @@ public static class Program
             return await Qr.QrBench.RunAsync(args);
         if (args.Contains("--oidc"))
             return await Oidc.OidcBench.RunAsync(args);
+        if (args.Contains("--p6"))
+            return await P6.ScaleOutBench.RunAsync(args);
         if (args.Contains("--p4"))
             return await P4.P4Bench.RunAsync(args);
         if (args.Contains("--p8-pipeline"))

@@ -48,6 +48,17 @@ public static class GenAuthTelemetry
     public static readonly Histogram<double> DbCommandDuration =
         Meter.CreateHistogram<double>("genauth.db.command.duration", unit: "s", description: "Database command time");
 
+    /// <summary>Redis calls made, by use (counters: rate counters, locks, claims and spent values; bus: publishes).</summary>
+    public static readonly Counter<long> RedisCalls =
+        Meter.CreateCounter<long>("genauth.redis.calls", description: "Redis calls by use");
+
+    /// <summary>Counts one Redis call (skipped when nothing listens).</summary>
+    public static void RedisCall(string use)
+    {
+        if (RedisCalls.Enabled)
+            RedisCalls.Add(1, new KeyValuePair<string, object?>("use", use));
+    }
+
     /// <summary>GraphQL request time by operation type and name (names beyond the first 200 seen count as _other).</summary>
     public static readonly Histogram<double> GraphQLDuration =
         Meter.CreateHistogram<double>("genauth.graphql.request.duration", unit: "s", description: "GraphQL request time by operation");

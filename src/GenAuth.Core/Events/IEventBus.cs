@@ -40,4 +40,7 @@ public static class EventChannels
 
     /// <summary>A pool or app changed (payload: "pool:{id}" or "app:{id}").</summary>
     public const string DirectoryChanged = "directory:changed";
+
+    /// <summary>A pool's pipeline functions, environment or custom-database settings changed (payload: the pool id).</summary>
+    public const string PipelinesChanged = "pipelines:changed";
 }

@@ -1,3 +1,4 @@
+using GenAuth.Core.Common;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -60,6 +61,7 @@ public sealed class RedisEventBus : IEventBus, IAsyncDisposable
     public async Task PublishAsync(string channel, string payload, CancellationToken ct = default)
     {
         var redis = await _connection.Value.WaitAsync(ct);
+        GenAuthTelemetry.RedisCall("bus");
         await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(Prefix + channel), payload);
     }
 

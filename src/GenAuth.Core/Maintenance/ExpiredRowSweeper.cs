@@ -81,6 +81,8 @@ public sealed partial class ExpiredRowSweeper(IDbContextFactory<GenAuthDbContext
         var qrCodes = await DeleteAsync(db.QrCodes.IgnoreQueryFilters()
                 .Where(q => q.ExpiresAt < cutoff && (q.TicketExpiresAt == null || q.TicketExpiresAt < cutoff)).Select(q => q.Id),
             ids => db.QrCodes.IgnoreQueryFilters().Where(q => ids.Contains(q.Id)), batch, ct);
+        // Counters, locks and spent values kept in the database (Redis outages, PostgreSQL without Redis) past their end.
+        await DatabaseRateStore.SweepAsync(db, clock.GetUtcNow().ToUnixTimeMilliseconds(), ct);
         return new SweepResult(enrollments, challenges, codes, qrCodes);
     }
 

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Text;
 using GenAuth.Core.Data;
+using GenAuth.Core.Events;
 using GenAuth.Core.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -35,21 +37,72 @@ public sealed record PoolPipelines(
 }
 
 /// <summary>
-/// Per-pool cache of <see cref="PoolPipelines"/>: a sign-in in a pool without functions makes no query for them. A change on
-/// this instance forgets the pool at once; other instances see it within GenAuth:Pipelines:CacheSeconds.
+/// Per-pool cache of <see cref="PoolPipelines"/>: a sign-in in a pool without functions makes no query for them. A change
+/// forgets the pool here and, through the event bus (Redis), on every other instance at once. A cached entry is only
+/// trusted while the bus that evicts it is connected and has not been interrupted since it was cached (an eviction
+/// published meanwhile was lost); otherwise the database answers. GenAuth:Pipelines:CacheSeconds bounds an entry's life.
 /// </summary>
-public sealed class PipelineDirectory(IMemoryCache cache, SecretSealer sealer, IOptions<PipelineOptions> options)
+public sealed class PipelineDirectory
 {
     internal const string EnvPurpose = "GenAuth.Pipeline.env.v1";
 
-    public async Task<PoolPipelines> GetAsync(GenAuthDbContext db, string poolId, CancellationToken ct) =>
-        (await cache.GetOrCreateAsync(("pipelines", poolId), async entry =>
-        {
-            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(Math.Max(1, options.Value.CacheSeconds));
-            return await LoadAsync(db, poolId, ct);
-        }))!;
+    private sealed record Cached(PoolPipelines Pipelines, long Epoch);
 
-    public void Forget(string poolId) => cache.Remove(("pipelines", poolId));
+    private readonly IMemoryCache cache;
+    private readonly SecretSealer sealer;
+    private readonly IOptions<PipelineOptions> options;
+    private readonly IEventBus bus;
+    // Note: bumped by every eviction of a pool, so a load that began before a change is not cached after it.
+    private readonly ConcurrentDictionary<string, long> generations = new(StringComparer.Ordinal);
+
+    public PipelineDirectory(IMemoryCache cache, SecretSealer sealer, IOptions<PipelineOptions> options, IEventBus bus)
+    {
+        this.cache = cache;
+        this.sealer = sealer;
+        this.options = options;
+        this.bus = bus;
+        _ = bus.SubscribeAsync(EventChannels.PipelinesChanged, ForgetHere);
+    }
+
+    public async Task<PoolPipelines> GetAsync(GenAuthDbContext db, string poolId, CancellationToken ct)
+    {
+        var epoch = bus.Epoch;
+        if (!bus.Connected)
+            return await LoadAsync(db, poolId, ct);
+        if (cache.TryGetValue(("pipelines", poolId), out Cached? cached) && cached!.Epoch == epoch)
+            return cached.Pipelines;
+        var generation = generations.GetValueOrDefault(poolId);
+        var fresh = await LoadAsync(db, poolId, ct);
+        if (generations.GetValueOrDefault(poolId) == generation)
+            cache.Set(("pipelines", poolId), new Cached(fresh, epoch), TimeSpan.FromSeconds(Math.Max(1, options.Value.CacheSeconds)));
+        return fresh;
+    }
+
+    /// <summary>Forgets the pool's functions here and on every other instance (through the bus).</summary>
+    public void Forget(string poolId)
+    {
+        ForgetHere(poolId);
+        _ = AnnounceAsync(poolId);
+    }
+
+    private void ForgetHere(string poolId)
+    {
+        generations.AddOrUpdate(poolId, 1, (_, g) => g + 1);
+        cache.Remove(("pipelines", poolId));
+    }
+
+    private async Task AnnounceAsync(string poolId)
+    {
+        try
+        {
+            await bus.PublishAsync(EventChannels.PipelinesChanged, poolId);
+        }
+        catch (Exception)
+        {
+            // Note: Redis is down: the other instances' bus is not connected either (they read the database), and when
+            // it returns the new epoch drops what they cached before.
+        }
+    }
 
     private async Task<PoolPipelines> LoadAsync(GenAuthDbContext db, string poolId, CancellationToken ct)
     {

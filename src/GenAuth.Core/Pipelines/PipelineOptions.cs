@@ -43,7 +43,10 @@ public sealed class PipelineOptions
     /// <summary>Fetch calls one run may make.</summary>
     public int MaxFetchCalls { get; set; } = 5;
 
-    /// <summary>How long another instance may run a pool's old functions after a change (this instance forgets at once).</summary>
+    /// <summary>
+    /// How long a pool's functions stay cached. A change is evicted on every instance at once through the event bus (Redis);
+    /// this bounds an entry's life in case an eviction is lost.
+    /// </summary>
     public int CacheSeconds { get; set; } = 10;
 
     /// <summary>Claims one sign-in's functions may add with user.addToken, and their JSON size together.</summary>

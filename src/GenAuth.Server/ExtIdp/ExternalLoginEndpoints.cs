@@ -187,7 +187,7 @@ public static class ExternalLoginEndpoints
         {
             var ticket = tickets.Open(http.Request.Query["link_ticket"], page.Pool.Id, conn.Identifier);
             // Note: checked before it is spent, so a leaked URL tried in another browser doesn't burn the owner's.
-            if (ticket is null || !await IsBoundAsync(http, ticket, sso, db, clock, ct) || !tickets.TrySpend(ticket))
+            if (ticket is null || !await IsBoundAsync(http, ticket, sso, db, clock, ct) || !await tickets.TrySpendAsync(ticket, ct))
                 return Error(page, ErrorCodes.ExtStateInvalid, StatusCodes.Status400BadRequest, returnUrl);
             linkUserId = ticket.UserId;
             http.Response.Cookies.Delete(LinkTickets.CookieName(page.Pool.Id), new CookieOptions { Path = "/" });
@@ -227,7 +227,7 @@ public static class ExternalLoginEndpoints
         var flow = flows.Read(http, state);
         if (flow is not null)
             flows.Clear(http, state);
-        if (flow is null || flow.Identifier != identifier || !used.TryUse(flow.State, flow.ExpiresAt))
+        if (flow is null || flow.Identifier != identifier || !await used.TryUseAsync(flow.State, flow.ExpiresAt, ct))
         {
             // Unknown to this browser, expired, for another connection or already spent: nothing is exchanged.
             var any = await setup.OpenAsync(http, flow?.AppId, ct);

@@ -78,27 +78,17 @@ public sealed class FlowCookie(SecretSealer sealer, TimeProvider clock)
 }
 
 /// <summary>
-/// States already spent on this instance, kept until their flow would have expired: a replayed callback (even with a
-/// copy of the cookie) is refused before the code is sent anywhere. At most <see cref="MaxEntries"/> are kept; when full
-/// and nothing has expired, new callbacks are refused rather than remembered partially.
+/// States (and link tickets) already spent, kept until their flow would have expired: a replayed callback (even with a
+/// copy of the cookie) is refused before the code is sent anywhere, on whichever instance it lands. Kept in
+/// <see cref="ISingleUseStore"/>: Redis (SET NX) when configured, the database while Redis is down or on PostgreSQL
+/// without Redis, memory on one SQLite instance (at most MemorySingleUseStore.MaxEntries, refusing when full).
 /// </summary>
-public sealed class UsedStates(TimeProvider clock)
+public sealed class UsedStates(ISingleUseStore store)
 {
-    public const int MaxEntries = 100_000;
-    private readonly ConcurrentDictionary<string, long> _used = new(StringComparer.Ordinal);
-
-    public bool TryUse(string state, long expiresAt)
-    {
-        var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        if (_used.Count >= MaxEntries / 2)
-            foreach (var (k, exp) in _used)
-                if (exp < now)
-                    _used.TryRemove(k, out _);
-        if (_used.Count >= MaxEntries)
-            return false;
-        var key = FlowSecrets.Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes(state)));
-        return _used.TryAdd(key, expiresAt);
-    }
+    /// <summary>True the first time <paramref name="state"/> is spent (before <paramref name="expiresAt"/>, seconds since the epoch).</summary>
+    public ValueTask<bool> TryUseAsync(string state, long expiresAt, CancellationToken ct = default) =>
+        store.TryUseAsync("state:" + FlowSecrets.Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes(state))),
+            DateTimeOffset.FromUnixTimeSeconds(expiresAt), ct);
 }
 
 /// <summary>
@@ -180,5 +170,6 @@ public sealed class LinkTickets(SecretSealer sealer, TimeProvider clock, UsedSta
     }
 
     /// <summary>Spends the ticket (once): false when it was spent before.</summary>
-    public bool TrySpend(LinkTicket ticket) => used.TryUse("link:" + ticket.Nonce, ticket.ExpiresAt);
+    public ValueTask<bool> TrySpendAsync(LinkTicket ticket, CancellationToken ct = default) =>
+        used.TryUseAsync("link:" + ticket.Nonce, ticket.ExpiresAt, ct);
 }

@@ -214,6 +214,24 @@ public sealed class MultiInstanceFailureTests
         Assert.Contains("Redis", cluster[0].Output + cluster[1].Output, StringComparison.Ordinal);
         Assert.Contains("Redis is unavailable for rate counters", cluster[0].Output + cluster[1].Output, StringComparison.Ordinal);
 
+        // The counters fall back to the database, not to each process: a lock is still reached across A and B, within
+        // the same tries as with Redis (three wrong on each: six, past the one allowance of five).
+        var hammered = $"{Guid.NewGuid():N}@example.com";
+        GraphQLClient.Success(await onA.RegisterByEmailAsync(hammered), "registerByEmail");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(2333, GraphQLClient.ErrorCode(await onA.LoginByEmailAsync(hammered, "wrong-password-1")));
+            Assert.Equal(2333, GraphQLClient.ErrorCode(await onB.LoginByEmailAsync(hammered, "wrong-password-1")));
+        }
+        Assert.Equal(2058, GraphQLClient.ErrorCode(await onA.LoginByEmailAsync(hammered)));
+        Assert.Equal(2058, GraphQLClient.ErrorCode(await onB.LoginByEmailAsync(hammered)));
+        // Three failures of another account during the outage: they must still count once Redis is back.
+        var continued = $"{Guid.NewGuid():N}@example.com";
+        GraphQLClient.Success(await onA.RegisterByEmailAsync(continued), "registerByEmail");
+        Assert.Equal(2333, GraphQLClient.ErrorCode(await onA.LoginByEmailAsync(continued, "wrong-password-1")));
+        Assert.Equal(2333, GraphQLClient.ErrorCode(await onB.LoginByEmailAsync(continued, "wrong-password-1")));
+        Assert.Equal(2333, GraphQLClient.ErrorCode(await onA.LoginByEmailAsync(continued, "wrong-password-1")));
+
         cluster.Redis.Start();
 
         // Recovered: both instances count into Redis again (logged), so a lock is again reached across A and B.
@@ -230,8 +248,20 @@ public sealed class MultiInstanceFailureTests
             await onB.LoginByEmailAsync(probe);
             await Task.Delay(500);
         }
+        // What the outage counted in the database was moved into Redis (logged): three more failures of `continued`
+        // make six, past the allowance, so it is locked (with the outage's counts lost it would have three and sign in).
+        while (!(cluster[0].Output + cluster[1].Output).Contains("counted in the database during a Redis outage into Redis", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "nothing was moved from the database into Redis:\n" + RedisLines(cluster));
+            await Task.Delay(200);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(6)); // the second pass (5 s after the return) of anything still in flight
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(2333, GraphQLClient.ErrorCode(await (i % 2 == 0 ? onB : onA).LoginByEmailAsync(continued, "wrong-password-1")));
+        Assert.Equal(2058, GraphQLClient.ErrorCode(await onA.LoginByEmailAsync(continued)));
+
         // Note: on a loaded machine a Redis call can still time out (1 s) right after the return, and that one call
-        // counts in memory; a second account gets a second chance, and both failing means no recovery.
+        // counts in the database (moved later); a second account gets a second chance, and both failing means no recovery.
         JsonNode? last = null;
         for (var round = 0; round < 2 && last?["errors"] is null; round++)
         {
