@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using GenAuth.Tests.Infrastructure;
 
 namespace GenAuth.Tests.Pages;
@@ -50,5 +51,30 @@ public sealed class AgreementRegisterBrowserTests(PagesBrowser b)
         await page.CheckAsync("form#register input[name=agreement][required]");
         await page.ClickAsync("form#register button[type=submit]");
         await LoginPageBrowserTests.AtCenterAsync(page);
+    }
+    [Fact]
+    public async Task A_tenants_login_page_shows_its_branding_and_passes_axe()
+    {
+        var admin = await b.Gql.ManagementTokenAsync(b.App.Secret);
+        async Task<JsonNode> RestAsync(HttpMethod method, string path, object body)
+        {
+            using var request = b.Gql.NewRequest(method, path, admin);
+            request.Content = System.Net.Http.Json.JsonContent.Create(body);
+            using var response = await b.Gql.Http.SendAsync(request);
+            var envelope = await GraphQLClient.ReadJsonAsync(response);
+            Assert.True(envelope["code"]!.GetValue<int>() == 200, envelope.ToJsonString());
+            return envelope["data"]!;
+        }
+        var app = (await RestAsync(HttpMethod.Post, "/api/v2/applications", new { name = "Tenant page app" }))["id"]!.GetValue<string>();
+        await RestAsync(HttpMethod.Post, $"/api/v2/applications/{app}", new { appType = "BOTH" });
+        const string png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+        var tenant = (await RestAsync(HttpMethod.Post, "/api/v2/tenant", new { name = "Acme <b>Labs</b>", appIds = app, logo = png }))["id"]!.GetValue<string>();
+
+        var (context, page) = await b.NewPageAsync();
+        await using var _ = context;
+        await page.GotoAsync($"{b.BaseUrl}/login?app_id={app}&tenant_id={tenant}&return_url=/u");
+        Assert.Equal("Acme <b>Labs</b>", await page.TextContentAsync(".brand .tenant-name"));
+        Assert.Equal(png, await page.GetAttributeAsync(".brand img.logo", "src"));
+        await b.CheckAsync(page, "login-tenant");
     }
 }
