@@ -197,6 +197,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<GenAuth.Core.Tenants.TenantService>();
         services.AddScoped<GenAuth.Core.Devices.DeviceService>();
         services.AddScoped<GenAuth.Core.Applications.AppAuthorizationService>();
+        services.AddScoped<GenAuth.Core.Applications.AgreementService>();
         services.AddScoped<OrgService>();
         // Roles and Permissions clean up what refers to deleted groups, nodes and roles (hooks declared by those capabilities).
         services.AddSingleton<IGroupDeletionHook, RoleAssignmentCleanup>();
@@ -205,6 +206,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<INodeDeletionHook, PermissionCleanup>();
         services.AddSingleton<IRoleDeletionHook, PermissionCleanup>();
         services.AddScoped<UserAdminService>();
+        services.AddScoped<GenAuth.Core.Admin.SubAccountService>();
         services.AddScoped<CustomFieldService>();
         services.AddScoped<WhitelistService>();
         services.AddScoped<PoolAdminService>();

@@ -72,6 +72,8 @@ app.MapGenAuthAclApi();
 app.MapGenAuthTenantApi();
 app.MapGenAuthDeviceApi();
 app.MapGenAuthManagementApi();
+app.MapGenAuthAgreementApi();
+app.MapGenAuthSubAccountApi();
 app.MapGenAuthDirectoryApi();
 app.MapGenAuthMfaApi();
 app.MapGenAuthCodeApi();

@@ -133,12 +133,6 @@ describe('literal REST paths beside /api/v2/users/{id}', () => {
   });
 });
 
-describe('loginBySubAccount', () => {
-  it('answers "not supported" (2651): this server has no sub-accounts', async () => {
-    await sdkError(newClient().loginBySubAccount(unique('sub_'), PASSWORD), 2651, 'loginBySubAccount');
-  });
-});
-
 describe('users.sendFirstLoginVerifyEmail', () => {
   it('mails the user the verify-email link for an app; a missing user or app answers its code', async () => {
     const email = `${unique('first.')}@example.com`;

@@ -30,8 +30,9 @@ public sealed partial class UserAdminService(
     /// createUser: not bound by "registration disabled" or the whitelist, no code needed; phoneVerified stays false
     /// unless given; duplicates are refused (2026). Custom data (key/value pairs) is written in the same transaction.
     /// </summary>
+    /// <param name="mainUserId">makes the new user a sub-account of this (checked) main account: see SubAccountService.</param>
     public async Task<UserView> CreateAsync(ProfileInput userInfo, bool keepPassword, bool resetPasswordOnFirstLogin,
-        IReadOnlyList<KeyValuePair<string, string?>>? customData, CancellationToken ct)
+        IReadOnlyList<KeyValuePair<string, string?>>? customData, CancellationToken ct, string? mainUserId = null)
     {
         var pool = caller.RequireAdmin();
         var now = clock.GetUtcNow().UtcDateTime;
@@ -45,6 +46,7 @@ public sealed partial class UserAdminService(
             UpdatedAt = now,
             EmailVerified = pool.EmailVerifiedDefault,
             ResetPasswordOnFirstLogin = resetPasswordOnFirstLogin,
+            MainUserId = mainUserId,
         };
         var input = new ProfileInput();
         foreach (var (key, value) in userInfo.Where(kv => kv.Key is not ("password" or "isDeleted")))

@@ -272,11 +272,15 @@ public sealed class AppAuthorizationService(GenAuthDbContext db, CallerContext c
     /// The app of an enabled access account whose SK is the given secret (the AK as a client id at the token endpoint),
     /// or null. Any pool: the token endpoint has no pool header, the AK names the account.
     /// </summary>
-    public static async Task<string?> AccountAppAsync(GenAuthDbContext db, string accountId, string secret, CancellationToken ct)
+    /// <summary>The app and token lifetime (seconds) of an enabled account whose SK this is; null otherwise.</summary>
+    public static async Task<(string AppId, int TokenLifetime)?> AccountClientAsync(GenAuthDbContext db, string accountId, string secret,
+        CancellationToken ct)
     {
         var account = await db.ProgrammaticAccessAccounts.IgnoreQueryFilters().AsNoTracking()
-            .Where(a => a.Id == accountId && a.Enabled).Select(a => new { a.AppId, a.SecretHash }).FirstOrDefaultAsync(ct);
-        return account is not null && CryptographicOperations.FixedTimeEquals(Hash(secret), account.SecretHash) ? account.AppId : null;
+            .Where(a => a.Id == accountId && a.Enabled).Select(a => new { a.AppId, a.SecretHash, a.TokenLifetime }).FirstOrDefaultAsync(ct);
+        return account is not null && CryptographicOperations.FixedTimeEquals(Hash(secret), account.SecretHash)
+            ? (account.AppId, account.TokenLifetime)
+            : null;
     }
 
     private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));

@@ -71,6 +71,8 @@ public static class ErrorCodes
     public static readonly ErrorCode DeviceNotFound = new(2585, "设备不存在", "Device does not exist");
     public static readonly ErrorCode DeviceDisabled = new(2586, "该设备已被禁用", "This device is disabled");
     public static readonly ErrorCode DeviceSuspended = new(2587, "该设备已被暂停使用", "This device is suspended");
+    public static readonly ErrorCode AgreementNotFound = new(2590, "注册协议不存在", "Agreement does not exist");
+    public static readonly ErrorCode AgreementRequired = new(2591, "请先阅读并同意协议", "You must accept the required agreements to register");
     public static readonly ErrorCode OldPasswordWrong = new(1320011, "旧密码不正确", "The old password is wrong");
     public static readonly ErrorCode NoOtherLoginMethod = new(1320005, "当前用户未绑定其他登录方式", "No other login method is bound to this user");
     public static readonly ErrorCode TokenInvalid = new(1010001, "id token 非法或已过期", "The id token is invalid or has expired");

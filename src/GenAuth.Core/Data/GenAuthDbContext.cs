@@ -50,6 +50,8 @@ public class GenAuthDbContext : DbContext
     public DbSet<ResourceNamespace> ResourceNamespaces => Set<ResourceNamespace>();
     public DbSet<Applications.AppAuthorization> AppAuthorizations => Set<Applications.AppAuthorization>();
     public DbSet<Applications.ProgrammaticAccessAccount> ProgrammaticAccessAccounts => Set<Applications.ProgrammaticAccessAccount>();
+    public DbSet<Applications.Agreement> Agreements => Set<Applications.Agreement>();
+    public DbSet<Applications.AgreementAcceptance> AgreementAcceptances => Set<Applications.AgreementAcceptance>();
     public DbSet<Organization> Orgs => Set<Organization>();
     public DbSet<OrgNode> OrgNodes => Set<OrgNode>();
     public DbSet<NodeMember> NodeMembers => Set<NodeMember>();

@@ -53,6 +53,39 @@ public sealed class PasswordSignInService(
     }
 
     /// <summary>
+    /// The SDK's loginBySubAccount: a sub-account's identifier (username, email or phone) and password, through the same
+    /// pipeline as every password login. The failure count is the one loginByAccount/loginByUsername keeps for that
+    /// account (the user id, or the identifier's canonical form when unknown), so switching ways in buys no guesses. An
+    /// account that is no sub-account answers 2333 as a wrong password would (after the same password work); a sub-account
+    /// whose main account is deleted does too, and one whose main account is blocked gets 2057 (after a right password).
+    /// </summary>
+    public async Task<SignInOutcome> LoginBySubAccountAsync(string? account, string? password, CancellationToken ct)
+    {
+        var pool = caller.RequirePool();
+        var key = account?.Trim() ?? "";
+        var user = key.Length == 0 ? null : await FindForLoginAsync(LoginMethod.Account, key, ct);
+        return await signIn.SignInAsync(new SignInRequest("password:subaccount", async c =>
+        {
+            var plain = await passwords.DecryptAsync(pool.Id, password, c);
+            var valid = await passwords.VerifyAsync(user?.PasswordHash, plain, c);
+            if (user?.MainUserId is not { } mainId)
+                return new Credential(user, false);
+            var main = await db.Users.AsNoTracking().Where(u => u.Id == mainId).Select(u => new { u.IsDeleted, u.Blocked }).FirstOrDefaultAsync(c);
+            if (main is null || main.IsDeleted)
+                return new Credential(user, false);
+            if (valid && main.Blocked)
+                throw new GenAuthException(ErrorCodes.AccountBlocked, detail: "the main account is blocked");
+            if (valid)
+                await passwords.UpgradeIfNeededAsync(user, plain, c);
+            return new Credential(user, valid);
+        })
+        {
+            ThrottleKey = user is null ? LoginThrottleKeys.ForUnknown(LoginMethod.Account, key) : LoginThrottle.UserKey(user.Id),
+            ByPassword = true,
+        }, ct);
+    }
+
+    /// <summary>
     /// GenAuth's "log in or register" (the SDK's autoRegister): an account that does not exist yet is registered with this
     /// password through the same checks as register* (the pool's switch, whitelist, password policy, uniqueness and the
     /// registration quotas), then signed in by the pipeline. An existing account only ever logs in: a wrong password is
@@ -94,8 +127,10 @@ public sealed class PasswordSignInService(
         return await RegisterAsync(pool, user, password, null, issueToken: true, ct);
     }
 
+    /// <param name="beforeSave">adds rows that belong to the new user (the hosted page's agreement acceptances): they are
+    /// saved with the user, after every check passed, in the same SaveChanges.</param>
     public async Task<Registered> RegisterByEmailAsync(string? email, string? password, ProfileInput? profile, bool issueToken,
-        CancellationToken ct)
+        CancellationToken ct, Action<User>? beforeSave = null)
     {
         var pool = registration.RequireOpen();
         var address = Validation.RequireEmail(email, ErrorCodes.InvalidEmail);
@@ -104,7 +139,7 @@ public sealed class PasswordSignInService(
         user.Email = address;
         user.EmailNormalized = Validation.NormalizeEmail(address);
         user.EmailVerified = pool.EmailVerifiedDefault;
-        return await RegisterAsync(pool, user, password, profile, issueToken, ct);
+        return await RegisterAsync(pool, user, password, profile, issueToken, ct, beforeSave);
     }
 
     public async Task<Registered> RegisterByUsernameAsync(string? username, string? password, ProfileInput? profile, bool issueToken,
@@ -118,11 +153,12 @@ public sealed class PasswordSignInService(
     }
 
     private async Task<Registered> RegisterAsync(UserPool pool, User user, string? password, ProfileInput? profile, bool issueToken,
-        CancellationToken ct)
+        CancellationToken ct, Action<User>? beforeSave = null)
     {
         var plain = await passwords.DecryptAsync(pool.Id, password, ct);
         passwords.RequireAcceptable(pool, plain);
         await registration.PrepareAsync(pool, user, plain, profile, ct);
+        beforeSave?.Invoke(user);
         await registration.SaveAsync(pool, user, ct);
         return await signIn.AfterRegistrationAsync(pool, user, issueToken, "register", ct);
     }

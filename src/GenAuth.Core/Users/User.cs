@@ -79,6 +79,9 @@ public sealed class User : IPoolOwned
     public bool Blocked { get; set; }
     public bool IsDeleted { get; set; }
 
+    /// <summary>The main account of a sub-account (the SDK's loginBySubAccount signs in to it); null for any other user.</summary>
+    public string? MainUserId { get; set; }
+
     /// <summary>When the account was deleted (archived); null while it is live.</summary>
     public DateTime? DeletedAt { get; set; }
     public string? Device { get; set; }

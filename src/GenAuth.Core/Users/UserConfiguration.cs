@@ -36,6 +36,9 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         b.HasIndex(e => new { e.UserPoolId, e.Nickname });
         b.HasIndex(e => new { e.UserPoolId, e.Name });
         b.HasIndex(e => new { e.UserPoolId, e.ExternalId });
+        // A sub-account goes with its main account.
+        b.HasIndex(e => new { e.UserPoolId, e.MainUserId });
+        b.HasOne<User>().WithMany().HasForeignKey(e => e.MainUserId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<UserPool>().WithMany().HasForeignKey(e => e.UserPoolId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany<Session>().WithOne().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -48,16 +48,17 @@ public sealed class AccountMutations : IMutationFields
             .PublicAccess()
             .ResolveAsync(async c => await c.Service<PasswordSignInService>().LoginAsync(LoginMethod.Account,
                 c.GetArgument<string>("account"), c.GetArgument<string>("password"), c.CancellationToken).RequireSignedIn());
-        // Note: GenAuth's sub-accounts are made in its console and nothing in the SDK creates them; this server has none,
-        // so the SDK's loginBySubAccount gets a clear "not supported" code instead of a schema error.
+        // Sub-accounts are made by an admin (REST /api/v2/users/{id}/sub-accounts, as GenAuth's console does); this signs in
+        // to one through the same pipeline as every password login.
         m.Field<UserType>("loginBySubAccount")
-            .Description("Logs in to a sub-account. Not supported by this server (no sub-accounts): always answers 2651.")
-            .Argument<NonNullGraphType<StringGraphType>>("account", "The sub-account's name.")
+            .Description("Logs in to a sub-account (a user attached to a main account) with its username, email or phone and its password.")
+            .Argument<NonNullGraphType<StringGraphType>>("account", "The sub-account's username, email or phone.")
             .Argument<NonNullGraphType<StringGraphType>>("password", "The sub-account's password.")
             .Argument<StringGraphType>("captchaCode", "A captcha answer (unused).")
             .Argument<StringGraphType>("clientIp", "The end user's IP as the SDK forwards it (unused).")
             .PublicAccess()
-            .Resolve(_ => throw new GenAuthException(ErrorCodes.FeatureNotSupported, detail: "sub-accounts"));
+            .ResolveAsync(async c => await c.Service<PasswordSignInService>().LoginBySubAccountAsync(
+                c.GetArgument<string>("account"), c.GetArgument<string>("password"), c.CancellationToken).RequireSignedIn());
 
         m.Field<UserType>("updateUser")
             .Description("A user updates their own profile (not email, phone or password); an admin updates any field of any user (a password, email or phone change ends the user's sessions unless keepSessions).")

@@ -2,6 +2,7 @@ using GenAuth.Core.Applications;
 using GenAuth.Core.Data;
 using GenAuth.Core.Pools;
 using OpenIddict.Server;
+using Microsoft.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
@@ -25,8 +26,14 @@ public sealed class AccessAccountClientHandler(GenAuthDbContext db, PoolDirector
         // client lookup right after reads anyway: no query is added for it.
         if (await directory.FindAppAsync(db, clientId, context.CancellationToken) is not null)
             return;
-        var appId = await AppAuthorizationService.AccountAppAsync(db, clientId, secret, context.CancellationToken);
-        if (appId is not null)
-            request.ClientId = appId;
+        if (await AppAuthorizationService.AccountClientAsync(db, clientId, secret, context.CancellationToken) is not { } account)
+            return;
+        request.ClientId = account.AppId;
+        // The account's own token lifetime (tokenLifetime, set when it was created) replaces the app's for this token.
+        if (account.TokenLifetime > 0 && context.Transaction.GetHttpRequest() is { } http)
+            http.HttpContext.Items[LifetimeItem] = TimeSpan.FromSeconds(account.TokenLifetime);
     }
+
+    /// <summary>The HttpContext item holding the access token lifetime of the AK this request authenticated with.</summary>
+    public const string LifetimeItem = "GenAuth.AccessAccountTokenLifetime";
 }

@@ -237,6 +237,8 @@ public static class OidcEndpoints
             principal.SetScopes(requested.IsDefaultOrEmpty ? [.. offered] : requested);
             principal.SetAudiences(app.Id);
             ApplyLifetimes(principal, app);
+            if (http.Items[AccessAccountClientHandler.LifetimeItem] is TimeSpan akLifetime)
+                principal.SetAccessTokenLifetime(akLifetime);
             principal.SetDestinations(static c => c.Type == Claims.Subject ? [Destinations.AccessToken] : []);
             // Note: no token row carries this event, so it is the request's only write: the group-commit writer puts it
             // in a transaction shared with the other requests of the moment (one SQLite write per batch, not per token)

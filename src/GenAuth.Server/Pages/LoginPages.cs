@@ -1,4 +1,5 @@
 using System.Text;
+using GenAuth.Core.Applications;
 using GenAuth.Core.Codes;
 using GenAuth.Core.Common;
 using GenAuth.Core.Mfa;
@@ -43,7 +44,7 @@ public static class LoginPages
 
     // ---- GET ----
 
-    private static async Task<IResult> GetAsync(HttpContext http, PageSetup setup, CancellationToken ct)
+    private static async Task<IResult> GetAsync(HttpContext http, PageSetup setup, AgreementService agreements, CancellationToken ct)
     {
         var page = await setup.OpenAsync(http, http.Request.Query["app_id"], ct);
         if (page is null)
@@ -52,7 +53,7 @@ public static class LoginPages
         var tab = http.Request.Query["tab"].ToString();
         return tab switch
         {
-            "register" => Register(page, returnUrl),
+            "register" => Register(page, returnUrl, await agreements.ShownAsync(page.App.Id, page.Lang, ct)),
             "forgot" => Forgot(page, returnUrl),
             // The OIDC authorize endpoint passes login_hint on: it fills the account field.
             _ => Login(page, returnUrl, Tab(page, tab), account: http.Request.Query["login_hint"].ToString() is { Length: > 0 and <= 256 } hint ? hint : null),
@@ -165,7 +166,12 @@ public static class LoginPages
         return sb.ToString();
     }
 
-    private static IResult Register(PageRequest page, string returnUrl, string? error = null, string? email = null, int status = 200)
+    /// <summary>
+    /// The register form, with the app's agreements in the page's language as checkboxes (a required one is marked
+    /// required; the server checks it again). Titles are escaped; only plain http(s) links in them stay links.
+    /// </summary>
+    private static IResult Register(PageRequest page, string returnUrl, IReadOnlyList<Agreement> agreements, string? error = null,
+        string? email = null, int status = 200, IReadOnlyCollection<long>? ticked = null)
     {
         var sb = new StringBuilder();
         sb.Append($"<h1>{E(page.T("register-title"))}</h1>");
@@ -173,6 +179,23 @@ public static class LoginPages
         sb.Append($"<form id=\"register\" method=\"post\" action=\"/login/register\">{page.Hidden(returnUrl)}");
         sb.Append(page.Field("email", "email", "email", email, "email"));
         sb.Append(page.Field("password", "password", "password", null, "new-password"));
+        if (agreements.Count > 0)
+        {
+            sb.Append($"<fieldset class=\"agreements\"><legend>{E(page.T("agreements"))}</legend>");
+            foreach (var a in agreements)
+            {
+                var id = $"agreement-{a.Id}";
+                var isChecked = ticked?.Contains(a.Id) == true ? " checked" : "";
+                var req = a.Required ? " required aria-required=\"true\"" : "";
+                // Note: the label holds only the checkbox's text; a link inside it stays its own focusable element.
+                sb.Append($"<div class=\"check\"><input type=\"checkbox\" id=\"{id}\" name=\"agreement\" value=\"{a.Id}\"{isChecked}{req}>");
+                sb.Append($"<label for=\"{id}\">{AgreementService.TitleHtml(a.Title)}");
+                if (a.Required)
+                    sb.Append($" <span class=\"required\">({E(page.T("required"))})</span>");
+                sb.Append("</label></div>");
+            }
+            sb.Append("</fieldset>");
+        }
         sb.Append($"<button type=\"submit\">{E(page.T("register"))}</button></form>");
         sb.Append($"<p class=\"links\">{E(page.T("have-account"))} <a href=\"{E(LoginUrl(page, returnUrl, null))}\">{E(page.T("sign-in"))}</a></p>");
         return page.Render(page.T("register-title"), sb.ToString(), status);
@@ -736,16 +759,25 @@ public static class LoginPages
         }
     }
 
-    private static async Task<IResult> RegisterAsync(HttpContext http, PageSetup setup, PasswordSignInService passwords, CancellationToken ct)
+    private static async Task<IResult> RegisterAsync(HttpContext http, PageSetup setup, PasswordSignInService passwords,
+        AgreementService agreements, CancellationToken ct)
     {
         var (p, stop) = await ReadAsync(http, setup, ct);
         if (p is null)
             return stop!;
         var email = p.Get("email").Trim();
-        IResult Again(string error) => Register(p.Page, p.ReturnUrl, error, email, 400);
+        // Ticked boxes: numbers only (anything else is not an agreement of this page), at most one per agreement an app may have.
+        var ticked = p.Form["agreement"].Take(AgreementService.MaxPerApp)
+            .Select(v => long.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : -1)
+            .Where(n => n > 0).ToHashSet();
+        var shown = await agreements.ShownAsync(p.Page.App.Id, p.Page.Lang, ct);
+        IResult Again(string error) => Register(p.Page, p.ReturnUrl, shown, error, email, 400, ticked);
         try
         {
-            var registered = await passwords.RegisterByEmailAsync(email, p.Get("password"), null, issueToken: true, ct);
+            // A required agreement left unticked refuses the registration (2591) before anything is written or counted.
+            var accepted = await agreements.RequireAcceptedAsync(p.Page.App.Id, p.Page.Lang, ticked, ct);
+            var registered = await passwords.RegisterByEmailAsync(email, p.Get("password"), null, issueToken: true, ct,
+                user => agreements.Stage(user, accepted));
             return registered.SignIn is { } outcome
                 ? await OutcomeAsync(p, outcome, Again)
                 : Login(p.Page, p.ReturnUrl, "password", account: email);

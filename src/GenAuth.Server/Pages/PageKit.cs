@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace GenAuth.Server.Pages;
@@ -34,6 +35,9 @@ public sealed partial class PageRequest
     public required string Nonce { get; init; }
     public required CallerContext Caller { get; init; }
     public required GenAuthDbContext Db { get; init; }
+
+    /// <summary>The tenant the page signs in under (a tenant-enabled app and a tenant_id of a tenant using it): its branding shows.</summary>
+    public GenAuth.Core.Tenants.Tenant? Tenant { get; init; }
 
     public bool English => Lang == "en-US";
 
@@ -92,7 +96,7 @@ public sealed partial class PageRequest
     {
         var brandColor = PageBranding.Color(App);
         var css = PageBranding.Css(App);
-        var logo = PageBranding.Logo(App);
+        var logo = Tenant is not null ? PageBranding.TenantLogo(Tenant) ?? PageBranding.Logo(App) : PageBranding.Logo(App);
         var sb = new StringBuilder(4096);
         sb.Append($"<!doctype html><html lang=\"{E(Lang)}\"><head><meta charset=\"utf-8\">");
         sb.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
@@ -112,6 +116,9 @@ public sealed partial class PageRequest
         sb.Append("<header class=\"top\"><div class=\"brand\">");
         if (logo is not null)
             sb.Append($"<img class=\"logo\" src=\"{E(logo)}\" alt=\"\">");
+        // A tenant's page names the tenant first (its name escaped like every value), then the app.
+        if (Tenant is not null)
+            sb.Append($"<span class=\"tenant-name\">{E(Tenant.Name)}</span><span class=\"muted\" aria-hidden=\"true\">·</span>");
         sb.Append($"<span class=\"app-name\">{E(App.Name)}</span></div>");
         sb.Append($"<nav class=\"langs\" aria-label=\"{E(T("language"))}\">");
         sb.Append(LangLink("zh-CN", "中文")).Append(LangLink("en-US", "English"));
@@ -123,7 +130,7 @@ public sealed partial class PageRequest
         if (script is not null)
             sb.Append($"<script src=\"{E(script)}\"></script>");
         sb.Append("</body></html>");
-        ApplyHeaders(Http.Response, Nonce, RedirectOrigins(App), frameSources);
+        ApplyHeaders(Http.Response, Nonce, RedirectOrigins(App), frameSources, PageBranding.ImageOrigin(logo));
         return Results.Content(sb.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);
     }
 
@@ -136,11 +143,13 @@ public sealed partial class PageRequest
     /// form-action also lists the origins of the app's registered redirect URIs: a sign-in post answers 303 to the
     /// OIDC authorize endpoint, which redirects to the app, and browsers apply form-action to that whole chain.
     /// </remarks>
-    public static void ApplyHeaders(HttpResponse response, string nonce, string? formTargets = null, string? frameSources = null)
+    /// <param name="imageOrigin">" https://host" of a tenant's logo: the one other origin images may come from.</param>
+    public static void ApplyHeaders(HttpResponse response, string nonce, string? formTargets = null, string? frameSources = null,
+        string? imageOrigin = null)
     {
         var frames = string.IsNullOrEmpty(frameSources) ? "" : $"frame-src{frameSources}; ";
         response.Headers.ContentSecurityPolicy =
-            $"default-src 'none'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; {frames}" +
+            $"default-src 'none'; script-src 'self'; style-src 'self' 'nonce-{nonce}'; img-src 'self' data:{imageOrigin}; {frames}" +
             $"connect-src 'self'; form-action 'self'{formTargets}; base-uri 'none'; frame-ancestors 'none'";
         response.Headers.CacheControl = "no-store";
         response.Headers.XContentTypeOptions = "nosniff";
@@ -215,10 +224,19 @@ public sealed class PageSetup(BootstrapService bootstrap, PoolDirectory pools, C
         var tenant = http.Request.Query["tenant_id"].ToString() is { Length: > 0 } q ? q
             : http.Features.Get<Microsoft.AspNetCore.Http.Features.IFormFeature>()?.Form?["tenant_id"].ToString() is { Length: > 0 } f ? f : null;
         caller.TenantId = tenant is { Length: <= 64 } ? tenant : null;
+        // A tenant-enabled app's page shows the tenant's branding, when the tenant exists in the pool and uses the app.
+        GenAuth.Core.Tenants.Tenant? shown = null;
+        if (caller.TenantId is { } tenantId && GenAuth.Core.Tenants.AppTypes.TenantEnabled(app.AppType))
+        {
+            var found = await db.Tenants.AsNoTracking().IgnoreQueryFilters()
+                .FirstOrDefaultAsync(t => t.Id == tenantId && t.UserPoolId == pool.Id, ct);
+            if (found is not null && found.AppIds.Split(',', StringSplitOptions.TrimEntries).Contains(app.Id))
+                shown = found;
+        }
         return new PageRequest
         {
             Http = http, Pool = pool, App = app, DefaultApp = app.Id == defaultAppId, Lang = lang, Nonce = PageRequest.NewNonce(),
-            Caller = caller, Db = db,
+            Caller = caller, Db = db, Tenant = shown,
         };
     }
 
@@ -277,6 +295,29 @@ public static partial class PageBranding
         app.Logo is { Length: > 0 and < 200_000 } l
         && (l.StartsWith("data:image/", StringComparison.Ordinal) || (l.StartsWith('/') && !l.StartsWith("//", StringComparison.Ordinal)))
             ? l : null;
+
+    /// <summary>
+    /// A tenant's logo: a data: image, or an absolute https URL (no credentials, no quote or space: it goes into an
+    /// attribute and the CSP); anything else is not shown.
+    /// </summary>
+    public static string? TenantLogo(GenAuth.Core.Tenants.Tenant tenant)
+    {
+        var l = tenant.Logo;
+        if (l is not { Length: > 0 and < 200_000 })
+            return null;
+        if (l.StartsWith("data:image/", StringComparison.Ordinal) && !l.StartsWith("data:image/svg", StringComparison.OrdinalIgnoreCase))
+            return l;
+        return l.Length <= 2048 && Uri.TryCreate(l, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
+               && string.IsNullOrEmpty(uri.UserInfo) && !l.Any(c => c is '"' or '\'' or ' ' or ';' or ',' || char.IsControl(c))
+            ? uri.AbsoluteUri
+            : null;
+    }
+
+    /// <summary>" https://host[:port]" for an https logo (the CSP's img-src must allow it); null for data: and local ones.</summary>
+    public static string? ImageOrigin(string? logo) =>
+        logo is not null && logo.StartsWith("https://", StringComparison.Ordinal) && Uri.TryCreate(logo, UriKind.Absolute, out var uri)
+            ? " " + uri.GetLeftPart(UriPartial.Authority)
+            : null;
 
     /// <summary>The sign-in methods the app shows: password, code, qr (all when the app names none).</summary>
     public static bool Shows(Application app, string method)

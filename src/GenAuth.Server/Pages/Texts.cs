@@ -26,6 +26,8 @@ public static class Texts
         ["register"] = ("Create account", "注册"),
         ["register-title"] = ("Create an account", "注册账号"),
         ["have-account"] = ("Already have an account?", "已有账号？"),
+        ["agreements"] = ("Agreements", "协议"),
+        ["required"] = ("required", "必选"),
         ["forgot"] = ("Forgot password?", "忘记密码？"),
         ["forgot-title"] = ("Reset your password", "重置密码"),
         ["new-password"] = ("New password", "新密码"),

@@ -17,6 +17,75 @@ namespace GenAuth.Core.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("GenAuth.Core.Applications.Agreement", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AppId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Lang")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Required")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppId");
+
+                    b.HasIndex("UserPoolId", "AppId", "Order");
+
+                    b.ToTable("agreements", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Applications.AgreementAcceptance", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AgreementId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AcceptedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "AgreementId");
+
+                    b.HasIndex("AgreementId");
+
+                    b.HasIndex("UserPoolId");
+
+                    b.ToTable("agreement_acceptances", (string)null);
+                });
+
             modelBuilder.Entity("GenAuth.Core.Applications.AppAccessRule", b =>
                 {
                     b.Property<long>("Id")
@@ -2105,6 +2174,9 @@ namespace GenAuth.Core.Data.Migrations
                     b.Property<int>("LoginsCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("MainUserId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("MiddleName")
                         .HasColumnType("TEXT");
 
@@ -2199,6 +2271,8 @@ namespace GenAuth.Core.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("MainUserId");
+
                     b.HasIndex("UserPoolId", "EmailNormalized")
                         .IsUnique();
 
@@ -2206,6 +2280,8 @@ namespace GenAuth.Core.Data.Migrations
                         .IsUnique();
 
                     b.HasIndex("UserPoolId", "ExternalId");
+
+                    b.HasIndex("UserPoolId", "MainUserId");
 
                     b.HasIndex("UserPoolId", "Name");
 
@@ -2605,6 +2681,42 @@ namespace GenAuth.Core.Data.Migrations
                     b.HasIndex("ApplicationId", "Status", "Subject", "Type");
 
                     b.ToTable("OpenIddictTokens", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Applications.Agreement", b =>
+                {
+                    b.HasOne("GenAuth.Core.Pools.Application", null)
+                        .WithMany()
+                        .HasForeignKey("AppId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
+                        .WithMany()
+                        .HasForeignKey("UserPoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Applications.AgreementAcceptance", b =>
+                {
+                    b.HasOne("GenAuth.Core.Applications.Agreement", null)
+                        .WithMany()
+                        .HasForeignKey("AgreementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("GenAuth.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
+                        .WithMany()
+                        .HasForeignKey("UserPoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("GenAuth.Core.Applications.AppAccessRule", b =>
@@ -3052,6 +3164,11 @@ namespace GenAuth.Core.Data.Migrations
 
             modelBuilder.Entity("GenAuth.Core.Users.User", b =>
                 {
+                    b.HasOne("GenAuth.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("MainUserId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("GenAuth.Core.Pools.UserPool", null)
                         .WithMany()
                         .HasForeignKey("UserPoolId")

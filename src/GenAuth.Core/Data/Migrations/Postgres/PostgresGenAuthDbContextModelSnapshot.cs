@@ -23,6 +23,83 @@ namespace GenAuth.Core.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("GenAuth.Core.Applications.Agreement", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AppId")
+                        .IsRequired()
+                        .HasColumnType("character varying(24)")
+                        .UseCollation("C");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("Lang")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .UseCollation("C");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Required")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .UseCollation("C");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("character varying(24)")
+                        .UseCollation("C");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppId");
+
+                    b.HasIndex("UserPoolId", "AppId", "Order");
+
+                    b.ToTable("agreements", (string)null);
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Applications.AgreementAcceptance", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("character varying(24)")
+                        .UseCollation("C");
+
+                    b.Property<long>("AgreementId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("AcceptedAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("character varying(24)")
+                        .UseCollation("C");
+
+                    b.HasKey("UserId", "AgreementId");
+
+                    b.HasIndex("AgreementId");
+
+                    b.HasIndex("UserPoolId");
+
+                    b.ToTable("agreement_acceptances", (string)null);
+                });
+
             modelBuilder.Entity("GenAuth.Core.Applications.AppAccessRule", b =>
                 {
                     b.Property<long>("Id")
@@ -2386,6 +2463,10 @@ namespace GenAuth.Core.Data.Migrations.Postgres
                     b.Property<int>("LoginsCount")
                         .HasColumnType("integer");
 
+                    b.Property<string>("MainUserId")
+                        .HasColumnType("character varying(24)")
+                        .UseCollation("C");
+
                     b.Property<string>("MiddleName")
                         .HasColumnType("text")
                         .UseCollation("C");
@@ -2504,6 +2585,8 @@ namespace GenAuth.Core.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("MainUserId");
+
                     b.HasIndex("UserPoolId", "EmailNormalized")
                         .IsUnique();
 
@@ -2511,6 +2594,8 @@ namespace GenAuth.Core.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("UserPoolId", "ExternalId");
+
+                    b.HasIndex("UserPoolId", "MainUserId");
 
                     b.HasIndex("UserPoolId", "Name");
 
@@ -2975,6 +3060,42 @@ namespace GenAuth.Core.Data.Migrations.Postgres
                     b.ToTable("OpenIddictTokens", (string)null);
                 });
 
+            modelBuilder.Entity("GenAuth.Core.Applications.Agreement", b =>
+                {
+                    b.HasOne("GenAuth.Core.Pools.Application", null)
+                        .WithMany()
+                        .HasForeignKey("AppId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
+                        .WithMany()
+                        .HasForeignKey("UserPoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.Applications.AgreementAcceptance", b =>
+                {
+                    b.HasOne("GenAuth.Core.Applications.Agreement", null)
+                        .WithMany()
+                        .HasForeignKey("AgreementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("GenAuth.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("GenAuth.Core.Pools.UserPool", null)
+                        .WithMany()
+                        .HasForeignKey("UserPoolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("GenAuth.Core.Applications.AppAccessRule", b =>
                 {
                     b.HasOne("GenAuth.Core.Pools.Application", null)
@@ -3427,6 +3548,11 @@ namespace GenAuth.Core.Data.Migrations.Postgres
 
             modelBuilder.Entity("GenAuth.Core.Users.User", b =>
                 {
+                    b.HasOne("GenAuth.Core.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("MainUserId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("GenAuth.Core.Pools.UserPool", null)
                         .WithMany()
                         .HasForeignKey("UserPoolId")
