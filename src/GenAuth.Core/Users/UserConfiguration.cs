@@ -36,9 +36,10 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         b.HasIndex(e => new { e.UserPoolId, e.Nickname });
         b.HasIndex(e => new { e.UserPoolId, e.Name });
         b.HasIndex(e => new { e.UserPoolId, e.ExternalId });
-        // A sub-account goes with its main account.
+        // Note: no foreign key to the main account: users are only ever soft-deleted (a sub-account's sign-in checks
+        // its main account's row), and on SQLite adding one rebuilds `users`, which is slow on a big pool and drops the
+        // page-index triggers (PgdeepUserPageBuckets).
         b.HasIndex(e => new { e.UserPoolId, e.MainUserId });
-        b.HasOne<User>().WithMany().HasForeignKey(e => e.MainUserId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<UserPool>().WithMany().HasForeignKey(e => e.UserPoolId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany<Session>().WithOne().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -110,22 +110,11 @@ namespace GenAuth.Core.Data.Migrations
                 name: "IX_agreements_UserPoolId_AppId_Order",
                 table: "agreements",
                 columns: new[] { "UserPoolId", "AppId", "Order" });
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_users_users_MainUserId",
-                table: "users",
-                column: "MainUserId",
-                principalTable: "users",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.Cascade);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropForeignKey(
-                name: "FK_users_users_MainUserId",
-                table: "users");
 
             migrationBuilder.DropTable(
                 name: "agreement_acceptances");

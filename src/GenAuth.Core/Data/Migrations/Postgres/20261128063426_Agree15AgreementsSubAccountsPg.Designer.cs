@@ -3522,10 +3522,6 @@ namespace GenAuth.Core.Data.Migrations.Postgres
 
             modelBuilder.Entity("GenAuth.Core.Users.User", b =>
                 {
-                    b.HasOne("GenAuth.Core.Users.User", null)
-                        .WithMany()
-                        .HasForeignKey("MainUserId")
-                        .OnDelete(DeleteBehavior.Cascade);
 
                     b.HasOne("GenAuth.Core.Pools.UserPool", null)
                         .WithMany()
