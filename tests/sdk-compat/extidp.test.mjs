@@ -63,6 +63,16 @@ describe('ManagementClient.tenant identity sources', () => {
 
     assert.equal(await management.tenant.changeExtIdpConnectionState(conn.id, { enabled: false }), true);
     assert.equal(await management.tenant.batchChangeExtIdpConnectionState(idp.id, { enabled: true }), true);
+    // Per app: switched off for the SDK's app, its start URL is refused (2625 page); an unknown app or tenant is refused.
+    assert.equal(await management.tenant.changeExtIdpConnectionState(conn.id, { appId: server.appId, enabled: false }), true);
+    const off = await fetch(`${server.baseUrl}/connections/social/${identifier}gh?app_id=${server.appId}&lang=en-US`, { redirect: 'manual' });
+    assert.equal(off.status, 403);
+    assert.ok((await off.text()).includes('not enabled for this application'));
+    assert.equal(await management.tenant.changeExtIdpConnectionState(conn.id, { appId: 'no-such-app', enabled: true }), false);
+    assert.equal(await management.tenant.batchChangeExtIdpConnectionState(idp.id, { tenantId: 'no-such-tenant', enabled: true }), false);
+    assert.equal(await management.tenant.batchChangeExtIdpConnectionState(idp.id, { appId: server.appId, enabled: true }), true);
+    const on = await fetch(`${server.baseUrl}/connections/social/${identifier}gh?app_id=${server.appId}`, { redirect: 'manual' });
+    assert.equal(on.status, 302);
 
     // social.authorize opens /connections/social/{identifier}?from_guard=1&app_id=…: GenAuth starts the flow there.
     let opened;

@@ -166,5 +166,8 @@ public static class ErrorCodes
     public static readonly ErrorCode ExtLastSignInMethod = new(2716, "这是该账号唯一的登录方式，不能解绑", "This is the account's only way to sign in: it can't be unlinked");
     public static readonly ErrorCode ExtIdentityLinkedElsewhere = new(2717, "该身份已绑定到其他账号", "This identity is already linked to another account");
     public static readonly ErrorCode ExtIdentityNotLinked = new(2718, "未绑定该身份源", "No identity of this source is linked to the account");
+    // A connection switched off for the app (or the tenant) it is used from: 2625 (issue 12's per-app connection state;
+    // 26xx: the app's own rules, next to 2604 "no access to this app").
+    public static readonly ErrorCode ExtIdpConnDisabledForApp = new(2625, "该身份源连接未在此应用中启用", "This identity source connection is not enabled for this application");
     public static readonly ErrorCode Internal = new(5000, "服务器内部错误", "Internal server error");
 }

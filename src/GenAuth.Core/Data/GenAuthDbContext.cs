@@ -65,6 +65,7 @@ public class GenAuthDbContext : DbContext
     public DbSet<VerificationCode> VerificationCodes => Set<VerificationCode>();
     public DbSet<GenAuth.Core.ExtIdps.ExtIdp> ExtIdps => Set<GenAuth.Core.ExtIdps.ExtIdp>();
     public DbSet<GenAuth.Core.ExtIdps.ExtIdpConn> ExtIdpConns => Set<GenAuth.Core.ExtIdps.ExtIdpConn>();
+    public DbSet<GenAuth.Core.ExtIdps.ExtIdpConnAppState> ExtIdpConnAppStates => Set<GenAuth.Core.ExtIdps.ExtIdpConnAppState>();
     public DbSet<GenAuth.Core.ExtIdps.UserIdentity> UserIdentities => Set<GenAuth.Core.ExtIdps.UserIdentity>();
     public DbSet<GenAuth.Core.Tenants.Tenant> Tenants => Set<GenAuth.Core.Tenants.Tenant>();
     public DbSet<GenAuth.Core.Tenants.TenantMember> TenantMembers => Set<GenAuth.Core.Tenants.TenantMember>();

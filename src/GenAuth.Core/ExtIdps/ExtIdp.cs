@@ -57,3 +57,19 @@ public sealed class UserIdentity : IPoolOwned
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }
+
+/// <summary>
+/// A connection switched on or off for one app, one tenant, or one app under one tenant (GenAuth's per-app connection
+/// state: the SDK's changeExtIdpConnectionState with appId / tenantId). Empty <see cref="AppId"/> = every app of the
+/// tenant; empty <see cref="TenantId"/> = the app outside any tenant. No row = the connection's pool-wide state applies.
+/// </summary>
+public sealed class ExtIdpConnAppState : IPoolOwned
+{
+    public int Id { get; set; }
+    public required string UserPoolId { get; set; }
+    public required string ConnId { get; set; }
+    public string AppId { get; set; } = "";
+    public string TenantId { get; set; } = "";
+    public bool Enabled { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}

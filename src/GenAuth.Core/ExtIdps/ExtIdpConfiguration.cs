@@ -37,6 +37,23 @@ internal sealed class ExtIdpConnConfiguration : IEntityTypeConfiguration<ExtIdpC
     }
 }
 
+internal sealed class ExtIdpConnAppStateConfiguration : IEntityTypeConfiguration<ExtIdpConnAppState>
+{
+    public void Configure(EntityTypeBuilder<ExtIdpConnAppState> b)
+    {
+        b.ToTable("ext_idp_conn_app_states");
+        b.HasKey(e => e.Id);
+        b.Property(e => e.ConnId).HasMaxLength(24);
+        b.Property(e => e.AppId).HasMaxLength(64);
+        b.Property(e => e.TenantId).HasMaxLength(64);
+        // One switch per (connection, app, tenant): empty strings, not NULLs, so the unique index holds on both providers.
+        b.HasIndex(e => new { e.ConnId, e.AppId, e.TenantId }).IsUnique();
+        // The hosted page and directory logins read an app's switches.
+        b.HasIndex(e => new { e.UserPoolId, e.AppId });
+        b.HasOne<ExtIdpConn>().WithMany().HasForeignKey(e => e.ConnId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class UserIdentityConfiguration : IEntityTypeConfiguration<UserIdentity>
 {
     public void Configure(EntityTypeBuilder<UserIdentity> b)

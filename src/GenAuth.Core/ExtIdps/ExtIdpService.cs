@@ -106,19 +106,30 @@ public sealed partial class ExtIdpService(GenAuthDbContext db, CallerContext cal
         var idp = await db.ExtIdps.FirstOrDefaultAsync(i => i.Id == id, ct) ?? throw new GenAuthException(ErrorCodes.ExtIdpNotFound);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.UserIdentities.Where(x => x.ExtIdpId == id).ExecuteDeleteAsync(ct);
+        var connIds = db.ExtIdpConns.Where(c => c.ExtIdpId == id).Select(c => c.Id);
+        await db.ExtIdpConnAppStates.Where(s => connIds.Contains(s.ConnId)).ExecuteDeleteAsync(ct);
         await db.ExtIdpConns.Where(c => c.ExtIdpId == id).ExecuteDeleteAsync(ct);
         db.ExtIdps.Remove(idp);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }
 
-    /// <summary>Turns every connection of the source on or off.</summary>
-    public async Task SetIdpStateAsync(string id, bool enabled, CancellationToken ct)
+    /// <summary>
+    /// Turns every connection of the source on or off: for the pool (no app, no tenant), else for the app and/or tenant
+    /// named (see <see cref="ConnAppStates"/>).
+    /// </summary>
+    public async Task SetIdpStateAsync(string id, bool enabled, CancellationToken ct, string? appId = null, string? tenantId = null)
     {
         caller.RequireAdmin();
         if (!await db.ExtIdps.AnyAsync(i => i.Id == id, ct))
             throw new GenAuthException(ErrorCodes.ExtIdpNotFound);
         var now = clock.GetUtcNow().UtcDateTime;
+        if (await ScopeAsync(appId, tenantId, ct) is { } scope)
+        {
+            var connIds = await db.ExtIdpConns.Where(c => c.ExtIdpId == id).Select(c => c.Id).ToListAsync(ct);
+            await SetScopedAsync(connIds, scope.AppId, scope.TenantId, enabled, ct);
+            return;
+        }
         await db.ExtIdpConns.Where(c => c.ExtIdpId == id)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Enabled, enabled).SetProperty(c => c.UpdatedAt, now), ct);
     }
@@ -166,18 +177,100 @@ public sealed partial class ExtIdpService(GenAuthDbContext db, CallerContext cal
         var conn = await db.ExtIdpConns.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new GenAuthException(ErrorCodes.ExtIdpConnNotFound);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.UserIdentities.Where(x => x.ConnId == id).ExecuteDeleteAsync(ct);
+        await db.ExtIdpConnAppStates.Where(s => s.ConnId == id).ExecuteDeleteAsync(ct);
         db.ExtIdpConns.Remove(conn);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }
 
-    public async Task SetConnStateAsync(string id, bool enabled, CancellationToken ct)
+    /// <summary>
+    /// Turns one connection on or off: for the pool (no app, no tenant; the master switch), else only for the app and/or
+    /// tenant named (a row of <see cref="ExtIdpConnAppState"/>; the pool-wide state is left as it is).
+    /// </summary>
+    public async Task SetConnStateAsync(string id, bool enabled, CancellationToken ct, string? appId = null, string? tenantId = null)
     {
         caller.RequireAdmin();
         var conn = await db.ExtIdpConns.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new GenAuthException(ErrorCodes.ExtIdpConnNotFound);
+        if (await ScopeAsync(appId, tenantId, ct) is { } scope)
+        {
+            await SetScopedAsync([conn.Id], scope.AppId, scope.TenantId, enabled, ct);
+            return;
+        }
         conn.Enabled = enabled;
         conn.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The per-app / per-tenant switches of a connection (admin view).</summary>
+    public async Task<IReadOnlyList<ExtIdpConnAppState>> AppStatesAsync(string connId, CancellationToken ct)
+    {
+        caller.RequireAdmin();
+        if (!await db.ExtIdpConns.AnyAsync(c => c.Id == connId, ct))
+            throw new GenAuthException(ErrorCodes.ExtIdpConnNotFound);
+        return await db.ExtIdpConnAppStates.AsNoTracking().Where(s => s.ConnId == connId)
+            .OrderBy(s => s.AppId).ThenBy(s => s.TenantId).Take(1000).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// The pool's connections as one app (under one tenant) sees them: each with whether it is usable there (pool switch
+    /// and the app's / tenant's switches). GenAuth's "identity sources enabled for the application".
+    /// </summary>
+    public async Task<IReadOnlyList<(ExtIdpConnView Conn, bool Enabled)>> ForAppAsync(string? appId, string? tenantId, CancellationToken ct)
+    {
+        caller.RequireAdmin();
+        var app = string.IsNullOrEmpty(appId) || appId.Length > 64 ? null : await db.Applications.AsNoTracking().FirstOrDefaultAsync(a => a.Id == appId, ct);
+        if (app is null)
+            throw new GenAuthException(ErrorCodes.AppNotFound);
+        var tenant = await ScopeAsync(null, tenantId, ct);
+        var conns = await db.ExtIdpConns.AsNoTracking().OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).Take(500).ToListAsync(ct);
+        var disabled = await ConnAppStates.DisabledAsync(db, conns.Select(c => c.Id).ToList(), app, tenant?.TenantId, ct);
+        return conns.Select(c => (View(c), c.Enabled && !disabled.Contains(c.Id))).ToList();
+    }
+
+    /// <summary>The app and tenant a state switch names (each checked in the pool), or null for the pool-wide switch.</summary>
+    private async Task<(string AppId, string TenantId)?> ScopeAsync(string? appId, string? tenantId, CancellationToken ct)
+    {
+        appId = string.IsNullOrWhiteSpace(appId) ? "" : appId.Trim();
+        tenantId = string.IsNullOrWhiteSpace(tenantId) ? "" : tenantId.Trim();
+        if (appId.Length == 0 && tenantId.Length == 0)
+            return null;
+        if (appId.Length > 0 && (appId.Length > 64 || !await db.Applications.AnyAsync(a => a.Id == appId, ct)))
+            throw new GenAuthException(ErrorCodes.AppNotFound);
+        if (tenantId.Length > 0 && (tenantId.Length > 64 || !await db.Tenants.AnyAsync(t => t.Id == tenantId, ct)))
+            throw new GenAuthException(ErrorCodes.TenantNotFound);
+        return (appId, tenantId);
+    }
+
+    /// <summary>Writes (inserts or updates) the switch of each connection for the scope, in one transaction.</summary>
+    private async Task SetScopedAsync(IReadOnlyList<string> connIds, string appId, string tenantId, bool enabled, CancellationToken ct)
+    {
+        var pool = caller.RequireAdmin();
+        var now = clock.GetUtcNow().UtcDateTime;
+        for (var attempt = 0; ; attempt++)
+        {
+            var existing = await db.ExtIdpConnAppStates.Where(s => connIds.Contains(s.ConnId) && s.AppId == appId && s.TenantId == tenantId)
+                .ToListAsync(ct);
+            foreach (var row in existing)
+            {
+                row.Enabled = enabled;
+                row.UpdatedAt = now;
+            }
+            foreach (var connId in connIds.Where(c => existing.All(e => e.ConnId != c)))
+                db.ExtIdpConnAppStates.Add(new ExtIdpConnAppState
+                {
+                    UserPoolId = pool.Id, ConnId = connId, AppId = appId, TenantId = tenantId, Enabled = enabled, UpdatedAt = now,
+                });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e) && attempt == 0)
+            {
+                // Note: another admin request inserted the same switch at once; read it back and update it instead.
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 
     /// <summary>Refuses (2702) an identifier already used in the pool, or a malformed one (400); free otherwise.</summary>

@@ -42,9 +42,21 @@ public sealed class DirectorySignInService(
         var query = db.ExtIdpConns.AsNoTracking().Where(c => c.Type == type && c.Enabled);
         if (!string.IsNullOrEmpty(connection))
             query = query.Where(c => c.Identifier == connection);
-        var conns = await query.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).Take(MaxConnectionsPerLogin).ToListAsync(ct);
+        // Note: a few more than are asked, so connections switched off for this app don't crowd out the ones switched on.
+        var conns = await query.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).Take(MaxConnectionsPerLogin * 10).ToListAsync(ct);
         if (conns.Count == 0)
             throw new GenAuthException(ErrorCodes.ExtIdpConnNotFound);
+        if (caller.App is { } app)
+        {
+            // Note: only the connections switched on for the calling app (and its tenant) are asked; when the pool has some
+            // but none for this app, the answer says so (2625) before any bind, so nothing reaches the directory.
+            var off = await ConnAppStates.DisabledAsync(db, conns.Select(c => c.Id).ToList(), app, caller.TenantId, ct);
+            conns.RemoveAll(c => off.Contains(c.Id));
+            if (conns.Count == 0)
+                throw new GenAuthException(ErrorCodes.ExtIdpConnDisabledForApp);
+        }
+        if (conns.Count > MaxConnectionsPerLogin)
+            conns.RemoveRange(MaxConnectionsPerLogin, conns.Count - MaxConnectionsPerLogin);
 
         var method = type + ":" + (conns.Count == 1 ? conns[0].Identifier : "directory");
         var key = "d:" + type + ":" + Fold(name);

@@ -20,6 +20,8 @@ public sealed record ExternalProfile(string Subject)
     public string? Phone { get; init; }
     public bool PhoneVerified { get; init; }
     public string? Name { get; init; }
+    public string? GivenName { get; init; }
+    public string? FamilyName { get; init; }
     public string? Nickname { get; init; }
     public string? Picture { get; init; }
     /// <summary>The login name at the provider (directories): the new user's username when it is valid and free.</summary>
@@ -153,6 +155,9 @@ public sealed class ExternalSignInService(
             && !await db.Users.AnyAsync(u => u.UsernameNormalized == usernameKey || u.Username == username, ct))
             user.Username = username;
         user.Nickname = Clip(p.Nickname ?? p.Name, 128);
+        user.Name = Clip(p.Name, 128);
+        user.GivenName = Clip(p.GivenName, 64);
+        user.FamilyName = Clip(p.FamilyName, 64);
         user.Photo = p.Picture is { Length: <= 2048 } pic && Uri.TryCreate(pic, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps ? pic : null;
         user.Unionid = p.Subject;
         user.Openid = p.Subject;

@@ -21,6 +21,12 @@ public sealed class ExtIdpAdminFields : IQueryFields, IMutationFields
             .Description("The pool's identity sources with their connections (secret fields never included).").AdminOnly()
             .Argument<StringGraphType>("tenantId", "Only the sources of this tenant.")
             .ResolveAsync(async c => await c.Service<ExtIdpService>().ListAsync(c.GetArgument<string?>("tenantId"), c.CancellationToken));
+        q.Field<NonNullGraphType<ListGraphType<NonNullGraphType<AppExtIdpConnType>>>>("appExtIdpConns")
+            .Description("The pool's connections as one app (under one tenant) sees them: each with whether it is usable there.").AdminOnly()
+            .Argument<NonNullGraphType<StringGraphType>>("appId", "The application's id.")
+            .Argument<StringGraphType>("tenantId", "The tenant the app is used under (tenant-enabled apps only; else ignored).")
+            .ResolveAsync(async c => await c.Service<ExtIdpService>().ForAppAsync(c.GetArgument<string>("appId"), c.GetArgument<string?>("tenantId"),
+                c.CancellationToken));
         q.Field<ExtIdpType>("extIdp")
             .Description("One identity source with its connections.").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("id", "The identity source's id.")
@@ -53,12 +59,15 @@ public sealed class ExtIdpAdminFields : IQueryFields, IMutationFields
                 return Messages.Ok(c, "删除成功", "Identity source deleted");
             });
         m.Field<NonNullGraphType<CommonMessageType>>("changeExtIdpConnState")
-            .Description("Turns every connection of an identity source on or off (for the whole pool).").AdminOnly()
+            .Description("Turns every connection of an identity source on or off: for the whole pool, or only for the app and/or tenant named.").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("id", "The identity source's id.")
             .Argument<NonNullGraphType<BooleanGraphType>>("enabled", "On or off.")
+            .Argument<StringGraphType>("appId", "Only for this application (its hosted login page and sign-ins from it).")
+            .Argument<StringGraphType>("tenantId", "Only under this tenant (with appId: that app under the tenant; alone: every app of the tenant).")
             .ResolveAsync(async c =>
             {
-                await c.Service<ExtIdpService>().SetIdpStateAsync(c.GetArgument<string>("id"), c.GetArgument<bool>("enabled"), c.CancellationToken);
+                await c.Service<ExtIdpService>().SetIdpStateAsync(c.GetArgument<string>("id"), c.GetArgument<bool>("enabled"), c.CancellationToken,
+                    c.GetArgument<string?>("appId"), c.GetArgument<string?>("tenantId"));
                 return Messages.Ok(c, "修改成功", "State changed");
             });
         m.Field<NonNullGraphType<ExtIdpConnType>>("createExtIdpConn")
@@ -82,12 +91,15 @@ public sealed class ExtIdpAdminFields : IQueryFields, IMutationFields
                 return Messages.Ok(c, "删除成功", "Connection deleted");
             });
         m.Field<NonNullGraphType<CommonMessageType>>("changeExtIdpConnectionState")
-            .Description("Turns one connection on or off (for the whole pool).").AdminOnly()
+            .Description("Turns one connection on or off: for the whole pool (the master switch), or only for the app and/or tenant named.").AdminOnly()
             .Argument<NonNullGraphType<StringGraphType>>("id", "The connection's id.")
             .Argument<NonNullGraphType<BooleanGraphType>>("enabled", "On or off.")
+            .Argument<StringGraphType>("appId", "Only for this application (its hosted login page and sign-ins from it).")
+            .Argument<StringGraphType>("tenantId", "Only under this tenant (with appId: that app under the tenant; alone: every app of the tenant).")
             .ResolveAsync(async c =>
             {
-                await c.Service<ExtIdpService>().SetConnStateAsync(c.GetArgument<string>("id"), c.GetArgument<bool>("enabled"), c.CancellationToken);
+                await c.Service<ExtIdpService>().SetConnStateAsync(c.GetArgument<string>("id"), c.GetArgument<bool>("enabled"), c.CancellationToken,
+                    c.GetArgument<string?>("appId"), c.GetArgument<string?>("tenantId"));
                 return Messages.Ok(c, "修改成功", "State changed");
             });
         m.Field<NonNullGraphType<BooleanGraphType>>("checkExtIdpConnIdentifier")
@@ -114,13 +126,14 @@ public sealed class ExtIdpType : ObjectGraphType<ExtIdpView>
     {
         Name = "ExtIdp";
         Description = "An identity source: a named group of connections of one kind.";
-        Field<NonNullGraphType<StringGraphType>>("id").Resolve(c => c.Source.Idp.Id);
-        Field<NonNullGraphType<StringGraphType>>("name").Resolve(c => c.Source.Idp.Name);
-        Field<NonNullGraphType<StringGraphType>>("type").Resolve(c => c.Source.Idp.Type);
-        Field<StringGraphType>("tenantId").Resolve(c => c.Source.Idp.TenantId);
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ExtIdpConnType>>>>("connections").Resolve(c => c.Source.Connections);
-        Field<StringGraphType>("createdAt").Resolve(c => c.Source.Idp.CreatedAt.Iso());
-        Field<StringGraphType>("updatedAt").Resolve(c => c.Source.Idp.UpdatedAt.Iso());
+        Field<NonNullGraphType<StringGraphType>>("id").Description("The source's id.").Resolve(c => c.Source.Idp.Id);
+        Field<NonNullGraphType<StringGraphType>>("name").Description("The source's name.").Resolve(c => c.Source.Idp.Name);
+        Field<NonNullGraphType<StringGraphType>>("type").Description("The source's kind (its connections' type).").Resolve(c => c.Source.Idp.Type);
+        Field<StringGraphType>("tenantId").Description("The tenant the source belongs to, if any.").Resolve(c => c.Source.Idp.TenantId);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ExtIdpConnType>>>>("connections").Description("Its connections.")
+            .Resolve(c => c.Source.Connections);
+        Field<StringGraphType>("createdAt").Description("When it was created (ISO 8601).").Resolve(c => c.Source.Idp.CreatedAt.Iso());
+        Field<StringGraphType>("updatedAt").Description("When it last changed (ISO 8601).").Resolve(c => c.Source.Idp.UpdatedAt.Iso());
     }
 }
 
@@ -130,18 +143,52 @@ public sealed class ExtIdpConnType : ObjectGraphType<ExtIdpConnView>
     {
         Name = "ExtIdpConn";
         Description = "A connection of an identity source: how to reach one provider.";
-        Field<NonNullGraphType<StringGraphType>>("id").Resolve(c => c.Source.Conn.Id);
-        Field<NonNullGraphType<StringGraphType>>("extIdpId").Resolve(c => c.Source.Conn.ExtIdpId);
-        Field<NonNullGraphType<StringGraphType>>("type").Resolve(c => c.Source.Conn.Type);
-        Field<NonNullGraphType<StringGraphType>>("identifier").Resolve(c => c.Source.Conn.Identifier);
-        Field<NonNullGraphType<StringGraphType>>("displayName").Resolve(c => c.Source.Conn.DisplayName);
-        Field<StringGraphType>("logo").Resolve(c => c.Source.Conn.Logo);
-        Field<NonNullGraphType<BooleanGraphType>>("enabled").Resolve(c => c.Source.Conn.Enabled);
+        Field<NonNullGraphType<StringGraphType>>("id").Description("The connection's id.").Resolve(c => c.Source.Conn.Id);
+        Field<NonNullGraphType<StringGraphType>>("extIdpId").Description("The identity source's id.").Resolve(c => c.Source.Conn.ExtIdpId);
+        Field<NonNullGraphType<StringGraphType>>("type").Description("oidc, oauth2, github, apple, ldap, ad, …").Resolve(c => c.Source.Conn.Type);
+        Field<NonNullGraphType<StringGraphType>>("identifier").Description("The URL name (/connections/social/{identifier}), unique in the pool.")
+            .Resolve(c => c.Source.Conn.Identifier);
+        Field<NonNullGraphType<StringGraphType>>("displayName").Description("The name on the sign-in button.").Resolve(c => c.Source.Conn.DisplayName);
+        Field<StringGraphType>("logo").Description("The logo's URL.").Resolve(c => c.Source.Conn.Logo);
+        Field<NonNullGraphType<BooleanGraphType>>("enabled").Description("The pool-wide switch: off, no app can use the connection.")
+            .Resolve(c => c.Source.Conn.Enabled);
         Field<NonNullGraphType<StringGraphType>>("fields").Description("The non-secret fields as a JSON object.")
             .Resolve(c => c.Source.Fields.ToJsonString());
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("userMatchFields").Resolve(c => c.Source.UserMatchFields);
-        Field<StringGraphType>("createdAt").Resolve(c => c.Source.Conn.CreatedAt.Iso());
-        Field<StringGraphType>("updatedAt").Resolve(c => c.Source.Conn.UpdatedAt.Iso());
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("userMatchFields")
+            .Description("User fields an external profile may match when verified on both sides (email, phone).").Resolve(c => c.Source.UserMatchFields);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ExtIdpConnAppStateType>>>>("appStates")
+            .Description("Its per-app / per-tenant switches (an app or tenant without one follows the pool-wide switch).")
+            .ResolveAsync(async c => await c.Service<ExtIdpService>().AppStatesAsync(c.Source.Conn.Id, c.CancellationToken));
+        Field<StringGraphType>("createdAt").Description("When it was created (ISO 8601).").Resolve(c => c.Source.Conn.CreatedAt.Iso());
+        Field<StringGraphType>("updatedAt").Description("When it last changed (ISO 8601).").Resolve(c => c.Source.Conn.UpdatedAt.Iso());
+    }
+}
+
+public sealed class ExtIdpConnAppStateType : ObjectGraphType<ExtIdpConnAppState>
+{
+    public ExtIdpConnAppStateType()
+    {
+        Name = "ExtIdpConnAppState";
+        Description = "A connection switched on or off for one app, one tenant, or one app under one tenant.";
+        Field<StringGraphType>("appId").Description("The application (null: every app of the tenant).")
+            .Resolve(c => c.Source.AppId.Length == 0 ? null : c.Source.AppId);
+        Field<StringGraphType>("tenantId").Description("The tenant (null: the app outside any tenant).")
+            .Resolve(c => c.Source.TenantId.Length == 0 ? null : c.Source.TenantId);
+        Field<NonNullGraphType<BooleanGraphType>>("enabled").Description("On or off there.").Resolve(c => c.Source.Enabled);
+        Field<StringGraphType>("updatedAt").Description("When it last changed (ISO 8601).").Resolve(c => c.Source.UpdatedAt.Iso());
+    }
+}
+
+public sealed class AppExtIdpConnType : ObjectGraphType<(ExtIdpConnView Conn, bool Enabled)>
+{
+    public AppExtIdpConnType()
+    {
+        Name = "AppExtIdpConn";
+        Description = "A connection as one app sees it.";
+        Field<NonNullGraphType<ExtIdpConnType>>("connection").Description("The connection.").Resolve(c => c.Source.Conn);
+        Field<NonNullGraphType<BooleanGraphType>>("enabled")
+            .Description("Whether the app (under the tenant asked) shows it and may sign in through it: the pool switch and the app's / tenant's.")
+            .Resolve(c => c.Source.Enabled);
     }
 }
 

@@ -70,12 +70,12 @@ public static class ExtIdpEndpoints
                 await s.DeleteAsync(id, ct);
                 return null;
             }));
-        // Note: GenAuth scopes this switch per app or tenant; here it applies to the pool (every app) until per-app
-        // connection lists exist.
+        // The SDK's batchChangeExtIdpConnectionState: every connection of the source, for the app and/or tenant the body
+        // names (neither: the pool-wide switch).
         idps.MapPut("/{id}/connState", static (HttpContext http, string id, RestBody<StateBody> body, ExtIdpService s, CancellationToken ct) =>
             Rest.RunAsync(http, async _ =>
             {
-                await s.SetIdpStateAsync(id, body.Value.Enabled, ct);
+                await s.SetIdpStateAsync(id, body.Value.Enabled, ct, body.Value.AppId, body.Value.TenantId);
                 return null;
             }));
 
@@ -93,7 +93,7 @@ public static class ExtIdpEndpoints
         conns.MapPut("/{id}/state", static (HttpContext http, string id, RestBody<StateBody> body, ExtIdpService s, CancellationToken ct) =>
             Rest.RunAsync(http, async _ =>
             {
-                await s.SetConnStateAsync(id, body.Value.Enabled, ct);
+                await s.SetConnStateAsync(id, body.Value.Enabled, ct, body.Value.AppId, body.Value.TenantId);
                 return null;
             }));
         // Directory logins (the SDK's loginByLdap, and loginByAd on its websocketHost): the user with a token.

@@ -77,19 +77,30 @@ public static class ExternalLoginEndpoints
         return app;
     }
 
-    /// <summary>One link per enabled connection that can sign in, to its start URL (with this page's app and return_url).</summary>
+    /// <summary>
+    /// One link per connection that can sign in and is switched on for this page's app (and tenant), to its start URL
+    /// (with this page's app, tenant and return_url).
+    /// </summary>
     private static string Buttons(PageRequest page, string returnUrl)
     {
-        var conns = page.Db.ExtIdpConns.AsNoTracking().Where(c => c.Enabled).OrderBy(c => c.CreatedAt).Take(20).ToList()
+        var conns = page.Db.ExtIdpConns.AsNoTracking().Where(c => c.Enabled).OrderBy(c => c.CreatedAt).Take(50).ToList()
             .Where(c => ConnTypes.CanSignIn(c.Type)).ToList();
         if (conns.Count == 0)
             return "";
+        // Note: the page hook is synchronous (the page is a string built in one go); this is one small indexed query.
+        var off = ConnAppStates.DisabledAsync(page.Db, conns.Select(c => c.Id).ToList(), page.App, page.Caller.TenantId, CancellationToken.None)
+            .GetAwaiter().GetResult();
+        conns = conns.Where(c => !off.Contains(c.Id)).Take(20).ToList();
+        if (conns.Count == 0)
+            return "";
+        var tenantId = ConnAppStates.TenantFor(page.App, page.Caller.TenantId) is { Length: > 0 } t ? t : null;
         var sb = new System.Text.StringBuilder();
         sb.Append($"<nav class=\"identity-sources\" aria-label=\"{E(T(page, "title"))}\"><ul>");
         foreach (var c in conns)
         {
             var href = QueryHelpers.AddQueryString($"/connections/social/{Uri.EscapeDataString(c.Identifier)}",
-                new Dictionary<string, string?> { ["app_id"] = page.App.Id, ["return_url"] = returnUrl });
+                new Dictionary<string, string?> { ["app_id"] = page.App.Id, ["tenant_id"] = tenantId, ["return_url"] = returnUrl }
+                    .Where(p => p.Value is not null));
             sb.Append($"<li><a class=\"button secondary\" id=\"extidp-{E(c.Identifier)}\" href=\"{E(href)}\">{E(c.DisplayName)}</a></li>");
         }
         sb.Append("</ul></nav>");
@@ -106,6 +117,8 @@ public static class ExternalLoginEndpoints
         var conn = await services.GetRequiredService<ExtIdpService>().FindEnabledAsync(identifier, ct);
         if (conn is null || !ConnTypes.CanSignIn(conn.Type))
             throw new GenAuthException(ErrorCodes.ExtIdpConnNotFound);
+        if (!await ConnAppStates.IsEnabledForAsync(page.Db, conn, page.App, page.Caller.TenantId, ct))
+            throw new GenAuthException(ErrorCodes.ExtIdpConnDisabledForApp);
         var (ticket, binder) = services.GetRequiredService<LinkTickets>().Issue(page.Pool.Id, userId, conn.Identifier);
         LinkTickets.WriteBinder(page.Http, page.Pool.Id, binder);
         return QueryHelpers.AddQueryString($"/connections/{(conn.Type == ConnTypes.Oidc ? "oidc" : "social")}/{Uri.EscapeDataString(conn.Identifier)}",
@@ -171,6 +184,9 @@ public static class ExternalLoginEndpoints
             return Error(page, ErrorCodes.ExtIdpConnNotFound, StatusCodes.Status404NotFound, returnUrl);
         if (!ConnTypes.CanSignIn(conn.Type))
             return Error(page, ErrorCodes.ExtIdpTypeUnsupported, StatusCodes.Status400BadRequest, returnUrl);
+        // A connection switched off for this app (or its tenant) starts nothing, whoever links to it (2625).
+        if (!await ConnAppStates.IsEnabledForAsync(db, conn, page.App, page.Caller.TenantId, ct))
+            return Error(page, ErrorCodes.ExtIdpConnDisabledForApp, StatusCodes.Status403Forbidden, returnUrl);
         var redirectUrl = http.Request.Query["redirect_url"].ToString();
         string mode;
         if (redirectUrl.Length > 0)
@@ -203,7 +219,8 @@ public static class ExternalLoginEndpoints
             return Error(page, e.Error, StatusCodes.Status502BadGateway, returnUrl);
         }
         flows.Write(http, new Flow(page.Pool.Id, page.App.Id, conn.Id, conn.Identifier, secrets.State, secrets.Verifier, secrets.Nonce, mode,
-            returnUrl, mode == "redirect" ? redirectUrl : null, clock.GetUtcNow().Add(FlowCookie.Lifetime).ToUnixTimeSeconds(), linkUserId),
+            returnUrl, mode == "redirect" ? redirectUrl : null, clock.GetUtcNow().Add(FlowCookie.Lifetime).ToUnixTimeSeconds(), linkUserId,
+            ConnAppStates.TenantFor(page.App, page.Caller.TenantId) is { Length: > 0 } tenantId ? tenantId : null),
             postedBack: ProviderClient.UsesFormPost(extIdps.AllFields(conn)));
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers["Referrer-Policy"] = "no-referrer";
@@ -236,6 +253,8 @@ public static class ExternalLoginEndpoints
         var page = await setup.OpenAsync(http, flow.AppId, ct);
         if (page is null || page.Pool.Id != flow.PoolId)
             return PageSetup.UnknownApp(http);
+        // The tenant the flow started under (sealed in the cookie), never one the callback's query names.
+        page.Caller.TenantId = flow.TenantId;
         try
         {
             if (Param("error").Length > 0 || Param("code") is not { Length: > 0 and <= 2048 } code)
@@ -243,7 +262,13 @@ public static class ExternalLoginEndpoints
             var conn = await extIdps.FindEnabledAsync(identifier, ct);
             if (conn is null || conn.Id != flow.ConnId)
                 throw new GenAuthException(ErrorCodes.ExtIdpConnNotFound);
+            // Checked again: the admin may have switched it off for the app while the user was at the provider.
+            if (!await ConnAppStates.IsEnabledForAsync(page.Db, conn, page.App, flow.TenantId, ct))
+                throw new GenAuthException(ErrorCodes.ExtIdpConnDisabledForApp);
             var profile = await providers.CompleteAsync(conn, extIdps.AllFields(conn), CallbackUri(issuer, conn), flow.Secrets, code, ct);
+            // Apple posts the user's name (and email) only on the first authorization, beside the code: untrusted input.
+            if (conn.Type == ConnTypes.Apple && posted is not null)
+                profile = AppleUserField.Apply(profile, posted["user"].Count == 1 ? posted["user"].ToString() : null);
             if (flow.LinkUserId is { } linkUserId)
             {
                 // Link mode: the provider's account joins the user who asked for the link URL; nobody signs in.

@@ -6,9 +6,12 @@ using GenAuth.Core.Security;
 
 namespace GenAuth.Server.ExtIdp;
 
-/// <summary>One external sign-in in flight: where it came from, where it goes, and its per-flow secrets.</summary>
+/// <summary>
+/// One external sign-in in flight: where it came from (app and, for a tenant-enabled app, the tenant), where it goes,
+/// and its per-flow secrets.
+/// </summary>
 public sealed record Flow(string PoolId, string AppId, string ConnId, string Identifier, string State, string Verifier, string Nonce,
-    string Mode, string ReturnUrl, string? RedirectUrl, long ExpiresAt, string? LinkUserId = null)
+    string Mode, string ReturnUrl, string? RedirectUrl, long ExpiresAt, string? LinkUserId = null, string? TenantId = null)
 {
     public FlowSecrets Secrets => new(State, Verifier, Nonce);
 }

@@ -256,6 +256,9 @@ public static class AccountPages
         var linkable = StartLink is null ? [] : (await db.ExtIdpConns.AsNoTracking().Where(c => c.Enabled).OrderBy(c => c.CreatedAt)
                 .Take(20).ToListAsync(ct))
             .Where(c => GenAuth.Core.ExtIdps.ConnTypes.CanSignIn(c.Type) && !connIds.Contains(c.Id)).ToList();
+        // Only the connections switched on for this app can be linked from its center (the link flow would refuse the rest).
+        var off = await GenAuth.Core.ExtIdps.ConnAppStates.DisabledAsync(db, linkable.Select(c => c.Id).ToList(), page.App, page.Caller.TenantId, ct);
+        linkable.RemoveAll(c => off.Contains(c.Id));
         var sb = new StringBuilder(Section(page, "identities"));
         if (linked.Count == 0)
             sb.Append($"<p id=\"identities-none\">{E(page.T("none"))}</p>");

@@ -59,7 +59,7 @@ public sealed class ExtIdpFixture : IAsyncLifetime
     }
 
     /// <summary>Connections the preset tests create (their callbacks are registered at the provider).</summary>
-    public static readonly string[] PresetIdentifiers = ["apple1", "apple-query", "line1", "line-basic", "fb1", "feishu1"];
+    public static readonly string[] PresetIdentifiers = ["apple1", "apple-query", "apple-user", "line1", "line-basic", "fb1", "feishu1"];
 
     public Browser NewBrowser() => new(Base);
 

@@ -59,6 +59,49 @@ public sealed class PresetTests(ExtIdpFixture f) : IClassFixture<ExtIdpFixture>
     }
 
     [Fact]
+    public async Task ApplesFirstLoginUserFieldFillsTheNameAndAMalformedOneIsIgnored()
+    {
+        await CreateAsync(ConnTypes.Apple, "apple-user",
+            new { issuerUrl = f.Op.Issuer.ToString(), clientId = "genauth-post", clientSecret = f.Op.ClientSecret, scopes = "openid email" });
+
+        // First login: no email in the id token; Apple's form carries the name and an email (unsigned: kept unverified,
+        // so it neither lands on the account nor matches one).
+        var first = $"{Unique("apu")}~~0";
+        var browser = f.NewBrowser();
+        var (action, form) = await f.Op.SignInAtProviderFormPostAsync(browser, f.Base, "/connections/social/apple-user?return_url=/after", first);
+        form["user"] = """{"name":{"firstName":"Ada","lastName":"Lovelace"},"email":"ada@privaterelay.example"}""";
+        using (var done = await browser.Http.PostAsync(action, new FormUrlEncodedContent(form)))
+            Assert.True(done.StatusCode == HttpStatusCode.SeeOther, await done.Content.ReadAsStringAsync());
+        var identity = Assert.Single(await IdentitiesAsync(first));
+        var user = await f.Host.App.QueryDbAsync(db => db.Users.SingleAsync(u => u.Id == identity.UserId));
+        Assert.Equal("Ada Lovelace", user.Name);
+        Assert.Equal("Ada", user.GivenName);
+        Assert.Equal("Lovelace", user.FamilyName);
+        Assert.Equal("Ada Lovelace", user.Nickname);
+        Assert.Null(user.Email);
+
+        // Malformed fields (not JSON, too long, wrong shapes, control characters, too deep): the sign-in completes
+        // without them, never a 500.
+        var malformed = new[]
+        {
+            "{\"name\":", new string('x', 5000), """{"name":"Ada","email":5}""", """{"name":{"firstName":"A\u0000da"}}""", "[1,2]",
+            """{"name":{"firstName":{"a":{"b":{"c":{"d":1}}}}}}""",
+        };
+        foreach (var bad in malformed)
+        {
+            var login = $"{Unique("apm")}~~0";
+            var b = f.NewBrowser();
+            var (a, fields) = await f.Op.SignInAtProviderFormPostAsync(b, f.Base, "/connections/social/apple-user?return_url=/after", login);
+            var pairs = fields.Select(p => new KeyValuePair<string, string>(p.Key, p.Value)).Append(new("user", bad));
+            using var done = await b.Http.PostAsync(a, new FormUrlEncodedContent(pairs));
+            Assert.True(done.StatusCode == HttpStatusCode.SeeOther, bad + ": " + await done.Content.ReadAsStringAsync());
+            var created = await f.Host.App.QueryDbAsync(db => db.Users.SingleAsync(u => u.Unionid == login));
+            Assert.Null(created.Name);
+            Assert.Null(created.GivenName);
+        }
+    }
+
+    [Fact]
     public async Task AProviderThatTakesTheSecretOnlyInTheFormRefusesTheGenericBasicHeader()
     {
         // The Feishu-shaped server through a generic OAuth 2.0 connection (Basic header by default): refused by the

@@ -131,6 +131,37 @@ public sealed class LdapLoginTests(LdapFixture f) : IClassFixture<LdapFixture>
     }
 
     [Fact]
+    public async Task ADirectoryConnectionSwitchedOffForTheCallingAppIsRefusedOnEveryPath()
+    {
+        var (appId, _) = await f.Host.CreateClientAsync(name: "LDAP app " + Guid.NewGuid().ToString("N")[..8]);
+        var app = new Dictionary<string, string> { ["x-authing-app-id"] = appId };
+        var idp = await f.RestAsync(HttpMethod.Get, $"/api/v2/extIdp/{f.ExtIdpId}");
+        var corp = idp["data"]!["connections"]!.AsArray().Single(c => c!["identifier"]!.GetValue<string>() == "corp")!["id"]!.GetValue<string>();
+        Assert.Equal(200, (await f.RestAsync(HttpMethod.Put, $"/api/v2/extIdpConn/{corp}/state", new { appId, enabled = false }))["code"]!.GetValue<int>());
+        var users = await UsersAsync();
+
+        // The connection named, from that app: GraphQL loginByLdap and the SDK's REST path (app header) answer 2625.
+        var gql = await f.Host.Gql.PostAsync(LoginByLdap, new { u = "alice", p = "alice-Pa55", c = "corp" }, headers: app);
+        Assert.Equal(ErrorCodes.ExtIdpConnDisabledForApp.Code, GraphQLClient.ErrorCode(gql));
+        var rest = await f.RestAsync(HttpMethod.Post, "/api/v2/ldap/verify-user", new { username = "alice", password = "alice-Pa55", connection = "corp" },
+            token: "", headers: app);
+        Assert.Equal(ErrorCodes.ExtIdpConnDisabledForApp.Code, rest["code"]!.GetValue<int>());
+
+        // Every connection of the source off for the app: no connection named, LDAP and AD alike, answer 2625.
+        Assert.Equal(200, (await f.RestAsync(HttpMethod.Put, $"/api/v2/extIdp/{f.ExtIdpId}/connState", new { appId, enabled = false }))["code"]!.GetValue<int>());
+        Assert.Equal(ErrorCodes.ExtIdpConnDisabledForApp.Code,
+            GraphQLClient.ErrorCode(await f.Host.Gql.PostAsync(LoginByLdap, new { u = "alice", p = "alice-Pa55", c = (string?)null }, headers: app)));
+        Assert.Equal(ErrorCodes.ExtIdpConnDisabledForApp.Code,
+            GraphQLClient.ErrorCode(await f.Host.Gql.PostAsync(LoginByAd, new { u = "dave", p = "dave-Pa55", c = (string?)null }, headers: app)));
+        Assert.Equal(ErrorCodes.ExtIdpConnDisabledForApp.Code, (await f.RestAsync(HttpMethod.Post, "/api/v2/ad/verify-user",
+            new { username = "dave", password = "dave-Pa55" }, token: "", headers: app))["code"]!.GetValue<int>());
+        Assert.Equal(users, await UsersAsync());
+
+        // Other apps keep the connection.
+        GraphQLClient.Success(await LdapAsync("alice", "alice-Pa55"), "loginByLdap");
+    }
+
+    [Fact]
     public async Task TheSdksLdapRestPathSignsIn()
     {
         var rest = await f.RestAsync(HttpMethod.Post, "/api/v2/ldap/verify-user",

@@ -638,6 +638,47 @@ namespace GenAuth.Core.Data.Migrations
                     b.ToTable("ext_idp_conns", (string)null);
                 });
 
+            modelBuilder.Entity("GenAuth.Core.ExtIdps.ExtIdpConnAppState", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AppId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConnId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserPoolId", "AppId");
+
+                    b.HasIndex("ConnId", "AppId", "TenantId")
+                        .IsUnique();
+
+                    b.ToTable("ext_idp_conn_app_states", (string)null);
+                });
+
             modelBuilder.Entity("GenAuth.Core.ExtIdps.UserIdentity", b =>
                 {
                     b.Property<string>("Id")
@@ -2835,6 +2876,15 @@ namespace GenAuth.Core.Data.Migrations
                     b.HasOne("GenAuth.Core.ExtIdps.ExtIdp", null)
                         .WithMany()
                         .HasForeignKey("ExtIdpId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.ExtIdps.ExtIdpConnAppState", b =>
+                {
+                    b.HasOne("GenAuth.Core.ExtIdps.ExtIdpConn", null)
+                        .WithMany()
+                        .HasForeignKey("ConnId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

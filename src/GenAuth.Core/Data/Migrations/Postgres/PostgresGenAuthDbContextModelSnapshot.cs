@@ -731,6 +731,53 @@ namespace GenAuth.Core.Data.Migrations.Postgres
                     b.ToTable("ext_idp_conns", (string)null);
                 });
 
+            modelBuilder.Entity("GenAuth.Core.ExtIdps.ExtIdpConnAppState", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("AppId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
+
+                    b.Property<string>("ConnId")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .UseCollation("C");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp without time zone");
+
+                    b.Property<string>("UserPoolId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserPoolId", "AppId");
+
+                    b.HasIndex("ConnId", "AppId", "TenantId")
+                        .IsUnique();
+
+                    b.ToTable("ext_idp_conn_app_states", (string)null);
+                });
+
             modelBuilder.Entity("GenAuth.Core.ExtIdps.UserIdentity", b =>
                 {
                     b.Property<string>("Id")
@@ -3212,6 +3259,15 @@ namespace GenAuth.Core.Data.Migrations.Postgres
                     b.HasOne("GenAuth.Core.ExtIdps.ExtIdp", null)
                         .WithMany()
                         .HasForeignKey("ExtIdpId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GenAuth.Core.ExtIdps.ExtIdpConnAppState", b =>
+                {
+                    b.HasOne("GenAuth.Core.ExtIdps.ExtIdpConn", null)
+                        .WithMany()
+                        .HasForeignKey("ConnId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
