@@ -2246,8 +2246,6 @@ namespace GenAuth.Core.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("MainUserId");
-
                     b.HasIndex("UserPoolId", "EmailNormalized")
                         .IsUnique();
 

@@ -82,11 +82,6 @@ namespace GenAuth.Core.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_users_MainUserId",
-                table: "users",
-                column: "MainUserId");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_users_UserPoolId_MainUserId",
                 table: "users",
                 columns: new[] { "UserPoolId", "MainUserId" });
@@ -121,10 +116,6 @@ namespace GenAuth.Core.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "agreements");
-
-            migrationBuilder.DropIndex(
-                name: "IX_users_MainUserId",
-                table: "users");
 
             migrationBuilder.DropIndex(
                 name: "IX_users_UserPoolId_MainUserId",

@@ -2312,8 +2312,6 @@ namespace GenAuth.Core.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("MainUserId");
-
                     b.HasIndex("UserPoolId", "EmailNormalized")
                         .IsUnique();
 

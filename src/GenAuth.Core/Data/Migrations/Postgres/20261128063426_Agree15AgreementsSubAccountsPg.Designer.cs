@@ -2438,7 +2438,7 @@ namespace GenAuth.Core.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("MainUserId")
-                        .HasColumnType("character varying(24)")
+                        .HasColumnType("text")
                         .UseCollation("C");
 
                     b.Property<string>("MiddleName")
@@ -2558,8 +2558,6 @@ namespace GenAuth.Core.Data.Migrations.Postgres
                         .UseCollation("C");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("MainUserId");
 
                     b.HasIndex("UserPoolId", "EmailNormalized")
                         .IsUnique();

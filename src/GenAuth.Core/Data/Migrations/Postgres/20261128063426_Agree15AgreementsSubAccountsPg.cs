@@ -15,7 +15,7 @@ namespace GenAuth.Core.Data.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "MainUserId",
                 table: "users",
-                type: "character varying(24)",
+                type: "text",
                 nullable: true,
                 collation: "C");
 
@@ -84,11 +84,6 @@ namespace GenAuth.Core.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_users_MainUserId",
-                table: "users",
-                column: "MainUserId");
-
-            migrationBuilder.CreateIndex(
                 name: "IX_users_UserPoolId_MainUserId",
                 table: "users",
                 columns: new[] { "UserPoolId", "MainUserId" });
@@ -123,10 +118,6 @@ namespace GenAuth.Core.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "agreements");
-
-            migrationBuilder.DropIndex(
-                name: "IX_users_MainUserId",
-                table: "users");
 
             migrationBuilder.DropIndex(
                 name: "IX_users_UserPoolId_MainUserId",
