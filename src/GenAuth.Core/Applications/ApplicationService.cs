@@ -229,7 +229,8 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
         var live = db.Sessions.Where(s => s.AppId == appId && s.RevokedAt == null && s.ExpiresAt > now)
             .GroupBy(s => s.UserId).Select(g => new { UserId = g.Key, Last = g.Max(s => s.CreatedAt) });
         var total = await live.CountAsync(ct);
-        var rows = await live.OrderByDescending(x => x.Last).Skip(skip).Take(take).ToListAsync(ct);
+        // Note: the user id breaks ties, so a page boundary between equal times cuts the same way on every provider.
+        var rows = await live.OrderByDescending(x => x.Last).ThenBy(x => x.UserId).Skip(skip).Take(take).ToListAsync(ct);
         var ids = rows.Select(r => r.UserId).ToList();
         var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id) && !u.IsDeleted).ToDictionaryAsync(u => u.Id, ct);
         return new(total, rows.Where(r => users.ContainsKey(r.UserId)).Select(r => new ActiveAppUser(users[r.UserId], r.Last, users[r.UserId].LastIp)).ToList());

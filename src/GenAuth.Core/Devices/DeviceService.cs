@@ -271,7 +271,8 @@ public sealed class DeviceService(GenAuthDbContext db, CallerContext caller, Ses
         var (skip, take) = Paging.Window(page, limit);
         var query = db.DeviceUsers.AsNoTracking().Where(b => b.UserId == userId);
         var total = await query.CountAsync(ct);
-        var rows = await query.OrderByDescending(b => b.LastLoginAt).Skip(skip).Take(take)
+        // Note: the device id breaks ties, so a page boundary between equal times cuts the same way on every provider.
+        var rows = await query.OrderByDescending(b => b.LastLoginAt).ThenBy(b => b.DeviceId).Skip(skip).Take(take)
             .Join(db.Devices.AsNoTracking(), b => b.DeviceId, d => d.Id, (b, d) => new
             {
                 b, d, Online = db.Sessions.Any(s => s.UserId == userId && s.DeviceId == d.Id && s.RevokedAt == null && s.ExpiresAt > now),

@@ -158,7 +158,8 @@ public sealed class LookAlikeIdentityTests : ManagementTestBase
     public async Task BackfillKeepsTheOlderAccountAndNeverFails()
     {
         // Rows written before the keys existed: same name in two cases, and a Cyrillic look-alike of a third.
-        // Note: written through EF under placeholder names, then renamed in SQL with the keys cleared, as a migrated row is.
+        // Note: written through EF under placeholder names, then renamed by an UPDATE with the keys cleared (ExecuteUpdate:
+        // one statement, no save hooks), as a migrated row is; EF writes it for either provider.
         var legacy = new[] { ("5f00000000000000000000a1", "Neo"), ("5f00000000000000000000a2", "neo"), ("5f00000000000000000000a3", "bob"),
             ("5f00000000000000000000a4", "b\u043Ew"), ("5f00000000000000000000a5", "b\u043Eb") };
         await App.QueryDbAsync(async db =>
@@ -169,7 +170,8 @@ public sealed class LookAlikeIdentityTests : ManagementTestBase
                 db.Users.Add(new User { Id = id, UserPoolId = App.UserPoolId, Username = "legacy" + id, CreatedAt = t.AddMinutes(++minutes), UpdatedAt = t });
             await db.SaveChangesAsync();
             foreach (var (id, name) in legacy)
-                await db.Database.ExecuteSqlAsync($"UPDATE users SET Username = {name}, UsernameNormalized = NULL, UsernameSkeleton = NULL WHERE Id = {id}");
+                await db.Users.Where(u => u.Id == id).ExecuteUpdateAsync(s => s.SetProperty(u => u.Username, name)
+                    .SetProperty(u => u.UsernameNormalized, (string?)null).SetProperty(u => u.UsernameSkeleton, (string?)null));
             return 0;
         });
 

@@ -11,8 +11,9 @@ namespace GenAuth.Tests.Data;
 /// <summary>
 /// What SQLite and PostgreSQL could do differently, pinned to one behaviour on both (issue 14): case-insensitive
 /// uniqueness of email, username and phone (also under a race), JSON and array columns, optimistic concurrency tokens,
-/// ExecuteUpdate races (atomic increments, single-use claims), and string comparison, order and search (byte-wise, case-
-/// sensitive, as SQLite's BINARY).
+/// ExecuteUpdate races (atomic increments, single-use claims), string comparison, order and search (byte-wise, case-
+/// sensitive, as SQLite's BINARY), DateTime round trips and comparisons (zone-less, to the microsecond) and the order of
+/// ties (pages of rows sharing a creation time).
 /// </summary>
 public sealed class ProviderBehaviourTests
 {
@@ -195,5 +196,82 @@ public sealed class ProviderBehaviourTests
             var found = search["data"]!["searchUser"]!["list"]!.AsArray().Select(n => n!["nickname"]!.GetValue<string>()).Order(StringComparer.Ordinal);
             Assert.Equal(expected, found);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task DateTimesRoundTripZoneLessToTheMicrosecondAndCompareAsInstants(string provider)
+    {
+        await using var app = NewApp(provider);
+        _ = app.CreateClient();
+        // The model's DateTimes are UTC by convention: written with Kind Utc (as the code does), read back zone-less.
+        var t = new DateTime(2026, 11, 27, 12, 0, 0, DateTimeKind.Utc).AddTicks(1234560);
+        var ids = new[] { "5f00000000000000000c0011", "5f00000000000000000c0012", "5f00000000000000000c0013" };
+        await app.QueryDbAsync(async db =>
+        {
+            // Inserted out of order, a microsecond apart.
+            foreach (var (id, k) in new[] { (ids[2], 2), (ids[0], 0), (ids[1], 1) })
+                db.VerificationCodes.Add(new VerificationCode
+                {
+                    Id = id, UserPoolId = app.UserPoolId, Channel = "email", Target = "time@example.com", Scene = "login",
+                    CodeHash = [1], MaxAttempts = 5, CreatedAt = t.AddTicks(10 * k), ExpiresAt = t.AddTicks(10 * k).AddMinutes(5),
+                });
+            return await db.SaveChangesAsync();
+        });
+
+        var rows = await app.QueryDbAsync(db => db.VerificationCodes.AsNoTracking().Where(c => c.Target == "time@example.com")
+            .OrderByDescending(c => c.CreatedAt).ToListAsync());
+        Assert.Equal(Enumerable.Reverse(ids), rows.Select(r => r.Id));
+        Assert.Equal(t.AddTicks(20).Ticks, rows[0].CreatedAt.Ticks);
+        Assert.All(rows, r => Assert.Equal(DateTimeKind.Unspecified, r.CreatedAt.Kind));
+        // A Utc parameter compares as the same instant as the stored zone-less value (no time zone shift on either).
+        Assert.Equal(2, await app.QueryDbAsync(db => db.VerificationCodes.CountAsync(c => c.Target == "time@example.com" && c.CreatedAt >= t.AddTicks(10))));
+        Assert.Equal(1, await app.QueryDbAsync(db => db.VerificationCodes.CountAsync(c => c.Target == "time@example.com" && c.CreatedAt == t)));
+        Assert.Equal(3, await app.QueryDbAsync(db => db.VerificationCodes.CountAsync(c => c.Target == "time@example.com" && c.ExpiresAt > t.AddMinutes(5).AddTicks(-10))));
+        // ExecuteUpdate writes a nullable DateTime the same way; DateTime.MaxValue (a "never") survives as itself.
+        await app.QueryDbAsync(db => db.VerificationCodes.Where(c => c.Id == ids[0])
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ConsumedAt, (DateTime?)t.AddHours(1)).SetProperty(c => c.ExpiresAt, DateTime.MaxValue)));
+        var updated = await app.QueryDbAsync(db => db.VerificationCodes.AsNoTracking().SingleAsync(c => c.Id == ids[0]));
+        Assert.Equal(t.AddHours(1).Ticks, updated.ConsumedAt!.Value.Ticks);
+        Assert.True(updated.ExpiresAt >= DateTime.MaxValue.AddTicks(-9), updated.ExpiresAt.ToString("O"));
+        Assert.Equal(1, await app.QueryDbAsync(db => db.VerificationCodes.CountAsync(c => c.Target == "time@example.com" && c.ExpiresAt > new DateTime(9999, 1, 1))));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task RowsSharingACreationTimePageInTheSameOrderOnBoth(string provider)
+    {
+        await using var app = NewApp(provider);
+        var client = app.CreateGraphQLClient();
+        var admin = await client.ManagementTokenAsync(app.Secret);
+        var ids = new List<string>();
+        for (var i = 0; i < 7; i++)
+            ids.Add(GraphQLClient.Success(await client.PostAsync("mutation($u: CreateUserInput!) { createUser(userInfo: $u) { id } }",
+                new { u = new { username = $"tie{i}" } }, admin), "createUser")["id"]!.GetValue<string>());
+        // Every user created at one instant: only the id (the tie-breaker) orders them, and it must on both providers.
+        var at = new DateTime(2026, 1, 2, 3, 4, 5);
+        await app.QueryDbAsync(db => db.Users.ExecuteUpdateAsync(s => s.SetProperty(u => u.CreatedAt, at)));
+        var all = await app.QueryDbAsync(db => db.Users.Select(u => u.Id).ToListAsync());
+
+        foreach (var (sort, expected) in new[] { ("CREATEDAT_ASC", all.Order(StringComparer.Ordinal).ToList()), ("CREATEDAT_DESC", all.OrderDescending(StringComparer.Ordinal).ToList()) })
+        {
+            var seen = new List<string>();
+            for (var page = 1; page <= all.Count / 3 + 1; page++)
+                seen.AddRange(GraphQLClient.Success(await client.PostAsync($"{{ users(page: {page}, limit: 3, sortBy: {sort}) {{ list {{ id }} }} }}", null, admin), "users")
+                    ["list"]!.AsArray().Select(u => u!["id"]!.GetValue<string>()));
+            Assert.Equal(expected, seen);
+        }
+        // The cursor connection walks the same ties without repeating or skipping one.
+        var walked = new List<string>();
+        string? after = null;
+        do
+        {
+            var r = GraphQLClient.Success(await client.PostAsync("query($after: String) { usersConnection(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }",
+                new { after }, admin), "usersConnection");
+            walked.AddRange(r["edges"]!.AsArray().Select(e => e!["node"]!["id"]!.GetValue<string>()));
+            after = r["pageInfo"]!["hasNextPage"]!.GetValue<bool>() ? r["pageInfo"]!["endCursor"]!.GetValue<string>() : null;
+        }
+        while (after is not null);
+        Assert.Equal(all.OrderDescending(StringComparer.Ordinal), walked);
     }
 }

@@ -65,6 +65,13 @@ public sealed class GenAuthApp : WebApplicationFactory<Program>
         ["GenAuth:Quotas:Lookup:PerPoolPerMinute"] = "100000",
     };
 
+    /// <summary>
+    /// Settings for a test of something only SQLite has (the database file, VACUUM INTO backups): the server runs on
+    /// SQLite in every run, tests/run --postgres included, so the test runs (never skips) in both.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> OnSqlite(IReadOnlyDictionary<string, string?>? settings = null) =>
+        new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["GenAuth:Database:Provider"] = "Sqlite" };
+
     /// <summary>A client for the default pool (x-authing-userpool-id set on every request).</summary>
     public GraphQLClient CreateGraphQLClient(string? userPoolId = null) =>
         new(CreateClient(), userPoolId ?? UserPoolId);

@@ -437,7 +437,8 @@ public sealed class OidcCodeFlowTests(OidcFixture fixture) : IClassFixture<OidcF
         var email = NewEmail();
         var userId = await Host.RegisterAsync(email);
         // The SSO session the login page opened after a TOTP step.
-        var sid = "mfa" + Guid.NewGuid().ToString("N");
+        // Note: 32 characters at most, as the server's own session ids (PostgreSQL enforces the column's length; SQLite does not).
+        var sid = ("mfa" + Guid.NewGuid().ToString("N"))[..32];
         await Host.App.QueryDbAsync(async db =>
         {
             db.Sessions.Add(new GenAuth.Core.Sessions.Session

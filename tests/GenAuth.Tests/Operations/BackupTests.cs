@@ -5,13 +5,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GenAuth.Tests.Operations;
 
-/// <summary>`GenAuth.Server backup &lt;file&gt;`: a consistent snapshot taken while users register, and a server started on it.</summary>
+/// <summary>
+/// `GenAuth.Server backup &lt;file&gt;`: a consistent snapshot taken while users register, and a server started on it.
+/// SQLite only (VACUUM INTO; PostgreSQL is backed up with pg_dump): the servers here run on SQLite in every run.
+/// </summary>
 public sealed class BackupTests
 {
     [Fact]
     public async Task ASnapshotTakenDuringWritesRestoresIntoAWorkingServer()
     {
-        await using var app = new GenAuthApp(settings: GenAuthApp.RoomyQuotas);
+        await using var app = new GenAuthApp(settings: GenAuthApp.OnSqlite(GenAuthApp.RoomyQuotas));
         var client = app.CreateGraphQLClient();
         var first = $"before{Guid.NewGuid():N}@example.com";
         GraphQLClient.Success(await client.RegisterByEmailAsync(first), "registerByEmail");
@@ -55,7 +58,7 @@ public sealed class BackupTests
 
         // Restore: the snapshot and the master key in a fresh data directory, a server started on it.
         File.Copy(Path.Combine(app.DataDirectory, "master.key"), Path.Combine(backupDirectory, "master.key"));
-        await using var restored = new GenAuthApp(dataDirectory: backupDirectory);
+        await using var restored = new GenAuthApp(dataDirectory: backupDirectory, settings: GenAuthApp.OnSqlite());
         var restoredClient = restored.CreateGraphQLClient();
         GraphQLClient.Success(await restoredClient.LoginByEmailAsync(first), "loginByEmail");
         var users = await restored.QueryDbAsync(db => db.Users.CountAsync());
@@ -68,7 +71,7 @@ public sealed class BackupTests
     [Fact]
     public async Task TheServerBinaryTakesTheSnapshot()
     {
-        await using var app = new GenAuthApp();
+        await using var app = new GenAuthApp(settings: GenAuthApp.OnSqlite());
         var email = $"cli{Guid.NewGuid():N}@example.com";
         GraphQLClient.Success(await app.CreateGraphQLClient().RegisterByEmailAsync(email), "registerByEmail");
         var snapshot = Path.Combine(Path.GetTempPath(), "genauth-tests", "backup-" + Guid.NewGuid().ToString("N"), "snap.db");

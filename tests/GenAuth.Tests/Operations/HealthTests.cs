@@ -27,10 +27,19 @@ public sealed class HealthTests
     {
         await using var app = new GenAuthApp();
         Assert.Equal(HttpStatusCode.OK, (await GetAsync(app, "/readyz")).Status);
-        // The database file goes away: the next connection opens an empty one, with every migration pending.
-        SqliteConnection.ClearAllPools();
-        foreach (var file in Directory.GetFiles(app.DataDirectory, "genauth.db*"))
-            File.Delete(file);
+        // The database goes away: the next connection opens an empty one, with every migration pending (SQLite: the file
+        // is deleted; PostgreSQL: the server's database is dropped and created again, empty).
+        if (app.OnPostgres)
+        {
+            PostgresServer.Drop(app.DataDirectory);
+            PostgresServer.DatabaseFor(app.DataDirectory, migrated: false);
+        }
+        else
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var file in Directory.GetFiles(app.DataDirectory, "genauth.db*"))
+                File.Delete(file);
+        }
         var (status, body) = await GetAsync(app, "/readyz");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         // Note: the status word only; which check failed and why stays in the server.
