@@ -9,7 +9,10 @@
 // /gh/login/oauth/access_token, /gh/user (GitHub's /user JSON: numeric id, login, name, email, avatar_url).
 // Preset shapes: client "genauth-post" (client_secret_post, as Apple wants; any response mode incl. form_post) and
 // "genauth-line" (client_secret_post, id tokens HS256 with the client secret, as LINE signs them); a Facebook-shaped
-// (/fb) and a Feishu-shaped (/feishu) OAuth 2.0 server that take the client secret only in the token request's form.
+// (/fb), a Feishu-shaped (/feishu) and a Gitee-shaped (/gitee) OAuth 2.0 server that take the client secret only in the
+// token request's form; client "genauth-ms" gets Microsoft-shaped id tokens (tid, iss = {issuer}/ms/{tid}/v2.0) and
+// /ms/{tenant}/v2.0/.well-known/openid-configuration is a Microsoft-shaped discovery document (POST /test/mode?m=ms-other-tenant:
+// the next token's iss names another tenant than its tid).
 // Usage: PORT=… CLIENT_SECRET=… REDIRECT_URIS=uri1,uri2 node provider.mjs   (prints "ready <issuer>")
 
 import { generateKeyPairSync, randomBytes, createHash } from 'node:crypto';
@@ -51,6 +54,13 @@ const provider = new Provider(issuer, {
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_post',
     id_token_signed_response_alg: 'HS256',
+  }, {
+    client_id: 'genauth-ms',
+    client_secret: secret,
+    grant_types: ['authorization_code'],
+    redirect_uris: redirectUris,
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
   }],
   enabledJWA: { idTokenSigningAlgValues: ['RS256', 'HS256'] },
   pkce: { required: () => true },
@@ -67,6 +77,8 @@ const provider = new Provider(issuer, {
 provider.proxy = false;
 
 let mode = null;
+const msTenant = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
+const otherTenant = '9188040d-6c67-4c5b-b112-36a304b66dad';
 const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
 provider.use(async (ctx, next) => {
   if (ctx.path === '/token' && mode === 'error') {
@@ -76,11 +88,18 @@ provider.use(async (ctx, next) => {
     return;
   }
   await next();
-  if (ctx.path !== '/token' || !mode || !ctx.body?.id_token) return;
+  if (ctx.path !== '/token' || !ctx.body?.id_token) return;
+  const claims = JSON.parse(Buffer.from(ctx.body.id_token.split('.')[1], 'base64url').toString());
+  const microsoft = claims.aud === 'genauth-ms';
+  if (!mode && !microsoft) return;
   const m = mode;
   mode = null;
-  const claims = JSON.parse(Buffer.from(ctx.body.id_token.split('.')[1], 'base64url').toString());
   const now = Math.floor(Date.now() / 1000);
+  if (microsoft) {
+    // Microsoft-shaped: the token names its tenant (tid) and its iss is that tenant's issuer (ms-other-tenant: not).
+    claims.tid = msTenant;
+    claims.iss = `${issuer}/ms/${m === 'ms-other-tenant' ? otherTenant : msTenant}/v2.0`;
+  }
   if (m === 'wrong-aud') claims.aud = 'someone-else';
   if (m === 'expired') { claims.iat = now - 7200; claims.exp = now - 3600; }
   if (m === 'bad-nonce') claims.nonce = 'not-the-nonce';
@@ -152,6 +171,7 @@ const formCodes = new Map();
 const formTokens = new Map();
 const formUsers = {
   fb: { id: '10150000000000001', name: 'Face Book', email: 'fb-user@example.com', picture: { data: { url: 'https://fb.example/p.jpg' } } },
+  gitee: { id: 5550001, login: 'gitee-user', name: 'Gitee User', avatar_url: 'https://gitee.example/a.png', email: 'gitee-user@example.com' },
   feishu: { sub: 'ou_sub', open_id: 'ou_open_1', union_id: 'on_union_1', name: '飞书用户', en_name: 'Feishu User', email: 'fs-user@example.com', avatar_url: 'https://fs.example/a.png' },
 };
 
@@ -206,6 +226,15 @@ const server = http.createServer(async (req, res) => {
     return res.end('ok');
   }
   if (url.pathname.startsWith('/gh/')) return github(req, res, url);
+  if (url.pathname.startsWith('/gitee/')) return formSecretServer('gitee', req, res, url);
+  const ms = url.pathname.match(/^\/ms\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/);
+  if (ms) {
+    // Microsoft-shaped discovery: the provider's own, under {authority}/{tenant}/v2.0, with Microsoft's issuer template
+    // for the multi-tenant endpoints.
+    const doc = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
+    const tenant = ['common', 'organizations'].includes(ms[1]) ? '{tenantid}' : ms[1];
+    return json(res, 200, { ...doc, issuer: `${issuer}/ms/${tenant}/v2.0` });
+  }
   if (url.pathname.startsWith('/fb/')) return formSecretServer('fb', req, res, url);
   if (url.pathname.startsWith('/feishu/')) return formSecretServer('feishu', req, res, url);
   callback(req, res);

@@ -13,6 +13,12 @@ public static class ConnTypes
     public const string Line = "line";
     public const string Facebook = "facebook";
     public const string Feishu = "feishu";
+    public const string Google = "google";
+    public const string GitLab = "gitlab";
+    public const string Microsoft = "microsoft";
+    public const string Slack = "slack";
+    public const string LinkedIn = "linkedin";
+    public const string Gitee = "gitee";
     public const string Ldap = "ldap";
     public const string Ad = "ad";
 
@@ -20,23 +26,25 @@ public static class ConnTypes
     public static bool IsDirectory(string type) => type is Ldap or Ad;
 
     /// <summary>Types that sign in with the OAuth 2.0 code flow and a userinfo mapping (generic, or a preset).</summary>
-    public static bool IsOAuth2(string type) => type is OAuth2 or GitHub or Facebook or Feishu;
+    public static bool IsOAuth2(string type) => type is OAuth2 or GitHub or Facebook or Feishu or Gitee;
 
     /// <summary>Types that sign in with OpenID Connect (an id token checked against the provider's keys): generic, or a preset.</summary>
-    public static bool IsOidc(string type) => type is Oidc or Apple or Line;
+    public static bool IsOidc(string type) => type is Oidc or Apple or Line or Google or GitLab or Microsoft or Slack or LinkedIn;
 
     public static bool CanSignIn(string type) => IsOidc(type) || IsOAuth2(type);
 
     /// <summary>
     /// Whether the client id and secret go in the token request's form (client_secret_post) rather than a Basic header:
-    /// Apple, LINE, Facebook and Feishu accept only the form; a connection's tokenEndpointAuthMethod overrides.
+    /// Apple, LINE, Facebook, Feishu, Slack, LinkedIn and Gitee accept only the form (Slack's and LinkedIn's discovery
+    /// documents list only client_secret_post; Gitee's token endpoint reads client_secret from the form); a connection's
+    /// tokenEndpointAuthMethod overrides.
     /// </summary>
     public static bool SecretInForm(string type, IReadOnlyDictionary<string, string> fields) =>
         fields.GetValueOrDefault("tokenEndpointAuthMethod") switch
         {
             "client_secret_post" => true,
             "client_secret_basic" => false,
-            _ => type is Apple or Line or Facebook or Feishu,
+            _ => type is Apple or Line or Facebook or Feishu or Slack or LinkedIn or Gitee,
         };
 
     /// <summary>A preset's endpoints and scope: the admin enters only the client id and secret (and may override any).</summary>
@@ -76,9 +84,37 @@ public static class ConnTypes
             ["tokenEndpoint"] = "https://passport.feishu.cn/suite/passport/oauth/token",
             ["userInfoEndpoint"] = "https://passport.feishu.cn/suite/passport/oauth/userinfo",
         },
+        Google => new Dictionary<string, string> { ["issuerUrl"] = "https://accounts.google.com", ["scopes"] = "openid profile email" },
+        // gitlab.com; a self-hosted GitLab sets issuerUrl to its own URL.
+        GitLab => new Dictionary<string, string> { ["issuerUrl"] = "https://gitlab.com", ["scopes"] = "openid profile email" },
+        // Microsoft identity platform v2.0: issuerUrl is derived from authority and tenant (see Derive).
+        Microsoft => new Dictionary<string, string>
+        {
+            ["authority"] = "https://login.microsoftonline.com", ["tenant"] = "common", ["scopes"] = "openid profile email",
+        },
+        Slack => new Dictionary<string, string> { ["issuerUrl"] = "https://slack.com", ["scopes"] = "openid profile email" },
+        LinkedIn => new Dictionary<string, string> { ["issuerUrl"] = "https://www.linkedin.com/oauth", ["scopes"] = "openid profile email" },
+        // Gitee's API v5: the user's public email, never marked verified (mapping in ClaimMapping).
+        Gitee => new Dictionary<string, string>
+        {
+            ["authorizationEndpoint"] = "https://gitee.com/oauth/authorize",
+            ["tokenEndpoint"] = "https://gitee.com/oauth/token",
+            ["userInfoEndpoint"] = "https://gitee.com/api/v5/user",
+            ["scope"] = "user_info",
+        },
         Ldap or Ad => DirectoryFields.Defaults(type),
         _ => new Dictionary<string, string>(),
     };
+
+    /// <summary>
+    /// Fields a preset computes from others once the stored ones are merged over its defaults: Microsoft's issuer is
+    /// {authority}/{tenant}/v2.0 unless the connection names an issuerUrl itself.
+    /// </summary>
+    public static void Derive(string type, Dictionary<string, string> fields)
+    {
+        if (type == Microsoft && !fields.ContainsKey("issuerUrl"))
+            fields["issuerUrl"] = $"{fields["authority"].TrimEnd('/')}/{fields["tenant"]}/v2.0";
+    }
 }
 
 /// <summary>
@@ -110,6 +146,17 @@ public static class ConnFields
                 if (open["mapping"] is { } mapping && mapping is not JsonObject)
                     throw ExtIdpService.Invalid("mapping");
                 break;
+            case ConnTypes.Microsoft:
+                if (Text(open, "authority") is { } authority)
+                    RequireUrl(authority, "authority");
+                // A GUID, a verified domain, or common / organizations / consumers: it becomes a path segment of the issuer.
+                if (Text(open, "tenant") is { } tenant && !IsTenant(tenant))
+                    throw ExtIdpService.Invalid("tenant");
+                goto case ConnTypes.Apple;
+            case ConnTypes.Google:
+            case ConnTypes.GitLab:
+            case ConnTypes.Slack:
+            case ConnTypes.LinkedIn:
             case ConnTypes.Apple:
             case ConnTypes.Line:
                 if (Text(open, "issuerUrl") is { } issuer)
@@ -121,6 +168,7 @@ public static class ConnFields
             case ConnTypes.GitHub:
             case ConnTypes.Facebook:
             case ConnTypes.Feishu:
+            case ConnTypes.Gitee:
                 foreach (var name in new[] { "authorizationEndpoint", "tokenEndpoint", "userInfoEndpoint" })
                     if (Text(open, name) is { } url)
                         RequireUrl(url, name);
@@ -135,6 +183,9 @@ public static class ConnFields
 
     public static string? Text(JsonObject o, string name) =>
         o[name] is JsonValue v && v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s) ? s.Trim() : null;
+
+    private static bool IsTenant(string tenant) =>
+        tenant.Length <= 64 && tenant.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.') && tenant[0] != '.' && !tenant.Contains("..", StringComparison.Ordinal);
 
     private static void Require(string? value, string name)
     {

@@ -297,6 +297,7 @@ public sealed partial class ExtIdpService(GenAuthDbContext db, CallerContext cal
                 all[k] = v.ToJsonString();
         foreach (var (k, v) in ReadSecrets(conn))
             all[k] = v;
+        ConnTypes.Derive(conn.Type, all);
         return all;
     }
 

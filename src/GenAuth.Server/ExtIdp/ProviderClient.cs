@@ -115,6 +115,8 @@ public sealed class ProviderClient(IHttpClientFactory httpFactory)
             ValidateLifetime = true,
             ClockSkew = TimeSpan.FromMinutes(1),
         };
+        if (type == ConnTypes.Microsoft)
+            parameters.IssuerValidator = MicrosoftIssuerValidator(config.Issuer);
         var handler = new JsonWebTokenHandler { MapInboundClaims = false };
         var result = await handler.ValidateTokenAsync(idToken, parameters);
         if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException)
@@ -157,6 +159,24 @@ public sealed class ProviderClient(IHttpClientFactory httpFactory)
             RawJson = claims.ToJsonString(), TokensJson = TokensJson(tokens),
         };
     }
+
+    /// <summary>
+    /// Microsoft's multi-tenant endpoints (common, organizations) publish the issuer
+    /// "https://login.microsoftonline.com/{tenantid}/v2.0": a token's iss must be that template with {tenantid} replaced by
+    /// the token's own tid claim (a GUID), as Microsoft documents for multi-tenant apps. A single-tenant issuer is compared
+    /// as is. Note: which tenants may sign in is not restricted here; a pool that wants one tenant sets tenant to its id.
+    /// </summary>
+    private static IssuerValidator MicrosoftIssuerValidator(string configured) => (issuer, token, parameters) =>
+    {
+        var expected = configured;
+        if (configured.Contains("{tenantid}", StringComparison.Ordinal))
+            expected = token is JsonWebToken jwt && jwt.TryGetPayloadValue<string>("tid", out var tid) && Guid.TryParseExact(tid, "D", out _)
+                ? configured.Replace("{tenantid}", tid, StringComparison.Ordinal)
+                : null;
+        return expected is not null && string.Equals(issuer, expected, StringComparison.Ordinal)
+            ? issuer
+            : throw new SecurityTokenInvalidIssuerException("The token's iss does not name its tenant.");
+    };
 
     /// <summary>
     /// The keys an id token may be signed with: the provider's JWKS, and for LINE also its channel secret (LINE signs web
@@ -303,7 +323,7 @@ public sealed class ProviderClient(IHttpClientFactory httpFactory)
 
 /// <summary>
 /// Where an OAuth 2.0 provider's userinfo JSON keeps our fields (id, email, emailVerified, phone, phoneVerified, name,
-/// nickname, photo): a connection's mapping (field → dotted path), over a preset's for the known providers (github).
+/// nickname, photo): a connection's mapping (field → dotted path), over a preset's for the known providers (github, facebook, feishu, gitee).
 /// </summary>
 public sealed class ClaimMapping(IReadOnlyDictionary<string, string> paths)
 {
@@ -316,6 +336,8 @@ public sealed class ClaimMapping(IReadOnlyDictionary<string, string> paths)
         // Feishu's passport userinfo: open_id per app, union_id per developer, en_name, avatar_url, mobile.
         ["feishu"] = new() { ["id"] = "open_id", ["email"] = "email", ["name"] = "name", ["nickname"] = "en_name", ["photo"] = "avatar_url",
             ["phone"] = "mobile" },
+        // Gitee's /api/v5/user (GitHub-shaped): numeric id, login, name, avatar_url, the public email (never marked verified).
+        ["gitee"] = new() { ["id"] = "id", ["email"] = "email", ["name"] = "name", ["nickname"] = "login", ["photo"] = "avatar_url" },
         ["oauth2"] = new() { ["id"] = "id", ["email"] = "email", ["emailVerified"] = "email_verified", ["name"] = "name",
             ["nickname"] = "nickname", ["photo"] = "picture", ["phone"] = "phone_number", ["phoneVerified"] = "phone_number_verified" },
     };

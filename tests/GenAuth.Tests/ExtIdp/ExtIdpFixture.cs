@@ -59,7 +59,8 @@ public sealed class ExtIdpFixture : IAsyncLifetime
     }
 
     /// <summary>Connections the preset tests create (their callbacks are registered at the provider).</summary>
-    public static readonly string[] PresetIdentifiers = ["apple1", "apple-query", "apple-user", "line1", "line-basic", "fb1", "feishu1"];
+    public static readonly string[] PresetIdentifiers = ["apple1", "apple-query", "apple-user", "line1", "line-basic", "fb1", "feishu1",
+        "google1", "gitlab1", "slack1", "linkedin1", "linkedin-basic", "ms1", "ms-tenant", "ms-pinned", "gitee1"];
 
     public Browser NewBrowser() => new(Base);
 
