@@ -87,6 +87,15 @@ provider.use(async (ctx, next) => {
     ctx.body = { error: 'invalid_grant', error_description: 'refused by the test' };
     return;
   }
+  // oidc-provider lets a client_secret_post client authenticate with a Basic header too; the form-only providers
+  // (Apple, LINE, Slack, LinkedIn) don't, so these clients refuse it.
+  const basicUser = /^Basic /i.test(ctx.headers.authorization ?? '')
+    ? decodeURIComponent(Buffer.from(ctx.headers.authorization.slice(6), 'base64').toString().split(':')[0]) : null;
+  if (ctx.path === '/token' && ['genauth-post', 'genauth-line'].includes(basicUser)) {
+    ctx.status = 401;
+    ctx.body = { error: 'invalid_client', error_description: 'client_secret must be in the form' };
+    return;
+  }
   await next();
   if (ctx.path !== '/token' || !ctx.body?.id_token) return;
   const claims = JSON.parse(Buffer.from(ctx.body.id_token.split('.')[1], 'base64url').toString());
