@@ -164,6 +164,7 @@ public static class ConnFields
                 Require(Text(open, "clientId"), "clientId");
                 if (Text(open, "responseMode") is { } mode && mode is not ("form_post" or "query"))
                     throw ExtIdpService.Invalid("responseMode");
+                RequireAuthMethod(open);
                 break;
             case ConnTypes.GitHub:
             case ConnTypes.Facebook:
@@ -173,6 +174,7 @@ public static class ConnFields
                     if (Text(open, name) is { } url)
                         RequireUrl(url, name);
                 Require(Text(open, "clientId"), "clientId");
+                RequireAuthMethod(open);
                 break;
             case ConnTypes.Ldap:
             case ConnTypes.Ad:
@@ -183,6 +185,12 @@ public static class ConnFields
 
     public static string? Text(JsonObject o, string name) =>
         o[name] is JsonValue v && v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s) ? s.Trim() : null;
+
+    private static void RequireAuthMethod(JsonObject open)
+    {
+        if (Text(open, "tokenEndpointAuthMethod") is { } method && method is not ("client_secret_post" or "client_secret_basic"))
+            throw ExtIdpService.Invalid("tokenEndpointAuthMethod");
+    }
 
     private static bool IsTenant(string tenant) =>
         tenant.Length <= 64 && tenant.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.') && tenant[0] != '.' && !tenant.Contains("..", StringComparison.Ordinal);

@@ -162,6 +162,17 @@ public sealed class ProviderPresetTests(ExtIdpFixture f) : IClassFixture<ExtIdpF
         Assert.Equal(0, await f.Host.App.QueryDbAsync(db => db.ExtIdpConns.CountAsync(c => c.Identifier == identifier)));
     }
 
+    [Theory]
+    [InlineData(ConnTypes.LinkedIn)]
+    [InlineData(ConnTypes.Gitee)]
+    public async Task APresetsUnknownTokenEndpointAuthMethodIsRefused(string type)
+    {
+        var identifier = Unique("badauth");
+        Assert.Equal(ErrorCodes.ExtIdpFieldInvalid.Code,
+            await CreateAsync(type, identifier, new { clientId = "x", clientSecret = "y", tokenEndpointAuthMethod = "private_key_jwt" }));
+        Assert.Equal(0, await f.Host.App.QueryDbAsync(db => db.ExtIdpConns.CountAsync(c => c.Identifier == identifier)));
+    }
+
     [Fact]
     public async Task GiteeGetsTheSecretInTheFormAndItsProfileMappedWithTheEmailUnverified()
     {
