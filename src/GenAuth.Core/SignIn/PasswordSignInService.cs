@@ -74,7 +74,7 @@ public sealed class PasswordSignInService(
             if (main is null || main.IsDeleted)
                 return new Credential(user, false);
             if (valid && main.Blocked)
-                throw new GenAuthException(ErrorCodes.AccountBlocked, detail: "the main account is blocked");
+                return new Credential(user, true, Blocked: true);
             if (valid)
                 await passwords.UpgradeIfNeededAsync(user, plain, c);
             return new Credential(user, valid);

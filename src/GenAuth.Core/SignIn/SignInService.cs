@@ -18,7 +18,11 @@ using Microsoft.EntityFrameworkCore;
 namespace GenAuth.Core.SignIn;
 
 /// <summary>What a way in proved: the user it found (null: none), and whether its credential held.</summary>
-public readonly record struct Credential(User? User, bool Valid);
+/// <param name="Blocked">
+/// The credential held but an account it depends on is blocked (a sub-account's main account): the pipeline's blocked
+/// step refuses it like a blocked user, with its login log row.
+/// </param>
+public readonly record struct Credential(User? User, bool Valid, bool Blocked = false);
 
 /// <summary>One way in, as the pipeline runs it.</summary>
 /// <param name="Method">The login log's method (password:email, code:phone, qrcode:app, …).</param>
@@ -131,7 +135,7 @@ public sealed class SignInService(
         Credential credential;
         using (GenAuthTelemetry.SignInSource.StartActivity("signin.credential"))
             credential = await request.Authenticate(ct);
-        var (user, valid) = credential;
+        var (user, valid, blockedThroughAnother) = credential;
         activity?.SetTag("genauth.user.found", user is not null);
         if (user is null || !valid)
         {
@@ -141,7 +145,7 @@ public sealed class SignInService(
         }
         // Note: a right password doesn't clear the account's failures yet: only a completed sign-in does (OpenSessionAsync),
         // so a password known to an attacker can't reset the count while the second factor is still open.
-        if (user.Blocked)
+        if (user.Blocked || blockedThroughAnother)
             return await RefuseAsync(pool, user.Id, method, ErrorCodes.AccountBlocked, ct);
         if (request.ByPassword && (user.ResetPasswordOnFirstLogin || user.ForcePasswordReset))
         {

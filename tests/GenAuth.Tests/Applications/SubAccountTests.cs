@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using GenAuth.Tests.Infrastructure;
 using GenAuth.Tests.Management;
 
@@ -86,9 +87,13 @@ public sealed class SubAccountTests : ManagementTestBase
         GraphQLClient.Success(await AdminAsync(Block, new { id = blockedSub }), "updateUser");
         Assert.Equal(2057, Code(await LoginAsync(blockedName)));
 
-        var (main, _, name) = await MainWithSubAsync();
+        var (main, sub, name) = await MainWithSubAsync();
         GraphQLClient.Success(await AdminAsync(Block, new { id = main }), "updateUser");
         Assert.Equal(2057, Code(await LoginAsync(name)));
+        // The refusal is logged like any blocked sign-in: the sub-account's row, failed with 2057.
+        var logged = await App.QueryDbAsync(db => db.LoginLogs.Where(l => l.UserId == sub && l.Method == "password:subaccount")
+            .Select(l => new { l.Success, l.ErrorCode }).ToListAsync());
+        Assert.Equal([(false, (int?)2057)], logged.Select(l => (l.Success, l.ErrorCode)).ToList());
         Assert.Equal(2333, Code(await LoginAsync(name, "Wrong-passw0rd"))); // a wrong password learns nothing about the main account
 
         var (deletedMain, _, orphanName) = await MainWithSubAsync();
