@@ -76,11 +76,22 @@ public sealed class ExternalSignInService(
         var sealedTokens = p.TokensJson is null ? null : extIdps.Seal("GenAuth.Identity.tokens.v1", p.TokensJson);
 
         var linked = await db.UserIdentities.FirstOrDefaultAsync(i => i.ConnId == conn.Id && i.ProviderUserId == p.Subject, ct);
+        if (linked is null && p.OpenId is { Length: > 0 } openId && openId != p.Subject)
+        {
+            // A WeChat app bound to an Open Platform account after its users signed in: their identities were keyed by the
+            // openid; they now carry a unionid, so the identity is re-keyed (same connection, same person).
+            linked = await db.UserIdentities.FirstOrDefaultAsync(i => i.ConnId == conn.Id && i.ProviderUserId == openId, ct);
+            if (linked is not null)
+                linked.ProviderUserId = p.Subject;
+        }
         if (linked is not null)
         {
             var owner = await db.Users.FirstOrDefaultAsync(u => u.Id == linked.UserId && !u.IsDeleted, ct);
             if (owner is null)
                 return new Credential(null, false);
+            // WeChat / DingTalk: a unionid learnt later fills the user's (GenAuth's User.unionid), never replaces one.
+            if (p.UnionId is { Length: > 0 } unionId && string.IsNullOrEmpty(owner.Unionid) && ConnTypes.UnionFamily(conn.Type) is not null)
+                owner.Unionid = unionId;
             linked.ProfileJson = raw;
             linked.SealedTokens = sealedTokens ?? linked.SealedTokens;
             linked.UpdatedAt = now;

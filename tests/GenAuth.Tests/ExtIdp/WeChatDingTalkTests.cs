@@ -202,6 +202,19 @@ public sealed class WeChatDingTalkTests(WeChatDingTalkFixture f) : IClassFixture
         var saved = await f.Host.App.QueryDbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.Id == identity.UserId));
         Assert.Equal(user.OpenId, saved.Openid);
         Assert.Null(saved.Unionid);
+
+        // The app is then bound to an Open Platform account: the same openid now comes with a unionid. The same user signs
+        // in, and the identity is re-keyed to the unionid (no second user).
+        var union = Unique("u");
+        f.Fake.NextUser = user with { UnionId = union };
+        var later = f.NewBrowser();
+        var (again, againBody) = await GetAsync(later, await ScanAsync(later, "wx-open"));
+        Assert.True(again.StatusCode == HttpStatusCode.SeeOther, againBody);
+        var rekeyed = Assert.Single(await IdentitiesAsync(user.OpenId, union));
+        Assert.Equal(union, rekeyed.ProviderUserId);
+        Assert.Equal(identity.Id, rekeyed.Id);
+        Assert.Equal(union, (await f.Host.App.QueryDbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.Id == identity.UserId))).Unionid);
+        Assert.Equal(1, await UsersNamedAsync(user.Nick));
     }
 
     [Theory]
