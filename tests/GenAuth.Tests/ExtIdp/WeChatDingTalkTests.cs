@@ -157,6 +157,12 @@ public sealed class WeChatDingTalkTests(WeChatDingTalkFixture f) : IClassFixture
         Assert.Equal(user.OpenId, saved.Openid);
         Assert.Equal(user.Nick, saved.Nickname);
         Assert.Equal("https://thirdwx.qlogo.cn/mmopen/fake/132", saved.Photo); // WeChat's http avatar URL, kept as https
+        // GraphQL User.identities: userIdInIdp is the key (unionid), openid the per-app id.
+        var listed = Assert.Single(GraphQLClient.Success(await f.Host.AdminGqlAsync(
+            "query($id: String) { user(id: $id) { identities { openid userIdInIdp provider isSocial } } }", new { id = saved.Id }), "user")["identities"]!.AsArray())!;
+        Assert.Equal(user.OpenId, listed["openid"]!.GetValue<string>());
+        Assert.Equal(user.UnionId, listed["userIdInIdp"]!.GetValue<string>());
+        Assert.True(listed["isSocial"]!.GetValue<bool>());
 
         // Again from a fresh browser: the same user through the linked identity.
         var again = f.NewBrowser();
