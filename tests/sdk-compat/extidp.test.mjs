@@ -22,8 +22,9 @@ after(async () => {
 describe('ManagementClient.tenant identity sources', () => {
   it('creates, reads, updates, switches and deletes sources and connections; secrets never come back', async () => {
     const identifier = unique('corp').replace(/[^A-Za-z0-9_-]/g, '').slice(0, 30);
+    // A pool-level source (no tenant): usable from every app, as social.authorize below needs.
     const idp = await sdkCall(management.tenant.createExtIdp({
-      tenantId: 't-sdk', name: 'Corp', type: 'oauth2',
+      name: 'Corp', type: 'oauth2',
       connections: [{
         type: 'oauth2', identifier, displayName: 'Corp SSO',
         fields: {
@@ -39,8 +40,24 @@ describe('ManagementClient.tenant identity sources', () => {
     assert.equal(idp.connections[0].fields.clientSecret, undefined);
     assert.ok(!JSON.stringify(idp).includes('sdk-secret-value'));
 
+    // A tenant's source: listed under its tenant only, and its connections refused outside it (2626).
+    const tenantIdp = await sdkCall(management.tenant.createExtIdp({
+      tenantId: 't-sdk', name: 'Tenant corp', type: 'oauth2',
+      connections: [{
+        type: 'oauth2', identifier: identifier + 't', displayName: 'Tenant SSO',
+        fields: {
+          authorizationEndpoint: 'https://idp.example.com/authorize', tokenEndpoint: 'https://idp.example.com/token',
+          userInfoEndpoint: 'https://idp.example.com/userinfo', clientId: 'cid', clientSecret: 'sdk-secret-value',
+        },
+      }],
+    }), 'tenant.createExtIdp');
     const list = await sdkCall(management.tenant.listExtIdp('t-sdk'), 'tenant.listExtIdp');
-    assert.ok(list.some((i) => i.id === idp.id));
+    assert.ok(list.some((i) => i.id === tenantIdp.id));
+    assert.ok(!list.some((i) => i.id === idp.id));
+    const foreign = await fetch(`${server.baseUrl}/connections/social/${identifier}t?app_id=${server.appId}&lang=en-US`, { redirect: 'manual' });
+    assert.equal(foreign.status, 403);
+    assert.ok((await foreign.text()).includes('belongs to another tenant'));
+    await sdkCall(management.tenant.deleteExtIdp(tenantIdp.id), 'tenant.deleteExtIdp');
     const detail = await sdkCall(management.tenant.extIdpDetail(idp.id), 'tenant.extIdpDetail');
     assert.equal(detail.connections.length, 1);
     const renamed = await sdkCall(management.tenant.updateExtIdp(idp.id, { name: 'Corp 2' }), 'tenant.updateExtIdp');
@@ -94,6 +111,6 @@ describe('ManagementClient.tenant identity sources', () => {
     await sdkCall(management.tenant.deleteExtIdpConnection(conn.id), 'tenant.deleteExtIdpConnection');
     await sdkCall(management.tenant.deleteExtIdp(idp.id), 'tenant.deleteExtIdp');
     const gone = await management.tenant.listExtIdp('t-sdk');
-    assert.ok(!gone.some((i) => i.id === idp.id));
+    assert.ok(!gone.some((i) => i.id === tenantIdp.id));
   });
 });

@@ -169,5 +169,7 @@ public static class ErrorCodes
     // A connection switched off for the app (or the tenant) it is used from: 2625 (issue 12's per-app connection state;
     // 26xx: the app's own rules, next to 2604 "no access to this app").
     public static readonly ErrorCode ExtIdpConnDisabledForApp = new(2625, "该身份源连接未在此应用中启用", "This identity source connection is not enabled for this application");
+    // A connection of a tenant's identity source used from another tenant's app or outside tenants (issue 12).
+    public static readonly ErrorCode ExtIdpConnOtherTenant = new(2626, "该身份源属于其他租户，不能在此使用", "This identity source belongs to another tenant and can't be used here");
     public static readonly ErrorCode Internal = new(5000, "服务器内部错误", "Internal server error");
 }

@@ -12,6 +12,9 @@ namespace GenAuth.Core.ExtIdps;
 /// default is "on" so that connections people sign in with today keep working on every app after the upgrade, and a
 /// connection an API client creates works at once (GenAuth's console starts a new connection off for apps; here an admin
 /// switches it off per app). A tenant counts only for a tenant-enabled app, as in the sign-in pipeline.
+/// A connection of a tenant's identity source (<see cref="ExtIdp.TenantId"/>) is usable only under that tenant: from a
+/// tenant-enabled app the tenant uses, with the tenant named (<see cref="OtherTenantsAsync"/>); pool-level sources (no
+/// tenant) everywhere.
 /// </summary>
 public static class ConnAppStates
 {
@@ -25,6 +28,7 @@ public static class ConnAppStates
     {
         if (connIds.Count == 0)
             return [];
+        var foreign = await OtherTenantsAsync(db, connIds, app, callerTenantId, ct);
         var tenant = TenantFor(app, callerTenantId);
         var appId = app.Id;
         var rows = await db.ExtIdpConnAppStates.AsNoTracking()
@@ -32,7 +36,7 @@ public static class ConnAppStates
                         && ((s.AppId == appId && (s.TenantId == "" || s.TenantId == tenant)) || (s.AppId == "" && tenant != "" && s.TenantId == tenant)))
             .Select(s => new { s.ConnId, s.AppId, s.TenantId, s.Enabled })
             .ToListAsync(ct);
-        var disabled = new HashSet<string>(StringComparer.Ordinal);
+        var disabled = new HashSet<string>(foreign, StringComparer.Ordinal);
         foreach (var group in rows.GroupBy(r => r.ConnId))
         {
             // Most specific first: this app under this tenant, every app of the tenant, this app outside tenants.
@@ -49,4 +53,38 @@ public static class ConnAppStates
     public static async Task<bool> IsEnabledForAsync(GenAuthDbContext db, ExtIdpConn conn, Application app, string? callerTenantId,
         CancellationToken ct) =>
         conn.Enabled && !(await DisabledAsync(db, [conn.Id], app, callerTenantId, ct)).Contains(conn.Id);
+
+    /// <summary>
+    /// The tenant the app verifiably signs in under: a tenant-enabled app, the caller's tenant, a tenant of this pool that
+    /// uses the app (its app list names it). Else "" (the plain pool). A tenant_id a link names is never trusted alone.
+    /// </summary>
+    public static async Task<string> VerifiedTenantAsync(GenAuthDbContext db, Application? app, string? callerTenantId, CancellationToken ct)
+    {
+        if (app is null || TenantFor(app, callerTenantId) is not { Length: > 0 and <= 64 } tenant)
+            return "";
+        var appIds = await db.Tenants.AsNoTracking().Where(t => t.Id == tenant).Select(t => t.AppIds).FirstOrDefaultAsync(ct);
+        return appIds is not null && appIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Contains(app.Id)
+            ? tenant
+            : "";
+    }
+
+    /// <summary>
+    /// The ids among <paramref name="connIds"/> whose identity source belongs to a tenant other than the one the app
+    /// verifiably signs in under (any tenant's, when it signs in under none, or without an app). One query when none of
+    /// them belongs to a tenant (the common case), two otherwise.
+    /// </summary>
+    public static async Task<HashSet<string>> OtherTenantsAsync(GenAuthDbContext db, IReadOnlyCollection<string> connIds, Application? app,
+        string? callerTenantId, CancellationToken ct)
+    {
+        if (connIds.Count == 0)
+            return [];
+        var owned = await (from c in db.ExtIdpConns.AsNoTracking()
+                           join i in db.ExtIdps.AsNoTracking() on c.ExtIdpId equals i.Id
+                           where connIds.Contains(c.Id) && i.TenantId != null && i.TenantId != ""
+                           select new { c.Id, i.TenantId }).ToListAsync(ct);
+        if (owned.Count == 0)
+            return [];
+        var tenant = await VerifiedTenantAsync(db, app, callerTenantId, ct);
+        return owned.Where(o => o.TenantId != tenant).Select(o => o.Id).ToHashSet(StringComparer.Ordinal);
+    }
 }

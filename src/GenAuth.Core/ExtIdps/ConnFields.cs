@@ -19,6 +19,10 @@ public static class ConnTypes
     public const string Slack = "slack";
     public const string LinkedIn = "linkedin";
     public const string Gitee = "gitee";
+    /// <summary>WeChat web QR login (open.weixin.qq.com qrconnect): WeChat's own protocol, not standard OAuth 2.0.</summary>
+    public const string WeChatPc = "wechat:pc";
+    /// <summary>DingTalk's OAuth 2.0 login (login.dingtalk.com, api.dingtalk.com v1.0): JSON token call, header-borne token.</summary>
+    public const string DingTalk = "dingtalk";
     public const string Ldap = "ldap";
     public const string Ad = "ad";
 
@@ -31,7 +35,21 @@ public static class ConnTypes
     /// <summary>Types that sign in with OpenID Connect (an id token checked against the provider's keys): generic, or a preset.</summary>
     public static bool IsOidc(string type) => type is Oidc or Apple or Line or Google or GitLab or Microsoft or Slack or LinkedIn;
 
-    public static bool CanSignIn(string type) => IsOidc(type) || IsOAuth2(type);
+    /// <summary>Types with a client of their own (a code flow whose token and user calls aren't standard OAuth 2.0).</summary>
+    public static bool IsOwnProtocol(string type) => type is WeChatPc or DingTalk;
+
+    public static bool CanSignIn(string type) => IsOidc(type) || IsOAuth2(type) || IsOwnProtocol(type);
+
+    /// <summary>
+    /// The family whose connections share one user id space (WeChat's unionid spans every app of one Open Platform
+    /// account: web QR, mobile, official account, mini program; DingTalk's unionId every app of one developer), or null.
+    /// An identity keyed by such an id, linked through one connection, signs the same user in through its siblings.
+    /// WeChat Work (wechatwork…) has ids of its own and is not in the WeChat family.
+    /// </summary>
+    public static string? UnionFamily(string type) =>
+        type.StartsWith("wechat:", StringComparison.Ordinal) || type is "wechatmp-qrcode" or "wechat-miniprogram-qrcode" ? "wechat"
+        : type == DingTalk ? DingTalk
+        : null;
 
     /// <summary>
     /// Whether the client id and secret go in the token request's form (client_secret_post) rather than a Basic header:
@@ -101,6 +119,22 @@ public static class ConnTypes
             ["tokenEndpoint"] = "https://gitee.com/oauth/token",
             ["userInfoEndpoint"] = "https://gitee.com/api/v5/user",
             ["scope"] = "user_info",
+        },
+        // WeChat web QR login (WeChat Open Platform "网站应用"): clientId is the AppID, clientSecret the AppSecret.
+        WeChatPc => new Dictionary<string, string>
+        {
+            ["authorizationEndpoint"] = "https://open.weixin.qq.com/connect/qrconnect",
+            ["tokenEndpoint"] = "https://api.weixin.qq.com/sns/oauth2/access_token",
+            ["userInfoEndpoint"] = "https://api.weixin.qq.com/sns/userinfo",
+            ["scope"] = "snsapi_login",
+        },
+        // DingTalk's new login: clientId is the app's AppKey (Client ID), clientSecret its AppSecret.
+        DingTalk => new Dictionary<string, string>
+        {
+            ["authorizationEndpoint"] = "https://login.dingtalk.com/oauth2/auth",
+            ["tokenEndpoint"] = "https://api.dingtalk.com/v1.0/oauth2/userAccessToken",
+            ["userInfoEndpoint"] = "https://api.dingtalk.com/v1.0/contact/users/me",
+            ["scope"] = "openid",
         },
         Ldap or Ad => DirectoryFields.Defaults(type),
         _ => new Dictionary<string, string>(),
@@ -175,6 +209,22 @@ public static class ConnFields
                         RequireUrl(url, name);
                 Require(Text(open, "clientId"), "clientId");
                 RequireAuthMethod(open);
+                break;
+            case ConnTypes.WeChatPc:
+            case ConnTypes.DingTalk:
+                foreach (var name in new[] { "authorizationEndpoint", "tokenEndpoint", "userInfoEndpoint" })
+                    if (Text(open, name) is { } url)
+                        RequireUrl(url, name);
+                Require(Text(open, "clientId"), "clientId");
+                if (!secrets.ContainsKey("clientSecret"))
+                    throw ExtIdpService.Invalid("clientSecret");
+                // Note: WeChat's AppID and DingTalk's AppKey travel in URLs and JSON as they are: letters, digits, - and _.
+                if (!Text(open, "clientId")!.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+                    throw ExtIdpService.Invalid("clientId");
+                if (Text(open, "scope") is { } ownScope && (ownScope.Length > 256 || ownScope.Any(char.IsControl)))
+                    throw ExtIdpService.Invalid("scope");
+                if (Text(open, "phoneVerified") is { } trust && trust is not ("true" or "false"))
+                    throw ExtIdpService.Invalid("phoneVerified");
                 break;
             case ConnTypes.Ldap:
             case ConnTypes.Ad:

@@ -46,6 +46,14 @@ public sealed class DirectorySignInService(
         var conns = await query.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).Take(MaxConnectionsPerLogin * 10).ToListAsync(ct);
         if (conns.Count == 0)
             throw new GenAuthException(ErrorCodes.ExtIdpConnNotFound);
+        // A tenant's directory serves only logins under that tenant (its app and tenant named); pool-level ones every login.
+        var foreign = await ConnAppStates.OtherTenantsAsync(db, conns.Select(c => c.Id).ToList(), caller.App, caller.TenantId, ct);
+        if (foreign.Count > 0)
+        {
+            conns.RemoveAll(c => foreign.Contains(c.Id));
+            if (conns.Count == 0)
+                throw new GenAuthException(ErrorCodes.ExtIdpConnOtherTenant);
+        }
         if (caller.App is { } app)
         {
             // Note: only the connections switched on for the calling app (and its tenant) are asked; when the pool has some

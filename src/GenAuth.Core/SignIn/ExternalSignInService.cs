@@ -26,6 +26,13 @@ public sealed record ExternalProfile(string Subject)
     public string? Picture { get; init; }
     /// <summary>The login name at the provider (directories): the new user's username when it is valid and free.</summary>
     public string? Username { get; init; }
+    /// <summary>WeChat's / DingTalk's per-app openid, kept on a new user (GenAuth's User.openid); null: the subject.</summary>
+    public string? OpenId { get; init; }
+    /// <summary>
+    /// WeChat's / DingTalk's developer-wide unionid (GenAuth's User.unionid): when set it is the subject, and an identity
+    /// with it under a sibling connection of the same family (<see cref="ConnTypes.UnionFamily"/>) is the same person.
+    /// </summary>
+    public string? UnionId { get; init; }
     /// <summary>The profile the provider sent (id token claims + userinfo), stored on the identity as JSON.</summary>
     public string RawJson { get; init; } = "{}";
     /// <summary>The provider's tokens (JSON), sealed on the identity; never answered.</summary>
@@ -69,18 +76,29 @@ public sealed class ExternalSignInService(
         var sealedTokens = p.TokensJson is null ? null : extIdps.Seal("GenAuth.Identity.tokens.v1", p.TokensJson);
 
         var linked = await db.UserIdentities.FirstOrDefaultAsync(i => i.ConnId == conn.Id && i.ProviderUserId == p.Subject, ct);
+        if (linked is null && p.OpenId is { Length: > 0 } openId && openId != p.Subject)
+        {
+            // A WeChat app bound to an Open Platform account after its users signed in: their identities were keyed by the
+            // openid; they now carry a unionid, so the identity is re-keyed (same connection, same person).
+            linked = await db.UserIdentities.FirstOrDefaultAsync(i => i.ConnId == conn.Id && i.ProviderUserId == openId, ct);
+            if (linked is not null)
+                linked.ProviderUserId = p.Subject;
+        }
         if (linked is not null)
         {
             var owner = await db.Users.FirstOrDefaultAsync(u => u.Id == linked.UserId && !u.IsDeleted, ct);
             if (owner is null)
                 return new Credential(null, false);
+            // WeChat / DingTalk: a unionid learnt later fills the user's (GenAuth's User.unionid), never replaces one.
+            if (p.UnionId is { Length: > 0 } unionId && string.IsNullOrEmpty(owner.Unionid) && ConnTypes.UnionFamily(conn.Type) is not null)
+                owner.Unionid = unionId;
             linked.ProfileJson = raw;
             linked.SealedTokens = sealedTokens ?? linked.SealedTokens;
             linked.UpdatedAt = now;
             return new Credential(owner, true);
         }
 
-        var user = await MatchAsync(conn, p, ct);
+        var user = await SiblingAsync(conn, p, ct) ?? await MatchAsync(conn, p, ct);
         var created = false;
         if (user is null)
         {
@@ -99,6 +117,24 @@ public sealed class ExternalSignInService(
             await registration.SaveAsync(pool, user, ct);
         }
         return new Credential(user, true);
+    }
+
+    /// <summary>
+    /// The user holding this unionid through another connection of the same family (WeChat web QR and WeChat mobile of one
+    /// Open Platform account): the provider says it is the same person, so this connection's identity joins that user.
+    /// Only an identity keyed by the unionid counts (an openid is per app and never compared across connections).
+    /// </summary>
+    private async Task<User?> SiblingAsync(ExtIdpConn conn, ExternalProfile p, CancellationToken ct)
+    {
+        if (p.UnionId is not { Length: > 0 } unionId || unionId != p.Subject || ConnTypes.UnionFamily(conn.Type) is not { } family)
+            return null;
+        var candidates = await db.UserIdentities.AsNoTracking()
+            .Where(i => i.ProviderUserId == unionId && i.ConnId != conn.Id)
+            .OrderBy(i => i.CreatedAt).Take(20).Select(i => new { i.UserId, i.Provider }).ToListAsync(ct);
+        foreach (var candidate in candidates.Where(c => ConnTypes.UnionFamily(c.Provider) == family))
+            if (await db.Users.FirstOrDefaultAsync(u => u.Id == candidate.UserId && !u.IsDeleted, ct) is { } owner)
+                return owner;
+        return null;
     }
 
     private async Task<User?> MatchAsync(ExtIdpConn conn, ExternalProfile p, CancellationToken ct)
@@ -159,8 +195,17 @@ public sealed class ExternalSignInService(
         user.GivenName = Clip(p.GivenName, 64);
         user.FamilyName = Clip(p.FamilyName, 64);
         user.Photo = p.Picture is { Length: <= 2048 } pic && Uri.TryCreate(pic, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps ? pic : null;
-        user.Unionid = p.Subject;
-        user.Openid = p.Subject;
+        if (p.OpenId is null && p.UnionId is null)
+        {
+            user.Unionid = p.Subject;
+            user.Openid = p.Subject;
+        }
+        else
+        {
+            // WeChat / DingTalk: the two ids as the provider sent them (a WeChat app without a unionid leaves it empty).
+            user.Unionid = Clip(p.UnionId, 255);
+            user.Openid = Clip(p.OpenId, 255);
+        }
         user.Oauth = raw;
         await registration.PrepareAsync(pool, user, null, null, ct);
         return user;

@@ -25,7 +25,7 @@ public sealed class IdentityType : ObjectGraphType<IdentityView>
     public IdentityType()
     {
         Name = "Identity";
-        Field<StringGraphType>("openid").Resolve(c => c.Source.Identity.ProviderUserId);
+        Field<StringGraphType>("openid").Resolve(c => OpenId(c.Source.Identity));
         Field<StringGraphType>("userIdInIdp").Resolve(c => c.Source.Identity.ProviderUserId);
         Field<StringGraphType>("userInfoInIdp").Resolve(c => c.Source.Identity.ProfileJson);
         Field<StringGraphType>("userId").Resolve(c => c.Source.Identity.UserId);
@@ -37,5 +37,26 @@ public sealed class IdentityType : ObjectGraphType<IdentityView>
         Field<StringGraphType>("type").Resolve(c => c.Source.ConnType ?? c.Source.Identity.Provider);
         Field<StringGraphType>("extIdpId").Resolve(c => c.Source.Identity.ExtIdpId);
         Field<BooleanGraphType>("isSocial").Resolve(c => c.Source.Identity.Provider is not (ConnTypes.Oidc or ConnTypes.OAuth2 or ConnTypes.Ldap or ConnTypes.Ad));
+    }
+
+    /// <summary>
+    /// WeChat / DingTalk identities are keyed by the unionid; their per-app openid is the one in the stored profile.
+    /// Every other identity's provider user id is its openid.
+    /// </summary>
+    private static string OpenId(UserIdentity identity)
+    {
+        if (ConnTypes.UnionFamily(identity.Provider) is null)
+            return identity.ProviderUserId;
+        try
+        {
+            var profile = System.Text.Json.Nodes.JsonNode.Parse(identity.ProfileJson) as System.Text.Json.Nodes.JsonObject;
+            return (profile?["openid"] ?? profile?["openId"]) is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var openId)
+                ? openId
+                : identity.ProviderUserId;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return identity.ProviderUserId;
+        }
     }
 }

@@ -117,6 +117,8 @@ public static class ExternalLoginEndpoints
         var conn = await services.GetRequiredService<ExtIdpService>().FindEnabledAsync(identifier, ct);
         if (conn is null || !ConnTypes.CanSignIn(conn.Type))
             throw new GenAuthException(ErrorCodes.ExtIdpConnNotFound);
+        if ((await ConnAppStates.OtherTenantsAsync(page.Db, [conn.Id], page.App, page.Caller.TenantId, ct)).Count > 0)
+            throw new GenAuthException(ErrorCodes.ExtIdpConnOtherTenant);
         if (!await ConnAppStates.IsEnabledForAsync(page.Db, conn, page.App, page.Caller.TenantId, ct))
             throw new GenAuthException(ErrorCodes.ExtIdpConnDisabledForApp);
         var (ticket, binder) = services.GetRequiredService<LinkTickets>().Issue(page.Pool.Id, userId, conn.Identifier);
@@ -184,6 +186,9 @@ public static class ExternalLoginEndpoints
             return Error(page, ErrorCodes.ExtIdpConnNotFound, StatusCodes.Status404NotFound, returnUrl);
         if (!ConnTypes.CanSignIn(conn.Type))
             return Error(page, ErrorCodes.ExtIdpTypeUnsupported, StatusCodes.Status400BadRequest, returnUrl);
+        // A tenant's connection starts only under that tenant (2626); pool-level ones everywhere.
+        if ((await ConnAppStates.OtherTenantsAsync(db, [conn.Id], page.App, page.Caller.TenantId, ct)).Count > 0)
+            return Error(page, ErrorCodes.ExtIdpConnOtherTenant, StatusCodes.Status403Forbidden, returnUrl);
         // A connection switched off for this app (or its tenant) starts nothing, whoever links to it (2625).
         if (!await ConnAppStates.IsEnabledForAsync(db, conn, page.App, page.Caller.TenantId, ct))
             return Error(page, ErrorCodes.ExtIdpConnDisabledForApp, StatusCodes.Status403Forbidden, returnUrl);
@@ -208,7 +213,7 @@ public static class ExternalLoginEndpoints
             linkUserId = ticket.UserId;
             http.Response.Cookies.Delete(LinkTickets.CookieName(page.Pool.Id), new CookieOptions { Path = "/" });
         }
-        var secrets = FlowSecrets.New();
+        var secrets = ConnTypes.IsOwnProtocol(conn.Type) ? FlowSecrets.NewAlphanumeric() : FlowSecrets.New();
         string authorizeUrl;
         try
         {
@@ -257,12 +262,17 @@ public static class ExternalLoginEndpoints
         page.Caller.TenantId = flow.TenantId;
         try
         {
-            if (Param("error").Length > 0 || Param("code") is not { Length: > 0 and <= 2048 } code)
+            if (Param("error").Length > 0)
                 throw new GenAuthException(ErrorCodes.ExtProviderError);
             var conn = await extIdps.FindEnabledAsync(identifier, ct);
             if (conn is null || conn.Id != flow.ConnId)
                 throw new GenAuthException(ErrorCodes.ExtIdpConnNotFound);
-            // Checked again: the admin may have switched it off for the app while the user was at the provider.
+            // DingTalk's login returns the code as authCode; every other provider as code.
+            if ((conn.Type == ConnTypes.DingTalk && Param("code").Length == 0 ? Param("authCode") : Param("code")) is not { Length: > 0 and <= 2048 } code)
+                throw new GenAuthException(ErrorCodes.ExtProviderError);
+            // Checked again: the admin may have switched it off for the app, or the tenant dropped the app, meanwhile.
+            if ((await ConnAppStates.OtherTenantsAsync(page.Db, [conn.Id], page.App, flow.TenantId, ct)).Count > 0)
+                throw new GenAuthException(ErrorCodes.ExtIdpConnOtherTenant);
             if (!await ConnAppStates.IsEnabledForAsync(page.Db, conn, page.App, flow.TenantId, ct))
                 throw new GenAuthException(ErrorCodes.ExtIdpConnDisabledForApp);
             var profile = await providers.CompleteAsync(conn, extIdps.AllFields(conn), CallbackUri(issuer, conn), flow.Secrets, code, ct);

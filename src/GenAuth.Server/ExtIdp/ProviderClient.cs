@@ -19,6 +19,13 @@ public sealed record FlowSecrets(string State, string Verifier, string Nonce)
 {
     public static FlowSecrets New() => new(Random(32), Random(48), Random(32));
 
+    /// <summary>
+    /// Secrets whose state is letters and digits only (64 hex characters): WeChat documents its state as [a-zA-Z0-9], at
+    /// most 128 bytes, and DingTalk echoes it the same way; their flows have no PKCE or nonce, so only the state matters.
+    /// </summary>
+    public static FlowSecrets NewAlphanumeric() =>
+        new(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), Random(48), Random(32));
+
     public string Challenge => Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(Verifier)));
 
     private static string Random(int bytes) => Base64Url(RandomNumberGenerator.GetBytes(bytes));
@@ -33,7 +40,7 @@ public sealed record FlowSecrets(string State, string Verifier, string Nonce)
 /// (its sub must equal the id token's). OAuth 2.0: code (+PKCE), token, userinfo and the connection's claim mapping.
 /// Every failure is a GenAuthException: 2711 provider error, 2712 unreachable/timeout, 2713 bad id token, 2715 profile.
 /// </summary>
-public sealed class ProviderClient(IHttpClientFactory httpFactory)
+public sealed partial class ProviderClient(IHttpClientFactory httpFactory)
 {
     public const string HttpClientName = "genauth-extidp";
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
@@ -43,6 +50,8 @@ public sealed class ProviderClient(IHttpClientFactory httpFactory)
     public async Task<string> AuthorizeUrlAsync(ExtIdpConn conn, IReadOnlyDictionary<string, string> fields, string redirectUri,
         FlowSecrets secrets, CancellationToken ct)
     {
+        if (ConnTypes.IsOwnProtocol(conn.Type))
+            return OwnAuthorizeUrl(conn.Type, fields, redirectUri, secrets);
         string endpoint, scope;
         var query = new Dictionary<string, string?>
         {
@@ -80,6 +89,8 @@ public sealed class ProviderClient(IHttpClientFactory httpFactory)
     {
         try
         {
+            if (ConnTypes.IsOwnProtocol(conn.Type))
+                return await CompleteOwnAsync(conn.Type, fields, code, ct);
             return ConnTypes.IsOidc(conn.Type)
                 ? await CompleteOidcAsync(conn.Type, fields, redirectUri, secrets, code, ct)
                 : await CompleteOAuth2Async(conn, fields, redirectUri, secrets, code, ct);
