@@ -140,6 +140,9 @@ public static class ErrorCodes
     public static readonly ErrorCode AppAccessDenied = new(2604, "用户没有访问此应用的权限", "This user is not allowed to use this application");
     public static readonly ErrorCode CannotLinkSameAccount = new(2605, "不能绑定同一个账号", "The primary and the secondary account are the same account");
     public static readonly ErrorCode InvalidCursor = new(2606, "分页游标不合法", "Invalid pagination cursor");
+    // A value longer than its column (the model's HasMaxLength), refused before anything is written, on every
+    // provider (Data/ColumnLengths). Thrown with a message naming the field and its limit, never the value.
+    public static readonly ErrorCode ValueTooLong = new(2607, "字段值过长", "A value is too long");
     // Platform refusals (issue 10): their own codes, never a login code such as 2058.
     public static readonly ErrorCode BodyTooLarge = new(4130, "请求体过大", "The request body is too large");
     public static readonly ErrorCode TooManyUploads = new(2071, "上传过于频繁，请稍后再试", "Too many uploads, try again later");

@@ -76,6 +76,34 @@ public class GenAuthDbContext : DbContext
     public DbSet<GenAuth.Core.Webhooks.WebhookDelivery> WebhookDeliveries => Set<GenAuth.Core.Webhooks.WebhookDelivery>();
     public DbSet<GenAuth.Core.Webhooks.WebhookCursor> WebhookCursors => Set<GenAuth.Core.Webhooks.WebhookCursor>();
 
+    // Note: every save of both providers checks the model's length limits first (ColumnLengths), so SQLite refuses what
+    // PostgreSQL would, before any row is written; a 22001 that still reaches PostgreSQL becomes the same 2607.
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        ColumnLengths.Check(ChangeTracker);
+        try
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        catch (DbUpdateException e) when (ColumnLengths.IsValueTooLong(e))
+        {
+            throw new Common.GenAuthException(Common.ErrorCodes.ValueTooLong);
+        }
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        ColumnLengths.Check(ChangeTracker);
+        try
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        catch (DbUpdateException e) when (ColumnLengths.IsValueTooLong(e))
+        {
+            throw new Common.GenAuthException(Common.ErrorCodes.ValueTooLong);
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(GenAuthDbContext).Assembly);

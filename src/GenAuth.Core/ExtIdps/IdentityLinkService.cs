@@ -31,6 +31,9 @@ public sealed class IdentityLinkService(GenAuthDbContext db, CallerContext calle
     /// <summary>The link flow's end: the provider's subject joins the user who asked for the link URL.</summary>
     public async Task LinkFromFlowAsync(string userId, ExtIdpConn conn, string subject, string profileJson, CancellationToken ct)
     {
+        // Note: the same refusal as a sign-in with this subject (UserIdentity.ProviderUserId holds 255 characters).
+        if (string.IsNullOrEmpty(subject) || subject.Length > 255)
+            throw new GenAuthException(ErrorCodes.ExtProfileInvalid);
         var user = await RequireUserAsync(userId, ct);
         await LinkAsync(user.Id, conn, subject, profileJson, ct);
     }

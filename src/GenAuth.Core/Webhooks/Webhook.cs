@@ -97,7 +97,7 @@ internal sealed class WebhookConfiguration : IEntityTypeConfiguration<Webhook>
         b.HasKey(e => e.Id);
         b.Property(e => e.Id).HasMaxLength(24);
         b.Property(e => e.Url).HasMaxLength(WebhookService.MaxUrlLength);
-        b.Property(e => e.Events).HasMaxLength(2048);
+        b.Property(e => e.Events).HasMaxLength(WebhookService.MaxEventsLength);
         b.Property(e => e.ContentType).HasMaxLength(64);
         b.HasIndex(e => new { e.UserPoolId, e.CreatedAt });
         b.HasOne<UserPool>().WithMany().HasForeignKey(e => e.UserPoolId).OnDelete(DeleteBehavior.Cascade);

@@ -187,8 +187,14 @@ public sealed class WebhookService(GenAuthDbContext db, CallerContext caller, We
         foreach (var e in events)
             if (!WebhookEvents.IsValidName(e))
                 throw Invalid("an event name is letters, digits and ':_-', or '*'");
-        return string.Join(',', events.Distinct(StringComparer.Ordinal));
+        var joined = string.Join(',', events.Distinct(StringComparer.Ordinal));
+        // Note: 50 names of up to 64 characters can exceed the column (Webhook.Events, 2048): refused here with the
+        // webhook's own code rather than the generic 2607.
+        return joined.Length <= MaxEventsLength ? joined : throw Invalid($"the event names are at most {MaxEventsLength} characters in all");
     }
+
+    /// <summary>The column of the comma-joined event names (Webhook.Events).</summary>
+    public const int MaxEventsLength = 2048;
 
     private static string CheckContentType(string contentType) => contentType switch
     {

@@ -30,7 +30,10 @@ public sealed class WebhookWorker(IDbContextFactory<GenAuthDbContext> contexts, 
     private DateTime _lastSweep;
 
     /// <summary>This instance's lease name.</summary>
-    public string InstanceId { get; } = Environment.MachineName + ":" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+    // Note: the host name is cut to 40 characters so the id fits WebhookDelivery.LeaseOwner (64): a host name may be 64
+    // (a Kubernetes pod's 63), and PostgreSQL would refuse every lease claim (22001) of a longer id.
+    public string InstanceId { get; } =
+        Environment.MachineName[..Math.Min(40, Environment.MachineName.Length)] + ":" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
 
     private WebhookOptions Options => options.Value;
 

@@ -29,6 +29,12 @@ public static class GenAuthErrors
             context.Exception = new GenAuthExecutionError(ge.LocalizedMessage(lang), ge.Code, ge.Payload);
             return;
         }
+        // Note: PostgreSQL's 22001 from a write that bypassed SaveChanges' length check (ExecuteUpdate, raw SQL).
+        if (GenAuth.Core.Data.ColumnLengths.IsValueTooLong(context.OriginalException))
+        {
+            context.Exception = new GenAuthExecutionError(ErrorCodes.ValueTooLong.Message(lang), ErrorCodes.ValueTooLong.Code, null);
+            return;
+        }
         // Note: a document nested beyond the parser's limit is the caller's error (4001), not a server fault.
         if (context.OriginalException is GraphQLParser.Exceptions.GraphQLMaxDepthExceededException)
         {

@@ -43,5 +43,12 @@ public static class Rest
             return TypedResults.Json(new RestEnvelope(e.Code, e.LocalizedMessage(caller?.Lang ?? HttpCaller.LangOf(http.Request)), e.Payload),
                 statusCode: e.Error == ErrorCodes.BodyTooLarge ? StatusCodes.Status413PayloadTooLarge : null);
         }
+        catch (Exception e) when (GenAuth.Core.Data.ColumnLengths.IsValueTooLong(e))
+        {
+            // Note: PostgreSQL's 22001 from a write that bypassed SaveChanges' length check: the same envelope as 2607.
+            AuditedRest.Discard(http, recorded);
+            return TypedResults.Json(new RestEnvelope(ErrorCodes.ValueTooLong.Code,
+                ErrorCodes.ValueTooLong.Message(caller?.Lang ?? HttpCaller.LangOf(http.Request)), null));
+        }
     }
 }

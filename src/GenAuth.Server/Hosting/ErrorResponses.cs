@@ -61,6 +61,8 @@ public sealed partial class ErrorResponses(ILogger<ErrorResponses> logger) : IEx
         BadHttpRequestException bad => (bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400, ErrorCodes.BadRequest),
         GenAuthException e when e.Error == ErrorCodes.BodyTooLarge => (413, ErrorCodes.BodyTooLarge),
         GenAuthException e => (400, e.Error),
+        // PostgreSQL's 22001 from a write that bypassed SaveChanges' length check (ExecuteUpdate, raw SQL).
+        _ when Core.Data.ColumnLengths.IsValueTooLong(exception) => (400, ErrorCodes.ValueTooLong),
         _ => (500, ErrorCodes.Internal),
     };
 

@@ -1,32 +1,40 @@
-// P6 of QUALITY.md, on demand (never part of the test suite): throughput of `{ user { id email } }` and of password
-// sign-ins (Argon2id at its minimum, the default: 19 MiB, 2 iterations) on 1, 2 and 3 GenAuth.Server processes sharing
+// P6 of QUALITY.md, on demand (never part of the test suite): throughput of `{ user { id email } }`, of password
+// sign-ins (Argon2id at its minimum, the default: 19 MiB, 2 iterations) and of code sign-ins (loginByEmailCode,
+// loginByPhoneCode) on 1, 2 and 3 GenAuth.Server processes sharing
 // one PostgreSQL database and one redis-server, with the database round trips and Redis calls per request read from
 // each instance's /metrics (genauth_db_command_duration_seconds_count, genauth_redis_calls_total) and divided by the
 // GraphQL requests the instances counted (genauth_graphql_request_duration_seconds_count) over the same window.
 // The load is spread over the instances round-robin by the client (as a proxy would); instances are added one by one.
 // Usage: dotnet build -c Release src/GenAuth.Server && dotnet run -c Release --project tests/GenAuth.LoadTest -- --p6 \
 //          --postgres "<admin connection string>" [--instances 3] [--users 100] [--connections 16] [--warmup 3] [--duration 15]
-//          [--server <GenAuth.Server.dll>] [--output <file>]
+//          [--codes 400] [--server <GenAuth.Server.dll>] [--output <file>]
+// Code sign-ins: no mail server or SMS gateway is configured, so each instance writes its messages to its data
+// directory's outbox.jsonl (the server's dev default); before each window the tool sends one code to each of --codes
+// targets (GenAuth:Codes:ResendIntervalSeconds 1 lets a target get a new code each window) and reads the codes there.
+// Each code serves one sign-in: a window that outruns --codes reports the rest as failed (raise --codes).
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace GenAuth.LoadTest.P6;
 
-public static class ScaleOutBench
+public static partial class ScaleOutBench
 {
     private const string Password = "Bench-Passw0rd-2026!";
     private const string LoginQuery = "mutation Login($input: LoginByEmailInput!) { loginByEmail(input: $input) { id token } }";
     private const string UserQuery = "query { user { id email } }";
+    private const string EmailCodeQuery = "mutation($input: LoginByEmailCodeInput!) { loginByEmailCode(input: $input) { id token } }";
+    private const string PhoneCodeQuery = "mutation($input: LoginByPhoneCodeInput!) { loginByPhoneCode(input: $input) { id token } }";
 
     private sealed record Row(int Instances, string Scenario, LoadResult Result, double DbPerRequest, double RedisPerRequest, double ServerCpuShare);
 
     public static async Task<int> RunAsync(string[] args)
     {
-        int maxInstances = 3, users = 100, connections = 16, warmup = 3, duration = 15;
+        int maxInstances = 3, users = 100, connections = 16, warmup = 3, duration = 15, codeTargets = 400;
         string? dll = null, output = null, postgres = Environment.GetEnvironmentVariable("GENAUTH_TEST_POSTGRES");
         for (var i = 0; i < args.Length; i++)
         {
@@ -39,6 +47,7 @@ public static class ScaleOutBench
                 case "--connections": connections = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--warmup": warmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--duration": duration = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--codes": codeTargets = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--server": dll = Path.GetFullPath(Next()); break;
                 case "--output": output = Path.GetFullPath(Next()); break;
                 case "--postgres": postgres = Next(); break;
@@ -92,6 +101,16 @@ public static class ScaleOutBench
                 ["GenAuth__Quotas__Registration__PerPoolPerMinute"] = "100000",
                 ["GenAuth__Quotas__Registration__PerPoolPerHour"] = "100000",
                 ["GenAuth__BruteForce__IpFailures"] = "100000",
+                // Code sign-ins: a new code for a target every window, and no send quota in the way (all from 127.0.0.1).
+                ["GenAuth__Codes__ResendIntervalSeconds"] = "1",
+                ["GenAuth__Quotas__Email__PerIpPerHour"] = "10000000",
+                ["GenAuth__Quotas__Email__PerPoolPerHour"] = "10000000",
+                ["GenAuth__Quotas__Email__PerPoolPerDay"] = "10000000",
+                ["GenAuth__Quotas__Sms__PerIpPerHour"] = "10000000",
+                ["GenAuth__Quotas__Sms__PerPoolPerHour"] = "10000000",
+                ["GenAuth__Quotas__Sms__PerPoolPerDay"] = "10000000",
+                ["GenAuth__Quotas__Lookup__PerIpPerMinute"] = "10000000",
+                ["GenAuth__Quotas__Lookup__PerPoolPerMinute"] = "10000000",
             };
             async Task<ChildServer> StartInstanceAsync(int index)
             {
@@ -128,6 +147,18 @@ public static class ScaleOutBench
             await Parallel.ForAsync(0, users, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
                 tokens[i] = (await Gql(LoginQuery, new { input = new { email = Program.Email(i), password = Password } }))
                     .GetProperty("loginByEmail").GetProperty("token").GetString()!);
+
+            // Code sign-in targets: email accounts registered by code (no password, so no Argon2id in the set-up) and phone
+            // accounts created by their first code sign-in.
+            Program.Log($"registering {codeTargets} email and {codeTargets} phone accounts by code");
+            await SendCodesAsync(Gql, codeTargets);
+            var prepCodes = ReadCodes(dataRoot);
+            await Parallel.ForAsync(0, codeTargets, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+            {
+                await Gql("mutation($input: RegisterByEmailCodeInput!) { registerByEmailCode(input: $input) { id } }",
+                    new { input = new { email = CodeEmail(i), code = prepCodes[CodeEmail(i)] } });
+                await Gql(PhoneCodeQuery, new { input = new { phone = CodePhone(i), code = prepCodes["+86" + CodePhone(i)] } });
+            });
 
             var headers = new[] { KeyValuePair.Create("x-authing-userpool-id", poolId) };
             var loginBodies = Enumerable.Range(0, users).Select(i => JsonSerializer.SerializeToUtf8Bytes(new
@@ -167,6 +198,28 @@ public static class ScaleOutBench
                     TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(duration), UserNext, UserOk)));
                 rows.Add(await MeasureAsync(n, "loginByEmail (password)", servers, () => HttpLoad.RunAsync($"{n}: login", client, connections,
                     TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(duration), LoginNext, LoginOk)));
+
+                // Code sign-ins: a fresh code per target (sent before the window, outside it), each used once.
+                foreach (var (scenario, query) in new[] { ("loginByEmailCode", EmailCodeQuery), ("loginByPhoneCode", PhoneCodeQuery) })
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1.2)); // the resend interval since the last code to these targets
+                    await SendCodesAsync(Gql, codeTargets, email: query == EmailCodeQuery, phone: query == PhoneCodeQuery);
+                    var codes = ReadCodes(dataRoot);
+                    var bodies = Enumerable.Range(0, codeTargets).Select(i => JsonSerializer.SerializeToUtf8Bytes(query == EmailCodeQuery
+                        ? new { query, variables = (object)new { input = new { email = CodeEmail(i), code = codes[CodeEmail(i)] } } }
+                        : new { query, variables = (object)new { input = new { phone = CodePhone(i), code = codes["+86" + CodePhone(i)] } } })).ToArray();
+                    long used = -1;
+                    RequestTemplate CodeNext(int w, long i)
+                    {
+                        var k = Interlocked.Increment(ref used);
+                        return new RequestTemplate(new Uri(targets[k % targets.Length], "/graphql/v2").ToString(), bodies[k % bodies.Length], headers);
+                    }
+                    var name = scenario;
+                    rows.Add(await MeasureAsync(n, name + " (code)", servers, () => HttpLoad.RunAsync($"{n}: {name}", client, connections,
+                        TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(duration), CodeNext, LoginOk)));
+                    if (Interlocked.Read(ref used) + 1 > codeTargets)
+                        Program.Log($"{n}: {name} needed {used + 1} codes, had {codeTargets}: the rest failed (raise --codes)");
+                }
             }
 
             var text = new StringBuilder()
@@ -261,6 +314,47 @@ public static class ScaleOutBench
             request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
         using var response = await client.SendAsync(request);
         await response.Content.ReadAsByteArrayAsync();
+    }
+
+    private static string CodeEmail(int i) => $"code{i:D5}@bench.test";
+
+    // Note: +86 139 mobile numbers (valid for the phone parser), national form; the outbox names them in E.164.
+    private static string CodePhone(int i) => $"139{i:D8}";
+
+    /// <summary>Sends one code to each target (email VERIFY_CODE, SMS login), 8 at a time.</summary>
+    private static Task SendCodesAsync(Func<string, object?, string?, Task<JsonElement>> gql, int count, bool email = true, bool phone = true) =>
+        Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+        {
+            if (email)
+                await gql("mutation($e: String!) { sendEmail(email: $e, scene: VERIFY_CODE) { code } }", new { e = CodeEmail(i) }, null);
+            if (phone)
+                await gql("mutation($p: String!) { sendSmsCode(phone: $p, scene: \"login\") { code } }", new { p = CodePhone(i) }, null);
+        });
+
+    [GeneratedRegex(@"(?<!\d)(\d{4,8})(?!\d)")]
+    private static partial Regex CodePattern();
+
+    /// <summary>The newest code per recipient in every instance's outbox (the server's dev delivery: one JSON line a message).</summary>
+    private static Dictionary<string, string> ReadCodes(string dataRoot)
+    {
+        var codes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var file in Directory.EnumerateFiles(dataRoot, "outbox.jsonl", SearchOption.AllDirectories))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            while (reader.ReadLine() is { } line)
+            {
+                if (line.Length == 0)
+                    continue;
+                using var doc = JsonDocument.Parse(line);
+                var root = doc.RootElement;
+                var match = CodePattern().Match(root.GetProperty("text").GetString() ?? "");
+                // Note: appended in send order, so the last line for a recipient holds its live code.
+                if (match.Success)
+                    codes[root.GetProperty("to").GetString()!] = match.Groups[1].Value;
+            }
+        }
+        return codes;
     }
 
     private static bool Contains(byte[] body, string ascii) => body.AsSpan().IndexOf(Encoding.ASCII.GetBytes(ascii)) >= 0;
