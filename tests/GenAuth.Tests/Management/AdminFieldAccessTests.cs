@@ -186,6 +186,9 @@ public sealed class AdminFieldAccessTests : IDisposable
         ["GET /api/v3/mydevices/list"] = FieldAccess.User, ["POST /api/v3/create-device"] = FieldAccess.User,
         ["POST /api/v3/mydevices/revoke-session"] = FieldAccess.User, ["POST /api/v3/mydevices/unbind"] = FieldAccess.User,
         ["POST /api/v3/pub-userEvent"] = FieldAccess.User,
+        // Face MFA (not supported: 2651 for every caller), the v3 sign-in (credentials in the body).
+        ["POST /api/v2/mfa/face/associate"] = FieldAccess.Public, ["POST /api/v2/mfa/face/verify"] = FieldAccess.Public,
+        ["POST /api/v3/signin"] = FieldAccess.Public,
         // Principal authentication (not supported: 2651 after the caller check).
         ["GET /api/v2/users/principal_authentication"] = FieldAccess.User, ["POST /api/v2/users/principal_authentication"] = FieldAccess.User,
     };
