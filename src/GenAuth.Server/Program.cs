@@ -84,6 +84,7 @@ app.MapGenAuthEnvApi();
 app.MapGenAuthOidc();
 app.MapGenAuthCas();
 app.MapGenAuthSignInV3Api();
+app.MapGenAuthEnterpriseApi();
 app.MapGenAuthExtIdpApi();
 app.MapGenAuthExternalLogin();
 

@@ -189,6 +189,9 @@ public sealed class AdminFieldAccessTests : IDisposable
         // Face MFA (not supported: 2651 for every caller), the v3 sign-in (credentials in the body).
         ["POST /api/v2/mfa/face/associate"] = FieldAccess.Public, ["POST /api/v2/mfa/face/verify"] = FieldAccess.Public,
         ["POST /api/v3/signin"] = FieldAccess.Public,
+        // The SDK's enterprise.authorize: an app's public sign-in config, and the OIDC popup's announcement.
+        ["GET /api/v2/applications/{id}/public-config"] = FieldAccess.Public,
+        ["POST /api/v2/connections/oidc/start-interaction"] = FieldAccess.Public,
         // Principal authentication (not supported: 2651 after the caller check).
         ["GET /api/v2/users/principal_authentication"] = FieldAccess.User, ["POST /api/v2/users/principal_authentication"] = FieldAccess.User,
     };
