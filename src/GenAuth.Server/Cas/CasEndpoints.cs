@@ -304,17 +304,17 @@ public static class CasEndpoints
         http.Response.Headers.CacheControl = "no-store";
         var caller = await http.ResolveCallerAsync();
         if (caller.Pool is not { } pool)
-            return Results.Json<object?>(null);
+            return NoSession();
         var s = http.RequestServices;
         var ticket = s.GetRequiredService<SsoCookie>().Read(http, pool.Id);
         var sso = ticket is null ? null : await s.GetRequiredService<SsoSignInService>().FindActiveAsync(pool.Id, ticket.SessionId, ct);
         if (sso is null || (!pool.AppSsoEnabled && caller.App is { } app && sso.AppId != app.Id))
-            return Results.Json<object?>(null);
+            return NoSession();
         var db = s.GetRequiredService<GenAuthDbContext>();
         var user = await db.Users.IgnoreQueryFilters().AsNoTracking()
             .FirstOrDefaultAsync(u => u.Id == sso.UserId && u.UserPoolId == pool.Id && !u.IsDeleted && !u.Blocked, ct);
         if (user is null)
-            return Results.Json<object?>(null);
+            return NoSession();
         var now = s.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         return Results.Json<object?>(new
         {
@@ -339,6 +339,9 @@ public static class CasEndpoints
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------------
+
+    /// <summary>The JSON null trackSession answers without a session (Results.Json(null) would write an empty body).</summary>
+    private static IResult NoSession() => Results.Text("null", "application/json; charset=utf-8");
 
     private static Task<GenAuthApplication?> FindAppAsync(GenAuthDbContext db, string appId, CancellationToken ct) =>
         appId.Length > 64 ? Task.FromResult<GenAuthApplication?>(null)
