@@ -183,6 +183,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<GenAuth.Core.ExtIdps.IdentityLinkService>();
         services.AddScoped<RegistrationService>();
         services.AddScoped<PasswordSignInService>();
+        services.AddScoped<CredentialsSignInService>();
         services.AddScoped<QrSignInService>();
         services.AddScoped<PoolService>();
         services.AddScoped<LoginStatusService>();

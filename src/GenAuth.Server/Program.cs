@@ -1,5 +1,6 @@
 using GenAuth.Core;
 using GenAuth.GraphQL;
+using GenAuth.Server.Cas;
 using GenAuth.Server.Compat;
 using GenAuth.Server.ExtIdp;
 using GenAuth.Server.GraphQL;
@@ -35,6 +36,7 @@ builder.Services.AddSingleton<GenAuth.Server.Sso.SsoCookie>();
 builder.Services.AddGenAuthOidc();
 builder.Services.AddHostedPages();
 builder.Services.AddGenAuthExternalLogin();
+builder.Services.AddGenAuthCas();
 
 var app = builder.Build();
 if (migrateOnly)
@@ -80,6 +82,9 @@ app.MapGenAuthCodeApi();
 app.MapGenAuthAnalysisApi();
 app.MapGenAuthEnvApi();
 app.MapGenAuthOidc();
+app.MapGenAuthCas();
+app.MapGenAuthSignInV3Api();
+app.MapGenAuthEnterpriseApi();
 app.MapGenAuthExtIdpApi();
 app.MapGenAuthExternalLogin();
 

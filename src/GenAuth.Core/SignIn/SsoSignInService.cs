@@ -14,6 +14,9 @@ public sealed class SsoSignInService(GenAuthDbContext db, SignInService signIn, 
 {
     public const string Method = "oidc:sso";
 
+    /// <summary>The login log's method of a CAS sign-in through the same SSO session.</summary>
+    public const string CasMethod = "cas:sso";
+
     /// <summary>The SSO session when it is still live (not revoked or expired, same pool); else null.</summary>
     public async Task<Session?> FindActiveAsync(string poolId, string sessionId, CancellationToken ct)
     {
@@ -23,8 +26,9 @@ public sealed class SsoSignInService(GenAuthDbContext db, SignInService signIn, 
     }
 
     /// <summary>Signs the SSO session's user in to the caller's app (the caller's pool and app must be set).</summary>
-    public Task<SignInOutcome> SignInAsync(Session sso, CancellationToken ct) =>
-        signIn.SignInAsync(new SignInRequest(Method, async c =>
+    /// <param name="method">the login log's method: <see cref="Method"/> (OIDC) or <see cref="CasMethod"/>.</param>
+    public Task<SignInOutcome> SignInAsync(Session sso, CancellationToken ct, string method = Method) =>
+        signIn.SignInAsync(new SignInRequest(method, async c =>
         {
             var user = await db.Users.FirstOrDefaultAsync(u => u.Id == sso.UserId && !u.IsDeleted, c);
             return new Credential(user, user is not null);

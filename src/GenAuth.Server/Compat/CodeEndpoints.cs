@@ -59,6 +59,9 @@ public static class CodeEndpoints
     private static Task<JsonHttpResult<RestEnvelope>> UploadAsync(HttpContext http, [FromQuery] string? folder, AvatarService avatars,
         CancellationToken ct) => Rest.RunAsync(http, async _ =>
     {
+        // The face MFA calls upload their photos here first: face recognition is not supported (2651), say so at once.
+        if (folder == "face-photo")
+            throw new GenAuthException(ErrorCodes.FeatureNotSupported, detail: "face recognition (face MFA)");
         if (folder is not (null or "" or "avatar"))
             throw new GenAuthException(ErrorCodes.BadRequest, detail: "only folder=avatar is supported");
         if (!http.Request.HasFormContentType)

@@ -27,6 +27,10 @@ public static class MfaEndpoints
 
     public sealed record ImportTotpBody(string? UserId, string? Secret, string? RecoveryCode);
 
+    /// <summary>Face recognition: not supported by this server (2651).</summary>
+    internal static Task<object?> FaceNotSupported(GenAuth.Core.Callers.CallerContext _) =>
+        throw new GenAuthException(ErrorCodes.FeatureNotSupported, detail: "face recognition (face MFA)");
+
     public static IEndpointRouteBuilder MapGenAuthMfaApi(this IEndpointRouteBuilder app)
     {
         var mfa = app.MapGroup("/api/v2/mfa");
@@ -93,6 +97,10 @@ public static class MfaEndpoints
         }));
 
         // Admin (MFAManagementClient): a user's bound factors, unbinding one, importing an existing TOTP secret.
+        // Face MFA (associateFaceByUrl/ByLocalFile/ByBlob, verifyFaceMfa) compares photos with a face-recognition model,
+        // which this server doesn't have: both calls answer FeatureNotSupported (2651) rather than a 404, whoever asks.
+        mfa.MapPost("/face/associate", static (HttpContext http, CancellationToken ct) => Rest.RunAsync(http, FaceNotSupported, audited: false));
+        mfa.MapPost("/face/verify", static (HttpContext http, CancellationToken ct) => Rest.RunAsync(http, FaceNotSupported, audited: false));
         mfa.MapPost("/totp/import", static (HttpContext http, RestBody<ImportTotpBody> body, MfaAdminService admin, CancellationToken ct) =>
             Rest.RunAsync(http, async _ => (object?)await admin.ImportTotpAsync(body.Value.UserId, body.Value.Secret, body.Value.RecoveryCode, ct)));
         app.MapGet("/api/v2/users/" + ManagementEndpoints.Id + "/mfa-bound", static (HttpContext http, string id, MfaAdminService admin,

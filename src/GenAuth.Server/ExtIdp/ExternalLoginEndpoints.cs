@@ -62,6 +62,9 @@ public static class ExternalLoginEndpoints
         AccountPages.StartLink = StartLinkAsync;
         app.MapGet("/connections/social/{identifier}", StartAsync);
         app.MapGet("/connections/oidc/{identifier}", StartAsync);
+        // The SDK's enterprise.authorize popup (EnterpriseEndpoints' public-config points here; the app is client_id).
+        app.MapGet("/connections/social/{identifier}/enterprise", StartAsync);
+        app.MapGet("/connections/oidc/{identifier}/enterprise", StartAsync);
         app.MapGet("/connections/social/{identifier}/callback", CallbackAsync);
         app.MapGet("/connections/oidc/{identifier}/callback", CallbackAsync);
         // response_mode=form_post (Apple): the same callback as a POST from the provider's page.
@@ -177,7 +180,8 @@ public static class ExternalLoginEndpoints
         ProviderClient providers, FlowCookie flows, IssuerProvider issuer, LinkTickets tickets, TimeProvider clock, SsoCookie sso,
         GenAuthDbContext db, CancellationToken ct)
     {
-        var page = await setup.OpenAsync(http, http.Request.Query["app_id"], ct);
+        var enterprise = http.Request.Path.Value?.EndsWith("/enterprise", StringComparison.Ordinal) == true;
+        var page = await setup.OpenAsync(http, enterprise ? http.Request.Query["client_id"] : http.Request.Query["app_id"], ct);
         if (page is null)
             return PageSetup.UnknownApp(http);
         var returnUrl = page.SafeReturnUrl(http.Request.Query["return_url"]);
@@ -201,6 +205,8 @@ public static class ExternalLoginEndpoints
                 return Error(page, ErrorCodes.BadRequest, StatusCodes.Status400BadRequest, returnUrl);
             mode = "redirect";
         }
+        else if (enterprise)
+            mode = "enterprise"; // a popup like from_guard=1, answering the SDK's "enterpriseLogin" message
         else
             mode = http.Request.Query["from_guard"] == "1" && !http.Request.Query.ContainsKey("return_url") ? "popup" : "hosted";
         string? linkUserId = null;
@@ -342,7 +348,7 @@ public static class ExternalLoginEndpoints
         }
         var payload = new Dictionary<string, object?>
         {
-            ["code"] = code, ["message"] = message, ["data"] = data, ["event"] = new { source = "authing", eventType = "socialLogin" },
+            ["code"] = code, ["message"] = message, ["data"] = data, ["event"] = new { source = "authing", eventType = flow.Mode == "enterprise" ? "enterpriseLogin" : "socialLogin" },
         };
         var origins = RedirectOrigins(page.App).Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Where(o => o.StartsWith("http", StringComparison.Ordinal)).ToList();

@@ -552,7 +552,7 @@ public static class OidcEndpoints
 
     private static IResult Forbid(string error, string description) => Results.Forbid(Properties(error, description), [Scheme]);
 
-    private static IResult Page(HttpContext http, int status, string title, string message) =>
+    internal static IResult Page(HttpContext http, int status, string title, string message) =>
         Html(http, status, title, $"<p class=\"message\">{WebUtility.HtmlEncode(message)}</p>");
 
     private static IResult Html(HttpContext http, int status, string title, string body, string? csp = null)

@@ -186,6 +186,12 @@ public sealed class AdminFieldAccessTests : IDisposable
         ["GET /api/v3/mydevices/list"] = FieldAccess.User, ["POST /api/v3/create-device"] = FieldAccess.User,
         ["POST /api/v3/mydevices/revoke-session"] = FieldAccess.User, ["POST /api/v3/mydevices/unbind"] = FieldAccess.User,
         ["POST /api/v3/pub-userEvent"] = FieldAccess.User,
+        // Face MFA (not supported: 2651 for every caller), the v3 sign-in (credentials in the body).
+        ["POST /api/v2/mfa/face/associate"] = FieldAccess.Public, ["POST /api/v2/mfa/face/verify"] = FieldAccess.Public,
+        ["POST /api/v3/signin"] = FieldAccess.Public,
+        // The SDK's enterprise.authorize: an app's public sign-in config, and the OIDC popup's announcement.
+        ["GET /api/v2/applications/{id}/public-config"] = FieldAccess.Public,
+        ["POST /api/v2/connections/oidc/start-interaction"] = FieldAccess.Public,
         // Principal authentication (not supported: 2651 after the caller check).
         ["GET /api/v2/users/principal_authentication"] = FieldAccess.User, ["POST /api/v2/users/principal_authentication"] = FieldAccess.User,
     };
