@@ -285,8 +285,10 @@ public static class OidcEndpoints
             {
                 var lifetime = RefreshLifetime(app);
                 var until = s.GetRequiredService<TimeProvider>().GetUtcNow().Add(lifetime).UtcDateTime;
-                var session = await db.Sessions.IgnoreQueryFilters().FirstOrDefaultAsync(x => x.Id == sid && x.ExpiresAt < until, ct);
-                if (session is not null)
+                // Note: SessionCheckHandler read and tracked this session when it checked the grant (same context).
+                var session = db.Sessions.Local.FindEntry(sid)?.Entity
+                              ?? await db.Sessions.IgnoreQueryFilters().FirstOrDefaultAsync(x => x.Id == sid && x.ExpiresAt < until, ct);
+                if (session is not null && session.ExpiresAt < until)
                     session.ExpiresAt = until + SessionExtensionSlack(lifetime);
             }
             // Note: joins OpenIddict's token writes (same context); OidcAuditSaver writes it if none came.

@@ -261,7 +261,7 @@ public sealed class PoolKeyHandler(GenAuthDbContext db, PoolKeyCache keys) : IOp
 /// block, admin revocation, the SSO session ending) makes its codes, refresh tokens and access tokens invalid at once,
 /// at the token, userinfo and introspection endpoints. Id tokens are exempt: a logout's id_token_hint must still work.
 /// </summary>
-public sealed class SessionCheckHandler(GenAuthDbContext db, SessionService sessions, PoolDirectory directory)
+public sealed class SessionCheckHandler(GenAuthDbContext db, SessionService sessions, PoolDirectory directory, TimeProvider clock)
     : IOpenIddictServerHandler<ValidateTokenContext>
 {
     public async ValueTask HandleAsync(ValidateTokenContext context)
@@ -277,7 +277,19 @@ public sealed class SessionCheckHandler(GenAuthDbContext db, SessionService sess
             return;
         var clientId = principal.GetPresenters().FirstOrDefault() ?? principal.GetAudiences().FirstOrDefault();
         var app = clientId is null ? null : await directory.FindAppAsync(db, clientId, context.CancellationToken);
-        if (app is not null && await sessions.IsActiveAsync(db, app.UserPoolId, sid, sub, context.CancellationToken))
+        if (app is not null && context.EndpointType == OpenIddictServerEndpointType.Token && sid.Length <= 64)
+        {
+            // Note: at the token endpoint the code's or refresh token's session is read from the database (never the
+            // cache) and tracked: the token endpoint extends it (OidcEndpoints.TokenAsync) from this same entity, so a
+            // code exchange reads its session once instead of twice.
+            var now = clock.GetUtcNow().UtcDateTime;
+            if (await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(
+                    Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.IgnoreQueryFilters(db.Sessions),
+                    x => x.Id == sid && x.UserPoolId == app.UserPoolId && x.UserId == sub && x.RevokedAt == null && x.ExpiresAt > now,
+                    context.CancellationToken) is not null)
+                return;
+        }
+        else if (app is not null && await sessions.IsActiveAsync(db, app.UserPoolId, sid, sub, context.CancellationToken))
             return;
         context.Reject(
             error: context.EndpointType == OpenIddictServerEndpointType.Token ? Errors.InvalidGrant : Errors.InvalidToken,

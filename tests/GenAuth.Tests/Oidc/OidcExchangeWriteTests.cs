@@ -67,6 +67,40 @@ public sealed class OidcExchangeWriteTests : IAsyncLifetime
         Assert.Equal("invalid_grant", JsonNode.Parse(await replay.Content.ReadAsStringAsync())!["error"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task A_code_exchange_reads_its_session_once_and_a_revoked_session_still_fails_the_exchange()
+    {
+        var (id, secret) = await _host.CreateClientAsync();
+        var email = $"u{Guid.NewGuid():N}@example.com";
+        await _host.RegisterAsync(email);
+        var browser = await _host.SignedInBrowserAsync(email, id);
+        var verifier = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var challenge = Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        async Task<string> CodeAsync(string state)
+        {
+            var (_, callback) = await browser.FollowAsync(
+                $"/oidc/auth?client_id={id}&response_type=code&scope=openid%20email&redirect_uri={Uri.EscapeDataString(OidcHost.Callback)}" +
+                $"&code_challenge={challenge}&code_challenge_method=S256&state={state}");
+            return Browser.Query(callback)["code"];
+        }
+
+        var code = await CodeAsync("s1");
+        _writes.Start();
+        using var exchanged = await ExchangeAsync(id, secret!, code, verifier);
+        var reads = _writes.StopReads();
+        Assert.Equal(HttpStatusCode.OK, exchanged.StatusCode);
+        // SessionCheckHandler's read (tracked) is the one the extension uses: one SELECT on sessions, not two.
+        Assert.Single(reads, r => r.Contains("FROM \"sessions\"", StringComparison.Ordinal));
+
+        // The session of a second code revoked before its exchange: invalid_grant, nothing issued.
+        var second = await CodeAsync("s2");
+        await _host.App.QueryDbAsync(db => db.Sessions.IgnoreQueryFilters().Where(s => s.RevokedAt == null && s.AppId == id)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, DateTime.UtcNow)));
+        using var refused = await ExchangeAsync(id, secret!, second, verifier);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("invalid_grant", JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["error"]!.GetValue<string>());
+    }
+
     private async Task<HttpResponseMessage> ExchangeAsync(string id, string secret, string code, string verifier)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/oidc/token")
@@ -87,7 +121,10 @@ public sealed class OidcExchangeWriteTests : IAsyncLifetime
         public void Start()
         {
             lock (_writes)
+            {
                 _writes.Clear();
+                _reads.Clear();
+            }
             _armed = true;
         }
 
@@ -98,11 +135,24 @@ public sealed class OidcExchangeWriteTests : IAsyncLifetime
                 return [.. _writes];
         }
 
+        private readonly List<string> _reads = [];
+
+        /// <summary>Stops recording and returns the read statements (SELECT) seen while armed.</summary>
+        public List<string> StopReads()
+        {
+            _armed = false;
+            lock (_writes)
+                return [.. _reads];
+        }
+
         private void Record(DbCommand command)
         {
             if (!_armed)
                 return;
             var sql = command.CommandText;
+            if (sql.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase))
+                lock (_writes)
+                    _reads.Add(sql);
             var write = sql.Contains("UPDATE ", StringComparison.Ordinal) || sql.Contains("INSERT ", StringComparison.Ordinal)
                         || sql.Contains("DELETE ", StringComparison.Ordinal);
             var ours = sql.Contains("\"sessions\"", StringComparison.Ordinal) || sql.Contains("\"OpenIddictTokens\"", StringComparison.Ordinal)
