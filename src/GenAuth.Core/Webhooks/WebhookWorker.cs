@@ -422,7 +422,14 @@ public sealed class WebhookWorker(IDbContextFactory<GenAuthDbContext> contexts, 
             }
             await tx.CommitAsync(ct);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down: the last write (without a token) takes them.
+            foreach (var o in batch)
+                _outcomes.Enqueue(o);
+            throw;
+        }
+        catch (Exception e)
         {
             // Kept for the next round once (the writes are conditional, so writing twice changes nothing); a batch that
             // fails again is dropped, and its deliveries are sent again when their leases end (at least once).
