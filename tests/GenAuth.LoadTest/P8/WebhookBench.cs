@@ -1,7 +1,8 @@
 // P8 of QUALITY.md (first half), on demand: login throughput with the event log and one enabled webhook vs without.
 // Starts two Release servers on fresh data directories — "plain" (the event log as always, no webhook) and "webhook"
 // (one enabled webhook for every event, to a loopback receiver in this process) — registers the same users on both,
-// then alternates loginByEmail slices between them (Alternation) and prints the ratio as a table.
+// then alternates loginByEmail slices between them (Alternation) and prints the ratio as a table. A side's server CPU
+// runs from the start of its slice until its deliveries have arrived, so each login pays for its own delivery.
 // Usage: dotnet build -c Release src/GenAuth.Server && dotnet run -c Release --project tests/GenAuth.LoadTest -- --p8 \
 //          [--warmup 5] [--duration 30] [--slice 5] [--users 50] [--connections 8] [--server <GenAuth.Server.dll>]
 using System.Diagnostics;
@@ -65,17 +66,22 @@ public static class WebhookBench
             await hooked.RegisterAsync(hookedClient, users, connections);
             await hooked.AddWebhookAsync(hookedClient, receiver.Url);
 
-            var before = receiver.Count;
+            // Each side's CPU is taken from the start of its slice until its deliveries are in (the webhook side's worker
+            // lags its logins by up to a poll), so the backlog of one slice is charged to its own side and never runs in
+            // the other side's slice. Alternation waits for both servers to go idle after the warm-ups (JIT tier-up and the
+            // warm-up's deliveries), so neither lands in a measured slice.
+            var drains = new List<TimeSpan>();
             var (a, b) = await Alternation.RunAsync($"P8 (loginByEmail over {connections} connections)",
-                Alternation.Metered(plain.Load(plainClient, users, connections), () => (TimeSpan.Zero, TimeSpan.Zero), () => plainServer.CpuTime),
-                Alternation.Metered(hooked.Load(hookedClient, users, connections), () => (TimeSpan.Zero, TimeSpan.Zero), () => hookedServer.CpuTime),
-                TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(slice));
-            // Let the worker catch up, then count what arrived (each login is one event, plus nothing else).
-            var deadline = Stopwatch.StartNew();
-            var logins = b.Ok + b.Failed;
-            while (deadline.Elapsed < TimeSpan.FromSeconds(30) && receiver.Count - before < logins)
-                await Task.Delay(200);
-            var delivered = receiver.Count - before;
+                Drained(plain.Load(plainClient, users, connections), () => plainServer.CpuTime, () => Task.CompletedTask),
+                Drained(hooked.Load(hookedClient, users, connections), () => hookedServer.CpuTime,
+                    async () => drains.Add(await receiver.WaitForAsync(hooked.Sent, TimeSpan.FromSeconds(60)))),
+                TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(slice),
+                () => plainServer.CpuTime, () => hookedServer.CpuTime);
+            await receiver.WaitForAsync(hooked.Sent, TimeSpan.FromSeconds(60));
+            var delivered = receiver.Count;
+            // Drains of the measured slices only (the first two were the warm-ups').
+            var measuredDrains = drains.Skip(2).ToList();
+            var drainSeconds = measuredDrains.Sum(d => d.TotalSeconds);
 
             var table = new StringBuilder();
             table.AppendLine("| side | logins/s | p50 ms | p99 ms | server CPU ms/login | failed |");
@@ -83,10 +89,13 @@ public static class WebhookBench
             foreach (var r in new[] { a, b })
                 table.AppendLine($"| {r.Name} | {r.PerSecond:F1} | {r.P50Ms:F1} | {r.P99Ms:F1} | {r.CpuMsPerOk:F1} | {r.Failed} |");
             table.AppendLine();
-            table.AppendLine($"ratio (webhook / plain): **{b.PerSecond / a.PerSecond:F3}** (goal ≥ 0.95); CPU per login ratio {b.CpuMsPerOk / a.CpuMsPerOk:F3}");
-            table.AppendLine($"webhook deliveries received: {delivered} (the webhook side's measured logins, warm-up excluded: {b.Ok}; " +
-                             $"all its logins incl. warm-up are delivered too, so ≥ is expected)");
-            table.AppendLine($"machine: {Environment.ProcessorCount} cores, {warmup} s warm-up, {duration} s per side in {slice} s slices");
+            table.AppendLine($"ratio (webhook / plain): **{b.PerSecond / a.PerSecond:F3}** (goal ≥ 0.95); CPU per login ratio **{b.CpuMsPerOk / a.CpuMsPerOk:F3}**");
+            table.AppendLine($"webhook deliveries: {delivered} received of {hooked.Sent} logins sent to the webhook side (warm-ups included); " +
+                             $"{b.Ok / (b.Seconds + drainSeconds):F1} deliveries/s over its slices and drains; " +
+                             $"after a slice its last delivery arrived {(measuredDrains.Count == 0 ? 0 : measuredDrains.Max().TotalMilliseconds):F0} ms later at most " +
+                             $"(mean {(measuredDrains.Count == 0 ? 0 : measuredDrains.Average(d => d.TotalMilliseconds)):F0} ms)");
+            table.AppendLine($"delivery cost (webhook side's CPU per login minus plain's, one delivery per login): {b.CpuMsPerOk - a.CpuMsPerOk:F2} ms");
+            table.AppendLine($"machine: {Environment.ProcessorCount} cores, load average {LoadAverage()}, 2 x {warmup} s warm-up, {duration} s per side in {slice} s slices");
             Console.WriteLine();
             Console.WriteLine(table);
             return 0;
@@ -98,12 +107,41 @@ public static class WebhookBench
         }
     }
 
+    /// <summary>
+    /// A side whose server CPU is counted from the start of each run until <paramref name="drain"/> returns (its
+    /// webhook deliveries are in), not only during the load.
+    /// </summary>
+    private static Alternation.Side Drained(Alternation.Side side, Func<(TimeSpan Total, TimeSpan Kernel)> cpu, Func<Task> drain) => async (w, d) =>
+    {
+        var c0 = cpu();
+        var result = await side(w, d);
+        await drain();
+        var c1 = cpu();
+        return result with { CpuSeconds = (c1.Total - c0.Total).TotalSeconds, KernelSeconds = (c1.Kernel - c0.Kernel).TotalSeconds };
+    };
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+
     private sealed class Side(string name)
     {
         private readonly string _poolId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         private readonly string _appId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         private readonly string _secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         private readonly string _dir = Path.Combine(Path.GetTempPath(), "genauth-p8-" + Guid.NewGuid().ToString("N")[..8]);
+        private long _sent;
+
+        /// <summary>Logins sent so far (each writes one event, so the webhook side owes one delivery for each).</summary>
+        public long Sent => Interlocked.Read(ref _sent);
 
         public async Task<ChildServer> StartAsync(string dll)
         {
@@ -128,9 +166,24 @@ public static class WebhookBench
         public async Task RegisterAsync(HttpClient client, int users, int connections)
         {
             Program.Log($"{name}: registering {users} users");
-            await Parallel.ForAsync(0, users, new ParallelOptions { MaxDegreeOfParallelism = connections }, async (i, _) =>
-                Check(await GraphQLAsync(client, "mutation R($input: RegisterByEmailInput!) { registerByEmail(input: $input) { id } }",
-                    new { input = new { email = Program.Email(i), password = Password } }, null), "registerByEmail"));
+            // Note: two at a time and retried — on a busy shared machine a cold server's first Argon2id hashes can run past
+            // the 10 s operation budget (4006); a retry of one that did commit answers 2026 (exists), which is fine.
+            await Parallel.ForAsync(0, users, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(connections, 2) }, async (i, _) =>
+            {
+                for (var attempt = 1; ; attempt++)
+                {
+                    var result = await GraphQLAsync(client, "mutation R($input: RegisterByEmailInput!) { registerByEmail(input: $input) { id } }",
+                        new { input = new { email = Program.Email(i), password = Password } }, null);
+                    var code = result.TryGetProperty("errors", out var errors) && errors[0].TryGetProperty("extensions", out var ext)
+                        && ext.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : 0;
+                    if (code == 4006 && attempt < 5)
+                        continue;
+                    if (code == 2026 && attempt > 1)
+                        return;
+                    Check(result, "registerByEmail");
+                    return;
+                }
+            });
         }
 
         public async Task AddWebhookAsync(HttpClient client, string url)
@@ -150,10 +203,9 @@ public static class WebhookBench
                 variables = new { input = new { email = Program.Email(i), password = Password } },
             })).ToArray();
             var headers = new[] { KeyValuePair.Create("x-authing-userpool-id", _poolId) };
-            long counter = 0;
             var ok = Encoding.ASCII.GetBytes("\"token\":\"ey");
             return (w, d) => HttpLoad.RunAsync(name, client, connections, w, d,
-                (_, _) => new RequestTemplate("/graphql/v2", bodies[Interlocked.Increment(ref counter) % bodies.Length], headers),
+                (_, _) => new RequestTemplate("/graphql/v2", bodies[Interlocked.Increment(ref _sent) % bodies.Length], headers),
                 (status, body) => status == HttpStatusCode.OK && body.AsSpan().IndexOf(ok) >= 0);
         }
 
@@ -209,6 +261,22 @@ public static class WebhookBench
             await app.StartAsync();
             receiver.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hook";
             return receiver;
+        }
+
+        /// <summary>Waits until <paramref name="count"/> deliveries are in (or the limit passed); how long it waited.</summary>
+        public async Task<TimeSpan> WaitForAsync(long count, TimeSpan limit)
+        {
+            var waited = Stopwatch.StartNew();
+            while (Count < count)
+            {
+                if (waited.Elapsed > limit)
+                {
+                    Program.Log($"  receiver: {Count} of {count} deliveries after {limit.TotalSeconds} s; going on");
+                    break;
+                }
+                await Task.Delay(10);
+            }
+            return waited.Elapsed;
         }
 
         public async ValueTask DisposeAsync() => await _app.DisposeAsync();

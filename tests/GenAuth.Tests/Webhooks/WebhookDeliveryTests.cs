@@ -100,9 +100,15 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         // Only the subscribed event: the registration isn't sent.
         Assert.DoesNotContain(_receiver.Requests, r => r.Event == "register");
 
-        var page = GraphQLClient.Success(await client.PostAsync(
-            "query($id: String!) { webhookDeliveries(webhookId: $id) { items { id eventName status attempts responseStatus responseBody eventId } } }",
-            new { id = hookId }, admin), "webhookDeliveries");
+        // Note: outcomes are written by the worker's next round (within PollSeconds), not the moment the receiver answers.
+        JsonNode page = null!;
+        await WebhookReceiver.WaitUntilAsync(async () =>
+        {
+            page = GraphQLClient.Success(await client.PostAsync(
+                "query($id: String!) { webhookDeliveries(webhookId: $id) { items { id eventName status attempts responseStatus responseBody eventId } } }",
+                new { id = hookId }, admin), "webhookDeliveries");
+            return page["items"]!.AsArray().Any(i => i!["status"]!.GetValue<string>() != "pending");
+        }, "the delivery's outcome is recorded");
         var d = Assert.Single(page["items"]!.AsArray())!;
         Assert.Equal("succeeded", d["status"]!.GetValue<string>());
         Assert.Equal(3, d["attempts"]!.GetValue<int>());
