@@ -72,7 +72,7 @@ public static class CasEndpoints
     {
         var s = http.RequestServices;
         var db = s.GetRequiredService<GenAuthDbContext>();
-        var app = await FindAppAsync(db, appId, ct);
+        var app = await OidcEndpoints.FindAppAsync(db, appId, ct);
         var pool = app is null ? null : await db.UserPools.AsNoTracking().FirstOrDefaultAsync(p => p.Id == app.UserPoolId, ct);
         if (app is null || pool is null)
             return OidcEndpoints.Page(http, 400, "Sign-in request rejected", "Unknown application.");
@@ -83,7 +83,7 @@ public static class CasEndpoints
         if (service.Length > 2048 || !OidcClientSettings.Lines(app.RedirectUris).Contains(service, StringComparer.Ordinal))
             return OidcEndpoints.Page(http, 400, "Sign-in request rejected", "INVALID_SERVICE: this service is not registered for the application.");
 
-        var caller = await ResolveCallerAsync(http, db, pool.Id, app.Id, ct);
+        var caller = await OidcEndpoints.ResolveCallerAsync(http, db, pool.Id, app.Id, ct);
         var ticket = s.GetRequiredService<SsoCookie>().Read(http, pool.Id);
         var ssoSignIn = s.GetRequiredService<SsoSignInService>();
         var sso = ticket is null ? null : await ssoSignIn.FindActiveAsync(pool.Id, ticket.SessionId, ct);
@@ -143,7 +143,7 @@ public static class CasEndpoints
         var db = s.GetRequiredService<GenAuthDbContext>();
         http.Response.Headers.CacheControl = "no-store";
         var json = version != CasVersion.V1 && string.Equals(format, "JSON", StringComparison.OrdinalIgnoreCase);
-        var app = await FindAppAsync(db, appId, ct);
+        var app = await OidcEndpoints.FindAppAsync(db, appId, ct);
         CasTicket? redeemed = null;
         CasFailure? failure;
         if (app is null)
@@ -342,17 +342,4 @@ public static class CasEndpoints
 
     /// <summary>The JSON null trackSession answers without a session (Results.Json(null) would write an empty body).</summary>
     private static IResult NoSession() => Results.Text("null", "application/json; charset=utf-8");
-
-    private static Task<GenAuthApplication?> FindAppAsync(GenAuthDbContext db, string appId, CancellationToken ct) =>
-        appId.Length > 64 ? Task.FromResult<GenAuthApplication?>(null)
-            : db.Applications.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(a => a.Id == appId, ct);
-
-    private static async Task<CallerContext> ResolveCallerAsync(HttpContext http, GenAuthDbContext db, string poolId, string appId, CancellationToken ct)
-    {
-        var caller = http.RequestServices.GetRequiredService<CallerContext>();
-        await http.RequestServices.GetRequiredService<CallerResolver>().ResolveAsync(db, caller,
-            new CallerHeaders(poolId, appId, null, HttpCaller.LangOf(http.Request), http.Connection.RemoteIpAddress?.ToString(),
-                http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null), ct);
-        return caller;
-    }
 }

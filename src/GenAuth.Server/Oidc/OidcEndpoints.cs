@@ -502,11 +502,13 @@ public static class OidcEndpoints
             target: userId is null ? "app:" + app.Id : null, ip: http.Connection.RemoteIpAddress?.ToString(),
             userAgent: http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null);
 
-    private static Task<GenAuthApplication?> FindAppAsync(GenAuthDbContext db, string clientId, CancellationToken ct) =>
+    /// <summary>An app by id across pools (the client id names the pool), read-only; ids over 64 characters are unknown unread.</summary>
+    internal static Task<GenAuthApplication?> FindAppAsync(GenAuthDbContext db, string clientId, CancellationToken ct) =>
         clientId.Length > 64 ? Task.FromResult<GenAuthApplication?>(null)
             : db.Applications.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(a => a.Id == clientId, ct);
 
-    private static async Task<CallerContext> ResolveCallerAsync(HttpContext http, GenAuthDbContext db, string poolId, string appId, CancellationToken ct)
+    /// <summary>This request's caller as the app's page sees it: its pool and app, language, IP and user agent.</summary>
+    internal static async Task<CallerContext> ResolveCallerAsync(HttpContext http, GenAuthDbContext db, string poolId, string appId, CancellationToken ct)
     {
         var caller = http.RequestServices.GetRequiredService<CallerContext>();
         await http.RequestServices.GetRequiredService<CallerResolver>().ResolveAsync(db, caller,
