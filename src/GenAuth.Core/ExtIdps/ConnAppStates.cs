@@ -62,10 +62,7 @@ public static class ConnAppStates
     {
         if (app is null || TenantFor(app, callerTenantId) is not { Length: > 0 and <= 64 } tenant)
             return "";
-        var appIds = await db.Tenants.AsNoTracking().Where(t => t.Id == tenant).Select(t => t.AppIds).FirstOrDefaultAsync(ct);
-        return appIds is not null && appIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Contains(app.Id)
-            ? tenant
-            : "";
+        return await TenantService.UsesAppAsync(db, tenant, app.Id, ct) ? tenant : "";
     }
 
     /// <summary>

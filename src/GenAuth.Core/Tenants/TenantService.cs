@@ -230,14 +230,20 @@ public sealed class TenantService(GenAuthDbContext db, CallerContext caller, Poo
         return rows.Select(r => (r.t, r.m)).ToList();
     }
 
+    /// <summary>Whether this pool has the tenant and it uses the app (its app list names it): the one rule for signing in under a tenant.</summary>
+    public static async Task<bool> UsesAppAsync(GenAuthDbContext db, string tenantId, string appId, CancellationToken ct)
+    {
+        var appIds = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.AppIds).FirstOrDefaultAsync(ct);
+        return appIds is not null && appIds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Contains(appId);
+    }
+
     /// <summary>
     /// The tenant a sign-in names, checked for the sign-in pipeline: it exists in the pool, uses the app, and the user is
     /// an enabled member. Null when allowed; else the refusal's code.
     /// </summary>
     public static async Task<ErrorCode?> SignInRefusalAsync(GenAuthDbContext db, Application app, string tenantId, string userId, CancellationToken ct)
     {
-        var tenant = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => new { t.AppIds }).FirstOrDefaultAsync(ct);
-        if (tenant is null || !tenant.AppIds.Split(',', StringSplitOptions.TrimEntries).Contains(app.Id))
+        if (!await UsesAppAsync(db, tenantId, app.Id, ct))
             return ErrorCodes.TenantNotFound;
         var enabled = await db.TenantMembers.Where(m => m.TenantId == tenantId && m.UserId == userId).Select(m => (bool?)m.Enabled).FirstOrDefaultAsync(ct);
         return enabled is true ? null : ErrorCodes.TenantAccessDenied;
