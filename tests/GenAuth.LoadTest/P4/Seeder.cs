@@ -210,9 +210,22 @@ public sealed class Seeder(string dbPath, string poolId, string passwordHash)
 
         public ITable Table(string table, string[] columns)
         {
-            var t = new Buffered(db, table, columns);
+            Buffered? t = null;
+            t = new Buffered(db, table, columns, () => FlushThrough(t!));
             _tables.Add(t);
             return t;
+        }
+
+        // A full chunk of a child table (group_members) must not reach PostgreSQL before its parents' rows (groups),
+        // which may still sit in a smaller buffer: flush every table opened before it first (parents are opened first).
+        private void FlushThrough(Buffered full)
+        {
+            foreach (var t in _tables)
+            {
+                t.Flush();
+                if (ReferenceEquals(t, full))
+                    return;
+            }
         }
 
         public void Flush()
@@ -223,7 +236,7 @@ public sealed class Seeder(string dbPath, string poolId, string passwordHash)
 
         public void Dispose() => Flush();
 
-        private sealed class Buffered(Npgsql.NpgsqlConnection db, string table, string[] columns) : ITable
+        private sealed class Buffered(Npgsql.NpgsqlConnection db, string table, string[] columns, Action onFull) : ITable
         {
             private readonly StringBuilder _rows = new();
             private int _count;
@@ -238,7 +251,7 @@ public sealed class Seeder(string dbPath, string poolId, string passwordHash)
                 }
                 _rows.Append('\n');
                 if (++_count == Chunk)
-                    Flush();
+                    onFull();
             }
 
             private string Text(string column, object? value)
