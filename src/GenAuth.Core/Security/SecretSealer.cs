@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using GenAuth.Core.Common;
 using Microsoft.Extensions.Options;
@@ -30,12 +31,49 @@ public sealed class SecretSealer
     public byte[] DeriveKey(string purpose) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, 32, info: System.Text.Encoding.UTF8.GetBytes("genauth:" + purpose));
 
+    /// <exception cref="CryptographicException">Not sealed with this key (altered, foreign, or too short to be sealed at all).</exception>
     public byte[] Unseal(ReadOnlySpan<byte> sealedData)
     {
+        if (sealedData.Length < NonceSize + TagSize)
+            throw new CryptographicException("Not a sealed value.");
         var plain = new byte[sealedData.Length - NonceSize - TagSize];
         using var aes = new AesGcm(_key, TagSize);
         aes.Decrypt(sealedData[..NonceSize], sealedData[(NonceSize + TagSize)..], sealedData.Slice(NonceSize, TagSize), plain);
         return plain;
+    }
+
+    /// <summary>
+    /// Seals purpose + payload into URL- and cookie-safe text (base64url, no padding): what a browser or relying party
+    /// carries back to us (the SSO and external-flow cookies, link and CAS tickets). The purpose keeps one kind of
+    /// sealed value from being replayed as another.
+    /// </summary>
+    public string SealText(ReadOnlySpan<byte> purpose, ReadOnlySpan<byte> payload)
+    {
+        var plain = new byte[purpose.Length + payload.Length];
+        purpose.CopyTo(plain);
+        payload.CopyTo(plain.AsSpan(purpose.Length));
+        return Base64Url.EncodeToString(Seal(plain));
+    }
+
+    /// <summary>
+    /// The payload <see cref="SealText"/> sealed for this purpose, or null for anything else: empty, longer than
+    /// <paramref name="maxLength"/>, not base64url, too short, altered, sealed by another key or for another purpose.
+    /// Whatever a client sends, this answers null rather than throwing.
+    /// </summary>
+    public byte[]? OpenText(string? text, ReadOnlySpan<byte> purpose, int maxLength)
+    {
+        if (string.IsNullOrEmpty(text) || text.Length > maxLength)
+            return null;
+        byte[] plain;
+        try
+        {
+            plain = Unseal(Base64Url.DecodeFromChars(text));
+        }
+        catch (Exception e) when (e is FormatException or CryptographicException)
+        {
+            return null;
+        }
+        return plain.Length >= purpose.Length && plain.AsSpan(0, purpose.Length).SequenceEqual(purpose) ? plain[purpose.Length..] : null;
     }
 
     private static byte[] LoadOrCreateKey(GenAuthOptions options)

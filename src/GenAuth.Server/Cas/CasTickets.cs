@@ -46,7 +46,7 @@ public sealed class CasTickets(SecretSealer sealer, ISingleUseStore used, TimePr
         var nonce = Base64Url(RandomNumberGenerator.GetBytes(16));
         var plain = string.Join('\n', Version, appId, sessionId, expires.ToString(System.Globalization.CultureInfo.InvariantCulture),
             HashService(service), nonce);
-        return Prefix + Base64Url(sealer.Seal(Encoding.UTF8.GetBytes(plain)));
+        return Prefix + sealer.SealText([], Encoding.UTF8.GetBytes(plain));
     }
 
     /// <summary>
@@ -73,27 +73,15 @@ public sealed class CasTickets(SecretSealer sealer, ISingleUseStore used, TimePr
 
     private CasTicket? Open(string value)
     {
-        if (!value.StartsWith(Prefix, StringComparison.Ordinal) || value.Length > 512)
+        if (!value.StartsWith(Prefix, StringComparison.Ordinal) || sealer.OpenText(value[Prefix.Length..], [], 512) is not { } plain)
             return null;
-        try
-        {
-            var b64 = value[Prefix.Length..].Replace('-', '+').Replace('_', '/');
-            b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
-            var sealedBytes = Convert.FromBase64String(b64);
-            if (sealedBytes.Length < 29)
-                return null;
-            var parts = Encoding.UTF8.GetString(sealer.Unseal(sealedBytes)).Split('\n');
-            if (parts.Length != 6 || parts[0] != Version || !long.TryParse(parts[3], out var expires))
-                return null;
-            return new CasTicket(parts[1], parts[2], expires, parts[4], parts[5]);
-        }
-        catch (Exception e) when (e is FormatException or CryptographicException or ArgumentException)
-        {
+        var parts = Encoding.UTF8.GetString(plain).Split('\n');
+        if (parts.Length != 6 || parts[0] != Version || !long.TryParse(parts[3], out var expires))
             return null;
-        }
+        return new CasTicket(parts[1], parts[2], expires, parts[4], parts[5]);
     }
 
     private static string HashService(string service) => Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes(service)).AsSpan(0, 16));
 
-    private static string Base64Url(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Base64Url(ReadOnlySpan<byte> bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 }

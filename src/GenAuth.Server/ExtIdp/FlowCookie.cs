@@ -34,11 +34,10 @@ public sealed class FlowCookie(SecretSealer sealer, TimeProvider clock)
     /// POST, so it is SameSite=None (browsers keep that only over HTTPS, which Apple requires anyway).</param>
     public void Write(HttpContext http, Flow flow, bool postedBack = false)
     {
-        var sealedBytes = sealer.Seal([.. Purpose, .. JsonSerializer.SerializeToUtf8Bytes(flow)]);
         var options = Options(http, Lifetime);
         if (postedBack && http.Request.IsHttps)
             options.SameSite = SameSiteMode.None;
-        http.Response.Cookies.Append(Name(flow.State), FlowSecrets.Base64Url(sealedBytes), options);
+        http.Response.Cookies.Append(Name(flow.State), sealer.SealText(Purpose, JsonSerializer.SerializeToUtf8Bytes(flow)), options);
     }
 
     /// <summary>The flow this browser started with this state, or null (absent, tampered, expired, another state).</summary>
@@ -46,23 +45,19 @@ public sealed class FlowCookie(SecretSealer sealer, TimeProvider clock)
     {
         if (string.IsNullOrEmpty(state) || state.Length > 128)
             return null;
-        if (!http.Request.Cookies.TryGetValue(Name(state), out var value) || string.IsNullOrEmpty(value) || value.Length > 4096)
+        if (!http.Request.Cookies.TryGetValue(Name(state), out var value) || sealer.OpenText(value, Purpose, 4096) is not { } plain)
             return null;
         try
         {
-            var b64 = value.Replace('-', '+').Replace('_', '/');
-            b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
-            var plain = sealer.Unseal(Convert.FromBase64String(b64));
-            if (plain.Length < Purpose.Length || !plain.AsSpan(0, Purpose.Length).SequenceEqual(Purpose))
-                return null;
-            var flow = JsonSerializer.Deserialize<Flow>(plain.AsSpan(Purpose.Length));
+            var flow = JsonSerializer.Deserialize<Flow>(plain);
             if (flow is null || flow.ExpiresAt < clock.GetUtcNow().ToUnixTimeSeconds()
                 || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(flow.State), Encoding.UTF8.GetBytes(state)))
                 return null;
             return flow;
         }
-        catch (Exception e) when (e is FormatException or CryptographicException or ArgumentException or JsonException)
+        catch (JsonException)
         {
+            // Sealed by us, so only a flow written by another version of the server gets here.
             return null;
         }
     }
@@ -121,7 +116,7 @@ public sealed class LinkTickets(SecretSealer sealer, TimeProvider clock, UsedSta
         var binder = FlowSecrets.Base64Url(RandomNumberGenerator.GetBytes(32));
         var ticket = new LinkTicket(poolId, userId, identifier, FlowSecrets.Base64Url(RandomNumberGenerator.GetBytes(16)),
             clock.GetUtcNow().Add(Lifetime).ToUnixTimeSeconds(), HashBinder(binder));
-        return (FlowSecrets.Base64Url(sealer.Seal([.. Purpose, .. JsonSerializer.SerializeToUtf8Bytes(ticket)])), binder);
+        return (sealer.SealText(Purpose, JsonSerializer.SerializeToUtf8Bytes(ticket)), binder);
     }
 
     /// <summary>Sets the link cookie on the browser that asked for the URL.</summary>
@@ -151,22 +146,17 @@ public sealed class LinkTickets(SecretSealer sealer, TimeProvider clock, UsedSta
     /// <summary>The ticket when it is genuine, unexpired and for this pool and connection (not spent by this); else null.</summary>
     public LinkTicket? Open(string? value, string poolId, string identifier)
     {
-        if (string.IsNullOrEmpty(value) || value.Length > 2048)
+        if (sealer.OpenText(value, Purpose, 2048) is not { } plain)
             return null;
         try
         {
-            var b64 = value.Replace('-', '+').Replace('_', '/');
-            b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
-            var plain = sealer.Unseal(Convert.FromBase64String(b64));
-            if (plain.Length < Purpose.Length || !plain.AsSpan(0, Purpose.Length).SequenceEqual(Purpose))
-                return null;
-            var ticket = JsonSerializer.Deserialize<LinkTicket>(plain.AsSpan(Purpose.Length));
+            var ticket = JsonSerializer.Deserialize<LinkTicket>(plain);
             if (ticket is null || ticket.ExpiresAt < clock.GetUtcNow().ToUnixTimeSeconds() || ticket.PoolId != poolId
                 || ticket.Identifier != identifier)
                 return null;
             return ticket;
         }
-        catch (Exception e) when (e is FormatException or CryptographicException or ArgumentException or JsonException)
+        catch (JsonException)
         {
             return null;
         }

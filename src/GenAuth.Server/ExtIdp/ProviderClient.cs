@@ -30,7 +30,7 @@ public sealed record FlowSecrets(string State, string Verifier, string Nonce)
 
     private static string Random(int bytes) => Base64Url(RandomNumberGenerator.GetBytes(bytes));
 
-    public static string Base64Url(byte[] b) => Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string Base64Url(byte[] b) => System.Buffers.Text.Base64Url.EncodeToString(b);
 }
 
 /// <summary>

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using GenAuth.Core.Security;
 
@@ -22,32 +21,19 @@ public sealed class SsoCookie(SecretSealer sealer)
     public void Write(HttpContext http, string poolId, string sessionId, DateTimeOffset authTime)
     {
         var payload = Encoding.UTF8.GetBytes($"{poolId}\n{sessionId}\n{authTime.ToUnixTimeSeconds()}");
-        var sealedBytes = sealer.Seal([.. Purpose, .. payload]);
-        http.Response.Cookies.Append(Name(poolId), Convert.ToBase64String(sealedBytes).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
-            Options(http));
+        http.Response.Cookies.Append(Name(poolId), sealer.SealText(Purpose, payload), Options(http));
     }
 
     /// <summary>The session this browser signed in with for the pool, or null (absent, tampered, or another pool's).</summary>
     public SsoTicket? Read(HttpContext http, string poolId)
     {
-        if (!http.Request.Cookies.TryGetValue(Name(poolId), out var value) || string.IsNullOrEmpty(value) || value.Length > 1024)
+        if (!http.Request.Cookies.TryGetValue(Name(poolId), out var value) || sealer.OpenText(value, Purpose, 1024) is not { } plain)
             return null;
-        try
-        {
-            var b64 = value.Replace('-', '+').Replace('_', '/');
-            b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
-            var plain = sealer.Unseal(Convert.FromBase64String(b64));
-            if (plain.Length < Purpose.Length || !plain.AsSpan(0, Purpose.Length).SequenceEqual(Purpose))
-                return null;
-            var parts = Encoding.UTF8.GetString(plain, Purpose.Length, plain.Length - Purpose.Length).Split('\n');
-            if (parts.Length != 3 || parts[0] != poolId || !long.TryParse(parts[2], out var seconds))
-                return null;
-            return new SsoTicket(parts[0], parts[1], DateTimeOffset.FromUnixTimeSeconds(seconds));
-        }
-        catch (Exception e) when (e is FormatException or CryptographicException or ArgumentException or OverflowException)
-        {
+        var parts = Encoding.UTF8.GetString(plain).Split('\n');
+        if (parts.Length != 3 || parts[0] != poolId || !long.TryParse(parts[2], out var seconds)
+            || seconds < 0 || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
             return null;
-        }
+        return new SsoTicket(parts[0], parts[1], DateTimeOffset.FromUnixTimeSeconds(seconds));
     }
 
     public void Clear(HttpContext http, string poolId) => http.Response.Cookies.Delete(Name(poolId), Options(http));
