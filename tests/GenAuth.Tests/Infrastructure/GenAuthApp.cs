@@ -17,6 +17,7 @@ public sealed class GenAuthApp : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
+    private readonly bool _fromTemplate;
 
     /// <param name="dataDirectory">Reuse a data directory (restart tests); a fresh temp directory when null.</param>
     /// <param name="settings">Extra configuration, e.g. ["GenAuth:Http:MaxBodyBytes"] = "2048".</param>
@@ -27,6 +28,9 @@ public sealed class GenAuthApp : WebApplicationFactory<Program>
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "genauth-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
         _settings = settings ?? new Dictionary<string, string?>();
+        // Note: only a fresh directory with the default database gets the template; a test that brings its own
+        // directory (restarts, old schemas) or database settings (file, provider, MigrateOnStart) gets what it asked for.
+        _fromTemplate = dataDirectory is null && !_settings.Keys.Any(TouchesDatabase) && SqliteTemplate.Enabled;
         _services = services;
         UseKestrel(0);
     }
@@ -109,6 +113,9 @@ public sealed class GenAuthApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("GenAuth:DataDirectory", DataDirectory);
+        // Note: migrating a new SQLite file was about half of a test server's start; PostgreSQL copies its template database.
+        if (_fromTemplate && !OnPostgres && !File.Exists(Path.Combine(DataDirectory, "genauth.db")))
+            SqliteTemplate.CopyTo(Path.Combine(DataDirectory, "genauth.db"));
         if (OnPostgres)
         {
             // Note: one database per data directory, so a restarted server (same directory) finds its data again.
@@ -127,6 +134,12 @@ public sealed class GenAuthApp : WebApplicationFactory<Program>
         if (_services is not null)
             builder.ConfigureTestServices(_services);
     }
+
+    private static bool TouchesDatabase(string key) =>
+        key.StartsWith("GenAuth:Database:", StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith("ConnectionStrings:", StringComparison.OrdinalIgnoreCase)
+        || key.Equals("GenAuth:ConnectionString", StringComparison.OrdinalIgnoreCase)
+        || key.Equals("GenAuth:DataDirectory", StringComparison.OrdinalIgnoreCase);
 
     // Note: DisposeAsync ends here too, after the host stopped.
     protected override void Dispose(bool disposing)
