@@ -15,7 +15,7 @@ public sealed class UnstorableParameterHandler<TContext> : IOpenIddictServerHand
 {
     public ValueTask HandleAsync(TContext context)
     {
-        if (context.Request is not { } request)
+        if (context.Transaction.Request is not { } request)
             return ValueTask.CompletedTask;
         foreach (var (name, value) in request.GetParameters())
         {
