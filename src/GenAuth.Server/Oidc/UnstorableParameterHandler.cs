@@ -19,7 +19,8 @@ public sealed class UnstorableParameterHandler<TContext> : IOpenIddictServerHand
             return ValueTask.CompletedTask;
         foreach (var (name, value) in request.GetParameters())
         {
-            if (StoredText.IsUnstorable(name) || ((string?[]?)value)?.Any(StoredText.IsUnstorable) == true)
+            // Note: ToString() joins an array's values, so one check covers single and repeated parameters.
+            if (StoredText.IsUnstorable(name) || StoredText.IsUnstorable(value.ToString()))
             {
                 context.Reject(Errors.InvalidRequest, $"The '{(StoredText.IsUnstorable(name) ? "?" : name)}' parameter holds a character that is not allowed.");
                 break;
