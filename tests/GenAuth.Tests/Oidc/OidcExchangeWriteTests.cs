@@ -22,7 +22,12 @@ public sealed class OidcExchangeWriteTests : IAsyncLifetime
     private readonly OidcHost _host;
 
     public OidcExchangeWriteTests() =>
-        _host = new OidcHost(services: s => s.ConfigureDbContext<GenAuthDbContext>(b => b.AddInterceptors(_writes)));
+        _host = new OidcHost(services: s =>
+            {
+                // Note: both providers' contexts, so the count is taken under tests/run --postgres too.
+                s.ConfigureDbContext<GenAuthDbContext>(b => b.AddInterceptors(_writes));
+                s.ConfigureDbContext<PostgresGenAuthDbContext>(b => b.AddInterceptors(_writes));
+            });
 
     public Task InitializeAsync() => Task.CompletedTask;
 
