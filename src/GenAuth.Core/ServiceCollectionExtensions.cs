@@ -56,12 +56,12 @@ public static class ServiceCollectionExtensions
             if (options.ConnectionString is null)
                 PrivateFiles.EnsureFile(DatabaseSetup.DefaultDatabasePath(options));
             b.UseSqlite(DatabaseSetup.SqliteConnectionString(options));
-            b.AddInterceptors(sp.GetRequiredService<UserCounter>(), sp.GetRequiredService<AuditNotifier>(), SqliteBusyTimeout.Instance);
+            b.AddInterceptors(sp.GetRequiredService<UserCounter>(), sp.GetRequiredService<AuditNotifier>(), SqliteBusyTimeout.Instance, StoredText.Instance);
         });
         services.AddPooledDbContextFactory<PostgresGenAuthDbContext>((sp, b) =>
         {
             b.UseNpgsql(DatabaseSetup.PostgresConnectionString(sp.GetRequiredService<IConfiguration>()));
-            b.AddInterceptors(sp.GetRequiredService<UserCounter>(), sp.GetRequiredService<AuditNotifier>());
+            b.AddInterceptors(sp.GetRequiredService<UserCounter>(), sp.GetRequiredService<AuditNotifier>(), StoredText.Instance);
         });
         // Note: everything asks for GenAuthDbContext; GenAuth:Database:Provider picks which pool hands it out.
 #pragma warning disable EF1001 // IDbContextPool: the pool AddPooledDbContextFactory registered, reused rather than a second one

@@ -60,7 +60,7 @@ public sealed class AuditTrail(GenAuthDbContext db, CallerContext caller, TimePr
         e.ActorId = actorId;
         e.Ip = caller.Ip ?? ip;
         var agent = caller.UserAgent ?? userAgent;
-        e.UserAgent = agent is { Length: > 512 } ? agent[..512] : agent;
+        e.UserAgent = Common.Texts.CutOrNull(agent, 512);
         return e;
     }
 
@@ -145,7 +145,7 @@ public sealed class AuditTrail(GenAuthDbContext db, CallerContext caller, TimePr
             UserId = userId,
             Target = target,
             Ip = caller.Ip,
-            UserAgent = caller.UserAgent is { Length: > 512 } ua ? ua[..512] : caller.UserAgent,
+            UserAgent = Common.Texts.CutOrNull(caller.UserAgent, 512),
             Outcome = outcome,
             ErrorCode = errorCode,
             Detail = Serialize(detail),

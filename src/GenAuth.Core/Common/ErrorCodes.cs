@@ -143,6 +143,9 @@ public static class ErrorCodes
     // A value longer than its column (the model's HasMaxLength), refused before anything is written, on every
     // provider (Data/ColumnLengths). Thrown with a message naming the field and its limit, never the value.
     public static readonly ErrorCode ValueTooLong = new(2607, "字段值过长", "A value is too long");
+    // A value holding U+0000 (NUL) or an unpaired surrogate: PostgreSQL can't store or even compare it in text (22021),
+    // SQLite can, so both refuse it the same way before the database sees it (Data/StoredText).
+    public static readonly ErrorCode UnstorableText = new(2608, "字段值含有无法保存的字符（U+0000 或不成对的代理项）", "A value contains a character that can't be stored (U+0000 or an unpaired surrogate)");
     // Platform refusals (issue 10): their own codes, never a login code such as 2058.
     public static readonly ErrorCode BodyTooLarge = new(4130, "请求体过大", "The request body is too large");
     public static readonly ErrorCode TooManyUploads = new(2071, "上传过于频繁，请稍后再试", "Too many uploads, try again later");

@@ -21,7 +21,10 @@ public static class ColumnLengths
     // Note: keyed by the entity type object, so the SQLite and PostgreSQL models (one per context type) each get theirs.
     private static readonly ConcurrentDictionary<IEntityType, Limited[]> Cache = new();
 
-    /// <summary>Throws 2607 for the first added or modified string value longer than its column; writes nothing.</summary>
+    /// <summary>
+    /// Throws 2607 for the first added or modified string value longer than its column, or 2608 for one holding U+0000 or an unpaired surrogate
+    /// (PostgreSQL can't store it, <see cref="StoredText"/>); writes nothing.
+    /// </summary>
     public static void Check(ChangeTracker tracker)
     {
         // Note: Entries() runs DetectChanges (when auto-detect is on), so property edits made on tracked entities count.
@@ -37,14 +40,17 @@ public static class ColumnLengths
             foreach (var p in limited)
             {
                 var value = p.Getter is { } getter ? getter.GetClrValue(entity) as string : entry.CurrentValues[p.Property] as string;
+                if (value is null)
+                    continue;
                 // Note: the code point count is never above the UTF-16 length, so the common case is one comparison.
-                if (value is null || value.Length <= p.MaxLength || CodePoints(value) <= p.MaxLength)
+                var tooLong = value.Length > p.MaxLength && CodePoints(value) > p.MaxLength;
+                if (!tooLong && !StoredText.IsUnstorable(value))
                     continue;
                 // Note: an unmodified column of a modified row is not being written (an old over-long value saved
                 // before this check existed must not block edits of other fields).
                 if (state == EntityState.Modified && !entry.Property(p.Property).IsModified)
                     continue;
-                throw TooLong(p.Field, p.MaxLength);
+                throw tooLong ? TooLong(p.Field, p.MaxLength) : StoredText.Refused(p.Field);
             }
         }
     }
@@ -87,9 +93,10 @@ public static class ColumnLengths
         var list = new List<Limited>();
         foreach (var property in type.GetProperties())
         {
-            if (property.ClrType != typeof(string) || property.GetMaxLength() is not { } max)
+            // Note: every string column, limited or not, for U+0000 and unpaired surrogates (StoredText); unlimited ones never count as too long.
+            if (property.ClrType != typeof(string))
                 continue;
-            list.Add(new Limited(property, property.IsShadowProperty() ? null : property.GetGetter(), max,
+            list.Add(new Limited(property, property.IsShadowProperty() ? null : property.GetGetter(), property.GetMaxLength() ?? int.MaxValue,
                 char.ToLowerInvariant(property.Name[0]) + property.Name[1..]));
         }
         return [.. list];

@@ -89,6 +89,11 @@ public class GenAuthDbContext : DbContext
         {
             throw new Common.GenAuthException(Common.ErrorCodes.ValueTooLong);
         }
+        catch (DbUpdateException e) when (e.InnerException is Common.GenAuthException refused)
+        {
+            // Note: StoredText refused a command of the save (EF wraps what a command interceptor throws).
+            throw refused;
+        }
     }
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
@@ -101,6 +106,11 @@ public class GenAuthDbContext : DbContext
         catch (DbUpdateException e) when (ColumnLengths.IsValueTooLong(e))
         {
             throw new Common.GenAuthException(Common.ErrorCodes.ValueTooLong);
+        }
+        catch (DbUpdateException e) when (e.InnerException is Common.GenAuthException refused)
+        {
+            // Note: StoredText refused a command of the save (EF wraps what a command interceptor throws).
+            throw refused;
         }
     }
 

@@ -406,7 +406,7 @@ public sealed class PipelineSandbox : IDisposable
     private static string Trim(string message)
     {
         var clean = new string(message.Where(c => !char.IsControl(c)).ToArray());
-        return clean.Length > MaxMessageLength ? clean[..MaxMessageLength] : clean;
+        return Common.Texts.Cut(clean, MaxMessageLength);
     }
 
     public void Dispose()

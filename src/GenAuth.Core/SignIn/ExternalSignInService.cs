@@ -238,5 +238,5 @@ public sealed class ExternalSignInService(
     }
 
     private static string? Clip(string? s, int max) =>
-        string.IsNullOrWhiteSpace(s) ? null : s.Length > max ? s[..max] : s;
+        string.IsNullOrWhiteSpace(s) ? null : Common.Texts.Cut(s, max);
 }

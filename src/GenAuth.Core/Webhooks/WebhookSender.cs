@@ -125,8 +125,9 @@ public sealed class WebhookSender : IDisposable
                 break;
             read += n;
         }
-        // Note: a cut may split a UTF-8 sequence; the decoder replaces it rather than failing.
-        return Encoding.UTF8.GetString(buffer, 0, read);
+        // Note: a cut may split a UTF-8 sequence; the decoder replaces it rather than failing. A NUL in a receiver's
+        // answer is replaced too: PostgreSQL can't store one, and the outcome write of the whole round would fail.
+        return Encoding.UTF8.GetString(buffer, 0, read).Replace('\0', '\uFFFD');
     }
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)

@@ -453,7 +453,7 @@ public sealed class WebhookWorker(IDbContextFactory<GenAuthDbContext> contexts, 
         d.LastAttemptAt = now;
         d.ResponseStatus = attempt.Status;
         d.ResponseBody = attempt.Body;
-        d.Error = attempt.Error is { Length: > 512 } error ? error[..512] : attempt.Error;
+        d.Error = Common.Texts.CutOrNull(attempt.Error, 512);
     }
 
     /// <summary>The delay after the n-th failed attempt: base·2^(n−1), at most the maximum, then a random 50–100 % of it.</summary>

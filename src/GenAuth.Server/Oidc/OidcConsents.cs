@@ -23,7 +23,8 @@ public sealed class OidcConsents(
     public async Task<IReadOnlyList<AuthorizedApp>> ListAsync(string poolId, string userId, CancellationToken ct)
     {
         var byClient = new Dictionary<string, (HashSet<string> Scopes, DateTimeOffset? At)>();
-        await foreach (var authorization in authorizations.FindBySubjectAsync(userId, ct))
+        // Note: read to the end before the loop queries again (PostgreSQL runs one command per connection at a time).
+        foreach (var authorization in await AllAsync(authorizations.FindBySubjectAsync(userId, ct), ct))
         {
             if (!await authorizations.HasStatusAsync(authorization, Statuses.Valid, ct)
                 || !await authorizations.HasTypeAsync(authorization, AuthorizationTypes.Permanent, ct)
@@ -54,13 +55,23 @@ public sealed class OidcConsents(
             || await applications.GetIdAsync(application, ct) is not { } applicationId)
             return false;
         var revoked = false;
-        await foreach (var authorization in authorizations.FindAsync(userId, applicationId, Statuses.Valid, AuthorizationTypes.Permanent, null, ct))
+        // Note: read to the end before revoking: PostgreSQL runs one command per connection at a time (SQLite let the
+        // revocations run while the reader was open; PostgreSQL answered "a command is already in progress").
+        foreach (var authorization in await AllAsync(authorizations.FindAsync(userId, applicationId, Statuses.Valid, AuthorizationTypes.Permanent, null, ct), ct))
         {
             if (await authorizations.GetIdAsync(authorization, ct) is { } id)
                 await tokens.RevokeByAuthorizationIdAsync(id, ct);
             revoked |= await authorizations.TryRevokeAsync(authorization, ct);
         }
         return revoked;
+    }
+
+    private static async Task<List<object>> AllAsync(IAsyncEnumerable<object> source, CancellationToken ct)
+    {
+        var all = new List<object>();
+        await foreach (var item in source.WithCancellation(ct))
+            all.Add(item);
+        return all;
     }
 
     /// <summary>The user's remembered consent covering these scopes, or null (internal id of the authorization).</summary>

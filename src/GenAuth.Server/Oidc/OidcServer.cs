@@ -76,6 +76,19 @@ public static class OidcServer
                     .DisableTransportSecurityRequirement();
                 o.AddEventHandler<GenerateTokenContext>(b => b.UseScopedHandler<PoolSigningHandler>()
                     .SetOrder(AttachSecurityCredentials.Descriptor.Order + 1));
+                // Text PostgreSQL can't take (U+0000, unpaired surrogates) is invalid_request before any lookup, on both providers.
+                o.AddEventHandler<ExtractAuthorizationRequestContext>(b => b.UseSingletonHandler<UnstorableParameterHandler<ExtractAuthorizationRequestContext>>()
+                    .SetOrder(int.MaxValue - 200_000));
+                o.AddEventHandler<ExtractTokenRequestContext>(b => b.UseSingletonHandler<UnstorableParameterHandler<ExtractTokenRequestContext>>()
+                    .SetOrder(int.MaxValue - 200_000));
+                o.AddEventHandler<ExtractIntrospectionRequestContext>(b => b.UseSingletonHandler<UnstorableParameterHandler<ExtractIntrospectionRequestContext>>()
+                    .SetOrder(int.MaxValue - 200_000));
+                o.AddEventHandler<ExtractRevocationRequestContext>(b => b.UseSingletonHandler<UnstorableParameterHandler<ExtractRevocationRequestContext>>()
+                    .SetOrder(int.MaxValue - 200_000));
+                o.AddEventHandler<ExtractEndSessionRequestContext>(b => b.UseSingletonHandler<UnstorableParameterHandler<ExtractEndSessionRequestContext>>()
+                    .SetOrder(int.MaxValue - 200_000));
+                o.AddEventHandler<ExtractUserInfoRequestContext>(b => b.UseSingletonHandler<UnstorableParameterHandler<ExtractUserInfoRequestContext>>()
+                    .SetOrder(int.MaxValue - 200_000));
                 // An AK/SK pair as a client: read as its app's request once the SK is the account's (after extraction).
                 o.AddEventHandler<ExtractTokenRequestContext>(b => b.UseScopedHandler<AccessAccountClientHandler>()
                     .SetOrder(int.MaxValue - 100_000));

@@ -157,7 +157,8 @@ public sealed class CustomFieldTests : ManagementTestBase
 
         // Note: the background workers (webhook fan-out and claims, sweepers) poll the same database; their statements
         // are no part of the page.
-        private static readonly string[] BackgroundTables = ["\"WebhookCursors\"", "\"WebhookDeliveries\"", "\"AuditEvents\""];
+        // Note: the table names without quotes (SQLite's SQL quotes them, PostgreSQL's leaves lower-case names bare).
+        private static readonly string[] BackgroundTables = ["webhook_cursor", "webhook_deliveries", "webhooks", "audit_events", "SharedCounters"];
         private readonly System.Collections.Concurrent.ConcurrentQueue<string> _texts = new();
 
         public int Count => Volatile.Read(ref _count);

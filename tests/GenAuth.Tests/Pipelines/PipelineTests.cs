@@ -253,7 +253,12 @@ public sealed class PipelineCacheTests : IAsyncLifetime
     private string _admin = "";
 
     public PipelineCacheTests() =>
-        _app = new GenAuthApp(services: s => s.ConfigureDbContext<GenAuthDbContext>(b => b.AddInterceptors(_counter)));
+        _app = new GenAuthApp(services: s =>
+            {
+                // Note: both providers' contexts, so the count is taken under tests/run --postgres too.
+                s.ConfigureDbContext<GenAuthDbContext>(b => b.AddInterceptors(_counter));
+                s.ConfigureDbContext<PostgresGenAuthDbContext>(b => b.AddInterceptors(_counter));
+            });
 
     public async Task InitializeAsync()
     {

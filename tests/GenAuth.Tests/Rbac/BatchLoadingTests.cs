@@ -18,7 +18,12 @@ public sealed class BatchLoadingTests : IAsyncLifetime
         _app = new GenAuthApp(
             // The listing nests four lists under a list; the default complexity budget is sized for single-user reads.
             settings: new Dictionary<string, string?> { ["GenAuth:GraphQL:MaxComplexity"] = "100000" },
-            services: s => s.ConfigureDbContext<GenAuthDbContext>(b => b.AddInterceptors(_counter)));
+            services: s =>
+            {
+                // Note: both providers' contexts, so the count is taken under tests/run --postgres too.
+                s.ConfigureDbContext<GenAuthDbContext>(b => b.AddInterceptors(_counter));
+                s.ConfigureDbContext<PostgresGenAuthDbContext>(b => b.AddInterceptors(_counter));
+            });
 
     public async Task InitializeAsync() => _admin = await RbacClient.CreateAsync(_app);
 

@@ -8,7 +8,9 @@ namespace GenAuth.Tests.Security;
 /// <summary>Private keys and pool secrets are in the database only sealed with the master key (AES-GCM), never in the clear.</summary>
 public sealed class SealedAtRestTests : IDisposable
 {
-    private readonly GenAuthApp _app = new();
+    // Note: pinned to SQLite in every run: the test reads the stored bytes of the database file (the sealing itself is
+    // the same code on both providers).
+    private readonly GenAuthApp _app = new(settings: GenAuthApp.OnSqlite());
 
     public void Dispose() => _app.Dispose();
 
