@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using GenAuth.Core.Callers;
+using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 
 namespace GenAuth.Core.Audit;
@@ -60,7 +61,7 @@ public sealed class AuditTrail(GenAuthDbContext db, CallerContext caller, TimePr
         e.ActorId = actorId;
         e.Ip = caller.Ip ?? ip;
         var agent = caller.UserAgent ?? userAgent;
-        e.UserAgent = agent is { Length: > 512 } ? agent[..512] : agent;
+        e.UserAgent = TextCut.Clip(agent, 512);
         return e;
     }
 
@@ -145,7 +146,7 @@ public sealed class AuditTrail(GenAuthDbContext db, CallerContext caller, TimePr
             UserId = userId,
             Target = target,
             Ip = caller.Ip,
-            UserAgent = caller.UserAgent is { Length: > 512 } ua ? ua[..512] : caller.UserAgent,
+            UserAgent = TextCut.Clip(caller.UserAgent, 512),
             Outcome = outcome,
             ErrorCode = errorCode,
             Detail = Serialize(detail),

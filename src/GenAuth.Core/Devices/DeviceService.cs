@@ -311,5 +311,5 @@ public sealed class DeviceService(GenAuthDbContext db, CallerContext caller, Ses
     public static string? Fingerprint(string? value) =>
         string.IsNullOrWhiteSpace(value) || value.Trim().Length > MaxFingerprintLength ? null : value.Trim();
 
-    private static string? Truncate(string? value, int max) => value is { Length: > 0 } && value.Length > max ? value[..max] : value;
+    private static string? Truncate(string? value, int max) => TextCut.Clip(value, max);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using GenAuth.Core.Audit;
+using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -453,7 +454,7 @@ public sealed class WebhookWorker(IDbContextFactory<GenAuthDbContext> contexts, 
         d.LastAttemptAt = now;
         d.ResponseStatus = attempt.Status;
         d.ResponseBody = attempt.Body;
-        d.Error = attempt.Error is { Length: > 512 } error ? error[..512] : attempt.Error;
+        d.Error = TextCut.Clip(attempt.Error, 512);
     }
 
     /// <summary>The delay after the n-th failed attempt: base·2^(n−1), at most the maximum, then a random 50–100 % of it.</summary>
