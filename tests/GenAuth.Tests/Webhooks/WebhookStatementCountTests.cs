@@ -60,6 +60,8 @@ public sealed class WebhookStatementCountTests : IAsyncLifetime
             _counter.On.Value = false;
             var send = _counter.Count;
             await WaitIdleAsync(worker);
+            // Note: the receiver records a request as it answers, which may be a moment after the worker saw the answer.
+            await WebhookReceiver.WaitUntilAsync(() => Task.FromResult(_receiver.Requests.Count >= before + count), "every delivery received");
             Assert.Equal(before + count, _receiver.Requests.Count);
             _counter.Reset();
             _counter.On.Value = true;
