@@ -30,6 +30,9 @@ public sealed class WebhookStatementCountTests : IAsyncLifetime
         {
             ["GenAuth:Database:Provider"] = "Postgres",
             ["GenAuth:Webhooks:WorkerEnabled"] = "false",
+            // Note: room for all 20 leases at fan-out (per webhook PerEndpointConcurrency x floor((Lease - Timeout) / Timeout):
+            // FastSettings' 15 s lease gives 4, which would leave the rest to a later claim round).
+            ["GenAuth:Webhooks:LeaseSeconds"] = "600",
         }), services: s =>
         {
             s.ConfigureDbContext<GenAuthDbContext>(b => b.AddInterceptors(_counter));
