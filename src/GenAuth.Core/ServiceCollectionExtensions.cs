@@ -101,7 +101,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IRateCounter>(sp => SharedStore<IRateCounter>(sp, () => new MemoryRateCounter(sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton<ILockoutStore>(sp => SharedStore<ILockoutStore>(sp, () => new MemoryLockoutStore(sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton<IJobLease>(sp => SharedStore<IJobLease>(sp, () => new SingleInstanceJobLease()));
-        services.AddSingleton<ISingleUseStore>(sp => SharedStore<ISingleUseStore>(sp, () => new MemorySingleUseStore(sp.GetRequiredService<TimeProvider>())));
+        // Note: spent values go to the database even on one SQLite instance (not memory), so a restart doesn't forget a
+        // spent CAS ticket or OIDC state within its lifetime; the expired-row sweeper removes them.
+        services.AddSingleton<ISingleUseStore>(sp => SharedStore<ISingleUseStore>(sp, () => sp.GetRequiredService<DatabaseRateStore>()));
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<KeyRing>();
         services.AddSingleton<PasswordTransport>();

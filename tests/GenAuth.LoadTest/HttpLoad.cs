@@ -20,6 +20,9 @@ public sealed record LoadResult(string Name, long Ok, long Failed, double Second
 
     public double CpuMsPerOk => CpuSeconds * 1000 / Ok;
 
+    /// <summary>The run ended before its duration because its stop condition held (e.g. its one-time codes ran out).</summary>
+    public bool Stopped { get; init; }
+
     /// <summary>The share of all cores the side's processes got during the windows (1 = every core busy for it).</summary>
     public double CoreShare => CpuSeconds / Seconds / Environment.ProcessorCount;
     public double P50Ms => Percentile(0.50);
@@ -66,8 +69,10 @@ public static class HttpLoad
         return new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(60) };
     }
 
+    /// <param name="stop">Checked before each request: true ends the run early (a spent supply, e.g. of one-time codes);
+    /// the result's seconds are then the measured time until the last worker stopped.</param>
     public static async Task<LoadResult> RunAsync(string name, HttpClient client, int connections, TimeSpan warmup, TimeSpan duration,
-        Func<int, long, RequestTemplate> next, Func<HttpStatusCode, byte[], bool> isOk)
+        Func<int, long, RequestTemplate> next, Func<HttpStatusCode, byte[], bool> isOk, Func<bool>? stop = null)
     {
         var clock = Stopwatch.StartNew();
         var measureFrom = warmup.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
@@ -76,6 +81,7 @@ public static class HttpLoad
         var ok = new long[connections];
         var failed = new long[connections];
         string? firstFailure = null;
+        var stopped = false;
 
         async Task Worker(int w)
         {
@@ -83,6 +89,11 @@ public static class HttpLoad
             long i = 0;
             while (clock.ElapsedTicks < measureTo)
             {
+                if (stop is not null && stop())
+                {
+                    stopped = true;
+                    break;
+                }
                 var template = next(w, i++);
                 using var request = new HttpRequestMessage(template.Body is null ? HttpMethod.Get : HttpMethod.Post, template.Path);
                 if (template.Body is not null)
@@ -126,7 +137,10 @@ public static class HttpLoad
 
         await Task.WhenAll(Enumerable.Range(0, connections).Select(w => Task.Run(() => Worker(w))));
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new LoadResult(name, ok.Sum(), failed.Sum(), duration.TotalSeconds, all, firstFailure);
+        var seconds = stopped
+            ? Math.Max(1e-3, (double)(Math.Min(clock.ElapsedTicks, measureTo) - Math.Min(clock.ElapsedTicks, measureFrom)) / Stopwatch.Frequency)
+            : duration.TotalSeconds;
+        return new LoadResult(name, ok.Sum(), failed.Sum(), seconds, all, firstFailure) { Stopped = stopped };
     }
 }
 

@@ -125,7 +125,7 @@ public static class OidcClientSettings
         _ => seconds,
     };
 
-    private static string Clip(string s) => s.Length <= 80 ? s : s[..80];
+    private static string Clip(string s) => TextCut.Clip(s, 80);
 
     /// <summary>Whether a redirect URI sent by a client matches a registered one (exact, or the loopback any-port rule).</summary>
     public static bool RedirectUriMatches(string registered, string given)

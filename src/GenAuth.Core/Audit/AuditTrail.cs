@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using GenAuth.Core.Callers;
+using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 
 namespace GenAuth.Core.Audit;
@@ -60,7 +61,7 @@ public sealed class AuditTrail(GenAuthDbContext db, CallerContext caller, TimePr
         e.ActorId = actorId;
         e.Ip = caller.Ip ?? ip;
         var agent = caller.UserAgent ?? userAgent;
-        e.UserAgent = Common.Texts.CutOrNull(agent, 512);
+        e.UserAgent = TextCut.Clip(agent, 512);
         return e;
     }
 
@@ -145,7 +146,7 @@ public sealed class AuditTrail(GenAuthDbContext db, CallerContext caller, TimePr
             UserId = userId,
             Target = target,
             Ip = caller.Ip,
-            UserAgent = Common.Texts.CutOrNull(caller.UserAgent, 512),
+            UserAgent = TextCut.Clip(caller.UserAgent, 512),
             Outcome = outcome,
             ErrorCode = errorCode,
             Detail = Serialize(detail),

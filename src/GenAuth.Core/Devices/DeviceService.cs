@@ -311,5 +311,5 @@ public sealed class DeviceService(GenAuthDbContext db, CallerContext caller, Ses
     public static string? Fingerprint(string? value) =>
         string.IsNullOrWhiteSpace(value) || value.Trim().Length > MaxFingerprintLength ? null : value.Trim();
 
-    private static string? Truncate(string? value, int max) => Common.Texts.CutOrNull(value, max);
+    private static string? Truncate(string? value, int max) => TextCut.Clip(value, max);
 }

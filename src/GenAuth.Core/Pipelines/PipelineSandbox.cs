@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Acornima.Ast;
+using GenAuth.Core.Common;
 using Jint;
 using Jint.Native;
 using Jint.Native.Object;
@@ -406,7 +407,7 @@ public sealed class PipelineSandbox : IDisposable
     private static string Trim(string message)
     {
         var clean = new string(message.Where(c => !char.IsControl(c)).ToArray());
-        return Common.Texts.Cut(clean, MaxMessageLength);
+        return TextCut.Clip(clean, MaxMessageLength);
     }
 
     public void Dispose()

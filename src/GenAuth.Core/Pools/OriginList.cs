@@ -60,5 +60,5 @@ public static class OriginList
         return uri.IsDefaultPort ? $"{uri.Scheme}://{host}" : $"{uri.Scheme}://{host}:{uri.Port}";
     }
 
-    private static string Shorten(string s) => s.Length <= 80 ? s : s[..80] + "…";
+    private static string Shorten(string s) => s.Length <= 80 ? s : TextCut.Clip(s, 80) + "…";
 }

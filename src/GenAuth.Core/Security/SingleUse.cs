@@ -4,8 +4,8 @@ namespace GenAuth.Core.Security;
 
 /// <summary>
 /// Values that may be spent once (an OIDC state, a link ticket), remembered until they would have expired anyway. With
-/// Redis configured (SET NX) or on PostgreSQL every instance refuses a value spent on another; memory only on one
-/// SQLite instance.
+/// Redis configured (SET NX) every instance refuses a value spent on another; without Redis they are kept in the
+/// database (<see cref="DatabaseRateStore"/>, on SQLite too, so a restart doesn't forget them).
 /// </summary>
 public interface ISingleUseStore
 {
@@ -13,7 +13,7 @@ public interface ISingleUseStore
     ValueTask<bool> TryUseAsync(string key, DateTimeOffset expiresAt, CancellationToken ct = default);
 }
 
-/// <summary>The one-instance store: at most <see cref="MaxEntries"/> unexpired values; when full, new values are refused rather than forgotten.</summary>
+/// <summary>The in-process store (Redis's fallback when it has no database, tests): at most <see cref="MaxEntries"/> unexpired values; when full, new values are refused rather than forgotten.</summary>
 public sealed class MemorySingleUseStore(TimeProvider clock) : ISingleUseStore
 {
     public const int MaxEntries = 100_000;

@@ -182,7 +182,7 @@ public sealed class SessionService
         });
     }
 
-    private static string? Truncate(string? s, int max) => Common.Texts.CutOrNull(s, max);
+    private static string? Truncate(string? s, int max) => TextCut.Clip(s, max);
 }
 
 /// <summary>A live session as a token check needs it: whose it is and its audience (an app, or null for the pool).</summary>

@@ -78,5 +78,5 @@ public sealed class CredentialsSignInService(PasswordSignInService passwords, Co
 
     private static bool Present(string? value) => !string.IsNullOrWhiteSpace(value);
 
-    private static string Clip(string value) => value.Length <= 32 ? value : value[..32];
+    private static string Clip(string value) => TextCut.Clip(value, 32);
 }

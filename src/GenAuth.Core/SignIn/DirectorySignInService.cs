@@ -68,7 +68,7 @@ public sealed class DirectorySignInService(
 
         var method = type + ":" + (conns.Count == 1 ? conns[0].Identifier : "directory");
         var key = "d:" + type + ":" + Fold(name);
-        var outcome = await signIn.SignInAsync(new SignInRequest(method[..Math.Min(method.Length, 64)], async c =>
+        var outcome = await signIn.SignInAsync(new SignInRequest(TextCut.Clip(method, 64), async c =>
         {
             // Note: an empty password is an "unauthenticated bind" that many directories accept (RFC 4513 5.1.2): never sent.
             if (string.IsNullOrEmpty(password) || password.Length > 1024)

@@ -63,7 +63,7 @@ public sealed class ExternalSignInService(
     {
         if (string.IsNullOrEmpty(profile.Subject) || profile.Subject.Length > 255)
             throw new GenAuthException(ErrorCodes.ExtProfileInvalid);
-        var method = (conn.Type + ":" + conn.Identifier) is var m && m.Length > 64 ? m[..64] : m;
+        var method = TextCut.Clip(conn.Type + ":" + conn.Identifier, 64);
         return signIn.SignInAsync(new SignInRequest(method, c => AuthenticateAsync(conn, profile, c)), ct);
     }
 
@@ -238,5 +238,5 @@ public sealed class ExternalSignInService(
     }
 
     private static string? Clip(string? s, int max) =>
-        string.IsNullOrWhiteSpace(s) ? null : Common.Texts.Cut(s, max);
+        string.IsNullOrWhiteSpace(s) ? null : TextCut.Clip(s, max);
 }

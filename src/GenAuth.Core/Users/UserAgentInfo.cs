@@ -1,3 +1,5 @@
+using GenAuth.Core.Common;
+
 namespace GenAuth.Core.Users;
 
 /// <summary>A small User-Agent reader: enough to fill a user's browser and device fields.</summary>
@@ -22,7 +24,7 @@ public static class UserAgentInfo
         if (ua.StartsWith("node", StringComparison.OrdinalIgnoreCase) || ua.Contains("axios", StringComparison.OrdinalIgnoreCase)) return "Node.js";
         if (ua.StartsWith("curl", StringComparison.OrdinalIgnoreCase)) return "curl";
         var slash = ua.IndexOf('/');
-        return slash > 0 ? ua[..Math.Min(slash, 40)] : ua[..Math.Min(ua.Length, 40)];
+        return TextCut.Clip(slash > 0 ? ua[..slash] : ua, 40);
     }
 
     private static string Device(string ua)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using GenAuth.Core.Audit;
+using GenAuth.Core.Common;
 using GenAuth.Core.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -78,10 +79,7 @@ public sealed class WebhookWorker(IDbContextFactory<GenAuthDbContext> contexts, 
             {
                 try
                 {
-                    await WriteOutcomesAsync(stoppingToken);
-                    var fanned = await FanOutAsync(lease: true, stoppingToken);
-                    await ClaimAndSendAsync(stoppingToken);
-                    await SweepAsync(stoppingToken);
+                    var fanned = await RoundAsync(stoppingToken);
                     if (fanned == Options.BatchSize)
                         continue;
                     // Note: also woken when a webhook with due deliveries left behind has room again (see Ended).
@@ -121,6 +119,19 @@ public sealed class WebhookWorker(IDbContextFactory<GenAuthDbContext> contexts, 
             }
         }
     }
+
+    /// <summary>One round of the loop: write the ended attempts' outcomes, fan out (leasing), claim due deliveries, sweep; the number of events fanned out.</summary>
+    internal async Task<int> RoundAsync(CancellationToken ct)
+    {
+        await WriteOutcomesAsync(ct);
+        var fanned = await FanOutAsync(lease: true, ct);
+        await ClaimAndSendAsync(ct);
+        await SweepAsync(ct);
+        return fanned;
+    }
+
+    /// <summary>Deliveries leased on this instance whose attempt has not ended yet.</summary>
+    internal int InFlight => Volatile.Read(ref _leased);
 
     /// <summary>Turns new events into delivery rows (nothing is sent); the number of events read.</summary>
     public Task<int> FanOutAsync(CancellationToken ct) => FanOutAsync(lease: false, ct);
@@ -402,26 +413,34 @@ public sealed class WebhookWorker(IDbContextFactory<GenAuthDbContext> contexts, 
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            foreach (var o in batch)
+            // Note: a few statements per lease (a round's attempts share one), not one per delivery.
+            var attached = new HashSet<long>();
+            foreach (var group in batch.GroupBy(o => o.Lease, StringComparer.Ordinal))
             {
-                var id = o.Id;
-                var leaseName = o.Lease;
-                if (o.Result is not { } d)
-                {
-                    await db.WebhookDeliveries.IgnoreQueryFilters().Where(x => x.Id == id && x.LeaseOwner == leaseName)
+                var leaseName = group.Key;
+                var givenBack = group.Where(o => o.Result is null).Select(o => o.Id).ToList();
+                if (givenBack.Count > 0)
+                    await db.WebhookDeliveries.IgnoreQueryFilters().Where(x => givenBack.Contains(x.Id) && x.LeaseOwner == leaseName)
                         .ExecuteUpdateAsync(s => s.SetProperty(x => x.LeaseOwner, (string?)null).SetProperty(x => x.LeaseUntil, (DateTime?)null), ct);
+                var results = group.Where(o => o.Result is not null).Select(o => o.Result!).ToList();
+                if (results.Count == 0)
+                    continue;
+                var ids = results.Select(d => d.Id).ToList();
+                // The rows still under this lease, locked until commit (a no-op update: PostgreSQL's row locks; SQLite's
+                // write transaction excludes other writers anyway), so no instance can take one before its outcome lands.
+                var ours = await db.WebhookDeliveries.IgnoreQueryFilters().Where(x => ids.Contains(x.Id) && x.LeaseOwner == leaseName)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.LeaseOwner, x => x.LeaseOwner), ct);
+                if (ours == results.Count && results.All(d => attached.Add(d.Id)))
+                {
+                    // All still ours (the usual case): one batched update of the outcome columns, no read.
+                    foreach (var d in results)
+                        AttachOutcome(db, d);
                     continue;
                 }
-                var written = await db.WebhookDeliveries.IgnoreQueryFilters().Where(x => x.Id == id && x.LeaseOwner == leaseName)
-                    .ExecuteUpdateAsync(s => s
-                        .SetProperty(x => x.Status, d.Status).SetProperty(x => x.Attempts, d.Attempts)
-                        .SetProperty(x => x.NextAttemptAt, d.NextAttemptAt).SetProperty(x => x.LastAttemptAt, d.LastAttemptAt)
-                        .SetProperty(x => x.CompletedAt, d.CompletedAt).SetProperty(x => x.ResponseStatus, d.ResponseStatus)
-                        .SetProperty(x => x.ResponseBody, d.ResponseBody).SetProperty(x => x.Error, d.Error)
-                        .SetProperty(x => x.LeaseOwner, (string?)null).SetProperty(x => x.LeaseUntil, (DateTime?)null), ct);
-                if (written == 0)
-                    logger.LogWarning("Webhook delivery {Delivery}: the lease ran out during the attempt; its outcome was not recorded", id);
+                foreach (var d in results)
+                    await WriteOneOutcomeAsync(db, d, leaseName, ct);
             }
+            await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -446,6 +465,53 @@ public sealed class WebhookWorker(IDbContextFactory<GenAuthDbContext> contexts, 
         }
     }
 
+    /// <summary>Marks the outcome columns of a delivery known to be under this instance's lease for the next save (lease released).</summary>
+    private static void AttachOutcome(GenAuthDbContext db, WebhookDelivery outcome)
+    {
+        var row = new WebhookDelivery
+        {
+            Id = outcome.Id,
+            UserPoolId = outcome.UserPoolId,
+            WebhookId = outcome.WebhookId,
+            EventName = outcome.EventName,
+            Payload = outcome.Payload,
+            Status = outcome.Status,
+            Attempts = outcome.Attempts,
+            NextAttemptAt = outcome.NextAttemptAt,
+            LastAttemptAt = outcome.LastAttemptAt,
+            CompletedAt = outcome.CompletedAt,
+            ResponseStatus = outcome.ResponseStatus,
+            ResponseBody = outcome.ResponseBody,
+            Error = outcome.Error,
+        };
+        var entry = db.WebhookDeliveries.Attach(row);
+        foreach (var name in OutcomeColumns)
+            entry.Property(name).IsModified = true;
+    }
+
+    private static readonly string[] OutcomeColumns =
+    [
+        nameof(WebhookDelivery.Status), nameof(WebhookDelivery.Attempts), nameof(WebhookDelivery.NextAttemptAt),
+        nameof(WebhookDelivery.LastAttemptAt), nameof(WebhookDelivery.CompletedAt), nameof(WebhookDelivery.ResponseStatus),
+        nameof(WebhookDelivery.ResponseBody), nameof(WebhookDelivery.Error), nameof(WebhookDelivery.LeaseOwner),
+        nameof(WebhookDelivery.LeaseUntil),
+    ];
+
+    /// <summary>Writes one outcome only if its lease is still ours (some of the round's leases ran out: rare).</summary>
+    private async Task WriteOneOutcomeAsync(GenAuthDbContext db, WebhookDelivery d, string leaseName, CancellationToken ct)
+    {
+        var id = d.Id;
+        var written = await db.WebhookDeliveries.IgnoreQueryFilters().Where(x => x.Id == id && x.LeaseOwner == leaseName)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.Status, d.Status).SetProperty(x => x.Attempts, d.Attempts)
+                .SetProperty(x => x.NextAttemptAt, d.NextAttemptAt).SetProperty(x => x.LastAttemptAt, d.LastAttemptAt)
+                .SetProperty(x => x.CompletedAt, d.CompletedAt).SetProperty(x => x.ResponseStatus, d.ResponseStatus)
+                .SetProperty(x => x.ResponseBody, d.ResponseBody).SetProperty(x => x.Error, d.Error)
+                .SetProperty(x => x.LeaseOwner, (string?)null).SetProperty(x => x.LeaseUntil, (DateTime?)null), ct);
+        if (written == 0)
+            logger.LogWarning("Webhook delivery {Delivery}: the lease ran out during the attempt; its outcome was not recorded", id);
+    }
+
     /// <summary>Writes an attempt's outcome (not the status) onto the delivery.</summary>
     internal static void Record(WebhookDelivery d, WebhookAttempt attempt, DateTime now)
     {
@@ -453,7 +519,7 @@ public sealed class WebhookWorker(IDbContextFactory<GenAuthDbContext> contexts, 
         d.LastAttemptAt = now;
         d.ResponseStatus = attempt.Status;
         d.ResponseBody = attempt.Body;
-        d.Error = Common.Texts.CutOrNull(attempt.Error, 512);
+        d.Error = TextCut.Clip(attempt.Error, 512);
     }
 
     /// <summary>The delay after the n-th failed attempt: base·2^(n−1), at most the maximum, then a random 50–100 % of it.</summary>

@@ -28,8 +28,8 @@ public enum CasFailure
 /// <summary>
 /// CAS service tickets ("ST-…"). A ticket is sealed with the master key (AES-256-GCM: nobody can forge or alter it, every
 /// instance sharing the key opens it) and carries 128 random bits of its own; it is spent once through
-/// <see cref="ISingleUseStore"/> (Redis SET NX, or the database on PostgreSQL, so a replay on another instance fails too;
-/// memory on one SQLite instance), expires after <see cref="CasOptions.TicketLifetimeSeconds"/>, and names the SHA-256 of
+/// <see cref="ISingleUseStore"/> (Redis SET NX, or the database without Redis, so a replay on another instance or after
+/// a restart fails too), expires after <see cref="CasOptions.TicketLifetimeSeconds"/>, and names the SHA-256 of
 /// the service it was issued for and its app. Nothing is stored until it is validated; a ticket stays under 256
 /// characters, the length the CAS spec asks clients to accept.
 /// </summary>

@@ -1,5 +1,6 @@
 using GenAuth.Core.Audit;
 using GenAuth.Core.Callers;
+using GenAuth.Core.Common;
 
 namespace GenAuth.Server.Compat;
 
@@ -15,7 +16,7 @@ public static class AuditedRest
             return null;
         var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value ?? "";
         var type = route.EndsWith("/refresh-secret", StringComparison.Ordinal) ? AuditEventTypes.RefreshSecret
-            : ("rest:" + http.Request.Method + " " + route) is var t && t.Length > 64 ? t[..64] : t;
+            : TextCut.Clip("rest:" + http.Request.Method + " " + route, 64);
         var id = http.Request.RouteValues.TryGetValue("id", out var v) && v is string s && s.Length <= 128 ? s : null;
         var userRoute = route.Contains("/users", StringComparison.Ordinal);
         return http.RequestServices.GetRequiredService<AuditTrail>().Record(type, userRoute ? id : null,

@@ -145,7 +145,7 @@ public static partial class DeviceEndpoints
             throw new GenAuthException(ErrorCodes.BadRequest, detail: "eventType: 1 to 48 letters, digits, '_', '-', '.' or ':'");
         if (body.EventData is { Length: > MaxEventDataLength })
             throw new GenAuthException(ErrorCodes.BadRequest, detail: $"eventData is at most {MaxEventDataLength} characters");
-        var source = GenAuth.Core.Common.Texts.CutOrNull(body.Source, 128);
+        var source = TextCut.Clip(body.Source, 128);
         var e = audit.Record("custom:" + type, userId, new { source, eventData = body.EventData }, target: "event:" + type);
         if (e is not null)
             await audit.EnsureSavedAsync(e, ct);

@@ -78,8 +78,8 @@ public sealed class FlowCookie(SecretSealer sealer, TimeProvider clock)
 /// <summary>
 /// States (and link tickets) already spent, kept until their flow would have expired: a replayed callback (even with a
 /// copy of the cookie) is refused before the code is sent anywhere, on whichever instance it lands. Kept in
-/// <see cref="ISingleUseStore"/>: Redis (SET NX) when configured, the database while Redis is down or on PostgreSQL
-/// without Redis, memory on one SQLite instance (at most MemorySingleUseStore.MaxEntries, refusing when full).
+/// <see cref="ISingleUseStore"/>: Redis (SET NX) when configured, else (and while Redis is down) the database, on
+/// SQLite too, so a restart doesn't forget a spent state.
 /// </summary>
 public sealed class UsedStates(ISingleUseStore store)
 {

@@ -7,11 +7,15 @@
 // The load is spread over the instances round-robin by the client (as a proxy would); instances are added one by one.
 // Usage: dotnet build -c Release src/GenAuth.Server && dotnet run -c Release --project tests/GenAuth.LoadTest -- --p6 \
 //          --postgres "<admin connection string>" [--instances 3] [--users 100] [--connections 16] [--warmup 3] [--duration 15]
-//          [--codes 400] [--server <GenAuth.Server.dll>] [--output <file>]
+//          [--codes <n>] [--code-rate <per second>] [--server <GenAuth.Server.dll>] [--output <file>]
 // Code sign-ins: no mail server or SMS gateway is configured, so each instance writes its messages to its data
-// directory's outbox.jsonl (the server's dev default); before each window the tool sends one code to each of --codes
-// targets (GenAuth:Codes:ResendIntervalSeconds 1 lets a target get a new code each window) and reads the codes there.
-// Each code serves one sign-in: a window that outruns --codes reports the rest as failed (raise --codes).
+// directory's outbox.jsonl (the server's dev default); before each window the tool sends one code to each target
+// (GenAuth:Codes:ResendIntervalSeconds 1 lets a target get a new code each window) and reads the codes there. Each code
+// serves one sign-in, so the supply is sized to the window: targets = expected rate x duration x 1.5 (the expected rate
+// is --code-rate, default a fifth of the `user` row's rate, then the last code row's measured rate; --codes n fixes
+// it instead). Code rows have no warm-up window (it would spend the measured supply): one sign-in per instance first,
+// then the window. A window that runs out of codes stops there (measured over the time it ran) and is marked
+// "codes ran out" in the table; without --codes it is run again once with a supply sized from its measured rate.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -30,11 +34,16 @@ public static partial class ScaleOutBench
     private const string EmailCodeQuery = "mutation($input: LoginByEmailCodeInput!) { loginByEmailCode(input: $input) { id token } }";
     private const string PhoneCodeQuery = "mutation($input: LoginByPhoneCodeInput!) { loginByPhoneCode(input: $input) { id token } }";
 
-    private sealed record Row(int Instances, string Scenario, LoadResult Result, double DbPerRequest, double RedisPerRequest, double ServerCpuShare);
+    private sealed record Row(int Instances, string Scenario, LoadResult Result, double DbPerRequest, double RedisPerRequest, double ServerCpuShare)
+    {
+        /// <summary>What the table says about the row beyond its numbers (a code supply that ran out).</summary>
+        public string? Note { get; init; }
+    }
 
     public static async Task<int> RunAsync(string[] args)
     {
-        int maxInstances = 3, users = 100, connections = 16, warmup = 3, duration = 15, codeTargets = 400;
+        int maxInstances = 3, users = 100, connections = 16, warmup = 3, duration = 15, fixedCodes = 0;
+        double codeRate = 0;
         string? dll = null, output = null, postgres = Environment.GetEnvironmentVariable("GENAUTH_TEST_POSTGRES");
         for (var i = 0; i < args.Length; i++)
         {
@@ -47,7 +56,8 @@ public static partial class ScaleOutBench
                 case "--connections": connections = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--warmup": warmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--duration": duration = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--codes": codeTargets = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--codes": fixedCodes = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--code-rate": codeRate = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--server": dll = Path.GetFullPath(Next()); break;
                 case "--output": output = Path.GetFullPath(Next()); break;
                 case "--postgres": postgres = Next(); break;
@@ -149,16 +159,24 @@ public static partial class ScaleOutBench
                     .GetProperty("loginByEmail").GetProperty("token").GetString()!);
 
             // Code sign-in targets: email accounts registered by code (no password, so no Argon2id in the set-up) and phone
-            // accounts created by their first code sign-in.
-            Program.Log($"registering {codeTargets} email and {codeTargets} phone accounts by code");
-            await SendCodesAsync(Gql, codeTargets);
-            var prepCodes = ReadCodes(dataRoot);
-            await Parallel.ForAsync(0, codeTargets, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+            // accounts created by their first code sign-in; added before a code row when its supply needs more.
+            var codeTargets = 0;
+            async Task EnsureTargetsAsync(int count)
             {
-                await Gql("mutation($input: RegisterByEmailCodeInput!) { registerByEmailCode(input: $input) { id } }",
-                    new { input = new { email = CodeEmail(i), code = prepCodes[CodeEmail(i)] } });
-                await Gql(PhoneCodeQuery, new { input = new { phone = CodePhone(i), code = prepCodes["+86" + CodePhone(i)] } });
-            });
+                if (count <= codeTargets)
+                    return;
+                Program.Log($"registering code targets {codeTargets}..{count - 1} (email and phone)");
+                await Task.Delay(TimeSpan.FromSeconds(1.2)); // the resend interval since the last code to these targets
+                await SendCodesAsync(Gql, count, from: codeTargets);
+                var prepCodes = ReadCodes(dataRoot);
+                await Parallel.ForAsync(codeTargets, count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+                {
+                    await Gql("mutation($input: RegisterByEmailCodeInput!) { registerByEmailCode(input: $input) { id } }",
+                        new { input = new { email = CodeEmail(i), code = prepCodes[CodeEmail(i)] } });
+                    await Gql(PhoneCodeQuery, new { input = new { phone = CodePhone(i), code = prepCodes["+86" + CodePhone(i)] } });
+                });
+                codeTargets = count;
+            }
 
             var headers = new[] { KeyValuePair.Create("x-authing-userpool-id", poolId) };
             var loginBodies = Enumerable.Range(0, users).Select(i => JsonSerializer.SerializeToUtf8Bytes(new
@@ -171,6 +189,7 @@ public static partial class ScaleOutBench
             static bool UserOk(HttpStatusCode s, byte[] b) => s == HttpStatusCode.OK && Contains(b, "{\"data\":{\"user\":{\"id\":\"") && !Contains(b, "\"errors\"");
 
             var rows = new List<Row>();
+            double? lastCodeRate = null;
             for (var n = 1; n <= maxInstances; n++)
             {
                 if (n > 1)
@@ -199,26 +218,55 @@ public static partial class ScaleOutBench
                 rows.Add(await MeasureAsync(n, "loginByEmail (password)", servers, () => HttpLoad.RunAsync($"{n}: login", client, connections,
                     TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(duration), LoginNext, LoginOk)));
 
-                // Code sign-ins: a fresh code per target (sent before the window, outside it), each used once.
+                // Code sign-ins: a fresh code per target (sent before the window, outside it), each used once; no warm-up
+                // window (it would spend the measured supply): one sign-in per instance first, then the window.
                 foreach (var (scenario, query) in new[] { ("loginByEmailCode", EmailCodeQuery), ("loginByPhoneCode", PhoneCodeQuery) })
                 {
+                    var expected = lastCodeRate ?? (codeRate > 0 ? codeRate : rows.First(r => r.Instances == n && r.Scenario.StartsWith('{')).Result.PerSecond / 5);
+                    for (var attempt = 1; ; attempt++)
+                    {
+                        var supply = fixedCodes > 0 ? fixedCodes : targets.Length + (int)Math.Ceiling(Math.Max(1, expected) * duration * 1.5);
+                        await EnsureTargetsAsync(supply);
+                        var row = await MeasureCodesAsync(n, scenario, query, supply);
+                        if (!row.Result.Stopped || fixedCodes > 0 || attempt == 2)
+                        {
+                            rows.Add(row);
+                            if (!row.Result.Stopped)
+                                lastCodeRate = row.Result.PerSecond;
+                            break;
+                        }
+                        expected = row.Result.PerSecond;
+                        Program.Log($"{n}: {scenario}: the supply ran out; again with one sized for {expected:F0}/s");
+                    }
+                }
+
+                async Task<Row> MeasureCodesAsync(int instances, string scenario, string query, int supply)
+                {
                     await Task.Delay(TimeSpan.FromSeconds(1.2)); // the resend interval since the last code to these targets
-                    await SendCodesAsync(Gql, codeTargets, email: query == EmailCodeQuery, phone: query == PhoneCodeQuery);
+                    await SendCodesAsync(Gql, supply, email: query == EmailCodeQuery, phone: query == PhoneCodeQuery);
                     var codes = ReadCodes(dataRoot);
-                    var bodies = Enumerable.Range(0, codeTargets).Select(i => JsonSerializer.SerializeToUtf8Bytes(query == EmailCodeQuery
+                    var bodies = Enumerable.Range(0, supply).Select(i => JsonSerializer.SerializeToUtf8Bytes(query == EmailCodeQuery
                         ? new { query, variables = (object)new { input = new { email = CodeEmail(i), code = codes[CodeEmail(i)] } } }
                         : new { query, variables = (object)new { input = new { phone = CodePhone(i), code = codes["+86" + CodePhone(i)] } } })).ToArray();
-                    long used = -1;
+                    // One sign-in per instance (JIT, pools) with the first codes, outside the window.
+                    for (var t = 0; t < targets.Length; t++)
+                        await SendAsync(client, new Uri(targets[t], "/graphql/v2"), bodies[t], headers, null);
+                    long used = targets.Length - 1;
                     RequestTemplate CodeNext(int w, long i)
                     {
                         var k = Interlocked.Increment(ref used);
+                        // Note: past the supply (workers racing the stop check) a spent code is sent: it fails and is counted.
                         return new RequestTemplate(new Uri(targets[k % targets.Length], "/graphql/v2").ToString(), bodies[k % bodies.Length], headers);
                     }
-                    var name = scenario;
-                    rows.Add(await MeasureAsync(n, name + " (code)", servers, () => HttpLoad.RunAsync($"{n}: {name}", client, connections,
-                        TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(duration), CodeNext, LoginOk)));
-                    if (Interlocked.Read(ref used) + 1 > codeTargets)
-                        Program.Log($"{n}: {name} needed {used + 1} codes, had {codeTargets}: the rest failed (raise --codes)");
+                    bool OutOfCodes() => Interlocked.Read(ref used) + 1 >= bodies.Length;
+                    var row = await MeasureAsync(instances, scenario + " (code)", servers, () => HttpLoad.RunAsync($"{instances}: {scenario}", client, connections,
+                        TimeSpan.Zero, TimeSpan.FromSeconds(duration), CodeNext, LoginOk, OutOfCodes));
+                    if (!row.Result.Stopped)
+                        return row;
+                    var note = string.Create(CultureInfo.InvariantCulture,
+                        $"codes ran out after {row.Result.Seconds:F1} of {duration} s ({supply - targets.Length} codes)");
+                    Program.Log($"{instances}: {scenario}: {note}");
+                    return row with { Note = note };
                 }
             }
 
@@ -226,14 +274,15 @@ public static partial class ScaleOutBench
                 .AppendLine("# P6: scale-out on one PostgreSQL and one Redis")
                 .AppendLine()
                 .AppendLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {Program.MachineInfo()}; {users} users, {connections} client connections spread " +
-                            $"round-robin over the instances, {warmup} s warm-up + {duration} s measured per row; PostgreSQL, redis-server, every " +
+                            $"round-robin over the instances, {warmup} s warm-up + {duration} s measured per row (code rows: no warm-up window, " +
+                            "one sign-in per instance, then the window; a fresh code per sign-in); PostgreSQL, redis-server, every " +
                             "instance and the load tool share the same cores.")
                 .AppendLine()
                 .AppendLine("| instances | request | req/s | p50 ms | p99 ms | failed | DB round trips / req | Redis calls / req | server CPU (cores) |")
                 .AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var r in rows)
                 text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {r.Instances} | {r.Scenario} | {r.Result.PerSecond:F1} | {r.Result.P50Ms:F1} | {r.Result.P99Ms:F1} | {r.Result.Failed} | {r.DbPerRequest:F2} | {r.RedisPerRequest:F2} | {r.ServerCpuShare:F2} |"));
+                    $"| {r.Instances} | {r.Scenario}{(r.Note is null ? "" : " — **" + r.Note + "**")} | {r.Result.PerSecond:F1} | {r.Result.P50Ms:F1} | {r.Result.P99Ms:F1} | {r.Result.Failed} | {r.DbPerRequest:F2} | {r.RedisPerRequest:F2} | {r.ServerCpuShare:F2} |"));
             Console.WriteLine(text);
             output ??= Path.Combine(root, "tests", "GenAuth.LoadTest", "results-p6.md");
             await File.WriteAllTextAsync(output, text.ToString());
@@ -321,9 +370,9 @@ public static partial class ScaleOutBench
     // Note: +86 139 mobile numbers (valid for the phone parser), national form; the outbox names them in E.164.
     private static string CodePhone(int i) => $"139{i:D8}";
 
-    /// <summary>Sends one code to each target (email VERIFY_CODE, SMS login), 8 at a time.</summary>
-    private static Task SendCodesAsync(Func<string, object?, string?, Task<JsonElement>> gql, int count, bool email = true, bool phone = true) =>
-        Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+    /// <summary>Sends one code to each target from <paramref name="from"/> to <paramref name="count"/> − 1 (email VERIFY_CODE, SMS login), 8 at a time.</summary>
+    private static Task SendCodesAsync(Func<string, object?, string?, Task<JsonElement>> gql, int count, bool email = true, bool phone = true, int from = 0) =>
+        Parallel.ForAsync(from, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
             if (email)
                 await gql("mutation($e: String!) { sendEmail(email: $e, scene: VERIFY_CODE) { code } }", new { e = CodeEmail(i) }, null);

@@ -129,10 +129,10 @@ public sealed class StoredTextTests
     [Fact]
     public void CuttingNeverSplitsASurrogatePair()
     {
-        Assert.Equal("ab", GenAuth.Core.Common.Texts.Cut("ab😀", 3));
-        Assert.Equal("ab😀", GenAuth.Core.Common.Texts.Cut("ab😀c", 4));
-        Assert.Equal("abc", GenAuth.Core.Common.Texts.Cut("abc", 5));
-        Assert.Null(GenAuth.Core.Common.Texts.CutOrNull(null, 5));
-        Assert.False(StoredText.IsUnstorable(GenAuth.Core.Common.Texts.Cut(string.Concat(Enumerable.Repeat("😀", 300)), 511)));
+        Assert.Equal("ab", GenAuth.Core.Common.TextCut.Clip("ab😀", 3));
+        Assert.Equal("ab😀", GenAuth.Core.Common.TextCut.Clip("ab😀c", 4));
+        Assert.Equal("abc", GenAuth.Core.Common.TextCut.Clip("abc", 5));
+        Assert.Null(GenAuth.Core.Common.TextCut.Clip(null, 5));
+        Assert.False(StoredText.IsUnstorable(GenAuth.Core.Common.TextCut.Clip(string.Concat(Enumerable.Repeat("😀", 300)), 511)));
     }
 }

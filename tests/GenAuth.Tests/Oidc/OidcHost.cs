@@ -17,8 +17,9 @@ public sealed class OidcHost : IAsyncDisposable
     public const string Callback = "https://rp.example/callback";
     public const string LoggedOut = "https://rp.example/logged-out";
 
-    public OidcHost(Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null) =>
-        App = new GenAuthApp(settings: settings, services: services);
+    /// <param name="dataDirectory">Reuse a data directory (restart tests); see <see cref="GenAuthApp.KeepDataDirectory"/>.</param>
+    public OidcHost(Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null, string? dataDirectory = null) =>
+        App = new GenAuthApp(dataDirectory, settings: settings, services: services);
 
     public GenAuthApp App { get; }
     public GraphQLClient Gql => _gql ??= App.CreateGraphQLClient();

@@ -206,7 +206,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Equal(2 * users, got.Select(r => r.Delivery).Distinct().Count());
     }
 
-    private static AuditEvent LoginEvent(GenAuthApp app, string userId) => new()
+    internal static AuditEvent LoginEvent(GenAuthApp app, string userId) => new()
     {
         UserPoolId = app.UserPoolId,
         CreatedAt = DateTime.UtcNow,

@@ -190,6 +190,9 @@ public sealed class MessageSocket : IDisposable
         var end = Math.Min(reason.Length, 120);
         while (end > 0 && Encoding.UTF8.GetByteCount(reason.AsSpan(0, end)) > 120)
             end--;
+        // Note: never keep the high half of a pair (not valid UTF-8).
+        if (end > 0 && char.IsHighSurrogate(reason[end - 1]))
+            end--;
         return reason[..end] + "...";
     }
 }
