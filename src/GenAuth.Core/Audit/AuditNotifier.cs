@@ -106,6 +106,9 @@ public sealed class AuditNotifier(IEventBus bus, ILogger<AuditNotifier> logger) 
             Publish(pools);
     }
 
+    /// <summary>For events written outside SaveChanges (the group-commit writer's INSERT): call once they are committed.</summary>
+    public void Announce(IEnumerable<string> pools) => Publish(pools.Distinct(StringComparer.Ordinal));
+
     private void Publish(IEnumerable<string> pools)
     {
         foreach (var pool in pools)

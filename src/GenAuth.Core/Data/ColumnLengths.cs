@@ -55,6 +55,16 @@ public static class ColumnLengths
         }
     }
 
+    /// <summary>Throws 2607 for the first string value of an entity about to be inserted without SaveChanges.</summary>
+    public static void Check(IEntityType type, object entity)
+    {
+        foreach (var p in Cache.GetOrAdd(type, Build))
+        {
+            if (p.Getter?.GetClrValue(entity) is string value && value.Length > p.MaxLength && CodePoints(value) > p.MaxLength)
+                throw TooLong(p.Field, p.MaxLength);
+        }
+    }
+
     /// <summary>2607 naming the field and its limit, never the value.</summary>
     public static GenAuthException TooLong(string field, int maxLength) =>
         new(new ErrorCode(ErrorCodes.ValueTooLong.Code,

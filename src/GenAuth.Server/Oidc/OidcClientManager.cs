@@ -102,10 +102,16 @@ public sealed class OidcClientManager(
         return app is not null && OidcClientSettings.Lines(app.PostLogoutRedirectUris).Any(r => OidcClientSettings.RedirectUriMatches(r, uri));
     }
 
+    /// <summary>The mirror row's Properties for an app last changed at <paramref name="updatedAt"/>.</summary>
+    // Note: exactly what JsonSerializer wrote for {"genauth_stamp": "<ticks>"} (rows mirrored before still match; digits
+    // need no escaping), built without a serializer: this runs on every token request.
+    internal static string Stamp(DateTime updatedAt) =>
+        "{\"genauth_stamp\":\"" + updatedAt.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"}";
+
     private async Task<OpenIddictEntityFrameworkCoreApplication> MirrorAsync(GenAuthApplication app, CancellationToken ct)
     {
         var set = db.Set<OpenIddictEntityFrameworkCoreApplication>();
-        var stamp = JsonSerializer.Serialize(new Dictionary<string, string> { ["genauth_stamp"] = app.UpdatedAt.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var stamp = Stamp(app.UpdatedAt);
         // Note: the mirror of an unchanged app (same stamp) comes from memory: a copy attached to this request's context,
         // as if read, so OpenIddict's stores find it tracked (no query) when a token or authorization names it.
         if (mirrors.Find(app.Id, stamp) is { } known)

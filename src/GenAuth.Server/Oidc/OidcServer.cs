@@ -72,6 +72,8 @@ public static class OidcServer
                     .EnableUserInfoEndpointPassthrough()
                     .EnableEndSessionEndpointPassthrough()
                     .EnableErrorPassthrough()
+                    // Note: compact JSON answers (OpenIddict indents by default): less to write on every token response.
+                    .SuppressJsonResponseIndentation()
                     // Note: TLS is the deployment's (the default server listens on plain http://localhost:5000).
                     .DisableTransportSecurityRequirement();
                 o.AddEventHandler<GenerateTokenContext>(b => b.UseScopedHandler<PoolSigningHandler>()
@@ -225,6 +227,13 @@ public sealed class PoolKeyCache(KeyRing keyRing, PoolDirectory directory)
         return loaded is null || loaded.Use != KeyUse.Signing ? null : Wrap(loaded);
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SigningCredentials> _credentials = new();
+
+    /// <summary>One SigningCredentials per pool key (RS256), reused by every token it signs.</summary>
+    // Note: keys are one object per kid (Wrap), so IdentityModel's provider cache finds the same entry every time.
+    public SigningCredentials SigningCredentialsOf(RsaSecurityKey key) =>
+        _credentials.GetOrAdd(key.KeyId, static (_, k) => new SigningCredentials(k, SecurityAlgorithms.RsaSha256), key);
+
     private RsaSecurityKey Wrap(LoadedKey key) => _byKid.GetOrAdd(key.Kid, _ => new RsaSecurityKey(key.Rsa) { KeyId = key.Kid });
 }
 
@@ -241,7 +250,7 @@ public sealed class PoolSigningHandler(GenAuthDbContext db, PoolKeyCache keys, S
         var clientId = context.ClientId ?? context.Principal?.GetPresenters().FirstOrDefault() ?? context.Request?.ClientId;
         if (clientId is null || await keys.ForClientAsync(db, clientId, context.CancellationToken) is not { } found)
             throw new InvalidOperationException("An OIDC token without a known client can't be signed with a pool key.");
-        context.SigningCredentials = new SigningCredentials(found.Key, SecurityAlgorithms.RsaSha256);
+        context.SigningCredentials = keys.SigningCredentialsOf(found.Key);
     }
 }
 

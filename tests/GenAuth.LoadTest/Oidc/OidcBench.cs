@@ -5,7 +5,8 @@
 // Usage: (cd tests/oidc-bench && npm ci) && dotnet run -c Release --project tests/GenAuth.LoadTest -- --oidc \
 //          [--duration 10] [--warmup 3] [--slice 2] [--connections N] [--codes 2000] [--warm-codes codes/5]
 //          [--server-dll PATH | --no-build]
-//          [--server-env K=V]…
+//          [--server-env K=V]… [--cc-only]
+// --cc-only: the client-credentials half only (no codes minted, no exchange rows).
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -109,6 +110,19 @@ public static partial class OidcBench
                 warmup, duration, slice, provider.Cpu, genauth.Cpu);
             Log(ccP);
             Log(ccG);
+            if (args.Contains("--cc-only"))
+            {
+                var cc = new StringBuilder();
+                cc.AppendLine(CultureInfo.InvariantCulture, $"OIDC token endpoint (client credentials only), {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {connections} connections, load average {LoadAverage()}");
+                cc.AppendLine();
+                cc.AppendLine("| grant | GenAuth | oidc-provider | ratio | GenAuth CPU/op | oidc-provider CPU/op | GenAuth p50 / p99 | oidc-provider p50 / p99 | core share G / P |");
+                cc.AppendLine("|---|---|---|---|---|---|---|---|---|");
+                Row(cc, "client_credentials tokens/s", ccG, ccP);
+                Console.WriteLine();
+                Console.WriteLine(cc.ToString());
+                // Note: not written to results-oidc.md, which holds a whole run.
+                return 0;
+            }
 
             // 2. Authorization-code exchanges: codes minted beforehand (GenAuth: by its authorization endpoint for a
             //    browser signed in on the hosted login page; oidc-provider: in-process), then exchanged as fast as
@@ -185,7 +199,7 @@ public static partial class OidcBench
             $"{g.P50Ms:F1} / {g.P99Ms:F1} ms | {p.P50Ms:F1} / {p.P99Ms:F1} ms | {g.CoreShare:P0} / {p.CoreShare:P0} |");
 
     private static void Log(LoadResult r) =>
-        Program.Log($"  {r.Name}: {r.PerSecond:F0}/s ok {r.Ok} failed {r.Failed} p50 {r.P50Ms:F1} ms p99 {r.P99Ms:F1} ms cpu/op {r.CpuMsPerOk:F2} ms{(r.FirstFailure is null ? "" : " first failure: " + r.FirstFailure)}");
+        Program.Log($"  {r.Name}: {r.PerSecond:F0}/s ok {r.Ok} failed {r.Failed} p50 {r.P50Ms:F1} ms p99 {r.P99Ms:F1} ms cpu/op {r.CpuMsPerOk:F2} ms (server {(r.CpuSeconds - r.ToolSeconds) * 1000 / r.Ok:F3} ms){(r.FirstFailure is null ? "" : " first failure: " + r.FirstFailure)}");
 
     /// <summary>Exchanges every code once with N workers; the result's seconds are the wall time of the batch.</summary>
     private static async Task<LoadResult> ExchangeAsync(Side side, IReadOnlyList<string> codes, string verifier, int connections)
