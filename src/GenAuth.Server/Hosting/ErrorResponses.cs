@@ -59,6 +59,10 @@ public sealed partial class ErrorResponses(ILogger<ErrorResponses> logger) : IEx
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (413, ErrorCodes.BodyTooLarge),
         // Kestrel's refusals of malformed requests (bad framing, header or form data, a slow body): a client error.
         BadHttpRequestException bad => (bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400, ErrorCodes.BadRequest),
+        // ASP.NET's form and multipart readers refuse what they can't decode (%00, a bad escape) or too many values
+        // with InvalidDataException, thrown wherever the form is first read (OpenIddict's request extraction, a page).
+        InvalidDataException when exception.TargetSite?.DeclaringType?.Namespace == "Microsoft.AspNetCore.WebUtilities"
+            => (400, ErrorCodes.BadRequest),
         GenAuthException e when e.Error == ErrorCodes.BodyTooLarge => (413, ErrorCodes.BodyTooLarge),
         GenAuthException e => (400, e.Error),
         // PostgreSQL's 22001 from a write that bypassed SaveChanges' length check (ExecuteUpdate, raw SQL).
