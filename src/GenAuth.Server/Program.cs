@@ -52,7 +52,11 @@ app.UseWebSockets();
 // authentication scheme and all its endpoints live under /oidc and /oauth, so other requests (GraphQL, REST,
 // pages) skip its per-request dispatch (a few percent of the CPU of an authenticated query).
 app.UseWhen(http => http.Request.Path.StartsWithSegments("/oidc") || http.Request.Path.StartsWithSegments("/oauth"),
-    branch => branch.UseAuthentication());
+    branch =>
+    {
+        branch.UseOidcTokenConnection();
+        branch.UseAuthentication();
+    });
 // Note: WebApplication adds UseAuthentication() at the top of the pipeline unless the app marked it set; the branch's
 // mark stays in the branch's copy of the properties, so mark it here or every request runs it again.
 ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;

@@ -242,6 +242,10 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
     /// </summary>
     public static async Task<bool> IsAllowedAsync(GenAuthDbContext db, Application app, string userId, CancellationToken ct)
     {
+        // Note: the usual app has no enabled authorization record; then one statement answers (whether it has any, and the
+        // user's own rule, together) instead of two (issue 11, P7: every code exchange and refresh runs this).
+        if (await AccessProbeQuery(db, app.Id, userId, ct) is { HasRecords: false } probe)
+            return probe.Rule ?? app.DefaultAccess == AppAccess.AllowAll;
         var records = await AppAuthorizationService.DecideAsync(db, app.Id, userId, ct);
         if (records == false)
             return false;
@@ -249,6 +253,16 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
             .Select(r => (bool?)r.Allowed).FirstOrDefaultAsync(ct);
         return rule ?? records ?? app.DefaultAccess == AppAccess.AllowAll;
     }
+
+    private sealed record AccessProbe(bool HasRecords, bool? Rule);
+
+    private static readonly Func<GenAuthDbContext, string, string, CancellationToken, Task<AccessProbe?>> AccessProbeQuery =
+        EF.CompileAsyncQuery((GenAuthDbContext db, string appId, string userId, CancellationToken ct) =>
+            db.Applications.IgnoreQueryFilters().Where(a => a.Id == appId)
+                .Select(a => new AccessProbe(
+                    db.AppAuthorizations.Any(x => x.AppId == appId && x.Enabled),
+                    db.AppAccessRules.Where(r => r.AppId == appId && r.UserId == userId).Select(r => (bool?)r.Allowed).FirstOrDefault()))
+                .FirstOrDefault());
 
     private static void Apply(Application app, ApplicationInput input, DateTime now)
     {

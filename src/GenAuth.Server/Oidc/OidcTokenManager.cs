@@ -23,6 +23,26 @@ public sealed class OidcTokenManager(
     OidcWriteGate gate)
     : OpenIddictTokenManager<OpenIddictEntityFrameworkCoreToken>(cache, logger, options, store)
 {
+    // Note: the code or refresh token of a token request is looked up three times (its properties restored, its status
+    // checked, its redemption); the first read tracks it and the others find it in the context's identity map by key,
+    // where OpenIddict's store scans every tracked entry (and detects changes) first. The read itself is compiled: the
+    // token with its application and authorization (the authorization check then needs no statement of its own).
+    private static readonly Func<GenAuthDbContext, string, CancellationToken, Task<OpenIddictEntityFrameworkCoreToken?>> ById =
+        EF.CompileAsyncQuery((GenAuthDbContext db, string id, CancellationToken ct) =>
+            db.Set<OpenIddictEntityFrameworkCoreToken>().Include(t => t.Application).Include(t => t.Authorization).AsTracking()
+                .FirstOrDefault(t => t.Id == id));
+
+    public override async ValueTask<OpenIddictEntityFrameworkCoreToken?> FindByIdAsync(string identifier, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(identifier);
+        if (db.Set<OpenIddictEntityFrameworkCoreToken>().Local.FindEntry(identifier) is { State: not EntityState.Deleted and not EntityState.Detached } entry)
+            return entry.Entity;
+        // Note: ids are compared exactly (OpenIddict's manager re-checks the case the database may have ignored).
+        return await ById(db, identifier, cancellationToken) is { } token && string.Equals(token.Id, identifier, StringComparison.Ordinal)
+            ? token
+            : null;
+    }
+
     public override async ValueTask CreateAsync(OpenIddictEntityFrameworkCoreToken token, CancellationToken cancellationToken = default)
     {
         using var turn = await gate.EnterAsync(db, cancellationToken);
@@ -52,5 +72,27 @@ public sealed class OidcWriteGate
     public readonly struct Turn(SemaphoreSlim? turn) : IDisposable
     {
         public void Dispose() => turn?.Release();
+    }
+}
+
+/// <summary>
+/// OpenIddict's authorization manager, finding an authorization its request already holds (a code's or refresh token's,
+/// read with the token) in the context's identity map by key instead of OpenIddict's scan of every tracked entry.
+/// </summary>
+public sealed class OidcAuthorizationManager(
+    IOpenIddictAuthorizationCache<OpenIddictEntityFrameworkCoreAuthorization> cache,
+    ILogger<OpenIddictAuthorizationManager<OpenIddictEntityFrameworkCoreAuthorization>> logger,
+    IOptionsMonitor<OpenIddictCoreOptions> options,
+    IOpenIddictAuthorizationStore<OpenIddictEntityFrameworkCoreAuthorization> store,
+    GenAuthDbContext db)
+    : OpenIddictAuthorizationManager<OpenIddictEntityFrameworkCoreAuthorization>(cache, logger, options, store)
+{
+    public override ValueTask<OpenIddictEntityFrameworkCoreAuthorization?> FindByIdAsync(string identifier, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(identifier);
+        return db.Set<OpenIddictEntityFrameworkCoreAuthorization>().Local.FindEntry(identifier) is
+            { State: not EntityState.Deleted and not EntityState.Detached } entry && string.Equals(entry.Entity.Id, identifier, StringComparison.Ordinal)
+            ? new(entry.Entity)
+            : base.FindByIdAsync(identifier, cancellationToken);
     }
 }

@@ -1,7 +1,7 @@
 // Issue 11's benchmark, on demand: client-credentials tokens/s and authorization-code exchanges/s on GenAuth's token
 // endpoint, side by side in one run with npm oidc-provider (OpenID-certified, tests/oidc-bench/provider.mjs) configured
 // for the same grants: confidential clients with client_secret_basic, RS256-signed JWT access tokens, and for the
-// code grant PKCE S256 + scope `openid email` (id token + access token, no refresh token).
+// code grant PKCE S256 + scope `openid email api:read` (one resource scope; id token + access token, no refresh token).
 // Usage: (cd tests/oidc-bench && npm ci) && dotnet run -c Release --project tests/GenAuth.LoadTest -- --oidc \
 //          [--duration 10] [--warmup 3] [--slice 2] [--connections N] [--codes 2000] [--warm-codes codes/5]
 //          [--server-dll PATH | --no-build]
@@ -87,6 +87,11 @@ public static partial class OidcBench
                 .GetProperty("createApplication");
             var web = (await GraphQLAsync(genauthClient, poolId, $"mutation {{ createApplication(name: \"bench web\", redirectUris: [\"{Callback}\"]) {{ id secret }} }}", null, admin))
                 .GetProperty("createApplication");
+            // The web app's one resource scope, as oidc-provider's resource server `api:read`: the code exchange grants
+            // `openid email api:read` on both sides (no offline_access, so no refresh token on either).
+            await GraphQLAsync(genauthClient, poolId,
+                "mutation($ns: String!) { createResource(namespace: $ns, code: \"api\", type: API, actions: [{ name: \"read\" }]) { code } }",
+                new { ns = web.GetProperty("id").GetString()! }, admin);
             await GraphQLAsync(genauthClient, poolId, "mutation($input: RegisterByEmailInput!) { registerByEmail(input: $input) { id } }",
                 new { input = new { email = "bench@bench.test", password = Password } }, null);
 
@@ -199,7 +204,7 @@ public static partial class OidcBench
             $"{g.P50Ms:F1} / {g.P99Ms:F1} ms | {p.P50Ms:F1} / {p.P99Ms:F1} ms | {g.CoreShare:P0} / {p.CoreShare:P0} |");
 
     private static void Log(LoadResult r) =>
-        Program.Log($"  {r.Name}: {r.PerSecond:F0}/s ok {r.Ok} failed {r.Failed} p50 {r.P50Ms:F1} ms p99 {r.P99Ms:F1} ms cpu/op {r.CpuMsPerOk:F2} ms (server {(r.CpuSeconds - r.ToolSeconds) * 1000 / r.Ok:F3} ms){(r.FirstFailure is null ? "" : " first failure: " + r.FirstFailure)}");
+        Program.Log($"  {r.Name}: {r.PerSecond:F0}/s ok {r.Ok} failed {r.Failed} p50 {r.P50Ms:F1} ms p99 {r.P99Ms:F1} ms cpu/op {r.CpuMsPerOk:F2} ms (server {(r.CpuSeconds - r.ToolSeconds) * 1000 / Math.Max(1, r.Ok):F2} ms){(r.FirstFailure is null ? "" : " first failure: " + r.FirstFailure)}");
 
     /// <summary>Exchanges every code once with N workers; the result's seconds are the wall time of the batch.</summary>
     private static async Task<LoadResult> ExchangeAsync(Side side, IReadOnlyList<string> codes, string verifier, int connections)
@@ -253,7 +258,7 @@ public static partial class OidcBench
         var cookies = new CookieContainer();
         using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = baseUri };
         string Authorize(int i) => $"/oidc/auth?client_id={clientId}&redirect_uri={Uri.EscapeDataString(Callback)}&response_type=code" +
-                                   $"&scope=openid%20email&state=s{i}&code_challenge={challenge}&code_challenge_method=S256";
+                                   $"&scope=openid%20email%20api%3Aread&state=s{i}&code_challenge={challenge}&code_challenge_method=S256";
         using var first = await browser.GetAsync(Authorize(0));
         var loginUrl = first.Headers.Location ?? throw new InvalidOperationException($"authorize answered {(int)first.StatusCode}");
         var page = await browser.GetStringAsync(loginUrl);
