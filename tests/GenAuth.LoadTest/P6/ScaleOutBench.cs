@@ -116,9 +116,11 @@ public static partial class ScaleOutBench
                 ["GenAuth__Quotas__Email__PerIpPerHour"] = "10000000",
                 ["GenAuth__Quotas__Email__PerPoolPerHour"] = "10000000",
                 ["GenAuth__Quotas__Email__PerPoolPerDay"] = "10000000",
+                ["GenAuth__Quotas__Email__GlobalPerMinute"] = "10000000",
                 ["GenAuth__Quotas__Sms__PerIpPerHour"] = "10000000",
                 ["GenAuth__Quotas__Sms__PerPoolPerHour"] = "10000000",
                 ["GenAuth__Quotas__Sms__PerPoolPerDay"] = "10000000",
+                ["GenAuth__Quotas__Sms__GlobalPerMinute"] = "10000000",
                 ["GenAuth__Quotas__Lookup__PerIpPerMinute"] = "10000000",
                 ["GenAuth__Quotas__Lookup__PerPoolPerMinute"] = "10000000",
             };
