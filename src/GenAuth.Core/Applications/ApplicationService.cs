@@ -244,7 +244,7 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
     {
         // Note: the usual app has no enabled authorization record; then one statement answers (whether it has any, and the
         // user's own rule, together) instead of two (issue 11, P7: every code exchange and refresh runs this).
-        if (await AccessProbeQuery(db, app.Id, userId, ct) is { HasRecords: false } probe)
+        if (await AccessProbeQuery.For(db)(db, app.Id, userId, ct) is { HasRecords: false } probe)
             return probe.Rule ?? app.DefaultAccess == AppAccess.AllowAll;
         var records = await AppAuthorizationService.DecideAsync(db, app.Id, userId, ct);
         if (records == false)
@@ -256,13 +256,13 @@ public sealed class ApplicationService(GenAuthDbContext db, CallerContext caller
 
     private sealed record AccessProbe(bool HasRecords, bool? Rule);
 
-    private static readonly Func<GenAuthDbContext, string, string, CancellationToken, Task<AccessProbe?>> AccessProbeQuery =
+    private static readonly PerModel<Func<GenAuthDbContext, string, string, CancellationToken, Task<AccessProbe?>>> AccessProbeQuery = new(() =>
         EF.CompileAsyncQuery((GenAuthDbContext db, string appId, string userId, CancellationToken ct) =>
             db.Applications.IgnoreQueryFilters().Where(a => a.Id == appId)
                 .Select(a => new AccessProbe(
                     db.AppAuthorizations.Any(x => x.AppId == appId && x.Enabled),
                     db.AppAccessRules.Where(r => r.AppId == appId && r.UserId == userId).Select(r => (bool?)r.Allowed).FirstOrDefault()))
-                .FirstOrDefault());
+                .FirstOrDefault()));
 
     private static void Apply(Application app, ApplicationInput input, DateTime now)
     {

@@ -1,9 +1,7 @@
 using GenAuth.Core.Callers;
 using GenAuth.Core.Common;
 using GenAuth.Core.Data;
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace GenAuth.Core.Users;
 
@@ -29,16 +27,15 @@ public static class UserLookup
         var userId = caller.RequireUserId();
         if (!string.IsNullOrEmpty(id) && id != userId)
             throw new GenAuthException(ErrorCodes.Forbidden);
-        var queries = SelfQueries.GetValue(db.Model, static _ => new CompiledSelf());
+        var queries = SelfQueries.For(db);
         var user = await (tracked ? queries.Tracked(db, userId, ct) : queries.Untracked(db, userId, ct));
         return user ?? throw new GenAuthException(ErrorCodes.UserNotFound);
     }
 
     // Note: compiled once per model: every authenticated `user` query reads this row, and building the LINQ
     // expression, finding it in EF's query cache and extracting its parameter cost about as much CPU as running it
-    // (P2's profile: 10 of 24 %). EF refuses a compiled query on another model than its first one, and one process can
-    // hold both (the SQLite and the PostgreSQL context), hence one pair per model.
-    private static readonly ConditionalWeakTable<IModel, CompiledSelf> SelfQueries = new();
+    // (P2's profile: 10 of 24 %). One pair per model (PerModel).
+    private static readonly PerModel<CompiledSelf> SelfQueries = new(static () => new CompiledSelf());
 
     private sealed class CompiledSelf
     {

@@ -214,9 +214,9 @@ public static class OidcEndpoints
     // ---- token endpoint ---------------------------------------------------------------------------------------------
 
     // Note: compiled: every code exchange and refresh reads the grant's user.
-    private static readonly Func<GenAuthDbContext, string, string, CancellationToken, Task<GenAuth.Core.Users.User?>> GrantUser =
+    private static readonly PerModel<Func<GenAuthDbContext, string, string, CancellationToken, Task<GenAuth.Core.Users.User?>>> GrantUser = new(() =>
         EF.CompileAsyncQuery((GenAuthDbContext db, string userId, string poolId, CancellationToken ct) =>
-            db.Users.IgnoreQueryFilters().AsNoTracking().FirstOrDefault(u => u.Id == userId && u.UserPoolId == poolId && !u.IsDeleted));
+            db.Users.IgnoreQueryFilters().AsNoTracking().FirstOrDefault(u => u.Id == userId && u.UserPoolId == poolId && !u.IsDeleted)));
 
     private static async Task<IResult> TokenAsync(HttpContext http, CancellationToken ct)
     {
@@ -267,7 +267,7 @@ public static class OidcEndpoints
             var result = await http.AuthenticateAsync(Scheme);
             if (result.Principal is not { } granted || granted.GetClaim(Claims.Subject) is not { } userId)
                 return Forbid(Errors.InvalidGrant, "The grant is no longer valid.");
-            var user = await GrantUser(db, userId, app.UserPoolId, ct);
+            var user = await GrantUser.For(db)(db, userId, app.UserPoolId, ct);
             if (user is null || user.Blocked)
                 return Forbid(Errors.InvalidGrant, "The user can no longer sign in.");
             if (!await ApplicationService.IsAllowedAsync(db, app, user.Id, ct))

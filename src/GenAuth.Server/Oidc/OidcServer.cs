@@ -314,10 +314,10 @@ public sealed class SessionCheckHandler(GenAuthDbContext db, SessionService sess
     : IOpenIddictServerHandler<ValidateTokenContext>
 {
     // Note: compiled (every code exchange and refresh runs it); tracked, for the extension.
-    private static readonly Func<GenAuthDbContext, string, string, string, DateTime, CancellationToken, Task<Session?>> ActiveSession =
+    private static readonly GenAuth.Core.Data.PerModel<Func<GenAuthDbContext, string, string, string, DateTime, CancellationToken, Task<Session?>>> ActiveSession = new(() =>
         Microsoft.EntityFrameworkCore.EF.CompileAsyncQuery((GenAuthDbContext db, string sid, string poolId, string sub, DateTime now, CancellationToken ct) =>
             Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.IgnoreQueryFilters(db.Sessions)
-                .FirstOrDefault(x => x.Id == sid && x.UserPoolId == poolId && x.UserId == sub && x.RevokedAt == null && x.ExpiresAt > now));
+                .FirstOrDefault(x => x.Id == sid && x.UserPoolId == poolId && x.UserId == sub && x.RevokedAt == null && x.ExpiresAt > now)));
 
     public async ValueTask HandleAsync(ValidateTokenContext context)
     {
@@ -337,7 +337,7 @@ public sealed class SessionCheckHandler(GenAuthDbContext db, SessionService sess
             // Note: at the token endpoint the code's or refresh token's session is read from the database (never the
             // cache) and tracked: the token endpoint extends it (OidcEndpoints.TokenAsync) from this same entity, so a
             // code exchange reads its session once instead of twice.
-            if (await ActiveSession(db, sid, app.UserPoolId, sub, clock.GetUtcNow().UtcDateTime, context.CancellationToken) is not null)
+            if (await ActiveSession.For(db)(db, sid, app.UserPoolId, sub, clock.GetUtcNow().UtcDateTime, context.CancellationToken) is not null)
                 return;
         }
         else if (app is not null && await sessions.IsActiveAsync(db, app.UserPoolId, sid, sub, context.CancellationToken))

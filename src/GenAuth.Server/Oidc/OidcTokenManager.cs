@@ -27,10 +27,10 @@ public sealed class OidcTokenManager(
     // checked, its redemption); the first read tracks it and the others find it in the context's identity map by key,
     // where OpenIddict's store scans every tracked entry (and detects changes) first. The read itself is compiled: the
     // token with its application and authorization (the authorization check then needs no statement of its own).
-    private static readonly Func<GenAuthDbContext, string, CancellationToken, Task<OpenIddictEntityFrameworkCoreToken?>> ById =
+    private static readonly PerModel<Func<GenAuthDbContext, string, CancellationToken, Task<OpenIddictEntityFrameworkCoreToken?>>> ById = new(() =>
         EF.CompileAsyncQuery((GenAuthDbContext db, string id, CancellationToken ct) =>
             db.Set<OpenIddictEntityFrameworkCoreToken>().Include(t => t.Application).Include(t => t.Authorization).AsTracking()
-                .FirstOrDefault(t => t.Id == id));
+                .FirstOrDefault(t => t.Id == id)));
 
     public override async ValueTask<OpenIddictEntityFrameworkCoreToken?> FindByIdAsync(string identifier, CancellationToken cancellationToken = default)
     {
@@ -38,7 +38,7 @@ public sealed class OidcTokenManager(
         if (db.Set<OpenIddictEntityFrameworkCoreToken>().Local.FindEntry(identifier) is { State: not EntityState.Deleted and not EntityState.Detached } entry)
             return entry.Entity;
         // Note: ids are compared exactly (OpenIddict's manager re-checks the case the database may have ignored).
-        return await ById(db, identifier, cancellationToken) is { } token && string.Equals(token.Id, identifier, StringComparison.Ordinal)
+        return await ById.For(db)(db, identifier, cancellationToken) is { } token && string.Equals(token.Id, identifier, StringComparison.Ordinal)
             ? token
             : null;
     }

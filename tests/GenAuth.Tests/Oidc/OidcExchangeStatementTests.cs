@@ -108,18 +108,25 @@ public sealed class OidcExchangeStatementTests
     private static async Task<string> ErrorAsync(HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!.GetValue<string>();
 
-    /// <summary>Connection opens and statements while armed.</summary>
+    /// <summary>
+    /// Statements while armed, and the connection opens of the context that read the code: the request's own (background
+    /// writers — the audit group commit, the webhook worker — run on contexts of their own and don't count).
+    /// </summary>
     private sealed class Recorder : DbCommandInterceptor, IDbConnectionInterceptor
     {
         private readonly List<string> _statements = [];
-        private int _opens;
+        private readonly Dictionary<DbContext, int> _opens = new(ReferenceEqualityComparer.Instance);
+        private DbContext? _tokenReader;
         private volatile bool _armed;
 
         public void Start()
         {
             lock (_statements)
+            {
                 _statements.Clear();
-            Interlocked.Exchange(ref _opens, 0);
+                _opens.Clear();
+                _tokenReader = null;
+            }
             _armed = true;
         }
 
@@ -127,20 +134,27 @@ public sealed class OidcExchangeStatementTests
         {
             _armed = false;
             lock (_statements)
-                return (_opens, [.. _statements]);
+                return (_tokenReader is not null && _opens.TryGetValue(_tokenReader, out var n) ? n : -1, [.. _statements]);
         }
 
-        private void Record(DbCommand command)
+        private void Record(DbCommand command, CommandEventData eventData)
         {
-            if (_armed)
-                lock (_statements)
-                    _statements.Add(command.CommandText);
+            if (!_armed)
+                return;
+            lock (_statements)
+            {
+                _statements.Add(command.CommandText);
+                if (_tokenReader is null && eventData.Context is { } context
+                    && command.CommandText.Contains("FROM \"OpenIddictTokens\"", StringComparison.Ordinal))
+                    _tokenReader = context;
+            }
         }
 
         public void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
         {
-            if (_armed)
-                Interlocked.Increment(ref _opens);
+            if (_armed && eventData.Context is { } context)
+                lock (_statements)
+                    _opens[context] = _opens.GetValueOrDefault(context) + 1;
         }
 
         public Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
@@ -152,21 +166,21 @@ public sealed class OidcExchangeStatementTests
         public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
             InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
-            Record(command);
+            Record(command, eventData);
             return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
         }
 
         public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
             InterceptionResult<int> result, CancellationToken cancellationToken = default)
         {
-            Record(command);
+            Record(command, eventData);
             return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
         }
 
         public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
             InterceptionResult<object> result, CancellationToken cancellationToken = default)
         {
-            Record(command);
+            Record(command, eventData);
             return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
         }
     }
