@@ -43,4 +43,17 @@ public sealed class MalformedFormTests : IAsyncLifetime
         var response = await _host.Gql.Http.PostAsync($"/login/password?app_id={_appId}", content);
         Assert.NotEqual(HttpStatusCode.InternalServerError, response.StatusCode);
     }
+
+    [Fact]
+    public async Task An_authorization_request_with_an_encoded_nul_is_refused_as_invalid_request()
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _host.BaseUri };
+        var response = await http.GetAsync(
+            $"/oidc/auth?client_id={_appId}&redirect_uri={Uri.EscapeDataString(OidcHost.Callback)}&response_type=code&scope=openid&state=a%00b");
+        // The client and redirect URI are valid, so RFC 6749 §4.1.2.1 sends the error back to the registered URI.
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        var location = response.Headers.Location!.ToString();
+        Assert.StartsWith(OidcHost.Callback + "?", location, StringComparison.Ordinal);
+        Assert.Contains("error=invalid_request", location, StringComparison.Ordinal);
+    }
 }
